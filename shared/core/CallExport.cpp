@@ -1,0 +1,166 @@
+#include "CallExport.h"
+
+#include <QJsonDocument>
+
+namespace Switchboard {
+namespace {
+
+QJsonValue isoTime(const QDateTime &time)
+{
+    return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODate)) : QJsonValue();
+}
+
+QJsonValue optionalSeconds(const std::optional<int> &seconds)
+{
+    return seconds ? QJsonValue(*seconds) : QJsonValue();
+}
+
+QJsonValue optionalText(const QString &text)
+{
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+QString csvTime(const QDateTime &time)
+{
+    return time.isValid() ? time.toUTC().toString(Qt::ISODate) : QString();
+}
+
+QString csvSeconds(const std::optional<int> &seconds)
+{
+    return seconds ? QString::number(*seconds) : QString();
+}
+
+} // namespace
+
+CallExport::CallExport(QIODevice *output, Format format)
+    : m_output(output)
+    , m_format(format)
+{
+}
+
+std::optional<CallExport::Format> CallExport::formatFromString(const QString &text)
+{
+    if (text == QLatin1String("json"))
+        return Format::Json;
+    if (text == QLatin1String("csv"))
+        return Format::Csv;
+    return std::nullopt;
+}
+
+void CallExport::begin()
+{
+    if (m_format == Format::Json)
+        m_output->write("[");
+    else
+        m_output->write(csvLine(csvHeader()));
+}
+
+void CallExport::write(const CallRecord &call)
+{
+    if (m_format == Format::Csv) {
+        m_output->write(csvLine(csvFields(call)));
+        return;
+    }
+    m_output->write(m_first ? "\n" : ",\n");
+    m_output->write(QJsonDocument(toJson(call)).toJson(QJsonDocument::Compact));
+    m_first = false;
+}
+
+void CallExport::end()
+{
+    if (m_format == Format::Json)
+        m_output->write("\n]\n");
+}
+
+QJsonObject CallExport::toJson(const CallRecord &call)
+{
+    QJsonValue voicemail;
+    if (call.voicemail) {
+        const Voicemail &v = *call.voicemail;
+        voicemail = QJsonObject{
+            {QStringLiteral("recording_sid"), v.recordingSid},
+            {QStringLiteral("duration_s"), v.durationS},
+            {QStringLiteral("download_state"), downloadStateToString(v.downloadState)},
+            {QStringLiteral("bytes"), v.bytes},
+            {QStringLiteral("sha256"), optionalText(v.sha256)},
+            {QStringLiteral("transcription"), optionalText(v.transcription)},
+            {QStringLiteral("heard"), v.isHeard()},
+        };
+    }
+    return QJsonObject{
+        {QStringLiteral("call_sid"), call.callSid},
+        {QStringLiteral("from"), call.from},
+        {QStringLiteral("to"), call.to},
+        {QStringLiteral("caller_name"), optionalText(call.callerName)},
+        {QStringLiteral("from_city"), optionalText(call.fromCity)},
+        {QStringLiteral("from_country"), optionalText(call.fromCountry)},
+        {QStringLiteral("started_at"), isoTime(call.startedAt)},
+        {QStringLiteral("answered_at"), isoTime(call.answeredAt)},
+        {QStringLiteral("ended_at"), isoTime(call.endedAt)},
+        {QStringLiteral("status"), callStatusToString(call.status)},
+        {QStringLiteral("duration_s"), optionalSeconds(call.durationS)},
+        {QStringLiteral("menu_choice"), optionalText(menuChoiceToString(call.menuChoice))},
+        {QStringLiteral("forwarded_to"), optionalText(call.forwardedTo)},
+        {QStringLiteral("dial_status"), optionalText(call.dialStatus)},
+        {QStringLiteral("talk_duration_s"), optionalSeconds(call.talkDurationS)},
+        {QStringLiteral("outcome"), outcomeToString(call.outcome())},
+        {QStringLiteral("voicemail"), voicemail},
+    };
+}
+
+QStringList CallExport::csvHeader()
+{
+    return {QStringLiteral("call_sid"),          QStringLiteral("from"),
+            QStringLiteral("to"),                QStringLiteral("caller_name"),
+            QStringLiteral("from_city"),         QStringLiteral("from_country"),
+            QStringLiteral("started_at"),        QStringLiteral("answered_at"),
+            QStringLiteral("ended_at"),          QStringLiteral("status"),
+            QStringLiteral("duration_s"),        QStringLiteral("menu_choice"),
+            QStringLiteral("forwarded_to"),      QStringLiteral("dial_status"),
+            QStringLiteral("talk_duration_s"),   QStringLiteral("outcome"),
+            QStringLiteral("voicemail_sid"),     QStringLiteral("voicemail_duration_s"),
+            QStringLiteral("voicemail_download"), QStringLiteral("voicemail_sha256")};
+}
+
+QStringList CallExport::csvFields(const CallRecord &call)
+{
+    const std::optional<Voicemail> &v = call.voicemail;
+    return {call.callSid,
+            call.from,
+            call.to,
+            call.callerName,
+            call.fromCity,
+            call.fromCountry,
+            csvTime(call.startedAt),
+            csvTime(call.answeredAt),
+            csvTime(call.endedAt),
+            callStatusToString(call.status),
+            csvSeconds(call.durationS),
+            menuChoiceToString(call.menuChoice),
+            call.forwardedTo,
+            call.dialStatus,
+            csvSeconds(call.talkDurationS),
+            outcomeToString(call.outcome()),
+            v ? v->recordingSid : QString(),
+            v ? QString::number(v->durationS) : QString(),
+            v ? downloadStateToString(v->downloadState) : QString(),
+            v ? v->sha256 : QString()};
+}
+
+QByteArray CallExport::csvLine(const QStringList &fields)
+{
+    // RFC 4180: quote a field holding a comma, quote or line break; double its quotes.
+    QStringList quoted;
+    quoted.reserve(fields.size());
+    for (QString field : fields) {
+        if (field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"'))
+            || field.contains(QLatin1Char('\n')) || field.contains(QLatin1Char('\r'))) {
+            field.replace(QLatin1String("\""), QLatin1String("\"\""));
+            field = QLatin1Char('"') + field + QLatin1Char('"');
+        }
+        quoted.append(field);
+    }
+    return quoted.join(QLatin1Char(',')).toUtf8() + "\r\n";
+}
+
+} // namespace Switchboard

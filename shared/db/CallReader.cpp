@@ -1,0 +1,89 @@
+#include "CallReader.h"
+
+#include "CallRows.h"
+#include "Database.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Switchboard {
+
+CallReader::CallReader(Database &database)
+    : m_database(database)
+{
+}
+
+std::optional<CallRecord> CallReader::call(const QString &callSid)
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(CallRows::selectSql() + QStringLiteral(" WHERE c.call_sid = ?"));
+    query.addBindValue(callSid);
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+    return CallRows::fromQuery(query);
+}
+
+bool CallReader::forEachCall(const std::function<bool(const CallRecord &)> &visit)
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    if (!query.exec(CallRows::selectSql() + QStringLiteral(" ORDER BY c.started_at DESC, c.call_sid DESC"))) {
+        m_lastError = query.lastError().text();
+        return false;
+    }
+    while (query.next()) {
+        if (!visit(CallRows::fromQuery(query)))
+            break;
+    }
+    return true;
+}
+
+QList<CallEvent> CallReader::timeline(const QString &callSid)
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT id, received_at, kind, call_status, params FROM call_events"
+                                 " WHERE call_sid = ? ORDER BY received_at, id"));
+    query.addBindValue(callSid);
+    QList<CallEvent> events;
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return events;
+    }
+    while (query.next()) {
+        CallEvent event;
+        event.id = query.value(0).toLongLong();
+        event.receivedAt = CallRows::fromColumn(query.value(1));
+        event.kind = webhookKindFromString(query.value(2).toString()).value_or(WebhookKind::Voice);
+        event.callStatus = query.value(3).toString();
+        const QJsonArray pairs = QJsonDocument::fromJson(query.value(4).toByteArray()).array();
+        for (const auto &pair : pairs)
+            event.params.add(pair[0].toString(), pair[1].toString());
+        events.append(event);
+    }
+    return events;
+}
+
+QByteArray CallReader::voicemailAudio(const QString &callSid, QString *contentType)
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral("SELECT audio, content_type FROM voicemails WHERE call_sid = ?"));
+    query.addBindValue(callSid);
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return {};
+    }
+    if (!query.next())
+        return {};
+    if (contentType)
+        *contentType = query.value(1).toString();
+    return query.value(0).toByteArray();
+}
+
+} // namespace Switchboard

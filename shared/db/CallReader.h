@@ -1,0 +1,49 @@
+#pragma once
+
+#include "core/CallRecord.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace Switchboard {
+
+class Database;
+
+// One webhook in a call's timeline.
+struct CallEvent
+{
+    qint64 id = 0;
+    QDateTime receivedAt;
+    WebhookKind kind = WebhookKind::Voice;
+    QString callStatus;
+    FormData params;
+};
+
+// Reads the call log. Every query is read to its end or finished, so that no SQLite snapshot
+// stays pinned and other processes' commits become visible.
+class CallReader final
+{
+public:
+    explicit CallReader(Database &database);
+
+    std::optional<CallRecord> call(const QString &callSid);
+
+    // Calls newest first; `visit` returns false to stop.
+    bool forEachCall(const std::function<bool(const CallRecord &)> &visit);
+
+    QList<CallEvent> timeline(const QString &callSid);
+
+    // The stored voicemail audio; empty when it has not been downloaded.
+    QByteArray voicemailAudio(const QString &callSid, QString *contentType = nullptr);
+
+    QString lastError() const { return m_lastError; }
+
+private:
+    Database &m_database;
+    QString m_lastError;
+};
+
+} // namespace Switchboard

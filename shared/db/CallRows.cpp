@@ -1,0 +1,108 @@
+#include "CallRows.h"
+
+#include <QVariant>
+
+namespace Switchboard::CallRows {
+namespace {
+
+enum Column
+{
+    CallSid,
+    AccountSid,
+    From,
+    To,
+    CallerName,
+    FromCity,
+    FromState,
+    FromCountry,
+    StartedAt,
+    AnsweredAt,
+    EndedAt,
+    Status,
+    DurationS,
+    MenuChoiceColumn,
+    ForwardedTo,
+    DialStatus,
+    TalkDurationS,
+    Revision,
+    RecordingSid,
+    RecordingUrl,
+    RecordingStatus,
+    VoicemailDurationS,
+    DownloadStateColumn,
+    DownloadAttempts,
+    LastError,
+    Bytes,
+    Sha256,
+    Transcription,
+    HeardAt,
+};
+
+std::optional<int> optionalInt(const QVariant &value)
+{
+    return value.isNull() ? std::nullopt : std::optional<int>(value.toInt());
+}
+
+} // namespace
+
+QString selectSql()
+{
+    return QStringLiteral(
+        "SELECT c.call_sid, c.account_sid, c.from_number, c.to_number, c.caller_name, c.from_city,"
+        " c.from_state, c.from_country, c.started_at, c.answered_at, c.ended_at, c.status,"
+        " c.duration_s, c.menu_choice, c.forwarded_to, c.dial_status, c.talk_duration_s, c.revision,"
+        " v.recording_sid, v.recording_url, v.recording_status, v.duration_s, v.download_state,"
+        " v.download_attempts, v.last_error, v.bytes, v.sha256, v.transcription, v.heard_at"
+        " FROM calls c LEFT JOIN voicemails v ON v.call_sid = c.call_sid");
+}
+
+CallRecord fromQuery(const QSqlQuery &query)
+{
+    CallRecord call;
+    call.callSid = query.value(CallSid).toString();
+    call.accountSid = query.value(AccountSid).toString();
+    call.from = query.value(From).toString();
+    call.to = query.value(To).toString();
+    call.callerName = query.value(CallerName).toString();
+    call.fromCity = query.value(FromCity).toString();
+    call.fromState = query.value(FromState).toString();
+    call.fromCountry = query.value(FromCountry).toString();
+    call.startedAt = fromColumn(query.value(StartedAt));
+    call.answeredAt = fromColumn(query.value(AnsweredAt));
+    call.endedAt = fromColumn(query.value(EndedAt));
+    call.status = callStatusFromString(query.value(Status).toString());
+    call.durationS = optionalInt(query.value(DurationS));
+    call.menuChoice = menuChoiceFromString(query.value(MenuChoiceColumn).toString());
+    call.forwardedTo = query.value(ForwardedTo).toString();
+    call.dialStatus = query.value(DialStatus).toString();
+    call.talkDurationS = optionalInt(query.value(TalkDurationS));
+    call.revision = query.value(Revision).toLongLong();
+    if (!query.value(RecordingSid).isNull()) {
+        Voicemail voicemail;
+        voicemail.recordingSid = query.value(RecordingSid).toString();
+        voicemail.recordingUrl = query.value(RecordingUrl).toString();
+        voicemail.recordingStatus = query.value(RecordingStatus).toString();
+        voicemail.durationS = query.value(VoicemailDurationS).toInt();
+        voicemail.downloadState = downloadStateFromString(query.value(DownloadStateColumn).toString());
+        voicemail.downloadAttempts = query.value(DownloadAttempts).toInt();
+        voicemail.lastError = query.value(LastError).toString();
+        voicemail.bytes = query.value(Bytes).toLongLong();
+        voicemail.sha256 = query.value(Sha256).toString();
+        voicemail.transcription = query.value(Transcription).toString();
+        voicemail.heardAt = fromColumn(query.value(HeardAt));
+        call.voicemail = voicemail;
+    }
+    return call;
+}
+
+QVariant toColumn(const QDateTime &time)
+{
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QDateTime fromColumn(const QVariant &value)
+{
+    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+} // namespace Switchboard::CallRows

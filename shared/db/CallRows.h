@@ -1,0 +1,21 @@
+#pragma once
+
+#include "core/CallRecord.h"
+
+#include <QSqlQuery>
+#include <QString>
+
+namespace Switchboard::CallRows {
+
+// "SELECT <every call and voicemail column but the audio> FROM calls c LEFT JOIN voicemails v";
+// append WHERE / ORDER BY.
+QString selectSql();
+
+// Reads the current row of a query started with selectSql().
+CallRecord fromQuery(const QSqlQuery &query);
+
+// Milliseconds since the epoch, and back; NULL for an invalid time.
+QVariant toColumn(const QDateTime &time);
+QDateTime fromColumn(const QVariant &value);
+
+} // namespace Switchboard::CallRows

@@ -1,0 +1,328 @@
+#include "CallWriter.h"
+
+#include "CallRows.h"
+#include "Database.h"
+#include "twilio/RequestSignature.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QVariant>
+
+namespace Switchboard {
+namespace {
+
+QString paramsJson(const FormData &params)
+{
+    QJsonArray pairs;
+    for (const auto &[name, value] : params.items())
+        pairs.append(QJsonArray{name, value});
+    return QString::fromUtf8(QJsonDocument(pairs).toJson(QJsonDocument::Compact));
+}
+
+QVariant optionalColumn(const std::optional<int> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<int>());
+}
+
+QVariant textOrNull(const QString &text)
+{
+    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+}
+
+const QString kNextRevision = QStringLiteral("(SELECT COALESCE(MAX(revision), 0) + 1 FROM calls)");
+
+} // namespace
+
+// Prepared once per connection: preparing costs more than running these statements.
+struct CallWriter::Statements
+{
+    explicit Statements(const QSqlDatabase &db)
+        : insertEvent(db)
+        , selectCall(db)
+        , upsertCall(db)
+        , upsertVoicemail(db)
+        , deleteVoicemail(db)
+        , bumpRevision(db)
+        , control(db)
+    {
+    }
+
+    QSqlQuery insertEvent;
+    QSqlQuery selectCall;
+    QSqlQuery upsertCall;
+    QSqlQuery upsertVoicemail;
+    QSqlQuery deleteVoicemail;
+    QSqlQuery bumpRevision;
+    QSqlQuery control;
+};
+
+CallWriter::CallWriter(Database &database)
+    : m_database(database)
+    , m_statements(std::make_unique<Statements>(database.connection()))
+{
+    Statements &s = *m_statements;
+    s.insertEvent.prepare(QStringLiteral(
+        "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest, params)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING"));
+    s.selectCall.prepare(CallRows::selectSql() + QStringLiteral(" WHERE c.call_sid = ?")
+                         + database.dialect().lockRowSuffix());
+    s.upsertCall.prepare(QStringLiteral(
+        "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name, from_city,"
+        " from_state, from_country, started_at, answered_at, ended_at, status, duration_s,"
+        " menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ")
+        + kNextRevision + QStringLiteral(") ON CONFLICT (call_sid) DO UPDATE SET"
+        " account_sid = excluded.account_sid, from_number = excluded.from_number,"
+        " to_number = excluded.to_number, caller_name = excluded.caller_name,"
+        " from_city = excluded.from_city, from_state = excluded.from_state,"
+        " from_country = excluded.from_country, started_at = excluded.started_at,"
+        " answered_at = excluded.answered_at, ended_at = excluded.ended_at,"
+        " status = excluded.status, duration_s = excluded.duration_s,"
+        " menu_choice = excluded.menu_choice, forwarded_to = excluded.forwarded_to,"
+        " dial_status = excluded.dial_status, talk_duration_s = excluded.talk_duration_s,"
+        " outcome = excluded.outcome, revision = excluded.revision"));
+    s.upsertVoicemail.prepare(QStringLiteral(
+        "INSERT INTO voicemails (call_sid, recording_sid, recording_url, recording_status,"
+        " duration_s, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_sid) DO UPDATE SET"
+        " recording_status = excluded.recording_status"));
+    s.deleteVoicemail.prepare(QStringLiteral("DELETE FROM voicemails WHERE call_sid = ?"));
+    s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + kNextRevision
+                           + QStringLiteral(" WHERE call_sid = ?"));
+}
+
+CallWriter::~CallWriter() = default;
+
+bool CallWriter::exec(QSqlQuery &query)
+{
+    if (query.exec())
+        return true;
+    m_lastError = query.lastError().text();
+    return false;
+}
+
+bool CallWriter::begin()
+{
+    QSqlQuery &control = m_statements->control;
+    if (control.exec(m_database.dialect().beginWrite()))
+        return true;
+    m_lastError = control.lastError().text();
+    return false;
+}
+
+bool CallWriter::commit()
+{
+    QSqlQuery &control = m_statements->control;
+    if (control.exec(QStringLiteral("COMMIT")))
+        return true;
+    m_lastError = control.lastError().text();
+    rollback();
+    return false;
+}
+
+void CallWriter::rollback()
+{
+    for (QSqlQuery *query : {&m_statements->selectCall, &m_statements->insertEvent})
+        query->finish();
+    m_statements->control.exec(QStringLiteral("ROLLBACK"));
+}
+
+QString CallWriter::eventDigest(const Webhook &webhook) const
+{
+    // A retried webhook carries the same URL and parameters, so it has the same digest.
+    const QByteArray payload = webhookKindToString(webhook.kind).toUtf8() + '\n'
+        + RequestSignature::payload(webhook.url, webhook.params);
+    return QString::fromLatin1(QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex());
+}
+
+CallWriter::Result CallWriter::record(const Webhook &webhook, CallRecord *updated)
+{
+    Statements &s = *m_statements;
+    if (!begin())
+        return Result::Failed;
+
+    s.insertEvent.bindValue(0, webhook.callSid());
+    s.insertEvent.bindValue(1, webhook.receivedAt.toMSecsSinceEpoch());
+    s.insertEvent.bindValue(2, webhookKindToString(webhook.kind));
+    s.insertEvent.bindValue(3, webhook.params.value(QStringLiteral("CallStatus")));
+    s.insertEvent.bindValue(4, eventDigest(webhook));
+    s.insertEvent.bindValue(5, paramsJson(webhook.params));
+    if (!exec(s.insertEvent)) {
+        rollback();
+        return Result::Failed;
+    }
+    const bool duplicate = s.insertEvent.numRowsAffected() == 0;
+
+    s.selectCall.bindValue(0, webhook.callSid());
+    if (!exec(s.selectCall)) {
+        rollback();
+        return Result::Failed;
+    }
+    CallRecord call = s.selectCall.next() ? CallRows::fromQuery(s.selectCall) : CallRecord{};
+    s.selectCall.finish();
+
+    if (!duplicate) {
+        const bool hadVoicemail = call.voicemail.has_value();
+        call.apply(webhook);
+        if (!writeCall(call)) {
+            rollback();
+            return Result::Failed;
+        }
+        if (hadVoicemail && !call.voicemail) {
+            s.deleteVoicemail.bindValue(0, call.callSid);
+            if (!exec(s.deleteVoicemail)) {
+                rollback();
+                return Result::Failed;
+            }
+        }
+    }
+    if (!commit())
+        return Result::Failed;
+    if (updated)
+        *updated = call;
+    return duplicate ? Result::Duplicate : Result::Recorded;
+}
+
+bool CallWriter::writeCall(const CallRecord &call)
+{
+    Statements &s = *m_statements;
+    const QVariantList values{
+        call.callSid,
+        call.accountSid,
+        call.from,
+        call.to,
+        call.callerName,
+        call.fromCity,
+        call.fromState,
+        call.fromCountry,
+        CallRows::toColumn(call.startedAt),
+        CallRows::toColumn(call.answeredAt),
+        CallRows::toColumn(call.endedAt),
+        callStatusToString(call.status),
+        optionalColumn(call.durationS),
+        textOrNull(menuChoiceToString(call.menuChoice)),
+        call.forwardedTo,
+        call.dialStatus,
+        optionalColumn(call.talkDurationS),
+        outcomeToString(call.outcome()),
+    };
+    for (int i = 0; i < values.size(); ++i)
+        s.upsertCall.bindValue(i, values.at(i));
+    if (!exec(s.upsertCall))
+        return false;
+    if (!call.voicemail)
+        return true;
+    const Voicemail &voicemail = *call.voicemail;
+    s.upsertVoicemail.bindValue(0, call.callSid);
+    s.upsertVoicemail.bindValue(1, voicemail.recordingSid);
+    s.upsertVoicemail.bindValue(2, voicemail.recordingUrl);
+    s.upsertVoicemail.bindValue(3, voicemail.recordingStatus);
+    s.upsertVoicemail.bindValue(4, voicemail.durationS);
+    s.upsertVoicemail.bindValue(5, QDateTime::currentMSecsSinceEpoch());
+    return exec(s.upsertVoicemail);
+}
+
+bool CallWriter::bumpRevision(const QString &callSid)
+{
+    m_statements->bumpRevision.bindValue(0, callSid);
+    return exec(m_statements->bumpRevision);
+}
+
+QList<CallWriter::Download> CallWriter::dueDownloads(const QDateTime &now, int limit)
+{
+    // Media is ready once Twilio said so; a recording whose status callback never came is
+    // tried a minute after its <Record> action.
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral(
+        "SELECT call_sid, recording_sid, recording_url, download_attempts FROM voicemails"
+        " WHERE download_state = 'pending' AND next_attempt_at <= ?"
+        " AND (recording_status = 'completed' OR created_at <= ?)"
+        " ORDER BY next_attempt_at LIMIT ?"));
+    query.addBindValue(now.toMSecsSinceEpoch());
+    query.addBindValue(now.addSecs(-60).toMSecsSinceEpoch());
+    query.addBindValue(limit);
+    QList<Download> due;
+    if (!exec(query))
+        return due;
+    while (query.next())
+        due.append({query.value(0).toString(), query.value(1).toString(),
+                    query.value(2).toString(), query.value(3).toInt()});
+    return due;
+}
+
+bool CallWriter::claimDownload(const QString &callSid, const QDateTime &now, int leaseSeconds)
+{
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral(
+        "UPDATE voicemails SET next_attempt_at = ? WHERE call_sid = ?"
+        " AND download_state = 'pending' AND next_attempt_at <= ?"));
+    query.addBindValue(now.addSecs(leaseSeconds).toMSecsSinceEpoch());
+    query.addBindValue(callSid);
+    query.addBindValue(now.toMSecsSinceEpoch());
+    return exec(query) && query.numRowsAffected() == 1;
+}
+
+bool CallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
+                            const QString &contentType)
+{
+    if (!begin())
+        return false;
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral(
+        "UPDATE voicemails SET download_state = 'downloaded', audio = ?, bytes = ?, sha256 = ?,"
+        " content_type = ?, last_error = '', download_attempts = download_attempts + 1"
+        " WHERE call_sid = ?"));
+    query.addBindValue(audio);
+    query.addBindValue(qint64(audio.size()));
+    query.addBindValue(QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
+    query.addBindValue(contentType);
+    query.addBindValue(callSid);
+    if (!exec(query) || !bumpRevision(callSid)) {
+        rollback();
+        return false;
+    }
+    return commit();
+}
+
+bool CallWriter::recordDownloadFailure(const QString &callSid, const QString &error,
+                                       const QDateTime &retryAt, bool giveUp)
+{
+    if (!begin())
+        return false;
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral(
+        "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
+        " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
+    query.addBindValue(downloadStateToString(giveUp ? DownloadState::Failed : DownloadState::Pending));
+    query.addBindValue(error);
+    query.addBindValue(retryAt.toMSecsSinceEpoch());
+    query.addBindValue(callSid);
+    if (!exec(query) || !bumpRevision(callSid)) {
+        rollback();
+        return false;
+    }
+    return commit();
+}
+
+bool CallWriter::setHeard(const QString &callSid, bool heard)
+{
+    if (!begin())
+        return false;
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral("UPDATE voicemails SET heard_at = ? WHERE call_sid = ?"));
+    query.addBindValue(heard ? QVariant(QDateTime::currentMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>()));
+    query.addBindValue(callSid);
+    if (!exec(query) || !bumpRevision(callSid)) {
+        rollback();
+        return false;
+    }
+    if (query.numRowsAffected() != 1) {
+        m_lastError = QStringLiteral("call %1 has no voicemail").arg(callSid);
+        rollback();
+        return false;
+    }
+    return commit();
+}
+
+} // namespace Switchboard

@@ -1,0 +1,100 @@
+#include "Database.h"
+
+#include "Migrations.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace Switchboard {
+
+Database::Database(const DatabaseUrl &url, const QString &connectionName)
+    : m_url(url)
+    , m_dialect(url.engine)
+    , m_connectionName(connectionName)
+{
+}
+
+Database::~Database()
+{
+    close();
+}
+
+bool Database::open(QString *error)
+{
+    if (!QSqlDatabase::isDriverAvailable(m_url.driverName())) {
+        *error = QStringLiteral("the Qt SQL driver %1 is not installed").arg(m_url.driverName());
+        return false;
+    }
+    QSqlDatabase db = QSqlDatabase::addDatabase(m_url.driverName(), m_connectionName);
+    if (m_url.engine == DatabaseUrl::Engine::Sqlite) {
+        const QFileInfo file(m_url.path);
+        if (!QDir().mkpath(file.absolutePath())) {
+            *error = QStringLiteral("cannot create the folder %1").arg(file.absolutePath());
+            return false;
+        }
+        db.setDatabaseName(m_url.path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    } else {
+        db.setHostName(m_url.host);
+        db.setPort(m_url.port);
+        db.setUserName(m_url.user);
+        db.setPassword(m_url.password);
+        db.setDatabaseName(m_url.databaseName);
+        db.setConnectOptions(QStringLiteral("connect_timeout=5"));
+    }
+    if (!db.open()) {
+        *error = QStringLiteral("cannot open %1: %2").arg(m_url.toDisplayString(), db.lastError().text());
+        return false;
+    }
+    return m_url.engine == DatabaseUrl::Engine::Sqlite ? configureSqlite(error) : true;
+}
+
+bool Database::configureSqlite(QString *error)
+{
+    QSqlQuery query(connection());
+    // WAL lets desktops read while the service writes. NORMAL syncs the WAL at checkpoints:
+    // a committed write survives the process being killed; FULL would also survive power loss.
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                               "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"}) {
+        if (!query.exec(QString::fromLatin1(pragma))) {
+            *error = QStringLiteral("cannot set up %1 (%2): %3")
+                         .arg(m_url.toDisplayString(), QString::fromLatin1(pragma), query.lastError().text());
+            return false;
+        }
+        query.finish();
+    }
+    return true;
+}
+
+bool Database::openAndMigrate(QString *error)
+{
+    return open(error) && Migrations::apply(*this, error);
+}
+
+void Database::close()
+{
+    if (!QSqlDatabase::contains(m_connectionName))
+        return;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QSqlDatabase Database::connection() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+bool Database::ping()
+{
+    QSqlQuery query(connection());
+    const bool ok = query.exec(QStringLiteral("SELECT 1")) && query.next();
+    query.finish();
+    return ok;
+}
+
+} // namespace Switchboard

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "DatabaseUrl.h"
+#include "SqlDialect.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+namespace Switchboard {
+
+// One open connection to the call log. QtSql connections belong to the thread that opened
+// them: open one per thread, each under its own name.
+class Database final
+{
+public:
+    Database(const DatabaseUrl &url, const QString &connectionName);
+    ~Database();
+    Q_DISABLE_COPY_MOVE(Database)
+
+    // Opens the connection and sets it up for sharing between processes (WAL, busy timeout).
+    bool open(QString *error);
+    // Opens, then creates or migrates the schema to the version this binary knows.
+    bool openAndMigrate(QString *error);
+    void close();
+
+    QSqlDatabase connection() const;
+    const DatabaseUrl &url() const { return m_url; }
+    const SqlDialect &dialect() const { return m_dialect; }
+
+    // True while the database answers a trivial query.
+    bool ping();
+
+private:
+    bool configureSqlite(QString *error);
+
+    DatabaseUrl m_url;
+    SqlDialect m_dialect;
+    QString m_connectionName;
+};
+
+} // namespace Switchboard

@@ -1,0 +1,151 @@
+#include "Migrations.h"
+
+#include "Database.h"
+
+#include <QDateTime>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+
+namespace Switchboard {
+namespace {
+
+struct Migration
+{
+    int version;
+    const char *description;
+    QStringList statements;
+};
+
+const QList<Migration> &migrations()
+{
+    static const QList<Migration> all{
+        {1,
+         "calls and their timeline",
+         {
+             QStringLiteral("CREATE TABLE calls ("
+                            " call_sid TEXT PRIMARY KEY,"
+                            " account_sid TEXT NOT NULL,"
+                            " from_number TEXT NOT NULL DEFAULT '',"
+                            " to_number TEXT NOT NULL DEFAULT '',"
+                            " caller_name TEXT NOT NULL DEFAULT '',"
+                            " from_city TEXT NOT NULL DEFAULT '',"
+                            " from_state TEXT NOT NULL DEFAULT '',"
+                            " from_country TEXT NOT NULL DEFAULT '',"
+                            " started_at BIGINT NOT NULL,"
+                            " answered_at BIGINT,"
+                            " ended_at BIGINT,"
+                            " status TEXT NOT NULL,"
+                            " duration_s INTEGER,"
+                            " menu_choice TEXT,"
+                            " forwarded_to TEXT NOT NULL DEFAULT '',"
+                            " dial_status TEXT NOT NULL DEFAULT '',"
+                            " talk_duration_s INTEGER,"
+                            " outcome TEXT NOT NULL,"
+                            " revision BIGINT NOT NULL)"),
+             QStringLiteral("CREATE INDEX calls_by_start ON calls (started_at DESC, call_sid DESC)"),
+             QStringLiteral("CREATE INDEX calls_by_revision ON calls (revision)"),
+             QStringLiteral("CREATE TABLE call_events ("
+                            " id {AUTO_ID},"
+                            " call_sid TEXT NOT NULL,"
+                            " received_at BIGINT NOT NULL,"
+                            " kind TEXT NOT NULL,"
+                            " call_status TEXT NOT NULL DEFAULT '',"
+                            " digest TEXT NOT NULL UNIQUE,"
+                            " params TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX call_events_by_call ON call_events (call_sid, id)"),
+         }},
+        {2,
+         "voicemails with their audio",
+         {
+             QStringLiteral("CREATE TABLE voicemails ("
+                            " call_sid TEXT PRIMARY KEY REFERENCES calls (call_sid),"
+                            " recording_sid TEXT NOT NULL UNIQUE,"
+                            " recording_url TEXT NOT NULL,"
+                            " recording_status TEXT NOT NULL DEFAULT '',"
+                            " duration_s INTEGER NOT NULL DEFAULT 0,"
+                            " created_at BIGINT NOT NULL,"
+                            " download_state TEXT NOT NULL DEFAULT 'pending',"
+                            " download_attempts INTEGER NOT NULL DEFAULT 0,"
+                            " next_attempt_at BIGINT NOT NULL DEFAULT 0,"
+                            " last_error TEXT NOT NULL DEFAULT '',"
+                            " content_type TEXT NOT NULL DEFAULT '',"
+                            " bytes BIGINT NOT NULL DEFAULT 0,"
+                            " sha256 TEXT NOT NULL DEFAULT '',"
+                            " transcription TEXT NOT NULL DEFAULT '',"
+                            " heard_at BIGINT,"
+                            " audio {BLOB})"),
+             QStringLiteral("CREATE INDEX voicemails_by_download ON voicemails (download_state, next_attempt_at)"),
+         }},
+    };
+    return all;
+}
+
+bool execute(QSqlQuery &query, const QString &statement, QString *error)
+{
+    if (query.exec(statement))
+        return true;
+    *error = QStringLiteral("%1: %2").arg(statement.left(60), query.lastError().text());
+    return false;
+}
+
+} // namespace
+
+int Migrations::latestVersion()
+{
+    return migrations().constLast().version;
+}
+
+int Migrations::currentVersion(Database &database, QString *error)
+{
+    QSqlQuery query(database.connection());
+    if (!database.connection().tables().contains(QStringLiteral("schema_migrations")))
+        return 0;
+    if (!execute(query, QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"), error) || !query.next())
+        return -1;
+    return query.value(0).toInt();
+}
+
+bool Migrations::apply(Database &database, QString *error, int target)
+{
+    if (target < 0)
+        target = latestVersion();
+    const SqlDialect &dialect = database.dialect();
+    QSqlQuery query(database.connection());
+    if (!execute(query, dialect.beginWrite(), error))
+        return false;
+    const auto rollback = [&query] { query.exec(QStringLiteral("ROLLBACK")); return false; };
+
+    // Inside the write transaction, so two processes starting together migrate once.
+    if (!dialect.isSqlite() && !execute(query, QStringLiteral("SELECT pg_advisory_xact_lock(7262361)"), error))
+        return rollback();
+    if (!execute(query, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL, description TEXT NOT NULL)"), error))
+        return rollback();
+    const int current = currentVersion(database, error);
+    if (current < 0)
+        return rollback();
+    if (current > latestVersion()) {
+        *error = QStringLiteral("the database %1 has schema version %2, newer than this program knows (%3): upgrade Switchboard")
+                     .arg(database.url().toDisplayString()).arg(current).arg(latestVersion());
+        return rollback();
+    }
+    for (const Migration &migration : migrations()) {
+        if (migration.version <= current || migration.version > target)
+            continue;
+        for (const QString &statement : migration.statements) {
+            if (!execute(query, dialect.schema(statement), error))
+                return rollback();
+        }
+        query.prepare(QStringLiteral("INSERT INTO schema_migrations (version, applied_at, description) VALUES (?, ?, ?)"));
+        query.addBindValue(migration.version);
+        query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        query.addBindValue(QString::fromLatin1(migration.description));
+        if (!query.exec()) {
+            *error = query.lastError().text();
+            return rollback();
+        }
+    }
+    return execute(query, QStringLiteral("COMMIT"), error) || rollback();
+}
+
+} // namespace Switchboard

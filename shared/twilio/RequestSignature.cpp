@@ -1,0 +1,88 @@
+#include "RequestSignature.h"
+
+#include <QCryptographicHash>
+#include <QMessageAuthenticationCode>
+#include <QUrl>
+
+#include <algorithm>
+
+namespace Switchboard {
+namespace {
+
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
+}
+
+int defaultPort(const QString &scheme)
+{
+    if (scheme == QLatin1String("https"))
+        return 443;
+    if (scheme == QLatin1String("http"))
+        return 80;
+    return -1;
+}
+
+// The same URL written with and without its scheme's default port.
+QStringList portVariants(const QString &url)
+{
+    QUrl parsed(url, QUrl::StrictMode);
+    const int port = defaultPort(parsed.scheme());
+    if (!parsed.isValid() || port < 0)
+        return {url};
+    if (parsed.port() == port) {
+        parsed.setPort(-1);
+        return {url, parsed.toString(QUrl::FullyEncoded)};
+    }
+    if (parsed.port() == -1) {
+        parsed.setPort(port);
+        return {url, parsed.toString(QUrl::FullyEncoded)};
+    }
+    return {url};
+}
+
+} // namespace
+
+QByteArray RequestSignature::payload(const QString &url, const FormData &params)
+{
+    auto items = params.items();
+    // Byte order of the UTF-8 names, then values for repeated names.
+    std::sort(items.begin(), items.end(), [](const FormData::Item &a, const FormData::Item &b) {
+        const QByteArray nameA = a.first.toUtf8(), nameB = b.first.toUtf8();
+        if (nameA != nameB)
+            return nameA < nameB;
+        return a.second.toUtf8() < b.second.toUtf8();
+    });
+
+    QByteArray bytes = url.toUtf8();
+    for (const auto &[name, value] : items)
+        bytes += name.toUtf8() + value.toUtf8();
+    return bytes;
+}
+
+QByteArray RequestSignature::compute(const QByteArray &authToken, const QString &url,
+                                     const FormData &params)
+{
+    return QMessageAuthenticationCode::hash(payload(url, params), authToken,
+                                            QCryptographicHash::Sha1)
+        .toBase64();
+}
+
+bool RequestSignature::isValid(const QByteArray &authToken, const QString &url,
+                               const FormData &params, const QByteArray &signature)
+{
+    if (authToken.isEmpty() || signature.isEmpty())
+        return false;
+    bool valid = false;
+    // Every variant is checked, so the time taken does not depend on which one matched.
+    for (const QString &candidate : portVariants(url))
+        valid |= constantTimeEquals(compute(authToken, candidate, params), signature);
+    return valid;
+}
+
+} // namespace Switchboard
