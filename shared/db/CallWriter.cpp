@@ -26,6 +26,12 @@ QVariant optionalColumn(const std::optional<int> &value)
     return value ? QVariant(*value) : QVariant(QMetaType::fromType<int>());
 }
 
+// QtSql binds a null QString as NULL; the NOT NULL text columns want ''.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 QVariant textOrNull(const QString &text)
 {
     return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
@@ -145,7 +151,7 @@ CallWriter::Result CallWriter::record(const Webhook &webhook, CallRecord *update
     s.insertEvent.bindValue(0, webhook.callSid());
     s.insertEvent.bindValue(1, webhook.receivedAt.toMSecsSinceEpoch());
     s.insertEvent.bindValue(2, webhookKindToString(webhook.kind));
-    s.insertEvent.bindValue(3, webhook.params.value(QStringLiteral("CallStatus")));
+    s.insertEvent.bindValue(3, text(webhook.params.value(QStringLiteral("CallStatus"))));
     s.insertEvent.bindValue(4, eventDigest(webhook));
     s.insertEvent.bindValue(5, paramsJson(webhook.params));
     if (!exec(s.insertEvent)) {
@@ -189,21 +195,21 @@ bool CallWriter::writeCall(const CallRecord &call)
     Statements &s = *m_statements;
     const QVariantList values{
         call.callSid,
-        call.accountSid,
-        call.from,
-        call.to,
-        call.callerName,
-        call.fromCity,
-        call.fromState,
-        call.fromCountry,
+        text(call.accountSid),
+        text(call.from),
+        text(call.to),
+        text(call.callerName),
+        text(call.fromCity),
+        text(call.fromState),
+        text(call.fromCountry),
         CallRows::toColumn(call.startedAt),
         CallRows::toColumn(call.answeredAt),
         CallRows::toColumn(call.endedAt),
         callStatusToString(call.status),
         optionalColumn(call.durationS),
         textOrNull(menuChoiceToString(call.menuChoice)),
-        call.forwardedTo,
-        call.dialStatus,
+        text(call.forwardedTo),
+        text(call.dialStatus),
         optionalColumn(call.talkDurationS),
         outcomeToString(call.outcome()),
     };
@@ -217,7 +223,7 @@ bool CallWriter::writeCall(const CallRecord &call)
     s.upsertVoicemail.bindValue(0, call.callSid);
     s.upsertVoicemail.bindValue(1, voicemail.recordingSid);
     s.upsertVoicemail.bindValue(2, voicemail.recordingUrl);
-    s.upsertVoicemail.bindValue(3, voicemail.recordingStatus);
+    s.upsertVoicemail.bindValue(3, text(voicemail.recordingStatus));
     s.upsertVoicemail.bindValue(4, voicemail.durationS);
     s.upsertVoicemail.bindValue(5, QDateTime::currentMSecsSinceEpoch());
     return exec(s.upsertVoicemail);

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what Switchboard needs to build, run and test on Debian 12 (run as root).
+set -euo pipefail
+
+packages=(
+    # build
+    cmake ninja-build g++ pkgconf
+    qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-multimedia-dev qtkeychain-qt6-dev
+    libqt6sql6-sqlite libqt6sql6-psql libgl-dev
+    # desktop app at run time: audio through GStreamer, a keyring over D-Bus
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good qt6-qpa-plugins
+    # desktop app: the SVG icon engine and image format plugins (outcome icons, app icon)
+    libqt6svg6
+    # tests: a display, an audio sink, a Secret Service, the database shell
+    xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 pulseaudio sqlite3 imagemagick
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

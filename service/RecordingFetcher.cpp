@@ -1,0 +1,89 @@
+#include "RecordingFetcher.h"
+
+#include "core/Logging.h"
+#include "db/CallWriter.h"
+
+#include <QDateTime>
+
+namespace Switchboard {
+namespace {
+
+// A periodic look catches recordings whose status callback never came, and retries that
+// fell due while the queue was full.
+constexpr int kSweepIntervalMs = 15000;
+
+} // namespace
+
+RecordingFetcher::RecordingFetcher(CallWriter &writer, const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_writer(writer)
+    , m_options(options)
+{
+    m_sweepTimer.setInterval(kSweepIntervalMs);
+    connect(&m_sweepTimer, &QTimer::timeout, this, &RecordingFetcher::sweep);
+    m_sweepTimer.start();
+}
+
+void RecordingFetcher::wake()
+{
+    QTimer::singleShot(0, this, &RecordingFetcher::sweep);
+}
+
+void RecordingFetcher::sweep()
+{
+    const int room = m_options.parallel - inFlight();
+    if (room <= 0)
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const int leaseSeconds = m_options.download.timeoutMs / 1000 + 30;
+    for (const CallWriter::Download &due : m_writer.dueDownloads(now, room)) {
+        if (m_inFlight.contains(due.callSid) || !m_writer.claimDownload(due.callSid, now, leaseSeconds))
+            continue;
+        startDownload(due.callSid, due.recordingUrl, due.attempts);
+    }
+}
+
+void RecordingFetcher::startDownload(const QString &callSid, const QString &recordingUrl, int attempts)
+{
+    m_inFlight.insert(callSid);
+    auto *download = new RecordingDownload(&m_network, m_options.download, this);
+    connect(download, &RecordingDownload::finished, this,
+            [this, download, callSid](const QByteArray &audio, const QString &contentType) {
+                download->deleteLater();
+                m_inFlight.remove(callSid);
+                if (m_writer.storeAudio(callSid, audio, contentType)) {
+                    qCInfo(lcRecording).noquote() << "stored voicemail of" << callSid << audio.size() << "bytes";
+                    Q_EMIT downloaded(callSid);
+                } else {
+                    qCWarning(lcRecording).noquote() << "cannot store voicemail of" << callSid << m_writer.lastError();
+                }
+                wake();
+            });
+    connect(download, &RecordingDownload::failed, this,
+            [this, download, callSid, attempts](const QString &error, bool retryable) {
+                download->deleteLater();
+                m_inFlight.remove(callSid);
+                onFailure(callSid, attempts + 1, error, retryable);
+                wake();
+            });
+    download->start(recordingUrl);
+}
+
+void RecordingFetcher::onFailure(const QString &callSid, int attempts, const QString &error, bool retryable)
+{
+    const bool giveUp = !retryable || attempts >= m_options.maxAttempts;
+    const qint64 delayMs = qint64(m_options.retryBaseMs) << qMin(attempts - 1, 20);
+    const QDateTime retryAt = QDateTime::currentDateTimeUtc().addMSecs(delayMs);
+    m_writer.recordDownloadFailure(callSid, error, retryAt, giveUp);
+    if (giveUp) {
+        qCWarning(lcRecording).noquote() << "voicemail of" << callSid << "failed for good after"
+                                         << attempts << "attempts:" << error;
+        Q_EMIT failedForGood(callSid, error);
+        return;
+    }
+    qCInfo(lcRecording).noquote() << "voicemail of" << callSid << "attempt" << attempts << "failed:"
+                                  << error << "- retrying in" << delayMs << "ms";
+    QTimer::singleShot(int(qMin<qint64>(delayMs, INT_MAX)), this, &RecordingFetcher::sweep);
+}
+
+} // namespace Switchboard

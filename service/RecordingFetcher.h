@@ -1,0 +1,53 @@
+#pragma once
+
+#include "twilio/RecordingDownload.h"
+
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace Switchboard {
+
+class CallWriter;
+
+// Moves voicemail audio from Twilio into the call log, so that any desktop that reaches the
+// database can play it. The work list is the database itself: pending downloads survive a
+// restart, and a claim keeps two instances from fetching the same recording.
+class RecordingFetcher final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RecordingFetcher)
+
+public:
+    struct Options
+    {
+        RecordingDownload::Options download;
+        int retryBaseMs = 5000;
+        int maxAttempts = 6;
+        int parallel = 4;
+    };
+
+    RecordingFetcher(CallWriter &writer, const Options &options, QObject *parent = nullptr);
+
+    // Looks for due downloads soon (a recording became ready, or the service started).
+    void wake();
+    int inFlight() const { return int(m_inFlight.size()); }
+
+Q_SIGNALS:
+    void downloaded(const QString &callSid);
+    void failedForGood(const QString &callSid, const QString &error);
+
+private:
+    void sweep();
+    void startDownload(const QString &callSid, const QString &recordingUrl, int attempts);
+    void onFailure(const QString &callSid, int attempts, const QString &error, bool retryable);
+
+    CallWriter &m_writer;
+    Options m_options;
+    QNetworkAccessManager m_network;
+    QTimer m_sweepTimer;
+    QSet<QString> m_inFlight;
+};
+
+} // namespace Switchboard

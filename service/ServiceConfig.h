@@ -1,0 +1,50 @@
+#pragma once
+
+#include "db/DatabaseUrl.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+#include <optional>
+
+class QCommandLineParser;
+
+namespace Switchboard {
+
+// What the caller hears, and how long things may take.
+struct CallFlowSettings
+{
+    QUrl publicUrl; // what Twilio requests; action URLs are built from it
+    QString forwardTo;
+    QString greeting;
+    QString voice;
+    QString language;
+    int ringTimeoutS = 20;
+    int voicemailMaxS = 120;
+    int menuRepeats = 3;
+};
+
+struct ServiceConfig
+{
+    QString command = QStringLiteral("run"); // run | export
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 8080;
+    DatabaseUrl database;
+    QUrl twilioApi;
+    QString accountSid;
+    QByteArray authToken;
+    CallFlowSettings callFlow;
+    int downloadRetryMs = 5000;
+    int downloadAttempts = 6;
+    QString exportFormat = QStringLiteral("json");
+
+    // Reads the command line, then the environment, then the --config INI file, then defaults.
+    // On bad configuration returns nothing and sets `error` to one line naming the setting.
+    static std::optional<ServiceConfig> load(const QStringList &arguments, QString *error,
+                                             bool *helpShown);
+};
+
+} // namespace Switchboard

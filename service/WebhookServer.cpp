@@ -1,0 +1,167 @@
+#include "WebhookServer.h"
+
+#include "RecordingFetcher.h"
+#include "core/Logging.h"
+#include "db/CallWriter.h"
+#include "db/Database.h"
+#include "twilio/Identifiers.h"
+#include "twilio/RequestSignature.h"
+#include "twilio/TwimlWriter.h"
+
+#include <QElapsedTimer>
+#include <QUrlQuery>
+
+namespace Switchboard {
+namespace {
+
+QHttpServerResponse text(const char *body, QHttpServerResponse::StatusCode status)
+{
+    return QHttpServerResponse(QByteArrayLiteral("text/plain; charset=utf-8"), QByteArray(body) + '\n', status);
+}
+
+QHttpServerResponse twiml(const QByteArray &document)
+{
+    return QHttpServerResponse(QByteArray(TwimlWriter::contentType), document);
+}
+
+} // namespace
+
+WebhookServer::WebhookServer(const ServiceConfig &config, Database &database, CallWriter &writer,
+                             RecordingFetcher &fetcher, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_database(database)
+    , m_writer(writer)
+    , m_fetcher(fetcher)
+{
+}
+
+WebhookServer::~WebhookServer() = default;
+
+bool WebhookServer::listen(QString *error)
+{
+    m_tcp = new QTcpServer(&m_http);
+    if (!m_tcp->listen(m_config.listenAddress, m_config.listenPort)) {
+        *error = QStringLiteral("--listen: cannot listen on %1:%2: %3")
+                     .arg(m_config.listenAddress.toString())
+                     .arg(m_config.listenPort)
+                     .arg(m_tcp->errorString());
+        return false;
+    }
+    m_http.bind(m_tcp);
+    if (m_config.callFlow.publicUrl.isEmpty())
+        m_config.callFlow.publicUrl = localUrl();
+    m_flow = std::make_unique<CallFlow>(m_config.callFlow);
+    addRoutes();
+    return true;
+}
+
+QUrl WebhookServer::localUrl() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(m_tcp->serverAddress().toString());
+    url.setPort(m_tcp->serverPort());
+    return url;
+}
+
+QUrl WebhookServer::publicUrl() const
+{
+    return m_config.callFlow.publicUrl;
+}
+
+void WebhookServer::addRoutes()
+{
+    const struct
+    {
+        const char *path;
+        WebhookKind kind;
+    } webhooks[] = {
+        {"/twilio/voice", WebhookKind::Voice},
+        {"/twilio/menu", WebhookKind::Menu},
+        {"/twilio/dial", WebhookKind::Dial},
+        {"/twilio/recording", WebhookKind::Recording},
+        {"/twilio/recording-status", WebhookKind::RecordingStatus},
+        {"/twilio/status", WebhookKind::Status},
+    };
+    for (const auto &webhook : webhooks) {
+        const WebhookKind kind = webhook.kind;
+        m_http.route(QString::fromLatin1(webhook.path), QHttpServerRequest::Method::Post,
+                     [this, kind](const QHttpServerRequest &request) { return handle(kind, request); });
+    }
+    m_http.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get, [this] {
+        return m_database.ping() ? text("ok", QHttpServerResponse::StatusCode::Ok)
+                                 : text("database unavailable", QHttpServerResponse::StatusCode::ServiceUnavailable);
+    });
+}
+
+QString WebhookServer::signedUrl(const QHttpServerRequest &request) const
+{
+    // Twilio signed the public URL it requested, not the address this socket sees.
+    const QUrl url = request.url();
+    QString signedUrl = m_flow->url(url.path(QUrl::FullyEncoded));
+    if (url.hasQuery())
+        signedUrl += QLatin1Char('?') + url.query(QUrl::FullyEncoded);
+    return signedUrl;
+}
+
+QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerRequest &request)
+{
+    QElapsedTimer timer;
+    timer.start();
+    Webhook webhook;
+    webhook.kind = kind;
+    webhook.url = signedUrl(request);
+    webhook.params = FormData::decode(request.body());
+    const QString callSid = webhook.callSid();
+
+    QHttpServerResponse response = [&] {
+        if (!RequestSignature::isValid(m_config.authToken, webhook.url, webhook.params,
+                                       request.value("X-Twilio-Signature")))
+            return text("invalid X-Twilio-Signature", QHttpServerResponse::StatusCode::Forbidden);
+        if (webhook.params.value(QStringLiteral("AccountSid")) != m_config.accountSid)
+            return text("unknown AccountSid", QHttpServerResponse::StatusCode::Forbidden);
+        if (!isValidSid(callSid, QLatin1String("CA")))
+            return text("missing or malformed CallSid", QHttpServerResponse::StatusCode::BadRequest);
+        return respond(std::move(webhook), request);
+    }();
+    qCInfo(lcWebhook).noquote() << webhookKindToString(kind) << callSid << int(response.statusCode())
+                                << QStringLiteral("%1us").arg(timer.nsecsElapsed() / 1000);
+    return response;
+}
+
+QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QHttpServerRequest &request)
+{
+    webhook.receivedAt = QDateTime::currentDateTimeUtc();
+    const FormData &params = webhook.params;
+    const QString digits = params.value(QStringLiteral("Digits"));
+    if (webhook.kind == WebhookKind::Menu && digits == QLatin1String("1"))
+        webhook.forwardTo = m_config.callFlow.forwardTo;
+
+    // Answer only once the write is committed: a 200 means the event is in the log.
+    if (m_writer.record(webhook) == CallWriter::Result::Failed) {
+        qCWarning(lcDatabase).noquote() << "cannot record" << webhook.callSid() << m_writer.lastError();
+        return text("the call log is unavailable", QHttpServerResponse::StatusCode::InternalServerError);
+    }
+
+    switch (webhook.kind) {
+    case WebhookKind::Voice:
+        return twiml(m_flow->incomingCall());
+    case WebhookKind::Menu: {
+        const int attempt = QUrlQuery(request.url()).queryItemValue(QStringLiteral("attempt")).toInt();
+        return twiml(m_flow->menuChoice(digits, qMax(1, attempt), params.value(QStringLiteral("From"))));
+    }
+    case WebhookKind::Dial:
+        return twiml(m_flow->dialResult(params.value(QStringLiteral("DialCallStatus"))));
+    case WebhookKind::Recording:
+        return twiml(m_flow->recordingDone());
+    case WebhookKind::RecordingStatus:
+        m_fetcher.wake();
+        return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
+    case WebhookKind::Status:
+        return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
+    }
+    Q_UNREACHABLE();
+}
+
+} // namespace Switchboard

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "CallFlow.h"
+#include "ServiceConfig.h"
+#include "core/CallRecord.h"
+
+#include <QHttpServer>
+#include <QObject>
+#include <QTcpServer>
+
+#include <memory>
+
+namespace Switchboard {
+
+class CallWriter;
+class Database;
+class RecordingFetcher;
+
+// The HTTP face of the service: Twilio's webhooks and /healthz.
+class WebhookServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WebhookServer)
+
+public:
+    WebhookServer(const ServiceConfig &config, Database &database, CallWriter &writer,
+                  RecordingFetcher &fetcher, QObject *parent = nullptr);
+    ~WebhookServer() override;
+
+    bool listen(QString *error);
+    QUrl localUrl() const;
+    QUrl publicUrl() const;
+
+private:
+    void addRoutes();
+    QHttpServerResponse handle(WebhookKind kind, const QHttpServerRequest &request);
+    QHttpServerResponse respond(Webhook &&webhook, const QHttpServerRequest &request);
+    QString signedUrl(const QHttpServerRequest &request) const;
+
+    ServiceConfig m_config;
+    Database &m_database;
+    CallWriter &m_writer;
+    RecordingFetcher &m_fetcher;
+    std::unique_ptr<CallFlow> m_flow;
+    QHttpServer m_http;
+    QTcpServer *m_tcp = nullptr; // owned by m_http once bound
+};
+
+} // namespace Switchboard

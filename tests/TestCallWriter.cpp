@@ -1,0 +1,145 @@
+#include "db/CallReader.h"
+#include "db/CallWriter.h"
+#include "db/Database.h"
+
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Switchboard;
+
+namespace {
+
+const QString kCall = QStringLiteral("CA00000000000000000000000000000001");
+
+Webhook webhook(WebhookKind kind, const QString &url, FormData params)
+{
+    params.set(QStringLiteral("CallSid"), kCall);
+    params.set(QStringLiteral("AccountSid"), QStringLiteral("AC0123456789abcdef0123456789abcdef"));
+    params.set(QStringLiteral("From"), QStringLiteral("+14155550100"));
+    Webhook w;
+    w.kind = kind;
+    w.url = url;
+    w.receivedAt = QDateTime::currentDateTimeUtc();
+    w.params = params;
+    return w;
+}
+
+} // namespace
+
+class TestCallWriter final : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<CallWriter> m_writer;
+
+    int count(const QString &sql)
+    {
+        QSqlQuery query(m_db->connection());
+        return query.exec(sql) && query.next() ? query.value(0).toInt() : -1;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_db = std::make_unique<Database>(DatabaseUrl::sqlite(m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QStringLiteral(".db"))), QStringLiteral("writer"));
+        QString error;
+        QVERIFY2(m_db->openAndMigrate(&error), qPrintable(error));
+        m_writer = std::make_unique<CallWriter>(*m_db);
+    }
+
+    void cleanup()
+    {
+        m_writer.reset();
+        m_db.reset();
+    }
+
+    void retriedWebhookIsRecordedOnce()
+    {
+        const Webhook voice = webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"), {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}});
+        QCOMPARE(m_writer->record(voice), CallWriter::Result::Recorded);
+        QCOMPARE(m_writer->record(voice), CallWriter::Result::Duplicate);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM calls")), 1);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM call_events")), 1);
+    }
+
+    void sameParametersOnAnotherUrlAreAnotherEvent()
+    {
+        const FormData silence{{QStringLiteral("CallStatus"), QStringLiteral("in-progress")}};
+        QCOMPARE(m_writer->record(webhook(WebhookKind::Menu, QStringLiteral("https://x.test/twilio/menu?attempt=1"), silence)), CallWriter::Result::Recorded);
+        QCOMPARE(m_writer->record(webhook(WebhookKind::Menu, QStringLiteral("https://x.test/twilio/menu?attempt=2"), silence)), CallWriter::Result::Recorded);
+        CallReader reader(*m_db);
+        QCOMPARE(reader.timeline(kCall).size(), 2);
+    }
+
+    void finalStatusSurvivesLateCallbacks()
+    {
+        const QString url = QStringLiteral("https://x.test/twilio/status");
+        m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"), {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}));
+        m_writer->record(webhook(WebhookKind::Status, url, {{QStringLiteral("CallStatus"), QStringLiteral("completed")}, {QStringLiteral("CallDuration"), QStringLiteral("12")}, {QStringLiteral("SequenceNumber"), QStringLiteral("2")}}));
+        m_writer->record(webhook(WebhookKind::Status, url, {{QStringLiteral("CallStatus"), QStringLiteral("in-progress")}, {QStringLiteral("SequenceNumber"), QStringLiteral("1")}}));
+        CallReader reader(*m_db);
+        const auto call = reader.call(kCall);
+        QVERIFY(call);
+        QCOMPARE(call->status, CallStatus::Completed);
+        QCOMPARE(call->durationS, std::optional<int>(12));
+        QCOMPARE(call->outcome(), Outcome::Abandoned);
+        QCOMPARE(reader.timeline(kCall).size(), 3);
+    }
+
+    void revisionGrowsWithEveryChange()
+    {
+        CallRecord first, second;
+        m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"), {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}), &first);
+        m_writer->record(webhook(WebhookKind::Status, QStringLiteral("https://x.test/twilio/status"), {{QStringLiteral("CallStatus"), QStringLiteral("completed")}}), &second);
+        CallReader reader(*m_db);
+        QVERIFY(reader.call(kCall)->revision > 0);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(DISTINCT revision) FROM calls")), 1);
+        QVERIFY(reader.call(kCall)->revision >= 2);
+    }
+
+    void voicemailDownloadLifecycle()
+    {
+        const QString recordingUrl = QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE0123456789abcdef0123456789abcdef");
+        const FormData recording{{QStringLiteral("RecordingSid"), QStringLiteral("RE0123456789abcdef0123456789abcdef")},
+                                 {QStringLiteral("RecordingUrl"), recordingUrl},
+                                 {QStringLiteral("RecordingDuration"), QStringLiteral("6")}};
+        m_writer->record(webhook(WebhookKind::Recording, QStringLiteral("https://x.test/twilio/recording"), recording));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(m_writer->dueDownloads(now, 10).isEmpty()); // media not ready until Twilio says so
+
+        FormData ready = recording;
+        ready.add(QStringLiteral("RecordingStatus"), QStringLiteral("completed"));
+        m_writer->record(webhook(WebhookKind::RecordingStatus, QStringLiteral("https://x.test/twilio/recording-status"), ready));
+        const auto due = m_writer->dueDownloads(now.addMSecs(1), 10);
+        QCOMPARE(due.size(), 1);
+        QCOMPARE(due.first().recordingUrl, recordingUrl);
+
+        QVERIFY(m_writer->claimDownload(kCall, now.addMSecs(1), 60));
+        QVERIFY(!m_writer->claimDownload(kCall, now.addMSecs(2), 60)); // claimed once
+        QVERIFY(m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"), now.addSecs(5), false));
+        QVERIFY(m_writer->dueDownloads(now.addSecs(1), 10).isEmpty());
+        QCOMPARE(m_writer->dueDownloads(now.addSecs(6), 10).size(), 1);
+
+        const QByteArray audio("RIFF....WAVEfmt fake audio");
+        QVERIFY(m_writer->storeAudio(kCall, audio, QStringLiteral("audio/x-wav")));
+        CallReader reader(*m_db);
+        const auto call = reader.call(kCall);
+        QCOMPARE(call->voicemail->downloadState, DownloadState::Downloaded);
+        QCOMPARE(call->voicemail->downloadAttempts, 2);
+        QCOMPARE(call->voicemail->bytes, audio.size());
+        QCOMPARE(call->voicemail->sha256, QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
+        QCOMPARE(reader.voicemailAudio(kCall), audio);
+
+        QVERIFY(!call->voicemail->isHeard());
+        QVERIFY(m_writer->setHeard(kCall, true));
+        QVERIFY(reader.call(kCall)->voicemail->isHeard());
+        QVERIFY(m_writer->setHeard(kCall, false));
+        QVERIFY(!reader.call(kCall)->voicemail->isHeard());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCallWriter)
+#include "TestCallWriter.moc"

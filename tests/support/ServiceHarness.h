@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace Switchboard::Testing {
+
+// Runs the real switchboard-service binary on a loopback port with a SQLite file in a
+// temporary folder, and the real switchboard-sim against it, as a user would.
+class ServiceHarness final
+{
+    Q_DISABLE_COPY_MOVE(ServiceHarness)
+
+public:
+    static const QString accountSid;
+    static const QString authToken;
+    static const QString forwardTo;
+
+    ServiceHarness();
+    ~ServiceHarness();
+
+    QString folder() const { return m_dir.path(); }
+    QString databasePath() const;
+    QString databaseUrl() const { return m_databaseUrl; }
+    void setDatabaseUrl(const QString &url) { m_databaseUrl = url; }
+    QString serviceUrl() const;
+    quint16 mediaPort() const { return m_mediaPort; }
+    QString mediaUrl() const;
+
+    // Starts the service (credentials, --listen, --database, --twilio-api pointing at the
+    // simulator's media port and a fast download retry are added) and waits for /healthz.
+    bool startService(const QStringList &extraArgs = {});
+    void stopService();
+    QProcess *service() const { return m_service.get(); }
+    QString serviceOutput();
+
+    struct SimResult
+    {
+        int exitCode = -1;
+        QString output;
+    };
+    // Runs switchboard-sim with --service, credentials and --media-listen added.
+    SimResult runSim(const QStringList &args, int timeoutMs = 60000);
+    QProcess *startSim(const QStringList &args);
+
+    // Runs `switchboard-service export --format json` and returns the parsed array.
+    QByteArray exportLog(const QString &format = QStringLiteral("json"));
+
+    static quint16 freePort();
+    static QProcessEnvironment credentialsEnvironment();
+
+private:
+    QStringList simArguments(const QStringList &args) const;
+
+    QTemporaryDir m_dir;
+    QString m_databaseUrl;
+    quint16 m_servicePort = 0;
+    quint16 m_mediaPort = 0;
+    std::unique_ptr<QProcess> m_service;
+    QString m_serviceOutput;
+    std::vector<std::unique_ptr<QProcess>> m_sims;
+};
+
+} // namespace Switchboard::Testing
