@@ -161,7 +161,9 @@ void CallRecord::applyFinalStatus(const Webhook &webhook)
 {
     if (webhook.kind != WebhookKind::Status || endedAt.isValid())
         return;
-    endedAt = webhook.receivedAt;
+    // Twilio's own clock says when the call ended; the callback may arrive much later.
+    const QDateTime stamped = QDateTime::fromString(webhook.params.value(QStringLiteral("Timestamp")), Qt::RFC2822Date);
+    endedAt = stamped.isValid() ? stamped.toUTC() : webhook.receivedAt;
     durationS = secondsParam(webhook.params, QStringLiteral("CallDuration"));
     if (!durationS)
         durationS = int(startedAt.secsTo(endedAt));

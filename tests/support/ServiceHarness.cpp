@@ -1,6 +1,7 @@
 #include "ServiceHarness.h"
 
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -64,7 +65,10 @@ bool ServiceHarness::startService(const QStringList &extraArgs)
 {
     m_service = std::make_unique<QProcess>();
     m_service->setProcessEnvironment(credentialsEnvironment());
+    // A file, not a pipe: nobody may be reading while the service logs, and a full pipe
+    // would stall it.
     m_service->setProcessChannelMode(QProcess::MergedChannels);
+    m_service->setStandardOutputFile(m_dir.filePath(QStringLiteral("service.log")), QIODevice::Append);
     m_service->start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
                      QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_servicePort),
                                  QStringLiteral("--database"), m_databaseUrl,
@@ -102,15 +106,13 @@ void ServiceHarness::stopService()
             m_service->waitForFinished(2000);
         }
     }
-    serviceOutput();
     m_service.reset();
 }
 
-QString ServiceHarness::serviceOutput()
+QString ServiceHarness::serviceOutput() const
 {
-    if (m_service)
-        m_serviceOutput += QString::fromUtf8(m_service->readAll());
-    return m_serviceOutput;
+    QFile log(m_dir.filePath(QStringLiteral("service.log")));
+    return log.open(QIODevice::ReadOnly) ? QString::fromUtf8(log.readAll()) : QString();
 }
 
 QStringList ServiceHarness::simArguments(const QStringList &args) const

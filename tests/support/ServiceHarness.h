@@ -36,7 +36,7 @@ public:
     bool startService(const QStringList &extraArgs = {});
     void stopService();
     QProcess *service() const { return m_service.get(); }
-    QString serviceOutput();
+    QString serviceOutput() const; // what the service printed, this run and earlier ones
 
     struct SimResult
     {
@@ -61,7 +61,6 @@ private:
     quint16 m_servicePort = 0;
     quint16 m_mediaPort = 0;
     std::unique_ptr<QProcess> m_service;
-    QString m_serviceOutput;
     std::vector<std::unique_ptr<QProcess>> m_sims;
 };
 

@@ -1,0 +1,161 @@
+// bench-service: whole simulated calls against the real service binary on SQLite.
+// Prints calls/s, webhook requests/s, p50/p99 latency, the service's CPU per webhook,
+// and checks afterwards that every call is fully logged.
+
+#include "MediaServer.h"
+#include "ServiceHarness.h"
+#include "WebhookLoad.h"
+#include "db/CallReader.h"
+#include "db/Database.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QSqlQuery>
+#include <QThread>
+
+#include <algorithm>
+#include <unistd.h>
+#include <cstdio>
+
+using namespace Switchboard;
+using Switchboard::Testing::ServiceHarness;
+
+namespace {
+
+struct Figures
+{
+    QString name;
+    int calls = 0;
+    int requests = 0;
+    double seconds = 0;
+    double p50Ms = 0;
+    double p99Ms = 0;
+    double cpuUsPerRequest = 0;
+    int failures = 0;
+    QString verification;
+};
+
+// User plus system CPU time of a process, in microseconds.
+qint64 cpuMicroseconds(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = stat.readAll().split(')').last().trimmed().split(' ');
+    const long ticks = sysconf(_SC_CLK_TCK);
+    return (fields.value(11).toLongLong() + fields.value(12).toLongLong()) * 1000000 / ticks;
+}
+
+double percentileMs(std::vector<qint64> values, double fraction)
+{
+    if (values.empty())
+        return 0;
+    const auto k = std::size_t(fraction * double(values.size() - 1));
+    std::nth_element(values.begin(), values.begin() + k, values.end());
+    return double(values[k]) / 1e6;
+}
+
+// Every call present once, finished, with the outcome its branch must have; every webhook
+// in the timeline; every voicemail downloaded.
+QString verify(const QString &databaseUrl, const QList<CallPlan> &plans, int requests)
+{
+    QString error;
+    Database db(*DatabaseUrl::parse(databaseUrl, &error), QStringLiteral("bench-verify"));
+    if (!db.open(&error))
+        return error;
+    CallReader reader(db);
+    int wrong = 0, voicemailsPending = 0;
+    for (const CallPlan &plan : plans) {
+        const auto call = reader.call(plan.callSid);
+        if (!call || call->status != CallStatus::Completed || outcomeToString(call->outcome()) != CallPlan::expectedOutcome(plan.branch))
+            ++wrong;
+        else if (call->voicemail && call->voicemail->downloadState != DownloadState::Downloaded)
+            ++voicemailsPending;
+    }
+    QSqlQuery events(db.connection());
+    events.exec(QStringLiteral("SELECT COUNT(*) FROM call_events"));
+    events.next();
+    const int logged = events.value(0).toInt();
+    events.finish();
+    if (wrong == 0 && voicemailsPending == 0 && logged == requests)
+        return QStringLiteral("all %1 calls and %2 webhooks logged, voicemails stored").arg(plans.size()).arg(logged);
+    return QStringLiteral("PROBLEM: %1 calls wrong or missing, %2 voicemails not stored, %3 of %4 webhooks logged")
+        .arg(wrong).arg(voicemailsPending).arg(logged).arg(requests);
+}
+
+Figures runPhase(const QString &name, int calls, int connections, double rate)
+{
+    Figures figures;
+    figures.name = name;
+    ServiceHarness harness;
+    MediaServer media(ServiceHarness::accountSid, ServiceHarness::authToken.toUtf8());
+    QString error;
+    if (!media.listen(QHostAddress::LocalHost, harness.mediaPort(), &error) || !harness.startService()) {
+        figures.verification = QStringLiteral("could not start: ") + error + harness.serviceOutput();
+        return figures;
+    }
+
+    QList<CallPlan> plans;
+    for (int i = 0; i < calls; ++i)
+        plans.append(CallPlan::make(CallPlan::pick(i), i, ServiceHarness::accountSid, media));
+
+    const qint64 pid = harness.service()->processId();
+    const qint64 cpuBefore = cpuMicroseconds(pid);
+    WebhookLoad load(QUrl(harness.serviceUrl()), ServiceHarness::authToken.toUtf8(), plans, connections, rate);
+    load.run();
+    const qint64 cpuAfter = cpuMicroseconds(pid);
+
+    // Downloads run behind the webhooks; give them time to finish before checking.
+    const QDeadlineTimer deadline(60000);
+    while (!media.allFetched() && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    QThread::msleep(300);
+    QCoreApplication::processEvents();
+
+    figures.calls = load.calls();
+    figures.requests = load.requests();
+    figures.seconds = double(load.elapsedNs()) / 1e9;
+    figures.p50Ms = percentileMs(load.latenciesNs(), 0.50);
+    figures.p99Ms = percentileMs(load.latenciesNs(), 0.99);
+    figures.cpuUsPerRequest = double(cpuAfter - cpuBefore) / std::max(1, figures.requests);
+    figures.failures = load.failures();
+    figures.verification = verify(harness.databaseUrl(), plans, figures.requests);
+    return figures;
+}
+
+void print(const Figures &f)
+{
+    std::printf("%-28s %7d %9d %9.0f %10.0f %8.2f %8.2f %9.0f %6d\n", qPrintable(f.name), f.calls, f.requests,
+                f.calls / f.seconds, f.requests / f.seconds, f.p50Ms, f.p99Ms, f.cpuUsPerRequest, f.failures);
+    std::printf("    %s\n", qPrintable(f.verification));
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Whole simulated calls against switchboard-service on SQLite."));
+    parser.addHelpOption();
+    const QCommandLineOption callsOption(QStringLiteral("calls"), QStringLiteral("Calls in the throughput run."), QStringLiteral("n"), QStringLiteral("5000"));
+    const QCommandLineOption connectionsOption(QStringLiteral("connections"), QStringLiteral("Concurrent connections."), QStringLiteral("n"), QStringLiteral("24"));
+    const QCommandLineOption rateOption(QStringLiteral("rate"), QStringLiteral("Requests per second in the latency run."), QStringLiteral("n"), QStringLiteral("1000"));
+    const QCommandLineOption secondsOption(QStringLiteral("seconds"), QStringLiteral("Length of the latency run."), QStringLiteral("s"), QStringLiteral("10"));
+    parser.addOptions({callsOption, connectionsOption, rateOption, secondsOption});
+    parser.process(app);
+
+    const int connections = parser.value(connectionsOption).toInt();
+    const double rate = parser.value(rateOption).toDouble();
+    // The mix averages 4.65 webhooks a call.
+    const int latencyCalls = int(rate * parser.value(secondsOption).toDouble() / 4.65);
+
+    std::printf("%-28s %7s %9s %9s %10s %8s %8s %9s %6s\n", "run", "calls", "webhooks", "calls/s", "webhooks/s",
+                "p50 ms", "p99 ms", "CPU us/wh", "errors");
+    print(runPhase(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), connections, 0));
+    print(runPhase(QStringLiteral("fixed %1 webhooks/s").arg(rate), latencyCalls, connections, rate));
+    return 0;
+}

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "CallScript.h"
+
+class QRandomGenerator;
+
+namespace Switchboard {
+
+// A realistic day of calls for --mix: mostly answered or voicemail, some unanswered forwards
+// that fall back to voicemail, a few wrong keys, silences and callers who give up in the menu.
+CallScript randomCallScript(QRandomGenerator &random, const CallScript &base);
+
+// The branch names randomCallScript() produces, for --help and reports.
+QStringList callMixBranches();
+
+} // namespace Switchboard

@@ -1,0 +1,94 @@
+#include "TwilioParameters.h"
+
+#include <QLocale>
+
+namespace Switchboard {
+
+FormData TwilioParameters::call(const QString &accountSid, const QString &callSid,
+                                const QString &callStatus, const CallParty &party)
+{
+    FormData form;
+    form.add(QStringLiteral("AccountSid"), accountSid);
+    form.add(QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01"));
+    form.add(QStringLiteral("CallSid"), callSid);
+    form.add(QStringLiteral("CallStatus"), callStatus);
+    form.add(QStringLiteral("Direction"), QStringLiteral("inbound"));
+    form.add(QStringLiteral("From"), party.from);
+    form.add(QStringLiteral("To"), party.to);
+    form.add(QStringLiteral("Caller"), party.from);
+    form.add(QStringLiteral("Called"), party.to);
+    if (!party.callerName.isEmpty())
+        form.add(QStringLiteral("CallerName"), party.callerName);
+    // Twilio sends each location twice, as From…/To… and as Caller…/Called….
+    const struct
+    {
+        const char *suffix;
+        const QString &from;
+        const QString &to;
+    } places[] = {
+        {"City", party.fromCity, party.toCity},
+        {"State", party.fromState, party.toState},
+        {"Zip", party.fromZip, party.toZip},
+        {"Country", party.fromCountry, party.toCountry},
+    };
+    for (const auto &place : places) {
+        const QString suffix = QLatin1String(place.suffix);
+        form.add(QStringLiteral("From") + suffix, place.from);
+        form.add(QStringLiteral("Caller") + suffix, place.from);
+        form.add(QStringLiteral("To") + suffix, place.to);
+        form.add(QStringLiteral("Called") + suffix, place.to);
+    }
+    return form;
+}
+
+FormData TwilioParameters::recordingStatus(const QString &accountSid, const QString &callSid,
+                                           const WalkRecording &recording, const QString &status,
+                                           const QDateTime &startTime)
+{
+    FormData form;
+    form.add(QStringLiteral("AccountSid"), accountSid);
+    form.add(QStringLiteral("CallSid"), callSid);
+    form.add(QStringLiteral("RecordingSid"), recording.sid);
+    form.add(QStringLiteral("RecordingUrl"), recording.url);
+    form.add(QStringLiteral("RecordingStatus"), status);
+    form.add(QStringLiteral("RecordingDuration"), QString::number(recording.seconds));
+    form.add(QStringLiteral("RecordingChannels"), QStringLiteral("1"));
+    form.add(QStringLiteral("RecordingStartTime"), timestamp(startTime));
+    form.add(QStringLiteral("RecordingSource"), QStringLiteral("RecordVerb"));
+    form.add(QStringLiteral("ErrorCode"), QStringLiteral("0"));
+    return form;
+}
+
+FormData TwilioParameters::statusCallback(const QString &accountSid, const QString &callSid,
+                                          const QString &callStatus, const CallParty &party,
+                                          int durationSeconds, const QDateTime &time, int sequence)
+{
+    FormData form = call(accountSid, callSid, callStatus, party);
+    if (durationSeconds >= 0) {
+        form.add(QStringLiteral("CallDuration"), QString::number(durationSeconds));
+        form.add(QStringLiteral("Duration"), QString::number((durationSeconds + 59) / 60));
+    }
+    form.add(QStringLiteral("Timestamp"), timestamp(time));
+    form.add(QStringLiteral("SequenceNumber"), QString::number(sequence));
+    form.add(QStringLiteral("CallbackSource"), QStringLiteral("call-progress-events"));
+    return form;
+}
+
+int TwilioParameters::sequenceNumber(const QString &callStatus)
+{
+    if (callStatus == QLatin1String("queued") || callStatus == QLatin1String("initiated"))
+        return 0;
+    if (callStatus == QLatin1String("ringing"))
+        return 1;
+    if (callStatus == QLatin1String("in-progress") || callStatus == QLatin1String("answered"))
+        return 2;
+    return 3;
+}
+
+QString TwilioParameters::timestamp(const QDateTime &time)
+{
+    return QLocale::c().toString(time.toUTC(), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss")) +
+           QStringLiteral(" +0000");
+}
+
+} // namespace Switchboard

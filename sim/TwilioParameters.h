@@ -1,0 +1,38 @@
+#pragma once
+
+#include "CallScript.h"
+#include "TwimlWalker.h"
+
+#include <QDateTime>
+#include <QString>
+#include <twilio/FormData.h>
+
+namespace Switchboard {
+
+// The parameters Twilio puts in its requests, built the way Twilio names and formats them.
+class TwilioParameters final
+{
+public:
+    // Every voice webhook: account, call, status, direction and the caller-ID details.
+    static FormData call(const QString &accountSid, const QString &callSid,
+                         const QString &callStatus, const CallParty &party);
+
+    // A recordingStatusCallback request: only recording fields, no caller details.
+    static FormData recordingStatus(const QString &accountSid, const QString &callSid,
+                                    const WalkRecording &recording, const QString &status,
+                                    const QDateTime &startTime);
+
+    // The number's status callback; `durationSeconds` < 0 leaves CallDuration out.
+    static FormData statusCallback(const QString &accountSid, const QString &callSid,
+                                   const QString &callStatus, const CallParty &party,
+                                   int durationSeconds, const QDateTime &timestamp,
+                                   int sequenceNumber);
+
+    // SequenceNumber of a call-progress event: initiated 0, ringing 1, in-progress 2, final 3.
+    static int sequenceNumber(const QString &callStatus);
+
+    // RFC 2822, as in Twilio's Timestamp and RecordingStartTime.
+    static QString timestamp(const QDateTime &time);
+};
+
+} // namespace Switchboard
