@@ -12,7 +12,10 @@ packages=(
     # desktop app: the SVG icon engine and image format plugins (outcome icons, app icon)
     libqt6svg6
     # tests: a display, an audio sink, a Secret Service, the database shell
-    xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 pulseaudio sqlite3 imagemagick
+    xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 pulseaudio sqlite3 imagemagick curl
+    postgresql
+    # packaging: man pages from --help, building and checking the .debs (tests/packaging)
+    help2man dpkg-dev fakeroot file lintian systemd adduser
 )
 
 missing=()

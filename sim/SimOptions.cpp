@@ -1,5 +1,7 @@
 #include "SimOptions.h"
 
+#include <algorithm>
+
 #include "CallMix.h"
 #include "Credentials.h"
 
@@ -16,7 +18,8 @@ struct Flags
         QStringLiteral("service"),
         QStringLiteral("Where the service listens, e.g. http://127.0.0.1:8080 "
                        "(required). Calls POST {service}/twilio/voice and "
-                       "{service}/twilio/status."),
+                       "{service}/twilio/status. Repeat it for several instances behind one "
+                       "--public-url: requests go to each in turn."),
         QStringLiteral("URL")};
     QCommandLineOption publicUrl{QStringLiteral("public-url"),
                                  QStringLiteral("The service's public URL, which requests are "
@@ -210,12 +213,17 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
     // Where to send, and what to sign.
     if (!parser.isSet(f.service))
         return error(QStringLiteral("--service URL is required"));
-    const QUrl service(parser.value(f.service), QUrl::StrictMode);
-    const QUrl publicUrl =
-        parser.isSet(f.publicUrl) ? QUrl(parser.value(f.publicUrl), QUrl::StrictMode) : service;
-    if (!isHttpUrl(service) || !isHttpUrl(publicUrl))
+    QList<QUrl> services;
+    for (const QString &value : parser.values(f.service))
+        services.append(QUrl(value, QUrl::StrictMode));
+    const QUrl publicUrl = parser.isSet(f.publicUrl)
+        ? QUrl(parser.value(f.publicUrl), QUrl::StrictMode)
+        : services.first();
+    if (!std::all_of(services.cbegin(), services.cend(), isHttpUrl) || !isHttpUrl(publicUrl))
         return error(QStringLiteral("--service and --public-url must be http(s) URLs"));
-    options->settings.urls = UrlMapper(service, publicUrl);
+    if (services.size() > 1 && !parser.isSet(f.publicUrl))
+        return error(QStringLiteral("several --service instances need the --public-url they share"));
+    options->settings.urls = UrlMapper(services, publicUrl);
 
     // Credentials: flags, then the file, then the environment.
     Credentials credentials = Credentials::fromEnvironment(environment);

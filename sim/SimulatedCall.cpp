@@ -161,7 +161,7 @@ void SimulatedCall::onReply(QNetworkReply *reply, Outgoing outgoing)
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray body = reply->readAll();
-    const QString sentTo = m_settings.urls.toSend(outgoing.url).toString();
+    const QString sentTo = reply->url().toString();
     m_result.exchanges.append({outgoing.purpose, sentTo, status});
 
     if (status == 0) {

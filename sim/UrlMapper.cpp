@@ -13,14 +13,21 @@ QString withoutTrailingSlash(const QUrl &url)
 
 } // namespace
 
-UrlMapper::UrlMapper(const QUrl &serviceBase, const QUrl &publicBase)
-    : m_service(withoutTrailingSlash(serviceBase))
-    , m_public(withoutTrailingSlash(publicBase.isEmpty() ? serviceBase : publicBase))
-{}
+UrlMapper::UrlMapper(const QList<QUrl> &serviceBases, const QUrl &publicBase)
+    : m_public(withoutTrailingSlash(publicBase.isEmpty() ? serviceBases.value(0) : publicBase))
+{
+    for (const QUrl &base : serviceBases)
+        m_services.append(withoutTrailingSlash(base));
+}
+
+const QString &UrlMapper::nextService() const
+{
+    return m_services.at(m_next++ % m_services.size());
+}
 
 QUrl UrlMapper::serviceUrl(const QString &path) const
 {
-    return QUrl(m_service + path, QUrl::StrictMode);
+    return QUrl(nextService() + path, QUrl::StrictMode);
 }
 
 QString UrlMapper::rebase(const QString &url, const QString &from, const QString &to)
@@ -38,12 +45,23 @@ QString UrlMapper::rebase(const QString &url, const QString &from, const QString
 
 QUrl UrlMapper::toSend(const QUrl &url) const
 {
-    return QUrl(rebase(url.toString(QUrl::FullyEncoded), m_public, m_service), QUrl::StrictMode);
+    const QString text = url.toString(QUrl::FullyEncoded);
+    for (const QString &service : m_services) {
+        if (rebase(text, service, m_public) != text) // already a service address
+            return url;
+    }
+    return QUrl(rebase(text, m_public, nextService()), QUrl::StrictMode);
 }
 
 QString UrlMapper::toSign(const QUrl &url) const
 {
-    return rebase(url.toString(QUrl::FullyEncoded), m_service, m_public);
+    const QString text = url.toString(QUrl::FullyEncoded);
+    for (const QString &service : m_services) {
+        const QString rebased = rebase(text, service, m_public);
+        if (rebased != text)
+            return rebased;
+    }
+    return text;
 }
 
 QUrl UrlMapper::resolve(const QUrl &documentUrl, const QString &reference)

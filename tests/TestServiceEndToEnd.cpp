@@ -42,7 +42,9 @@ class TestServiceEndToEnd final : public QObject
     std::unique_ptr<Database> openLog()
     {
         QString error;
-        auto db = std::make_unique<Database>(*DatabaseUrl::parse(m_harness->databaseUrl(), &error), QStringLiteral("e2e-reader"));
+        static int connections = 0;
+        auto db = std::make_unique<Database>(*DatabaseUrl::parse(m_harness->databaseUrl(), &error),
+                                             QStringLiteral("e2e-reader-%1").arg(++connections));
         if (!db->open(&error))
             qWarning() << error;
         return db;

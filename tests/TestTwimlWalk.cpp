@@ -295,7 +295,7 @@ private Q_SLOTS:
 
     void urlMapperSendsToServiceAndSignsPublic()
     {
-        const UrlMapper mapper(QUrl(QStringLiteral("http://127.0.0.1:8080")),
+        const UrlMapper mapper({QUrl(QStringLiteral("http://127.0.0.1:8080"))},
                                QUrl(QStringLiteral("https://abc.ngrok.io/")));
         const QUrl fromTwiml(QStringLiteral("https://abc.ngrok.io/twilio/menu?x=1"));
         const QUrl sent = mapper.toSend(fromTwiml);
@@ -304,10 +304,16 @@ private Q_SLOTS:
         QCOMPARE(mapper.toSign(mapper.serviceUrl(QStringLiteral("/twilio/voice"))),
                  QStringLiteral("https://abc.ngrok.io/twilio/voice"));
         // A prefix that is not a whole authority is left alone.
-        const UrlMapper ports(QUrl(QStringLiteral("http://h:80")),
+        const UrlMapper ports({QUrl(QStringLiteral("http://h:80"))},
                               QUrl(QStringLiteral("https://p")));
         QCOMPARE(ports.toSign(QUrl(QStringLiteral("http://h:8080/x"))),
                  QStringLiteral("http://h:8080/x"));
+        // Instances behind one public URL take the requests in turn.
+        const UrlMapper pair({QUrl(QStringLiteral("http://127.0.0.1:8081")), QUrl(QStringLiteral("http://127.0.0.1:8082"))},
+                             QUrl(QStringLiteral("https://abc.ngrok.io")));
+        QCOMPARE(pair.toSend(fromTwiml).port(), 8081);
+        QCOMPARE(pair.toSend(fromTwiml).port(), 8082);
+        QCOMPARE(pair.toSign(QUrl(QStringLiteral("http://127.0.0.1:8082/twilio/dial"))), QStringLiteral("https://abc.ngrok.io/twilio/dial"));
         QCOMPARE(UrlMapper::resolve(voiceUrl, QStringLiteral("menu")),
                  QUrl(QStringLiteral("https://switchboard.example.com/twilio/menu")));
     }

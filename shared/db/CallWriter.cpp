@@ -37,8 +37,6 @@ QVariant textOrNull(const QString &text)
     return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
 }
 
-const QString kNextRevision = QStringLiteral("(SELECT COALESCE(MAX(revision), 0) + 1 FROM calls)");
-
 } // namespace
 
 // Prepared once per connection: preparing costs more than running these statements.
@@ -51,6 +49,8 @@ struct CallWriter::Statements
         , upsertVoicemail(db)
         , deleteVoicemail(db)
         , bumpRevision(db)
+        , lockCall(db)
+        , notify(db)
         , control(db)
     {
     }
@@ -61,25 +61,33 @@ struct CallWriter::Statements
     QSqlQuery upsertVoicemail;
     QSqlQuery deleteVoicemail;
     QSqlQuery bumpRevision;
+    QSqlQuery lockCall;
+    QSqlQuery notify;
     QSqlQuery control;
 };
 
 CallWriter::CallWriter(Database &database)
     : m_database(database)
-    , m_statements(std::make_unique<Statements>(database.connection()))
 {
+    prepare();
+}
+
+void CallWriter::prepare()
+{
+    m_statements = std::make_unique<Statements>(m_database.connection());
     Statements &s = *m_statements;
+    const SqlDialect &dialect = m_database.dialect();
+    const QString nextRevision = dialect.nextRevision();
     s.insertEvent.prepare(QStringLiteral(
         "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest, params)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING"));
-    s.selectCall.prepare(CallRows::selectSql() + QStringLiteral(" WHERE c.call_sid = ?")
-                         + database.dialect().lockRowSuffix());
+    s.selectCall.prepare(CallRows::selectSql() + QStringLiteral(" WHERE c.call_sid = ?"));
     s.upsertCall.prepare(QStringLiteral(
         "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name, from_city,"
         " from_state, from_country, started_at, answered_at, ended_at, status, duration_s,"
         " menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ")
-        + kNextRevision + QStringLiteral(") ON CONFLICT (call_sid) DO UPDATE SET"
+        + nextRevision + QStringLiteral(") ON CONFLICT (call_sid) DO UPDATE SET"
         " account_sid = excluded.account_sid, from_number = excluded.from_number,"
         " to_number = excluded.to_number, caller_name = excluded.caller_name,"
         " from_city = excluded.from_city, from_state = excluded.from_state,"
@@ -94,8 +102,12 @@ CallWriter::CallWriter(Database &database)
         " duration_s, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_sid) DO UPDATE SET"
         " recording_status = excluded.recording_status"));
     s.deleteVoicemail.prepare(QStringLiteral("DELETE FROM voicemails WHERE call_sid = ?"));
-    s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + kNextRevision
+    s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + nextRevision
                            + QStringLiteral(" WHERE call_sid = ?"));
+    if (!dialect.lockCall().isEmpty())
+        s.lockCall.prepare(dialect.lockCall());
+    if (!dialect.notifyCallChanged().isEmpty())
+        s.notify.prepare(dialect.notifyCallChanged());
 }
 
 CallWriter::~CallWriter() = default;
@@ -110,10 +122,20 @@ bool CallWriter::exec(QSqlQuery &query)
 
 bool CallWriter::begin()
 {
-    QSqlQuery &control = m_statements->control;
-    if (control.exec(m_database.dialect().beginWrite()))
+    if (m_statements->control.exec(m_database.dialect().beginWrite()))
         return true;
-    m_lastError = control.lastError().text();
+    m_lastError = m_statements->control.lastError().text();
+    // A server restart or a network cut leaves the connection dead: open a new one, once.
+    if (m_database.dialect().isSqlite())
+        return false;
+    m_statements.reset(); // no query may hold the old connection while it is replaced
+    const bool reconnected = m_database.reconnect(&m_lastError);
+    prepare();
+    if (!reconnected)
+        return false;
+    if (m_statements->control.exec(m_database.dialect().beginWrite()))
+        return true;
+    m_lastError = m_statements->control.lastError().text();
     return false;
 }
 
@@ -144,9 +166,17 @@ QString CallWriter::eventDigest(const Webhook &webhook) const
 
 CallWriter::Result CallWriter::record(const Webhook &webhook, CallRecord *updated)
 {
-    Statements &s = *m_statements;
     if (!begin())
         return Result::Failed;
+    Statements &s = *m_statements;
+    if (!s.lockCall.lastQuery().isEmpty()) {
+        s.lockCall.bindValue(0, webhook.callSid());
+        if (!exec(s.lockCall)) {
+            rollback();
+            return Result::Failed;
+        }
+        s.lockCall.finish();
+    }
 
     s.insertEvent.bindValue(0, webhook.callSid());
     s.insertEvent.bindValue(1, webhook.receivedAt.toMSecsSinceEpoch());
@@ -181,6 +211,10 @@ CallWriter::Result CallWriter::record(const Webhook &webhook, CallRecord *update
                 rollback();
                 return Result::Failed;
             }
+        }
+        if (!notify(call.callSid)) {
+            rollback();
+            return Result::Failed;
         }
     }
     if (!commit())
@@ -232,7 +266,18 @@ bool CallWriter::writeCall(const CallRecord &call)
 bool CallWriter::bumpRevision(const QString &callSid)
 {
     m_statements->bumpRevision.bindValue(0, callSid);
-    return exec(m_statements->bumpRevision);
+    return exec(m_statements->bumpRevision) && notify(callSid);
+}
+
+bool CallWriter::notify(const QString &callSid)
+{
+    QSqlQuery &notify = m_statements->notify;
+    if (notify.lastQuery().isEmpty())
+        return true;
+    notify.bindValue(0, callSid);
+    const bool ok = exec(notify);
+    notify.finish();
+    return ok;
 }
 
 QList<CallWriter::Download> CallWriter::dueDownloads(const QDateTime &now, int limit)

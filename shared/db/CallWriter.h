@@ -53,7 +53,9 @@ public:
 private:
     struct Statements;
 
+    void prepare();
     bool exec(QSqlQuery &query);
+    bool notify(const QString &callSid);
     bool begin();
     bool commit();
     void rollback();

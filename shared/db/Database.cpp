@@ -84,6 +84,12 @@ void Database::close()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
+bool Database::reconnect(QString *error)
+{
+    close();
+    return open(error);
+}
+
 QSqlDatabase Database::connection() const
 {
     return QSqlDatabase::database(m_connectionName, false);

@@ -30,6 +30,9 @@ public:
     // True while the database answers a trivial query.
     bool ping();
 
+    // Closes and opens the connection again, after the server went away.
+    bool reconnect(QString *error);
+
 private:
     bool configureSqlite(QString *error);
 

@@ -6,8 +6,8 @@ namespace Switchboard {
 
 QString defaultDatabasePath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-        + QStringLiteral("/switchboard/calls.db");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/switchboard/calls.db");
 }
 
 QString defaultDatabaseUrl()

@@ -15,6 +15,7 @@ struct Migration
     int version;
     const char *description;
     QStringList statements;
+    QStringList postgresOnly = {};
 };
 
 const QList<Migration> &migrations()
@@ -54,6 +55,10 @@ const QList<Migration> &migrations()
                             " digest TEXT NOT NULL UNIQUE,"
                             " params TEXT NOT NULL)"),
              QStringLiteral("CREATE INDEX call_events_by_call ON call_events (call_sid, id)"),
+         },
+         {
+             // Concurrent instances need revisions no two transactions share.
+             QStringLiteral("CREATE SEQUENCE call_revisions"),
          }},
         {2,
          "voicemails with their audio",
@@ -132,7 +137,10 @@ bool Migrations::apply(Database &database, QString *error, int target)
     for (const Migration &migration : migrations()) {
         if (migration.version <= current || migration.version > target)
             continue;
-        for (const QString &statement : migration.statements) {
+        QStringList statements = migration.statements;
+        if (!dialect.isSqlite())
+            statements += migration.postgresOnly;
+        for (const QString &statement : std::as_const(statements)) {
             if (!execute(query, dialect.schema(statement), error))
                 return rollback();
         }

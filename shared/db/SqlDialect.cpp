@@ -15,9 +15,21 @@ QString SqlDialect::beginWrite() const
     return isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
 }
 
-QString SqlDialect::lockRowSuffix() const
+QString SqlDialect::lockCall() const
 {
-    return isSqlite() ? QString() : QStringLiteral(" FOR UPDATE");
+    return isSqlite() ? QString() : QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))");
+}
+
+QString SqlDialect::nextRevision() const
+{
+    return isSqlite() ? QStringLiteral("(SELECT COALESCE(MAX(revision), 0) + 1 FROM calls)")
+                      : QStringLiteral("nextval('call_revisions')");
+}
+
+QString SqlDialect::notifyCallChanged() const
+{
+    return isSqlite() ? QString()
+                      : QStringLiteral("SELECT pg_notify('%1', ?)").arg(callChangesChannel());
 }
 
 } // namespace Switchboard

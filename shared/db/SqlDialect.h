@@ -26,8 +26,20 @@ public:
     // read inside the transaction cannot be invalidated by another process's commit.
     QString beginWrite() const;
 
-    // Appended to a SELECT that reads a row about to be updated.
-    QString lockRowSuffix() const;
+    // Serialises the writers of one call until the transaction ends, also before its row
+    // exists (service instances may receive two webhooks of a call at the same moment).
+    // Empty on SQLite, where the write transaction already excludes every other writer.
+    QString lockCall() const;
+
+    // The next value of calls.revision: unique and increasing across concurrent writers.
+    QString nextRevision() const;
+
+    // Tells listeners, when the transaction commits, that a call changed (its CallSid bound).
+    // Empty on SQLite: readers there watch PRAGMA data_version instead.
+    QString notifyCallChanged() const;
+
+    // The LISTEN/NOTIFY channel (PostgreSQL folds unquoted names to lower case).
+    static QString callChangesChannel() { return QStringLiteral("switchboard_calls"); }
 
 private:
     DatabaseUrl::Engine m_engine;

@@ -1,10 +1,15 @@
 #include "ServiceHarness.h"
 
+#include "db/Database.h"
+
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QThread>
 
@@ -14,11 +19,53 @@ const QString ServiceHarness::accountSid = QStringLiteral("AC0123456789abcdef012
 const QString ServiceHarness::authToken = QStringLiteral("test-auth-token-0123456789");
 const QString ServiceHarness::forwardTo = QStringLiteral("+15550100200");
 
+namespace {
+
+// With SWITCHBOARD_TEST_POSTGRES set (a server URL), each harness gets a database of its own
+// on that server; otherwise a SQLite file in its temporary folder.
+const QString kPostgresVariable = QStringLiteral("SWITCHBOARD_TEST_POSTGRES");
+
+bool adminStatement(const QString &sql)
+{
+    QString error;
+    const auto url = DatabaseUrl::parse(qEnvironmentVariable(qPrintable(kPostgresVariable)), &error);
+    if (!url) {
+        qWarning("%s: %s", qPrintable(kPostgresVariable), qPrintable(error));
+        return false;
+    }
+    Database admin(*url, QStringLiteral("harness-admin"));
+    if (!admin.open(&error)) {
+        qWarning("%s", qPrintable(error));
+        return false;
+    }
+    QSqlQuery query(admin.connection());
+    if (query.exec(sql))
+        return true;
+    qWarning("%s: %s", qPrintable(sql), qPrintable(query.lastError().text()));
+    return false;
+}
+
+} // namespace
+
+bool ServiceHarness::usesPostgres()
+{
+    return qEnvironmentVariableIsSet(qPrintable(kPostgresVariable));
+}
+
 ServiceHarness::ServiceHarness()
     : m_databaseUrl(QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("calls.db")))
     , m_servicePort(freePort())
     , m_mediaPort(freePort())
 {
+    if (!usesPostgres())
+        return;
+    static int counter = 0;
+    m_postgresDatabase = QStringLiteral("switchboard_test_%1_%2").arg(QCoreApplication::applicationPid()).arg(++counter);
+    adminStatement(QStringLiteral("CREATE DATABASE %1").arg(m_postgresDatabase));
+    QString error;
+    DatabaseUrl url = *DatabaseUrl::parse(qEnvironmentVariable(qPrintable(kPostgresVariable)), &error);
+    url.databaseName = m_postgresDatabase;
+    m_databaseUrl = url.toDisplayString();
 }
 
 ServiceHarness::~ServiceHarness()
@@ -28,6 +75,12 @@ ServiceHarness::~ServiceHarness()
         sim->waitForFinished(2000);
     }
     stopService();
+    for (auto &service : m_extraServices) {
+        service->kill();
+        service->waitForFinished(2000);
+    }
+    if (!m_postgresDatabase.isEmpty())
+        adminStatement(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_postgresDatabase));
 }
 
 QString ServiceHarness::databasePath() const
@@ -61,38 +114,57 @@ QProcessEnvironment ServiceHarness::credentialsEnvironment()
     return environment;
 }
 
-bool ServiceHarness::startService(const QStringList &extraArgs)
+std::unique_ptr<QProcess> ServiceHarness::launchService(quint16 port, const QStringList &extraArgs)
 {
-    m_service = std::make_unique<QProcess>();
-    m_service->setProcessEnvironment(credentialsEnvironment());
+    auto service = std::make_unique<QProcess>();
+    service->setProcessEnvironment(credentialsEnvironment());
     // A file, not a pipe: nobody may be reading while the service logs, and a full pipe
     // would stall it.
-    m_service->setProcessChannelMode(QProcess::MergedChannels);
-    m_service->setStandardOutputFile(m_dir.filePath(QStringLiteral("service.log")), QIODevice::Append);
-    m_service->start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
-                     QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_servicePort),
-                                 QStringLiteral("--database"), m_databaseUrl,
-                                 QStringLiteral("--forward-to"), forwardTo,
-                                 QStringLiteral("--twilio-api"), mediaUrl(),
-                                 QStringLiteral("--download-retry-ms"), QStringLiteral("100")}
-                         + extraArgs);
-    if (!m_service->waitForStarted(5000))
-        return false;
+    service->setProcessChannelMode(QProcess::MergedChannels);
+    service->setStandardOutputFile(m_dir.filePath(QStringLiteral("service.log")), QIODevice::Append);
+    service->start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
+                   QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
+                               QStringLiteral("--database"), m_databaseUrl,
+                               QStringLiteral("--forward-to"), forwardTo,
+                               QStringLiteral("--twilio-api"), mediaUrl(),
+                               QStringLiteral("--download-retry-ms"), QStringLiteral("100")}
+                       + extraArgs);
+    if (!service->waitForStarted(5000))
+        return nullptr;
 
     QNetworkAccessManager network;
+    const QUrl health(QStringLiteral("http://127.0.0.1:%1/healthz").arg(port));
     const QDeadlineTimer deadline(10000);
-    while (!deadline.hasExpired() && m_service->state() == QProcess::Running) {
-        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(serviceUrl() + QStringLiteral("/healthz"))));
+    while (!deadline.hasExpired() && service->state() == QProcess::Running) {
+        QNetworkReply *reply = network.get(QNetworkRequest(health));
         QEventLoop loop;
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
         loop.exec();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         reply->deleteLater();
         if (status == 200)
-            return true;
-        m_service->waitForFinished(50);
+            return service;
+        service->waitForFinished(50);
     }
-    return false;
+    service->kill();
+    service->waitForFinished(2000);
+    return nullptr;
+}
+
+bool ServiceHarness::startService(const QStringList &extraArgs)
+{
+    m_service = launchService(m_servicePort, extraArgs);
+    return m_service != nullptr;
+}
+
+QString ServiceHarness::startAnotherService(const QStringList &extraArgs)
+{
+    const quint16 port = freePort();
+    auto service = launchService(port, extraArgs);
+    if (!service)
+        return {};
+    m_extraServices.push_back(std::move(service));
+    return QStringLiteral("http://127.0.0.1:%1").arg(port);
 }
 
 void ServiceHarness::stopService()
@@ -126,17 +198,19 @@ ServiceHarness::SimResult ServiceHarness::runSim(const QStringList &args, int ti
 {
     QProcess sim;
     sim.setProcessEnvironment(credentialsEnvironment());
-    sim.setProcessChannelMode(QProcess::MergedChannels);
     sim.start(QStringLiteral(SWITCHBOARD_SIM_BINARY), simArguments(args));
     SimResult result;
-    if (!sim.waitForFinished(timeoutMs)) {
+    const bool finished = sim.waitForFinished(timeoutMs);
+    if (!finished) {
         sim.kill();
         sim.waitForFinished(2000);
-        result.output = QString::fromUtf8(sim.readAll()) + QStringLiteral("\n[timed out]");
-        return result;
     }
-    result.exitCode = sim.exitStatus() == QProcess::NormalExit ? sim.exitCode() : -1;
-    result.output = QString::fromUtf8(sim.readAll());
+    result.standardOutput = sim.readAllStandardOutput();
+    result.output = QString::fromUtf8(sim.readAllStandardError() + result.standardOutput);
+    if (!finished)
+        result.output += QStringLiteral("\n[timed out]");
+    else
+        result.exitCode = sim.exitStatus() == QProcess::NormalExit ? sim.exitCode() : -1;
     return result;
 }
 

@@ -23,6 +23,9 @@ public:
     ServiceHarness();
     ~ServiceHarness();
 
+    // True when the tests run against a PostgreSQL server (SWITCHBOARD_TEST_POSTGRES).
+    static bool usesPostgres();
+
     QString folder() const { return m_dir.path(); }
     QString databasePath() const;
     QString databaseUrl() const { return m_databaseUrl; }
@@ -35,13 +38,16 @@ public:
     // simulator's media port and a fast download retry are added) and waits for /healthz.
     bool startService(const QStringList &extraArgs = {});
     void stopService();
+    // Another instance on the same database and media endpoint; returns its URL, or empty.
+    QString startAnotherService(const QStringList &extraArgs = {});
     QProcess *service() const { return m_service.get(); }
     QString serviceOutput() const; // what the service printed, this run and earlier ones
 
     struct SimResult
     {
         int exitCode = -1;
-        QString output;
+        QString output;         // everything it printed
+        QByteArray standardOutput; // stdout alone (the summary with --json)
     };
     // Runs switchboard-sim with --service, credentials and --media-listen added.
     SimResult runSim(const QStringList &args, int timeoutMs = 60000);
@@ -55,6 +61,7 @@ public:
 
 private:
     QStringList simArguments(const QStringList &args) const;
+    std::unique_ptr<QProcess> launchService(quint16 port, const QStringList &extraArgs);
 
     QTemporaryDir m_dir;
     QString m_databaseUrl;
@@ -62,6 +69,8 @@ private:
     quint16 m_mediaPort = 0;
     std::unique_ptr<QProcess> m_service;
     std::vector<std::unique_ptr<QProcess>> m_sims;
+    std::vector<std::unique_ptr<QProcess>> m_extraServices;
+    QString m_postgresDatabase;
 };
 
 } // namespace Switchboard::Testing
