@@ -40,6 +40,12 @@ const Setting kSettings[] = {
     {"download-retry-ms", "SWITCHBOARD_DOWNLOAD_RETRY_MS", "ms", "First delay before retrying a failed recording download; it doubles each time.", "5000"},
     {"download-attempts", "SWITCHBOARD_DOWNLOAD_ATTEMPTS", "count", "Recording download attempts before it is marked failed.", "6"},
     {"format", "SWITCHBOARD_EXPORT_FORMAT", "json|csv", "export: output format.", "json"},
+    {"from", "SWITCHBOARD_MIGRATE_FROM", "url", "migrate: the call log to copy (e.g. sqlite:/var/lib/switchboard/calls.db).", ""},
+    {"to", "SWITCHBOARD_MIGRATE_TO", "url", "migrate: the empty database to copy it into (e.g. postgresql://switchboard@db/switchboard).", ""},
+    {"request-timeout-ms", "SWITCHBOARD_REQUEST_TIMEOUT_MS", "ms", "A request must arrive whole within this time of its first byte; slower clients are closed.", "10000"},
+    {"idle-timeout-ms", "SWITCHBOARD_IDLE_TIMEOUT_MS", "ms", "An idle kept-alive connection is closed after this time.", "30000"},
+    {"max-connections", "SWITCHBOARD_MAX_CONNECTIONS", "count", "Open connections at most; more are answered 503.", "512"},
+    {"metrics-token", "SWITCHBOARD_METRICS_TOKEN", "token", "Bearer token that GET /metrics requires; without one /metrics is off (404).", ""},
 };
 
 class Sources final
@@ -99,7 +105,16 @@ bool readTokenFile(const QString &path, ServiceConfig &config, QString *error)
         *error = QStringLiteral("--auth-token-file: cannot read %1: %2").arg(path, file.errorString());
         return false;
     }
-    if (file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther)) {
+    // systemd's LoadCredential= hands the service a root-owned 0400 file plus an ACL entry for the
+    // service user; stat() shows the ACL mask in the group bits (0440). That directory is private
+    // to the service, so only "others" may not read a credential from it.
+    const QString credentials = qEnvironmentVariable("CREDENTIALS_DIRECTORY");
+    const bool fromSystemd = !credentials.isEmpty()
+        && QFileInfo(path).canonicalPath() == QFileInfo(credentials).canonicalFilePath();
+    const QFileDevice::Permissions forbidden = fromSystemd
+        ? QFileDevice::ReadOther
+        : QFileDevice::ReadGroup | QFileDevice::ReadOther;
+    if (file.permissions() & forbidden) {
         *error = QStringLiteral("--auth-token-file: %1 is readable by other users; chmod 600 it").arg(path);
         return false;
     }
@@ -149,8 +164,8 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Answers Twilio's voice webhooks for an IVR (1: forward, 2: voicemail) and logs every call.\n"
-        "Commands: run (default), export."));
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run | export"), QStringLiteral("[command]"));
+        "Commands: run (default), export, migrate --from URL --to URL, configure-number +1… (points the Twilio number at --public-url)."));
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run | export | migrate | configure-number <number>"), QStringLiteral("[command]"));
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
     const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("INI file with any of the settings below (keys as the flags)."), QStringLiteral("file"));
@@ -179,9 +194,18 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
     const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty())
         config.command = positional.first();
-    if (config.command != QLatin1String("run") && config.command != QLatin1String("export")) {
-        *error = QStringLiteral("unknown command '%1': use run or export").arg(config.command);
+    const bool configureNumber = config.command == QLatin1String("configure-number");
+    const QStringList commands{QStringLiteral("run"), QStringLiteral("export"), QStringLiteral("migrate"), QStringLiteral("configure-number")};
+    if (!commands.contains(config.command)) {
+        *error = QStringLiteral("unknown command '%1': use run, export, migrate or configure-number").arg(config.command);
         return std::nullopt;
+    }
+    if (configureNumber) {
+        config.phoneNumber = positional.value(1);
+        if (!isE164(config.phoneNumber)) {
+            *error = QStringLiteral("configure-number: '%1' is not an E.164 number such as +14155550100").arg(config.phoneNumber);
+            return std::nullopt;
+        }
     }
 
     std::unique_ptr<QSettings> file;
@@ -194,6 +218,18 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         file = std::make_unique<QSettings>(path, QSettings::IniFormat);
     }
     const Sources sources(parser, file.get());
+
+    if (config.command == QLatin1String("migrate")) {
+        for (const auto &[name, target] : {std::pair{"from", &config.migrateFrom}, std::pair{"to", &config.migrateTo}}) {
+            const auto migrateUrl = DatabaseUrl::parse(sources.value(name), error);
+            if (!migrateUrl) {
+                *error = QStringLiteral("--%1: ").arg(QLatin1String(name)) + *error;
+                return std::nullopt;
+            }
+            *target = *migrateUrl;
+        }
+        return config;
+    }
 
     const QString database = sources.value("database");
     const auto url = DatabaseUrl::parse(database.isEmpty() ? defaultDatabaseUrl() : database, error);
@@ -235,7 +271,7 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
 
     CallFlowSettings &flow = config.callFlow;
     flow.forwardTo = sources.value("forward-to");
-    if (!isE164(flow.forwardTo)) {
+    if (!configureNumber && !isE164(flow.forwardTo)) {
         *error = QStringLiteral("--forward-to: '%1' is not an E.164 number such as +14155550100").arg(flow.forwardTo);
         return std::nullopt;
     }
@@ -244,6 +280,10 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
     flow.publicUrl = QUrl(publicUrl, QUrl::StrictMode);
     if (!publicUrl.isEmpty() && (!isHttpUrl(flow.publicUrl) || flow.publicUrl.hasQuery())) {
         *error = QStringLiteral("--public-url: '%1' is not an http(s) URL without a query").arg(publicUrl);
+        return std::nullopt;
+    }
+    if (configureNumber && publicUrl.isEmpty()) {
+        *error = QStringLiteral("--public-url: configure-number needs the URL Twilio should call (e.g. https://switchboard.example.com)");
         return std::nullopt;
     }
     config.twilioApi = QUrl(sources.value("twilio-api"), QUrl::StrictMode);
@@ -262,6 +302,9 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         int *target;
     } numbers[] = {
         {"ring-timeout", 600, &flow.ringTimeoutS},
+        {"request-timeout-ms", 600000, &config.requestTimeoutMs},
+        {"idle-timeout-ms", 3600000, &config.idleTimeoutMs},
+        {"max-connections", 100000, &config.maxConnections},
         {"voicemail-max", 14400, &flow.voicemailMaxS},
         {"menu-repeats", 10, &flow.menuRepeats},
         {"download-retry-ms", 3600000, &config.downloadRetryMs},
@@ -277,6 +320,7 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         }
         *number.target = *value;
     }
+    config.metricsToken = sources.value("metrics-token").toUtf8();
     return config;
 }
 

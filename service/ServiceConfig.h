@@ -29,7 +29,7 @@ struct CallFlowSettings
 
 struct ServiceConfig
 {
-    QString command = QStringLiteral("run"); // run | export
+    QString command = QStringLiteral("run"); // run | export | migrate | configure-number
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 listenPort = 8080;
     DatabaseUrl database;
@@ -40,6 +40,13 @@ struct ServiceConfig
     int downloadRetryMs = 5000;
     int downloadAttempts = 6;
     QString exportFormat = QStringLiteral("json");
+    QString phoneNumber;      // configure-number: the Twilio number to point at this service
+    QByteArray metricsToken;  // bearer token for GET /metrics; empty turns /metrics off
+    DatabaseUrl migrateFrom;  // migrate: source and target
+    DatabaseUrl migrateTo;
+    int requestTimeoutMs = 10000; // limits in front of QHttpServer (ConnectionGuard)
+    int idleTimeoutMs = 30000;
+    int maxConnections = 512;
 
     // Reads the command line, then the environment, then the --config INI file, then defaults.
     // On bad configuration returns nothing and sets `error` to one line naming the setting.

@@ -1,5 +1,6 @@
 #include "WebhookServer.h"
 
+#include "ConnectionGuard.h"
 #include "RecordingFetcher.h"
 #include "core/Logging.h"
 #include "db/CallWriter.h"
@@ -19,6 +20,13 @@ QHttpServerResponse text(const char *body, QHttpServerResponse::StatusCode statu
     return QHttpServerResponse(QByteArrayLiteral("text/plain; charset=utf-8"), QByteArray(body) + '\n', status);
 }
 
+QHttpServerResponse methodNotAllowed(const char *allowed)
+{
+    QHttpServerResponse response = text("method not allowed", QHttpServerResponse::StatusCode::MethodNotAllowed);
+    response.setHeader(QByteArrayLiteral("Allow"), QByteArray(allowed));
+    return response;
+}
+
 QHttpServerResponse twiml(const QByteArray &document)
 {
     return QHttpServerResponse(QByteArray(TwimlWriter::contentType), document);
@@ -33,6 +41,7 @@ WebhookServer::WebhookServer(const ServiceConfig &config, Database &database, Ca
     , m_database(database)
     , m_writer(writer)
     , m_fetcher(fetcher)
+    , m_metrics(config.metricsToken, database)
 {
 }
 
@@ -40,7 +49,11 @@ WebhookServer::~WebhookServer() = default;
 
 bool WebhookServer::listen(QString *error)
 {
-    m_tcp = new QTcpServer(&m_http);
+    ConnectionGuard::Limits limits;
+    limits.requestTimeoutMs = m_config.requestTimeoutMs;
+    limits.idleTimeoutMs = m_config.idleTimeoutMs;
+    limits.maxConnections = m_config.maxConnections;
+    m_tcp = new ConnectionGuard(limits, &m_http);
     if (!m_tcp->listen(m_config.listenAddress, m_config.listenPort)) {
         *error = QStringLiteral("--listen: cannot listen on %1:%2: %3")
                      .arg(m_config.listenAddress.toString())
@@ -93,6 +106,14 @@ void WebhookServer::addRoutes()
         return m_database.ping() ? text("ok", QHttpServerResponse::StatusCode::Ok)
                                  : text("database unavailable", QHttpServerResponse::StatusCode::ServiceUnavailable);
     });
+    m_http.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get,
+                 [this](const QHttpServerRequest &request) { return m_metrics.respond(request); });
+
+    // Rules match in order: whatever method the routes above did not take is refused here.
+    for (const auto &webhook : webhooks)
+        m_http.route(QString::fromLatin1(webhook.path), [] { return methodNotAllowed("POST"); });
+    for (const char *path : {"/healthz", "/metrics"})
+        m_http.route(QString::fromLatin1(path), [] { return methodNotAllowed("GET"); });
 }
 
 QString WebhookServer::signedUrl(const QHttpServerRequest &request) const
@@ -127,6 +148,7 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
     }();
     qCInfo(lcWebhook).noquote() << webhookKindToString(kind) << callSid << int(response.statusCode())
                                 << QStringLiteral("%1us").arg(timer.nsecsElapsed() / 1000);
+    m_metrics.record(request.url().path(), int(response.statusCode()), timer.nsecsElapsed());
     return response;
 }
 

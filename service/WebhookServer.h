@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CallFlow.h"
+#include "Metrics.h"
 #include "ServiceConfig.h"
 #include "core/CallRecord.h"
 
@@ -16,7 +17,7 @@ class CallWriter;
 class Database;
 class RecordingFetcher;
 
-// The HTTP face of the service: Twilio's webhooks and /healthz.
+// The HTTP face of the service: Twilio's webhooks, /healthz and /metrics.
 class WebhookServer final : public QObject
 {
     Q_OBJECT
@@ -41,6 +42,7 @@ private:
     Database &m_database;
     CallWriter &m_writer;
     RecordingFetcher &m_fetcher;
+    Metrics m_metrics;
     std::unique_ptr<CallFlow> m_flow;
     QHttpServer m_http;
     QTcpServer *m_tcp = nullptr; // owned by m_http once bound

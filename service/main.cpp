@@ -1,4 +1,6 @@
+#include "ConfigureNumber.h"
 #include "ExportCommand.h"
+#include "MigrateCommand.h"
 #include "Service.h"
 #include "ServiceConfig.h"
 
@@ -6,8 +8,26 @@
 
 #include <cstdio>
 
+namespace {
+
+// Under systemd (JOURNAL_STREAM is set) the journal stamps each line itself and reads a <N>
+// prefix as the syslog priority; elsewhere, an ISO 8601 timestamp. QT_MESSAGE_PATTERN still wins.
+void setMessagePattern()
+{
+    if (qEnvironmentVariableIsSet("JOURNAL_STREAM")) {
+        qSetMessagePattern(QStringLiteral(
+            "%{if-debug}<7>%{endif}%{if-info}<6>%{endif}%{if-warning}<4>%{endif}"
+            "%{if-critical}<3>%{endif}%{if-fatal}<2>%{endif}%{if-category}%{category}: %{endif}%{message}"));
+    } else {
+        qSetMessagePattern(QStringLiteral("%{time} %{type} %{if-category}%{category}: %{endif}%{message}"));
+    }
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    setMessagePattern();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("switchboard-service"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
@@ -21,8 +41,12 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "switchboard-service: %s\n", qPrintable(error));
         return 2;
     }
+    if (config->command == QLatin1String("migrate"))
+        return Switchboard::runMigrate(config->migrateFrom, config->migrateTo);
     if (config->command == QLatin1String("export"))
         return Switchboard::runExport(*config);
+    if (config->command == QLatin1String("configure-number"))
+        return Switchboard::runConfigureNumber(*config);
 
     Switchboard::Service service(*config);
     if (!service.start(&error)) {

@@ -26,6 +26,12 @@ QString SqlDialect::nextRevision() const
                       : QStringLiteral("nextval('call_revisions')");
 }
 
+QString SqlDialect::resyncRevisions() const
+{
+    return isSqlite() ? QString()
+                      : QStringLiteral("SELECT setval('call_revisions', (SELECT COALESCE(MAX(revision), 0) + 1 FROM calls), false)");
+}
+
 QString SqlDialect::notifyCallChanged() const
 {
     return isSqlite() ? QString()

@@ -38,6 +38,9 @@ public:
     // Empty on SQLite: readers there watch PRAGMA data_version instead.
     QString notifyCallChanged() const;
 
+    // After rows were copied in with their revisions: moves the revision source past them.
+    QString resyncRevisions() const;
+
     // The LISTEN/NOTIFY channel (PostgreSQL folds unquoted names to lower case).
     static QString callChangesChannel() { return QStringLiteral("switchboard_calls"); }
 

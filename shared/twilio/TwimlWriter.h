@@ -9,7 +9,8 @@
 namespace Switchboard {
 
 // Writes a TwiML <Response> document. Attribute values and text are escaped by
-// QXmlStreamWriter, so caller-supplied text cannot change the document's structure.
+// QXmlStreamWriter, so caller-supplied text cannot change the document's structure; characters
+// XML 1.0 cannot carry (most C0 controls, U+FFFE/U+FFFF, unpaired surrogates) are dropped.
 class TwimlWriter final
 {
 public:

@@ -1,0 +1,11 @@
+#pragma once
+
+#include "db/DatabaseUrl.h"
+
+namespace Switchboard {
+
+// `switchboard-service migrate --from sqlite:/old.db --to postgresql://…`: copies a call log,
+// audio included, into an empty database and verifies the counts.
+int runMigrate(const DatabaseUrl &from, const DatabaseUrl &to);
+
+} // namespace Switchboard

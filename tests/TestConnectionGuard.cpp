@@ -1,0 +1,206 @@
+#include "ServiceHarness.h"
+#include "db/Database.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSqlQuery>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace Switchboard;
+using Switchboard::Testing::ServiceHarness;
+
+// The limits the service puts in front of QHttpServer, tried with raw sockets against the real
+// binary, as a hostile client on the internet would.
+class TestConnectionGuard final : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<ServiceHarness> m_harness;
+
+    std::unique_ptr<QTcpSocket> connectToService()
+    {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, QUrl(m_harness->serviceUrl()).port());
+        socket->waitForConnected(2000);
+        return socket;
+    }
+
+    // Reads until the peer closes or `timeoutMs` pass; returns what arrived.
+    static QByteArray readUntilClosed(QTcpSocket &socket, int timeoutMs)
+    {
+        QByteArray received;
+        QElapsedTimer timer;
+        timer.start();
+        while (socket.state() == QAbstractSocket::ConnectedState && !timer.hasExpired(timeoutMs)) {
+            socket.waitForReadyRead(50);
+            received += socket.readAll();
+        }
+        return received + socket.readAll();
+    }
+
+    static QByteArray statusLine(const QByteArray &response)
+    {
+        return response.left(response.indexOf("\r\n"));
+    }
+
+    int callsLogged()
+    {
+        QString error;
+        Database db(*DatabaseUrl::parse(m_harness->databaseUrl(), &error), QStringLiteral("guard-reader"));
+        db.open(&error);
+        QSqlQuery query(db.connection());
+        return query.exec(QStringLiteral("SELECT COUNT(*) FROM call_events")) && query.next() ? query.value(0).toInt() : -1;
+    }
+
+    qint64 serviceRssKiB()
+    {
+        QFile status(QStringLiteral("/proc/%1/status").arg(m_harness->service()->processId()));
+        status.open(QIODevice::ReadOnly);
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("VmRSS:"))
+                return line.mid(6).trimmed().split(' ').first().toLongLong();
+        }
+        return -1;
+    }
+
+    QByteArray exchange(const QByteArray &request, int timeoutMs = 3000)
+    {
+        auto socket = connectToService();
+        socket->write(request);
+        return readUntilClosed(*socket, timeoutMs);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_harness = std::make_unique<ServiceHarness>();
+        QVERIFY(m_harness->startService({QStringLiteral("--request-timeout-ms"), QStringLiteral("1000"),
+                                         QStringLiteral("--idle-timeout-ms"), QStringLiteral("1500"),
+                                         QStringLiteral("--max-connections"), QStringLiteral("16")}));
+    }
+
+    void cleanup()
+    {
+        m_harness.reset();
+    }
+
+    void bodyOver64KiBIsRefusedBeforeItIsRead()
+    {
+        const QByteArray response = exchange("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                                             "Content-Length: 65537\r\n\r\n" + QByteArray(1000, 'a'));
+        QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 413 Payload Too Large"));
+        QCOMPARE(callsLogged(), 0);
+    }
+
+    void requestLineTooLong()
+    {
+        const QByteArray response = exchange("POST /twilio/voice?" + QByteArray(9000, 'q') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 414 URI Too Long"));
+    }
+
+    void headersTooLarge()
+    {
+        const QByteArray response = exchange("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nX-Filler: " + QByteArray(17000, 'h') + "\r\n\r\n");
+        QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 431 Request Header Fields Too Large"));
+    }
+
+    void chunkedBodyIsRefused()
+    {
+        const QByteArray response = exchange("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 411 Length Required"));
+    }
+
+    void expectContinueIsAnsweredAtOnce()
+    {
+        auto socket = connectToService();
+        QElapsedTimer timer;
+        timer.start();
+        socket->write("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                      "Content-Length: 9\r\nExpect: 100-continue\r\n\r\n");
+        QByteArray received;
+        while (!received.contains("\r\n\r\n") && !timer.hasExpired(2000)) {
+            socket->waitForReadyRead(20);
+            received += socket->readAll();
+        }
+        QVERIFY2(timer.elapsed() < 300, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 100 Continue"));
+        socket->write("CallSid=x");
+        socket->waitForReadyRead(2000);
+        received = socket->readAll();
+        QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 403 Forbidden")); // unsigned: refused, but answered
+    }
+
+    void slowClientIsClosed()
+    {
+        auto socket = connectToService();
+        socket->write("POST /twilio/voice HTTP/1.1\r\nHost: x\r\n");
+        QElapsedTimer timer;
+        timer.start();
+        QByteArray received;
+        // A slowloris client: one header line now and then, never the end of the head.
+        while (socket->state() == QAbstractSocket::ConnectedState && !timer.hasExpired(5000)) {
+            socket->write("X-Slow: 1\r\n");
+            socket->waitForReadyRead(200);
+            received += socket->readAll();
+        }
+        QVERIFY2(timer.elapsed() < 3000, "a slow client must be closed after the request timeout");
+        QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 408 Request Timeout"));
+    }
+
+    void idleConnectionIsClosed()
+    {
+        auto socket = connectToService();
+        socket->write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        const QByteArray received = readUntilClosed(*socket, 4000);
+        QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 200 OK"));
+        QCOMPARE(socket->state(), QAbstractSocket::UnconnectedState);
+    }
+
+    void connectionsAreCapped()
+    {
+        std::vector<std::unique_ptr<QTcpSocket>> held;
+        for (int i = 0; i < 16; ++i)
+            held.push_back(connectToService());
+        QTest::qWait(100);
+        auto extra = connectToService();
+        QCOMPARE(statusLine(readUntilClosed(*extra, 2000)), QByteArray("HTTP/1.1 503 Service Unavailable"));
+        held.clear();
+        QTRY_VERIFY_WITH_TIMEOUT(statusLine(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == "HTTP/1.1 200 OK", 3000);
+    }
+
+    void wrongMethodAndUnknownRoute()
+    {
+        const QByteArray wrong = exchange("GET /twilio/voice HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QCOMPARE(statusLine(wrong), QByteArray("HTTP/1.1 405 Method Not Allowed"));
+        QVERIFY(wrong.contains("Allow: POST"));
+        QCOMPARE(statusLine(exchange("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")), QByteArray("HTTP/1.1 405 Method Not Allowed"));
+        QCOMPARE(statusLine(exchange("GET /admin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), QByteArray("HTTP/1.1 404 Not Found"));
+    }
+
+    // Many clients each holding a nearly full request open: the service's memory stays bounded
+    // by the connection cap times the per-request limit, and it recovers when they go.
+    void memoryStaysBoundedUnderAFlood()
+    {
+        m_harness->stopService();
+        QVERIFY(m_harness->startService({QStringLiteral("--request-timeout-ms"), QStringLiteral("3000")}));
+        const qint64 before = serviceRssKiB();
+        std::vector<std::unique_ptr<QTcpSocket>> flood;
+        for (int i = 0; i < 400; ++i) {
+            auto socket = connectToService();
+            socket->write("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n" + QByteArray(60000, 'f'));
+            flood.push_back(std::move(socket));
+        }
+        for (auto &socket : flood)
+            socket->waitForBytesWritten(100);
+        QTest::qWait(500);
+        const qint64 during = serviceRssKiB();
+        qInfo("service RSS: %lld KiB before, %lld KiB with 400 clients holding 60 KB requests", before, during);
+        QVERIFY2(during - before < 64 * 1024, "400 held requests must not cost more than 64 MiB");
+        flood.clear();
+        QTRY_VERIFY_WITH_TIMEOUT(statusLine(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == "HTTP/1.1 200 OK", 5000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConnectionGuard)
+#include "TestConnectionGuard.moc"
