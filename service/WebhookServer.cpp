@@ -2,6 +2,7 @@
 
 #include "ConnectionGuard.h"
 #include "RecordingFetcher.h"
+#include "WebhookValidation.h"
 #include "core/Logging.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"
@@ -15,9 +16,14 @@
 namespace Switchboard {
 namespace {
 
+QHttpServerResponse text(const QString &body, QHttpServerResponse::StatusCode status)
+{
+    return QHttpServerResponse(QByteArrayLiteral("text/plain; charset=utf-8"), body.toUtf8() + '\n', status);
+}
+
 QHttpServerResponse text(const char *body, QHttpServerResponse::StatusCode status)
 {
-    return QHttpServerResponse(QByteArrayLiteral("text/plain; charset=utf-8"), QByteArray(body) + '\n', status);
+    return text(QString::fromUtf8(body), status);
 }
 
 QHttpServerResponse methodNotAllowed(const char *allowed)
@@ -43,6 +49,8 @@ WebhookServer::WebhookServer(const ServiceConfig &config, Database &database, Ca
     , m_fetcher(fetcher)
     , m_metrics(config.metricsToken, database)
 {
+    m_recordingPolicy.apiBase = config.twilioApi;
+    m_recordingPolicy.accountSid = config.accountSid;
 }
 
 WebhookServer::~WebhookServer() = default;
@@ -133,21 +141,28 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
     Webhook webhook;
     webhook.kind = kind;
     webhook.url = signedUrl(request);
-    webhook.params = FormData::decode(request.body());
+    QString problem;
+    const auto params = FormData::decodeStrict(request.body(), &problem);
+    if (params)
+        webhook.params = *params;
     const QString callSid = webhook.callSid();
 
     QHttpServerResponse response = [&] {
+        if (!params)
+            return text(problem, QHttpServerResponse::StatusCode::BadRequest);
         if (!RequestSignature::isValid(m_config.authToken, webhook.url, webhook.params,
                                        request.value("X-Twilio-Signature")))
             return text("invalid X-Twilio-Signature", QHttpServerResponse::StatusCode::Forbidden);
         if (webhook.params.value(QStringLiteral("AccountSid")) != m_config.accountSid)
             return text("unknown AccountSid", QHttpServerResponse::StatusCode::Forbidden);
-        if (!isValidSid(callSid, QLatin1String("CA")))
-            return text("missing or malformed CallSid", QHttpServerResponse::StatusCode::BadRequest);
+        problem = webhookProblem(webhook, m_recordingPolicy);
+        if (!problem.isEmpty())
+            return text(problem, QHttpServerResponse::StatusCode::BadRequest);
         return respond(std::move(webhook), request);
     }();
-    qCInfo(lcWebhook).noquote() << webhookKindToString(kind) << callSid << int(response.statusCode())
-                                << QStringLiteral("%1us").arg(timer.nsecsElapsed() / 1000);
+    qCInfo(lcWebhook).noquote() << webhookKindToString(kind) << callSid.left(34) << int(response.statusCode())
+                                << QStringLiteral("%1us").arg(timer.nsecsElapsed() / 1000)
+                                << (problem.isEmpty() ? QString() : problem);
     m_metrics.record(request.url().path(), int(response.statusCode()), timer.nsecsElapsed());
     return response;
 }

@@ -4,6 +4,7 @@
 #include "Metrics.h"
 #include "ServiceConfig.h"
 #include "core/CallRecord.h"
+#include "twilio/RecordingDownload.h"
 
 #include <QHttpServer>
 #include <QObject>
@@ -43,6 +44,7 @@ private:
     CallWriter &m_writer;
     RecordingFetcher &m_fetcher;
     Metrics m_metrics;
+    RecordingDownload::Options m_recordingPolicy; // which RecordingUrls may be accepted
     std::unique_ptr<CallFlow> m_flow;
     QHttpServer m_http;
     QTcpServer *m_tcp = nullptr; // owned by m_http once bound

@@ -2,6 +2,9 @@
 
 #include <QUrl>
 #include <QUrlQuery>
+#include <QUtf8StringView>
+
+#include <cctype>
 
 namespace Switchboard {
 
@@ -24,6 +27,32 @@ FormData FormData::decode(const QByteArray &body)
     for (const auto &item : items)
         form.m_items.append(item);
     return form;
+}
+
+std::optional<FormData> FormData::decodeStrict(const QByteArray &body, QString *error)
+{
+    for (qsizetype i = body.indexOf('%'); i >= 0; i = body.indexOf('%', i + 1)) {
+        if (i + 2 >= body.size() || !isxdigit(uchar(body[i + 1])) || !isxdigit(uchar(body[i + 2]))) {
+            *error = QStringLiteral("malformed percent-encoding at byte %1").arg(i);
+            return std::nullopt;
+        }
+    }
+    QByteArray spaced = body;
+    spaced.replace('+', ' ');
+    // '&' and '=' are ASCII, so the whole body decodes to valid UTF-8 exactly when every
+    // name and value does.
+    const QByteArray bytes = QByteArray::fromPercentEncoding(spaced);
+    if (!QUtf8StringView(bytes).isValidUtf8()) {
+        *error = QStringLiteral("a parameter is not valid UTF-8");
+        return std::nullopt;
+    }
+    for (const char c : bytes) {
+        if (uchar(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            *error = QStringLiteral("a parameter holds a control character (0x%1)").arg(int(uchar(c)), 2, 16, QLatin1Char('0'));
+            return std::nullopt;
+        }
+    }
+    return decode(body);
 }
 
 QByteArray FormData::encode() const

@@ -5,6 +5,8 @@
 #include <QPair>
 #include <QString>
 
+#include <optional>
+
 namespace Switchboard {
 
 // The parameters of an application/x-www-form-urlencoded body, in the order they were sent.
@@ -18,6 +20,9 @@ public:
     FormData(std::initializer_list<Item> items);
 
     static FormData decode(const QByteArray &body);
+    // Like decode(), but refuses what no well-behaved client sends: a malformed percent
+    // escape, invalid UTF-8, or a control character other than tab and line breaks.
+    static std::optional<FormData> decodeStrict(const QByteArray &body, QString *error);
     QByteArray encode() const;
 
     void add(const QString &name, const QString &value);

@@ -6,8 +6,8 @@ namespace {
 bool isXmlChar(char32_t c)
 {
     // XML 1.0's Char production.
-    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
-        || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+           (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
 }
 
 // Text with the characters XML 1.0 cannot carry dropped: most C0 controls, U+FFFE/U+FFFF and

@@ -1,0 +1,74 @@
+#include "WebhookValidation.h"
+
+#include "twilio/Identifiers.h"
+
+#include <QSet>
+
+namespace Switchboard {
+namespace {
+
+constexpr qsizetype kMaxFieldLength = 4096;
+constexpr int kMaxDurationS = 24 * 3600; // Twilio ends any call after four hours
+
+QString durationProblem(const FormData &params, const char *name)
+{
+    const QString key = QLatin1String(name);
+    if (!params.contains(key))
+        return {};
+    bool ok = false;
+    const int seconds = params.value(key).toInt(&ok);
+    if (!ok || seconds < 0 || seconds > kMaxDurationS)
+        return QStringLiteral("%1 is not a duration in seconds").arg(key);
+    return {};
+}
+
+bool isDigits(const QString &digits)
+{
+    if (digits == QLatin1String("hangup"))
+        return true;
+    for (const QChar c : digits) {
+        if (!c.isDigit() && c != u'*' && c != u'#')
+            return false;
+    }
+    return digits.size() <= 64;
+}
+
+} // namespace
+
+QString webhookProblem(const Webhook &webhook, const RecordingDownload::Options &recordings)
+{
+    const FormData &params = webhook.params;
+    QSet<QString> names;
+    for (const auto &[name, value] : params.items()) {
+        if (names.contains(name))
+            return QStringLiteral("the parameter %1 appears twice").arg(name);
+        names.insert(name);
+        if (name.size() > 64 || value.size() > kMaxFieldLength)
+            return QStringLiteral("the parameter %1 is too long").arg(name.left(64));
+    }
+    if (!isValidSid(webhook.callSid(), QLatin1String("CA")))
+        return QStringLiteral("missing or malformed CallSid");
+    if (params.contains(QStringLiteral("CallStatus")) && !params.value(QStringLiteral("CallStatus")).isEmpty()
+        && callStatusFromString(params.value(QStringLiteral("CallStatus"))) == CallStatus::Unknown)
+        return QStringLiteral("unknown CallStatus");
+    if (!isDigits(params.value(QStringLiteral("Digits"))))
+        return QStringLiteral("Digits holds something other than keys");
+    for (const char *duration : {"CallDuration", "DialCallDuration", "RecordingDuration"}) {
+        const QString problem = durationProblem(params, duration);
+        if (!problem.isEmpty())
+            return problem;
+    }
+    const QString recordingSid = params.value(QStringLiteral("RecordingSid"));
+    if (params.contains(QStringLiteral("RecordingSid")) && !isValidSid(recordingSid, QLatin1String("RE")))
+        return QStringLiteral("malformed RecordingSid");
+    if (params.contains(QStringLiteral("RecordingUrl"))) {
+        const QString refusal = RecordingDownload::refusal(QUrl(params.value(QStringLiteral("RecordingUrl")), QUrl::StrictMode), recordings);
+        if (!refusal.isEmpty())
+            return refusal;
+        if (!params.value(QStringLiteral("RecordingUrl")).endsWith(recordingSid))
+            return QStringLiteral("the RecordingUrl is not the recording RecordingSid names");
+    }
+    return {};
+}
+
+} // namespace Switchboard
