@@ -38,6 +38,12 @@ ConnectionGuard::ConnectionGuard(const Limits &limits, QObject *parent)
 
 ConnectionGuard::~ConnectionGuard() = default;
 
+int ConnectionGuard::requestsInFlight() const
+{
+    return int(std::count_if(m_connections.cbegin(), m_connections.cend(),
+                             [](const Connection &connection) { return connection.inRequest(); }));
+}
+
 void ConnectionGuard::incomingConnection(qintptr descriptor)
 {
     auto *socket = new QTcpSocket(this);

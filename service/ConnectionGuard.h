@@ -36,6 +36,7 @@ public:
     ~ConnectionGuard() override;
 
     int openConnections() const { return int(m_connections.size()); }
+    int requestsInFlight() const;
 
 Q_SIGNALS:
     void refused(int status); // for the metrics

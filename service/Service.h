@@ -10,6 +10,8 @@ namespace Switchboard {
 
 class CallWriter;
 class Database;
+class DurableRecorder;
+class WebhookJournal;
 class RecordingFetcher;
 class WebhookServer;
 
@@ -24,12 +26,17 @@ public:
     ~Service() override;
 
     bool start(QString *error);
+    // Stops accepting, answers what is in flight, closes the database, then quits with 0;
+    // within 5 s however long the requests in flight take.
+    void shutdown();
 
 private:
     ServiceConfig m_config;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<CallWriter> m_writer;
     std::unique_ptr<RecordingFetcher> m_fetcher;
+    std::unique_ptr<WebhookJournal> m_journal;
+    std::unique_ptr<DurableRecorder> m_recorder;
     std::unique_ptr<WebhookServer> m_server;
 };
 

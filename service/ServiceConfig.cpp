@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QSettings>
+#include <QStandardPaths>
 
 #include <cstdio>
 
@@ -42,6 +43,8 @@ const Setting kSettings[] = {
     {"format", "SWITCHBOARD_EXPORT_FORMAT", "json|csv", "export: output format.", "json"},
     {"from", "SWITCHBOARD_MIGRATE_FROM", "url", "migrate: the call log to copy (e.g. sqlite:/var/lib/switchboard/calls.db).", ""},
     {"to", "SWITCHBOARD_MIGRATE_TO", "url", "migrate: the empty database to copy it into (e.g. postgresql://switchboard@db/switchboard).", ""},
+    {"journal", "SWITCHBOARD_JOURNAL", "file", "Where webhooks wait while the database is unavailable (default: beside a SQLite database, else in the data folder).", ""},
+    {"database-timeout-ms", "SWITCHBOARD_DATABASE_TIMEOUT_MS", "ms", "How long a write waits for a database lock before the webhook goes to the journal.", "5000"},
     {"request-timeout-ms", "SWITCHBOARD_REQUEST_TIMEOUT_MS", "ms", "A request must arrive whole within this time of its first byte; slower clients are closed.", "10000"},
     {"idle-timeout-ms", "SWITCHBOARD_IDLE_TIMEOUT_MS", "ms", "An idle kept-alive connection is closed after this time.", "30000"},
     {"max-connections", "SWITCHBOARD_MAX_CONNECTIONS", "count", "Open connections at most; more are answered 503.", "512"},
@@ -247,6 +250,13 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         return config;
     }
 
+    config.journalPath = sources.value("journal");
+    if (config.journalPath.isEmpty()) {
+        config.journalPath = config.database.engine == DatabaseUrl::Engine::Sqlite
+            ? config.database.path + QStringLiteral(".journal")
+            : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+                + QStringLiteral("/switchboard/journal-%1.jsonl").arg(sources.value("listen").section(QLatin1Char(':'), -1));
+    }
     if (!parseListen(sources.value("listen"), config)) {
         *error = QStringLiteral("--listen: '%1' is not HOST:PORT").arg(sources.value("listen"));
         return std::nullopt;
@@ -303,6 +313,7 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
     } numbers[] = {
         {"ring-timeout", 600, &flow.ringTimeoutS},
         {"request-timeout-ms", 600000, &config.requestTimeoutMs},
+        {"database-timeout-ms", 600000, &config.databaseTimeoutMs},
         {"idle-timeout-ms", 3600000, &config.idleTimeoutMs},
         {"max-connections", 100000, &config.maxConnections},
         {"voicemail-max", 14400, &flow.voicemailMaxS},

@@ -1,6 +1,7 @@
 #include "WebhookServer.h"
 
 #include "ConnectionGuard.h"
+#include "DurableRecorder.h"
 #include "RecordingFetcher.h"
 #include "WebhookValidation.h"
 #include "core/Logging.h"
@@ -40,12 +41,12 @@ QHttpServerResponse twiml(const QByteArray &document)
 
 } // namespace
 
-WebhookServer::WebhookServer(const ServiceConfig &config, Database &database, CallWriter &writer,
+WebhookServer::WebhookServer(const ServiceConfig &config, Database &database, DurableRecorder &recorder,
                              RecordingFetcher &fetcher, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_database(database)
-    , m_writer(writer)
+    , m_recorder(recorder)
     , m_fetcher(fetcher)
     , m_metrics(config.metricsToken, database)
 {
@@ -75,6 +76,16 @@ bool WebhookServer::listen(QString *error)
     m_flow = std::make_unique<CallFlow>(m_config.callFlow);
     addRoutes();
     return true;
+}
+
+void WebhookServer::stopListening()
+{
+    m_tcp->close();
+}
+
+int WebhookServer::requestsInFlight() const
+{
+    return m_tcp->requestsInFlight();
 }
 
 QUrl WebhookServer::localUrl() const
@@ -111,6 +122,9 @@ void WebhookServer::addRoutes()
                      [this, kind](const QHttpServerRequest &request) { return handle(kind, request); });
     }
     m_http.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get, [this] {
+        if (m_recorder.isDegraded())
+            return text(QStringLiteral("degraded: the database is unavailable; %1 webhooks wait in the journal").arg(m_recorder.journaled()),
+                        QHttpServerResponse::StatusCode::ServiceUnavailable);
         return m_database.ping() ? text("ok", QHttpServerResponse::StatusCode::Ok)
                                  : text("database unavailable", QHttpServerResponse::StatusCode::ServiceUnavailable);
     });
@@ -175,10 +189,11 @@ QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QHttpServerR
     if (webhook.kind == WebhookKind::Menu && digits == QLatin1String("1"))
         webhook.forwardTo = m_config.callFlow.forwardTo;
 
-    // Answer only once the write is committed: a 200 means the event is in the log.
-    if (m_writer.record(webhook) == CallWriter::Result::Failed) {
-        qCWarning(lcDatabase).noquote() << "cannot record" << webhook.callSid() << m_writer.lastError();
-        return text("the call log is unavailable", QHttpServerResponse::StatusCode::InternalServerError);
+    // Answer only once the webhook is durable, in the call log or the journal: a 200 means
+    // the event will be in the log.
+    if (m_recorder.record(webhook) == DurableRecorder::Result::Lost) {
+        qCCritical(lcDatabase).noquote() << "cannot record" << webhook.callSid() << "in the call log or the journal";
+        return text("the call log is unavailable", QHttpServerResponse::StatusCode::ServiceUnavailable);
     }
 
     switch (webhook.kind) {

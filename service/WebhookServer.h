@@ -14,7 +14,8 @@
 
 namespace Switchboard {
 
-class CallWriter;
+class ConnectionGuard;
+class DurableRecorder;
 class Database;
 class RecordingFetcher;
 
@@ -25,11 +26,14 @@ class WebhookServer final : public QObject
     Q_DISABLE_COPY_MOVE(WebhookServer)
 
 public:
-    WebhookServer(const ServiceConfig &config, Database &database, CallWriter &writer,
+    WebhookServer(const ServiceConfig &config, Database &database, DurableRecorder &recorder,
                   RecordingFetcher &fetcher, QObject *parent = nullptr);
     ~WebhookServer() override;
 
     bool listen(QString *error);
+    // Stops accepting connections; requests already arriving are still answered.
+    void stopListening();
+    int requestsInFlight() const;
     QUrl localUrl() const;
     QUrl publicUrl() const;
 
@@ -41,13 +45,13 @@ private:
 
     ServiceConfig m_config;
     Database &m_database;
-    CallWriter &m_writer;
+    DurableRecorder &m_recorder;
     RecordingFetcher &m_fetcher;
     Metrics m_metrics;
     RecordingDownload::Options m_recordingPolicy; // which RecordingUrls may be accepted
     std::unique_ptr<CallFlow> m_flow;
     QHttpServer m_http;
-    QTcpServer *m_tcp = nullptr; // owned by m_http once bound
+    ConnectionGuard *m_tcp = nullptr; // owned by m_http once bound
 };
 
 } // namespace Switchboard

@@ -3,6 +3,7 @@
 #include "MigrateCommand.h"
 #include "Service.h"
 #include "ServiceConfig.h"
+#include "SignalWatcher.h"
 
 #include <QCoreApplication>
 
@@ -49,6 +50,9 @@ int main(int argc, char *argv[])
         return Switchboard::runConfigureNumber(*config);
 
     Switchboard::Service service(*config);
+    Switchboard::SignalWatcher signals;
+    QObject::connect(&signals, &Switchboard::SignalWatcher::terminationRequested, &service,
+                     &Switchboard::Service::shutdown, Qt::SingleShotConnection);
     if (!service.start(&error)) {
         std::fprintf(stderr, "switchboard-service: %s\n", qPrintable(error));
         return 1;

@@ -3,16 +3,16 @@
 // selected and played, plays for real to its end (PulseAudio null sink, env/with-audio.sh) and
 // is then heard in the database, for every desktop.
 
-#include "ServiceHarness.h"
 #include "core/AppSettings.h"
 #include "core/CredentialStore.h"
 #include "db/CallReader.h"
 #include "db/Database.h"
-#include "gui/MainWindow.h"
 #include "gui/details/DetailsPane.h"
 #include "gui/feed/CallFeedModel.h"
 #include "gui/feed/FeedView.h"
+#include "gui/MainWindow.h"
 #include "gui/player/VoicemailPlayer.h"
+#include "ServiceHarness.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -41,15 +41,16 @@ private Q_SLOTS:
         window.show();
         window.openDatabase();
 
-        Database database(*DatabaseUrl::parse(harness.databaseUrl(), nullptr), QStringLiteral("e2e"));
+        Database database(*DatabaseUrl::parse(harness.databaseUrl(), nullptr),
+                          QStringLiteral("e2e"));
         QString error;
         QVERIFY2(database.open(&error), qPrintable(error));
         CallReader reader(database);
 
         // While the simulator calls, note when each call reaches the database and the feed.
-        QProcess *sim = harness.startSim({QStringLiteral("--calls"), QStringLiteral("3"),
-                                          QStringLiteral("--press"), QStringLiteral("2"),
-                                          QStringLiteral("--voicemail-seconds"), QStringLiteral("2")});
+        QProcess *sim = harness.startSim(
+            {QStringLiteral("--calls"), QStringLiteral("3"), QStringLiteral("--press"),
+             QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("2")});
         QHash<QString, qint64> inDatabase;
         QHash<QString, qint64> inFeed;
         QElapsedTimer clock;

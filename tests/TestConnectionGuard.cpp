@@ -1,3 +1,4 @@
+#include "ReliabilityLog.h"
 #include "ServiceHarness.h"
 #include "db/Database.h"
 
@@ -8,6 +9,7 @@
 #include <QTest>
 
 using namespace Switchboard;
+using Switchboard::Testing::ReliabilityLog;
 using Switchboard::Testing::ServiceHarness;
 
 // The limits the service puts in front of QHttpServer, tried with raw sockets against the real
@@ -91,24 +93,28 @@ private Q_SLOTS:
                                              "Content-Length: 65537\r\n\r\n" + QByteArray(1000, 'a'));
         QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 413 Payload Too Large"));
         QCOMPARE(callsLogged(), 0);
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("a 65,537-byte body on /twilio/voice"), QStringLiteral("413 before the body is read; nothing written"));
     }
 
     void requestLineTooLong()
     {
         const QByteArray response = exchange("POST /twilio/voice?" + QByteArray(9000, 'q') + " HTTP/1.1\r\nHost: x\r\n\r\n");
         QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 414 URI Too Long"));
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("a 9,000-byte request line"), QStringLiteral("414"));
     }
 
     void headersTooLarge()
     {
         const QByteArray response = exchange("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nX-Filler: " + QByteArray(17000, 'h') + "\r\n\r\n");
         QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 431 Request Header Fields Too Large"));
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("17 KB of headers"), QStringLiteral("431"));
     }
 
     void chunkedBodyIsRefused()
     {
         const QByteArray response = exchange("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
         QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 411 Length Required"));
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("a chunked body"), QStringLiteral("411"));
     }
 
     void expectContinueIsAnsweredAtOnce()
@@ -125,6 +131,7 @@ private Q_SLOTS:
         }
         QVERIFY2(timer.elapsed() < 300, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 100 Continue"));
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("Expect: 100-continue"), QStringLiteral("100 Continue after %1 ms (QHttpServer alone stalls 1 s)").arg(timer.elapsed()));
         socket->write("CallSid=x");
         socket->waitForReadyRead(2000);
         received = socket->readAll();
@@ -146,6 +153,7 @@ private Q_SLOTS:
         }
         QVERIFY2(timer.elapsed() < 3000, "a slow client must be closed after the request timeout");
         QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 408 Request Timeout"));
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("a slowloris client (a header line every 200 ms, never the end)"), QStringLiteral("408 and closed after %1 ms (request timeout 1 s in the test)").arg(timer.elapsed()));
     }
 
     void idleConnectionIsClosed()
@@ -155,6 +163,7 @@ private Q_SLOTS:
         const QByteArray received = readUntilClosed(*socket, 4000);
         QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 200 OK"));
         QCOMPARE(socket->state(), QAbstractSocket::UnconnectedState);
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("an idle kept-alive connection"), QStringLiteral("closed after the idle timeout"));
     }
 
     void connectionsAreCapped()
@@ -165,6 +174,7 @@ private Q_SLOTS:
         QTest::qWait(100);
         auto extra = connectToService();
         QCOMPARE(statusLine(readUntilClosed(*extra, 2000)), QByteArray("HTTP/1.1 503 Service Unavailable"));
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("one connection more than --max-connections"), QStringLiteral("503; served again once the others closed"));
         held.clear();
         QTRY_VERIFY_WITH_TIMEOUT(statusLine(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == "HTTP/1.1 200 OK", 3000);
     }
@@ -174,6 +184,7 @@ private Q_SLOTS:
         const QByteArray wrong = exchange("GET /twilio/voice HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QCOMPARE(statusLine(wrong), QByteArray("HTTP/1.1 405 Method Not Allowed"));
         QVERIFY(wrong.contains("Allow: POST"));
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("GET on a webhook route; an unknown route"), QStringLiteral("405 with Allow: POST; 404"));
         QCOMPARE(statusLine(exchange("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")), QByteArray("HTTP/1.1 405 Method Not Allowed"));
         QCOMPARE(statusLine(exchange("GET /admin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), QByteArray("HTTP/1.1 404 Not Found"));
     }
@@ -197,6 +208,7 @@ private Q_SLOTS:
         const qint64 during = serviceRssKiB();
         qInfo("service RSS: %lld KiB before, %lld KiB with 400 clients holding 60 KB requests", before, during);
         QVERIFY2(during - before < 64 * 1024, "400 held requests must not cost more than 64 MiB");
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("400 clients each holding a 60 KB request open"), QStringLiteral("resident size %1 MiB before, %2 MiB during; served again afterwards").arg(before / 1024).arg(during / 1024));
         flood.clear();
         QTRY_VERIFY_WITH_TIMEOUT(statusLine(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == "HTTP/1.1 200 OK", 5000);
     }

@@ -3,18 +3,17 @@
 
 #include "core/CredentialStore.h"
 
+#include <functional>
 #include <QCoreApplication>
 #include <QDirIterator>
-#include <QEventLoop>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
-
-#include <functional>
 
 using namespace Switchboard;
 
@@ -41,10 +40,14 @@ Answer await(CredentialStore &store, const std::function<void()> &request)
         loop.quit();
     };
     QObject context;
-    QObject::connect(&store, &CredentialStore::loaded, &context,
-                     [&](const TwilioCredentials &c) { answer.credentials = c; take(QStringLiteral("loaded")); });
-    QObject::connect(&store, &CredentialStore::saved, &context, [&] { take(QStringLiteral("saved")); });
-    QObject::connect(&store, &CredentialStore::erased, &context, [&] { take(QStringLiteral("erased")); });
+    QObject::connect(&store, &CredentialStore::loaded, &context, [&](const TwilioCredentials &c) {
+        answer.credentials = c;
+        take(QStringLiteral("loaded"));
+    });
+    QObject::connect(&store, &CredentialStore::saved, &context,
+                     [&] { take(QStringLiteral("saved")); });
+    QObject::connect(&store, &CredentialStore::erased, &context,
+                     [&] { take(QStringLiteral("erased")); });
     QObject::connect(&store, &CredentialStore::failed, &context, [&](const QString &m) {
         answer.message = m;
         take(QStringLiteral("failed"));
@@ -129,9 +132,8 @@ private Q_SLOTS:
         CredentialStore store;
         const TwilioCredentials credentials{QStringLiteral("AC0123456789abcdef0123456789abcdef"),
                                             QStringLiteral("token")};
-        const std::function<void()> requests[] = {[&] { store.load(); },
-                                                  [&] { store.save(credentials); },
-                                                  [&] { store.erase(); }};
+        const std::function<void()> requests[] = {
+            [&] { store.load(); }, [&] { store.save(credentials); }, [&] { store.erase(); }};
         for (const auto &request : requests) {
             QElapsedTimer clock;
             clock.start();
@@ -141,6 +143,7 @@ private Q_SLOTS:
                      qPrintable(answer.message));
             QVERIFY(answer.message.contains(QStringLiteral("only fetching voicemails")));
             QVERIFY2(clock.elapsed() < 5000, "the store hung waiting for a keyring");
+            qInfo("failed() after %lld ms: %s", clock.elapsed(), qPrintable(answer.message));
         }
         // No insecure fallback: nothing was saved anywhere the next load could find.
         QCOMPARE(await(store, [&] { store.load(); }).signal, QStringLiteral("failed"));

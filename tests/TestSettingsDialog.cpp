@@ -24,7 +24,8 @@ private Q_SLOTS:
     void init()
     {
         QVERIFY(m_dir.isValid());
-        m_settings = std::make_unique<AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")), nullptr);
+        m_settings =
+            std::make_unique<AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")), nullptr);
     }
 
     void noKeyring()
@@ -35,7 +36,8 @@ private Q_SLOTS:
         auto *status = dialog.findChild<QLabel *>(QStringLiteral("keyringStatus"));
         auto *sid = dialog.findChild<QLineEdit *>(QStringLiteral("accountSidEdit"));
         QVERIFY(status && sid);
-        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No keyring is available")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No keyring is available")),
+                                 10000);
         QVERIFY(!sid->isEnabled());
 
         // The database setting is saved all the same.
@@ -65,7 +67,8 @@ private Q_SLOTS:
         QTest::keyClicks(token, QStringLiteral("secret-token"));
         saveButton(dialog)->click();
         QVERIFY(dialog.isVisible());
-        QVERIFY2(status->text().contains(QStringLiteral("32 hexadecimal")), qPrintable(status->text()));
+        QVERIFY2(status->text().contains(QStringLiteral("32 hexadecimal")),
+                 qPrintable(status->text()));
 
         // The validator keeps out what cannot be part of a SID.
         sid->clear();
@@ -83,8 +86,8 @@ private Q_SLOTS:
         const auto stored = loaded.first().first().value<TwilioCredentials>();
         QCOMPARE(stored.accountSid, QStringLiteral("AC0123456789abcdef0123456789abcdef"));
         QCOMPARE(stored.authToken, QStringLiteral("secret-token"));
-        QVERIFY(!QFile(m_dir.filePath(QStringLiteral("settings.ini"))).exists()
-                || !readAll(m_dir.filePath(QStringLiteral("settings.ini"))).contains("secret-token"));
+        QVERIFY(!QFile(m_dir.filePath(QStringLiteral("settings.ini"))).exists() ||
+                !readAll(m_dir.filePath(QStringLiteral("settings.ini"))).contains("secret-token"));
 
         // Emptying both fields forgets them.
         SettingsDialog again(m_settings.get(), &credentials);

@@ -2,10 +2,10 @@
 // Twilio's media endpoint: Basic auth, byte-identical storage, and the credentials never
 // leaving the configured API origin.
 
-#include "VoicemailFixture.h"
 #include "core/AppSettings.h"
 #include "core/VoicemailFetcher.h"
 #include "db/CallReader.h"
+#include "VoicemailFixture.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -44,24 +44,24 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_wav = makeWav(1500);
         // Twilio's media endpoint: the recording, for the right Basic credentials only.
-        m_twilio.route(QStringLiteral("/2010-04-01/Accounts/<arg>/Recordings/<arg>"),
-                       [this](const QString &account, const QString &file,
-                              const QHttpServerRequest &request) {
-                           ++m_twilioRequests;
-                           m_seenAuthorization = request.value("Authorization");
-                           const QByteArray expected = "Basic "
-                               + QByteArray(account.toUtf8() + ':' + authToken.toUtf8()).toBase64();
-                           if (m_seenAuthorization != expected)
-                               return QHttpServerResponse(QHttpServerResponder::StatusCode::Unauthorized);
-                           if (file == voicemailRecordingSid + QStringLiteral(".wav"))
-                               return QHttpServerResponse("audio/x-wav", m_wav);
-                           if (file == QStringLiteral("REredirect.wav")) {
-                               QHttpServerResponse moved(QHttpServerResponder::StatusCode::Found);
-                               moved.addHeader("Location", m_storageUrl.toUtf8());
-                               return moved;
-                           }
-                           return QHttpServerResponse(QHttpServerResponder::StatusCode::NotFound);
-                       });
+        m_twilio.route(
+            QStringLiteral("/2010-04-01/Accounts/<arg>/Recordings/<arg>"),
+            [this](const QString &account, const QString &file, const QHttpServerRequest &request) {
+                ++m_twilioRequests;
+                m_seenAuthorization = request.value("Authorization");
+                const QByteArray expected =
+                    "Basic " + QByteArray(account.toUtf8() + ':' + authToken.toUtf8()).toBase64();
+                if (m_seenAuthorization != expected)
+                    return QHttpServerResponse(QHttpServerResponder::StatusCode::Unauthorized);
+                if (file == voicemailRecordingSid + QStringLiteral(".wav"))
+                    return QHttpServerResponse("audio/x-wav", m_wav);
+                if (file == QStringLiteral("REredirect.wav")) {
+                    QHttpServerResponse moved(QHttpServerResponder::StatusCode::Found);
+                    moved.addHeader("Location", m_storageUrl.toUtf8());
+                    return moved;
+                }
+                return QHttpServerResponse(QHttpServerResponder::StatusCode::NotFound);
+            });
         m_twilioPort = bind(m_twilio);
         QVERIFY(m_twilioPort);
         // Where Twilio redirects media to (S3 in real life): must never see the credentials.
@@ -75,13 +75,16 @@ private Q_SLOTS:
         m_storageUrl = QStringLiteral("http://127.0.0.1:%1/media.wav").arg(storagePort);
         // Another host on the same machine, counting every connection attempt.
         QVERIFY(m_elsewhere.listen(QHostAddress::LocalHost));
-        connect(&m_elsewhere, &QTcpServer::newConnection, this, [this] { ++m_elsewhereConnections; });
+        connect(&m_elsewhere, &QTcpServer::newConnection, this,
+                [this] { ++m_elsewhereConnections; });
 
-        m_settings = std::make_unique<AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")), nullptr);
-        m_settings->setDatabaseUrl(QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("calls.db")));
+        m_settings =
+            std::make_unique<AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")), nullptr);
+        m_settings->setDatabaseUrl(QStringLiteral("sqlite:") +
+                                   m_dir.filePath(QStringLiteral("calls.db")));
         m_settings->setTwilioApiUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_twilioPort));
-        m_database = std::make_unique<Database>(*DatabaseUrl::parse(m_settings->databaseUrl(), nullptr),
-                                                QStringLiteral("test"));
+        m_database = std::make_unique<Database>(
+            *DatabaseUrl::parse(m_settings->databaseUrl(), nullptr), QStringLiteral("test"));
         QString error;
         QVERIFY2(m_database->openAndMigrate(&error), qPrintable(error));
     }
@@ -111,14 +114,18 @@ private Q_SLOTS:
         QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(1).toString()));
         QCOMPARE(fetched.first().first().toString(), voicemailCallSid);
         QCOMPARE(m_twilioRequests, 1);
-        QCOMPARE(m_seenAuthorization,
-                 "Basic " + QByteArray(voicemailAccountSid.toUtf8() + ':' + authToken.toUtf8()).toBase64());
+        QCOMPARE(
+            m_seenAuthorization,
+            "Basic " +
+                QByteArray(voicemailAccountSid.toUtf8() + ':' + authToken.toUtf8()).toBase64());
 
         CallReader reader(*m_database);
         QString contentType;
         const QByteArray stored = reader.voicemailAudio(voicemailCallSid, &contentType);
-        const QString sha256 = QString::fromLatin1(QCryptographicHash::hash(m_wav, QCryptographicHash::Sha256).toHex());
-        QCOMPARE(QCryptographicHash::hash(stored, QCryptographicHash::Sha256).toHex(), sha256.toLatin1());
+        const QString sha256 = QString::fromLatin1(
+            QCryptographicHash::hash(m_wav, QCryptographicHash::Sha256).toHex());
+        QCOMPARE(QCryptographicHash::hash(stored, QCryptographicHash::Sha256).toHex(),
+                 sha256.toLatin1());
         QCOMPARE(contentType, QStringLiteral("audio/x-wav"));
         const auto call = reader.call(voicemailCallSid);
         QVERIFY(call && call->voicemail);
@@ -129,11 +136,18 @@ private Q_SLOTS:
     void refusesAnotherHostWithoutSendingAnything_data()
     {
         QTest::addColumn<QString>("url");
-        const QString path = QStringLiteral("/2010-04-01/Accounts/%1/Recordings/%2").arg(voicemailAccountSid, voicemailRecordingSid);
-        QTest::newRow("another port") << QStringLiteral("http://127.0.0.1:%1").arg(m_elsewhere.serverPort()) + path;
-        QTest::newRow("another host name") << QStringLiteral("http://localhost:%1").arg(m_twilioPort) + path;
-        QTest::newRow("another scheme") << QStringLiteral("https://127.0.0.1:%1").arg(m_twilioPort) + path;
-        QTest::newRow("another account") << recordingUrl(voicemailRecordingSid).replace(voicemailAccountSid, QStringLiteral("ACffffffffffffffffffffffffffffffff"));
+        const QString path = QStringLiteral("/2010-04-01/Accounts/%1/Recordings/%2")
+                                 .arg(voicemailAccountSid, voicemailRecordingSid);
+        QTest::newRow("another port")
+            << QStringLiteral("http://127.0.0.1:%1").arg(m_elsewhere.serverPort()) + path;
+        QTest::newRow("another host name")
+            << QStringLiteral("http://localhost:%1").arg(m_twilioPort) + path;
+        QTest::newRow("another scheme")
+            << QStringLiteral("https://127.0.0.1:%1").arg(m_twilioPort) + path;
+        QTest::newRow("another account")
+            << recordingUrl(voicemailRecordingSid)
+                   .replace(voicemailAccountSid,
+                            QStringLiteral("ACffffffffffffffffffffffffffffffff"));
     }
 
     void refusesAnotherHostWithoutSendingAnything()
@@ -144,7 +158,8 @@ private Q_SLOTS:
         QSignalSpy failed(&fetcher, &VoicemailFetcher::failed);
         fetcher.fetch(voicemailCallSid, url, credentials());
         QTRY_COMPARE(failed.count(), 1);
-        QVERIFY2(failed.first().at(1).toString().startsWith(QStringLiteral("Refused to send the Twilio credentials")),
+        QVERIFY2(failed.first().at(1).toString().startsWith(
+                     QStringLiteral("Refused to send the Twilio credentials")),
                  qPrintable(failed.first().at(1).toString()));
         QTest::qWait(300);
         QCOMPARE(fetched.count(), 0);
@@ -162,7 +177,8 @@ private Q_SLOTS:
         VoicemailFetcher fetcher(&settings);
         QSignalSpy failed(&fetcher, &VoicemailFetcher::failed);
         fetcher.fetch(voicemailCallSid,
-                      QStringLiteral("http://api.twilio.com/2010-04-01/Accounts/%1/Recordings/%2").arg(voicemailAccountSid, voicemailRecordingSid),
+                      QStringLiteral("http://api.twilio.com/2010-04-01/Accounts/%1/Recordings/%2")
+                          .arg(voicemailAccountSid, voicemailRecordingSid),
                       credentials());
         QTRY_COMPARE(failed.count(), 1);
         QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("HTTPS")),
@@ -178,7 +194,8 @@ private Q_SLOTS:
                       {voicemailAccountSid, QStringLiteral("wrong-token")});
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
         const QString message = failed.first().at(1).toString();
-        QVERIFY2(message.contains(QStringLiteral("refused the credentials")) && message.contains(QStringLiteral("401")),
+        QVERIFY2(message.contains(QStringLiteral("refused the credentials")) &&
+                     message.contains(QStringLiteral("401")),
                  qPrintable(message));
         QCOMPARE(m_twilioRequests, 1);
         QCOMPARE(fetched.count(), 0);
@@ -213,7 +230,8 @@ private:
     QString recordingUrl(const QString &recordingSid) const
     {
         return QStringLiteral("http://127.0.0.1:%1/2010-04-01/Accounts/%2/Recordings/%3")
-            .arg(m_twilioPort).arg(voicemailAccountSid, recordingSid);
+            .arg(m_twilioPort)
+            .arg(voicemailAccountSid, recordingSid);
     }
     static TwilioCredentials credentials() { return {voicemailAccountSid, authToken}; }
 

@@ -1,9 +1,9 @@
 // Real playback: a voicemail stored in a real SQLite call log, played by VoicemailPlayer
 // through Qt Multimedia's backend into a PulseAudio null sink. Run under env/with-audio.sh.
 
-#include "VoicemailFixture.h"
 #include "db/CallReader.h"
 #include "gui/player/VoicemailPlayer.h"
+#include "VoicemailFixture.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -27,12 +27,14 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_database = std::make_unique<Database>(
-            DatabaseUrl::sqlite(m_dir.filePath(QStringLiteral("calls.db"))), QStringLiteral("test"));
+            DatabaseUrl::sqlite(m_dir.filePath(QStringLiteral("calls.db"))),
+            QStringLiteral("test"));
         QString error;
         QVERIFY2(m_database->openAndMigrate(&error), qPrintable(error));
         CallWriter writer(*m_database);
-        const QString url = QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/%1/Recordings/%2")
-                                .arg(voicemailAccountSid, voicemailRecordingSid);
+        const QString url =
+            QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/%1/Recordings/%2")
+                .arg(voicemailAccountSid, voicemailRecordingSid);
         QVERIFY(recordVoicemailCall(writer, url, 2));
         m_wav = makeWav(2000);
         QVERIFY(writer.storeAudio(voicemailCallSid, m_wav, QStringLiteral("audio/x-wav")));
@@ -96,7 +98,14 @@ private Q_SLOTS:
         slider->setValue(0);
         clock.start();
         QTest::mouseClick(button, Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 6000);
+        // (Qt 6.4's GStreamer backend, replaying after the end, used to stall here part way.)
+        const auto where = [&] {
+            return QStringLiteral("at %1 ms, %2")
+                .arg(slider->value())
+                .arg(player.isPlaying() ? QStringLiteral("playing")
+                                        : QStringLiteral("not playing"));
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(finished.count() == 2, qPrintable(where()), 6000);
         QVERIFY2(clock.elapsed() >= 1700, qPrintable(QString::number(clock.elapsed())));
         QCOMPARE(started.count(), 3);
         QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
@@ -118,6 +127,14 @@ private Q_SLOTS:
         QVERIFY(button->isEnabled());
         player.setVoicemail(voicemailCallSid, {}, QString(), 2);
         QVERIFY(reason->isVisible());
+        // Bytes that are no audio end in a reason or an error, not a hang or a crash.
+        QSignalSpy errors(&player, &VoicemailPlayer::errorOccurred);
+        player.setVoicemail(voicemailCallSid, QByteArray(4096, 'x'), QStringLiteral("audio/x-wav"),
+                            2);
+        player.play();
+        QTRY_VERIFY_WITH_TIMEOUT(reason->isVisible() || !errors.isEmpty(), 5000);
+        qInfo("undecodable audio: %s / %s", qPrintable(reason->text()),
+              qPrintable(errors.value(0).value(0).toString()));
         player.clear();
         QCOMPARE(player.callSid(), QString());
         QVERIFY(!button->isEnabled());
@@ -130,7 +147,8 @@ private:
         if (qEnvironmentVariableIsEmpty("SWITCHBOARD_TEST_PULSE"))
             return;
         QProcess pactl;
-        pactl.start(QStringLiteral("pactl"), {QStringLiteral("list"), QStringLiteral("sink-inputs")});
+        pactl.start(QStringLiteral("pactl"),
+                    {QStringLiteral("list"), QStringLiteral("sink-inputs")});
         QVERIFY(pactl.waitForFinished(5000));
         const QString streams = QString::fromUtf8(pactl.readAllStandardOutput());
         QVERIFY2(streams.contains(QLatin1String("Sink Input #")), "no stream reached PulseAudio");

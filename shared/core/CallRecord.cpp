@@ -1,6 +1,8 @@
 #include "CallRecord.h"
 
+#include <algorithm>
 #include <array>
+#include <limits>
 
 namespace Switchboard {
 namespace {
@@ -165,8 +167,11 @@ void CallRecord::applyFinalStatus(const Webhook &webhook)
     const QDateTime stamped = QDateTime::fromString(webhook.params.value(QStringLiteral("Timestamp")), Qt::RFC2822Date);
     endedAt = stamped.isValid() ? stamped.toUTC() : webhook.receivedAt;
     durationS = secondsParam(webhook.params, QStringLiteral("CallDuration"));
+    // Twilio's Timestamp and our receipt times come from different clocks, so the end may
+    // precede the start (or lie absurdly far after it): never a negative or overflowed duration.
     if (!durationS)
-        durationS = int(startedAt.secsTo(endedAt));
+        durationS =
+            int(std::clamp<qint64>(startedAt.secsTo(endedAt), 0, std::numeric_limits<int>::max()));
 }
 
 } // namespace Switchboard

@@ -35,14 +35,14 @@ bool Database::open(QString *error)
             return false;
         }
         db.setDatabaseName(m_url.path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_lockTimeoutMs));
     } else {
         db.setHostName(m_url.host);
         db.setPort(m_url.port);
         db.setUserName(m_url.user);
         db.setPassword(m_url.password);
         db.setDatabaseName(m_url.databaseName);
-        db.setConnectOptions(QStringLiteral("connect_timeout=5"));
+        db.setConnectOptions(QStringLiteral("connect_timeout=5;options='-c lock_timeout=%1'").arg(m_lockTimeoutMs));
     }
     if (!db.open()) {
         *error = QStringLiteral("cannot open %1: %2").arg(m_url.toDisplayString(), db.lastError().text());
@@ -56,11 +56,13 @@ bool Database::configureSqlite(QString *error)
     QSqlQuery query(connection());
     // WAL lets desktops read while the service writes. NORMAL syncs the WAL at checkpoints:
     // a committed write survives the process being killed; FULL would also survive power loss.
-    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                               "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"}) {
-        if (!query.exec(QString::fromLatin1(pragma))) {
+    const QStringList pragmas{QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
+                              QStringLiteral("PRAGMA busy_timeout=%1").arg(m_lockTimeoutMs),
+                              QStringLiteral("PRAGMA foreign_keys=ON")};
+    for (const QString &pragma : pragmas) {
+        if (!query.exec(pragma)) {
             *error = QStringLiteral("cannot set up %1 (%2): %3")
-                         .arg(m_url.toDisplayString(), QString::fromLatin1(pragma), query.lastError().text());
+                         .arg(m_url.toDisplayString(), pragma, query.lastError().text());
             return false;
         }
         query.finish();

@@ -17,6 +17,10 @@ public:
     ~Database();
     Q_DISABLE_COPY_MOVE(Database)
 
+    // How long a statement may wait for a lock held by another writer before it fails
+    // (SQLite's busy timeout, PostgreSQL's lock_timeout); set before open().
+    void setLockTimeoutMs(int milliseconds) { m_lockTimeoutMs = milliseconds; }
+
     // Opens the connection and sets it up for sharing between processes (WAL, busy timeout).
     bool open(QString *error);
     // Opens, then creates or migrates the schema to the version this binary knows.
@@ -39,6 +43,7 @@ private:
     DatabaseUrl m_url;
     SqlDialect m_dialect;
     QString m_connectionName;
+    int m_lockTimeoutMs = 5000;
 };
 
 } // namespace Switchboard

@@ -1,7 +1,6 @@
 #include "FormData.h"
 
 #include <QUrl>
-#include <QUrlQuery>
 #include <QUtf8StringView>
 
 #include <cctype>
@@ -15,17 +14,21 @@ FormData::FormData(std::initializer_list<Item> items)
 
 FormData FormData::decode(const QByteArray &body)
 {
-    // In a form body '+' is a space; QUrlQuery keeps it as '+', so translate before decoding.
-    // A literal plus arrives as %2B and survives.
-    QByteArray spaced = body;
-    spaced.replace('+', ' ');
-    const QUrlQuery query(QString::fromUtf8(spaced));
-
+    // Percent-decoded to bytes first, then read as UTF-8: QUrlQuery's FullyDecoded turns a
+    // percent-encoded noncharacter (U+FFFF, U+7FFFF...) into U+FFFD while the same character
+    // sent raw survives, so a value would not match what Twilio signed.
     FormData form;
-    const auto items = query.queryItems(QUrl::FullyDecoded);
-    form.m_items.reserve(items.size());
-    for (const auto &item : items)
-        form.m_items.append(item);
+    for (const QByteArray &pair : body.split('&')) {
+        if (pair.isEmpty())
+            continue; // "a=1&&b=2"
+        const qsizetype equals = pair.indexOf('=');
+        const auto decoded = [](QByteArray bytes) {
+            bytes.replace('+', ' '); // in a form body '+' is a space; a literal plus is %2B
+            return QString::fromUtf8(QByteArray::fromPercentEncoding(bytes));
+        };
+        form.m_items.append({decoded(pair.left(equals < 0 ? pair.size() : equals)),
+                             equals < 0 ? QString() : decoded(pair.mid(equals + 1))});
+    }
     return form;
 }
 

@@ -94,7 +94,9 @@ void RecordingDownload::onFinished(QNetworkReply *reply, int redirectsLeft)
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status >= 300 && status < 400) {
         const QUrl target = reply->url().resolved(reply->header(QNetworkRequest::LocationHeader).toUrl());
-        if (redirectsLeft == 0 || !target.isValid())
+        if (reply->header(QNetworkRequest::LocationHeader).toUrl().isEmpty())
+            fail(QStringLiteral("HTTP %1 without a Location").arg(status), false);
+        else if (redirectsLeft == 0 || !target.isValid())
             fail(QStringLiteral("too many redirects"), false);
         else if (target.scheme() != QLatin1String("https") && !isLoopback(target.host()))
             fail(QStringLiteral("refused a redirect to %1: not HTTPS").arg(target.host()), false);

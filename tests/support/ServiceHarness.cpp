@@ -216,9 +216,8 @@ ServiceHarness::SimResult ServiceHarness::runSim(const QStringList &args, int ti
 
 QProcess *ServiceHarness::startSim(const QStringList &args)
 {
-    auto sim = std::make_unique<QProcess>();
+    auto sim = std::make_unique<QProcess>(); // stdout and stderr apart: --json goes to stdout
     sim->setProcessEnvironment(credentialsEnvironment());
-    sim->setProcessChannelMode(QProcess::MergedChannels);
     sim->start(QStringLiteral(SWITCHBOARD_SIM_BINARY), simArguments(args));
     m_sims.push_back(std::move(sim));
     return m_sims.back().get();

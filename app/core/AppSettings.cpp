@@ -1,0 +1,72 @@
+#include "AppSettings.h"
+
+#include "db/DefaultLocation.h"
+
+namespace Switchboard {
+namespace {
+
+const QString kDatabaseUrl = QStringLiteral("database/url");
+const QString kTwilioApiUrl = QStringLiteral("twilio/apiUrl");
+const QString kDefaultTwilioApiUrl = QStringLiteral("https://api.twilio.com");
+
+} // namespace
+
+AppSettings::AppSettings(QObject *parent)
+    : QObject(parent)
+{}
+
+AppSettings::AppSettings(const QString &fileName, QObject *parent)
+    : QObject(parent)
+    , m_settings(fileName, QSettings::IniFormat)
+{}
+
+QString AppSettings::databaseUrl() const
+{
+    if (!m_databaseUrlOverride.isEmpty())
+        return m_databaseUrlOverride;
+    const QString url = m_settings.value(kDatabaseUrl).toString();
+    return url.isEmpty() ? defaultDatabaseUrl() : url;
+}
+
+void AppSettings::setDatabaseUrl(const QString &url)
+{
+    if (url == databaseUrl())
+        return;
+    m_databaseUrlOverride.clear(); // chosen in the settings: it replaces the command line's
+    m_settings.setValue(kDatabaseUrl, url);
+    Q_EMIT databaseUrlChanged();
+}
+
+void AppSettings::setDatabaseUrlOverride(const QString &url)
+{
+    if (url == databaseUrl())
+        return;
+    m_databaseUrlOverride = url;
+    Q_EMIT databaseUrlChanged();
+}
+
+QString AppSettings::twilioApiUrl() const
+{
+    const QString url = m_settings.value(kTwilioApiUrl).toString();
+    return url.isEmpty() ? kDefaultTwilioApiUrl : url;
+}
+
+void AppSettings::setTwilioApiUrl(const QString &url)
+{
+    if (url == twilioApiUrl())
+        return;
+    m_settings.setValue(kTwilioApiUrl, url);
+    Q_EMIT twilioApiUrlChanged();
+}
+
+QByteArray AppSettings::windowState(const QString &key) const
+{
+    return m_settings.value(QStringLiteral("window/") + key).toByteArray();
+}
+
+void AppSettings::setWindowState(const QString &key, const QByteArray &state)
+{
+    m_settings.setValue(QStringLiteral("window/") + key, state);
+}
+
+} // namespace Switchboard

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QObject>
+#include <QSettings>
+#include <QString>
+
+namespace Switchboard {
+
+// The app's preferences, kept with QSettings. Secrets never live here: the Twilio credentials
+// are in the OS keychain (CredentialStore).
+class AppSettings final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AppSettings)
+
+public:
+    explicit AppSettings(QObject *parent = nullptr);
+    // For tests: settings kept in a file of their own.
+    AppSettings(const QString &fileName, QObject *parent);
+
+    // The call log to show; the service's default file unless changed.
+    QString databaseUrl() const;
+    void setDatabaseUrl(const QString &url);
+    // A call log given on the command line: used for this run only, never saved.
+    void setDatabaseUrlOverride(const QString &url);
+    bool hasDatabaseUrlOverride() const { return !m_databaseUrlOverride.isEmpty(); }
+
+    QString twilioApiUrl() const;
+    void setTwilioApiUrl(const QString &url);
+
+    // The main window's geometry and splitter state, restored at start.
+    QByteArray windowState(const QString &key) const;
+    void setWindowState(const QString &key, const QByteArray &state);
+
+Q_SIGNALS:
+    void databaseUrlChanged();
+    void twilioApiUrlChanged();
+
+private:
+    QSettings m_settings;
+    QString m_databaseUrlOverride;
+};
+
+} // namespace Switchboard

@@ -1,0 +1,167 @@
+#include "CallFormat.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+#include <QStringList>
+
+namespace Switchboard::CallFormat {
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("CallFormat", text);
+}
+
+} // namespace
+
+QString feedTime(const QDateTime &time, const QDateTime &now)
+{
+    if (!time.isValid())
+        return {};
+    const QDateTime local = time.toLocalTime();
+    const QDate today = now.toLocalTime().date();
+    const QString clock = local.toString(QStringLiteral("HH:mm"));
+    if (local.date() == today)
+        return clock;
+    if (local.date() == today.addDays(-1))
+        return tr("Yesterday %1").arg(clock);
+    if (local.date().year() == today.year())
+        return QLocale().toString(local.date(), QStringLiteral("d MMM ")) + clock;
+    return QLocale().toString(local.date(), QStringLiteral("d MMM yyyy"));
+}
+
+QString fullTime(const QDateTime &time)
+{
+    if (!time.isValid())
+        return QStringLiteral("–");
+    return QLocale().toString(time.toLocalTime(), QStringLiteral("ddd d MMM yyyy, HH:mm:ss"));
+}
+
+QString duration(const std::optional<int> &seconds)
+{
+    if (!seconds)
+        return QStringLiteral("–");
+    const int s = *seconds;
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(s / 3600)
+            .arg(s / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString caller(const CallRecord &call)
+{
+    if (!call.callerName.isEmpty())
+        return call.callerName;
+    if (!call.from.isEmpty())
+        return call.from;
+    return tr("Unknown caller");
+}
+
+QString callerNumber(const CallRecord &call)
+{
+    return call.callerName.isEmpty() ? QString() : call.from;
+}
+
+QString place(const CallRecord &call)
+{
+    QStringList parts;
+    for (const QString &part : {call.fromCity, call.fromState, call.fromCountry}) {
+        if (!part.isEmpty())
+            parts << part;
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
+QString outcome(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::InProgress:
+        return tr("Live");
+    case Outcome::Answered:
+        return tr("Answered");
+    case Outcome::Voicemail:
+        return tr("Voicemail");
+    case Outcome::Missed:
+        return tr("Missed");
+    case Outcome::Abandoned:
+        return tr("Abandoned");
+    }
+    return {};
+}
+
+QString outcomeIconName(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::InProgress:
+        return QStringLiteral(":/icons/live.svg");
+    case Outcome::Answered:
+        return QStringLiteral(":/icons/answered.svg");
+    case Outcome::Voicemail:
+        return QStringLiteral(":/icons/voicemail.svg");
+    case Outcome::Missed:
+        return QStringLiteral(":/icons/missed.svg");
+    case Outcome::Abandoned:
+        return QStringLiteral(":/icons/abandoned.svg");
+    }
+    return {};
+}
+
+QString status(CallStatus status)
+{
+    switch (status) {
+    case CallStatus::Unknown:
+        return tr("Unknown");
+    case CallStatus::Queued:
+        return tr("Queued");
+    case CallStatus::Initiated:
+        return tr("Initiated");
+    case CallStatus::Ringing:
+        return tr("Ringing");
+    case CallStatus::InProgress:
+        return tr("In progress");
+    case CallStatus::Completed:
+        return tr("Completed");
+    case CallStatus::Busy:
+        return tr("Busy");
+    case CallStatus::NoAnswer:
+        return tr("No answer");
+    case CallStatus::Failed:
+        return tr("Failed");
+    case CallStatus::Canceled:
+        return tr("Canceled");
+    }
+    return {};
+}
+
+QString menuChoice(MenuChoice choice)
+{
+    switch (choice) {
+    case MenuChoice::None:
+        return tr("None");
+    case MenuChoice::Forward:
+        return tr("1 – talk to someone");
+    case MenuChoice::Voicemail:
+        return tr("2 – leave a voicemail");
+    }
+    return {};
+}
+
+QString voicemailState(const Voicemail &voicemail)
+{
+    switch (voicemail.downloadState) {
+    case DownloadState::Downloaded:
+        return tr("Ready");
+    case DownloadState::Pending:
+        return voicemail.lastError.isEmpty()
+                   ? tr("Downloading…")
+                   : tr("Downloading… (last try: %1)").arg(voicemail.lastError);
+    case DownloadState::Failed:
+        return voicemail.lastError.isEmpty() ? tr("Download failed")
+                                             : tr("Download failed: %1").arg(voicemail.lastError);
+    }
+    return {};
+}
+
+} // namespace Switchboard::CallFormat

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <memory>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+namespace Switchboard {
+
+class CallFeedQuery;
+class CallReader;
+class CallWriter;
+class Database;
+class DatabaseWatcher;
+
+// The app's one connection to the call log (on the GUI thread), with what reads and writes
+// through it. It reports when another process changed the log, and when the log cannot be
+// read: then it closes the connection and tries again every few seconds until it can.
+class CallLog final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CallLog)
+
+public:
+    explicit CallLog(QObject *parent = nullptr);
+    ~CallLog() override;
+
+    // Opens the log at `url` ("sqlite:/path" or "postgresql://..."), creating it when it does
+    // not exist yet (a new install, before the service has run). On failure it keeps retrying.
+    bool open(const QString &url);
+    void close();
+
+    QString url() const { return m_url; }
+    QString displayUrl() const;
+    bool isAvailable() const { return m_database != nullptr; }
+    QString errorMessage() const { return m_error; }
+
+    // Valid while available.
+    Database *database() const { return m_database.get(); }
+    CallFeedQuery *feedQuery() const { return m_feedQuery.get(); }
+    CallReader *reader() const { return m_reader.get(); }
+    CallWriter *writer() const { return m_writer.get(); }
+
+    void setPollInterval(int ms);
+    void setRetryInterval(int ms);
+    int retryInterval() const { return m_retryTimer.interval(); }
+
+    // A query through this connection failed: the log is treated as unavailable.
+    void reportFailure(const QString &message);
+    // This connection wrote: readers should look for changes now, because data_version only
+    // moves for other connections' commits.
+    void notifyLocalWrite();
+    // While unavailable: tries to reconnect now rather than at the next retry.
+    void retryNow();
+
+Q_SIGNALS:
+    void changed();
+    void availabilityChanged(bool available);
+
+private:
+    bool connectNow(bool create);
+    void disconnectNow();
+
+    QString m_url;
+    QString m_connectionName;
+    QString m_error;
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<CallFeedQuery> m_feedQuery;
+    std::unique_ptr<CallReader> m_reader;
+    std::unique_ptr<CallWriter> m_writer;
+    std::unique_ptr<DatabaseWatcher> m_watcher;
+    QTimer m_retryTimer;
+    int m_pollIntervalMs = 200;
+};
+
+} // namespace Switchboard

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "db/CallFeedQuery.h"
+
+#include <QObject>
+#include <QThread>
+
+namespace Switchboard {
+
+// Counts the feed's counters on a thread of its own, with a connection of its own: counting
+// unheard voicemails reads the whole voicemails table, which must not freeze the window (nor
+// delay live rows) on a big log. Requests made while a count runs fold into one more count.
+class CountersReader final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CountersReader)
+
+public:
+    explicit CountersReader(QObject *parent = nullptr);
+    ~CountersReader() override;
+
+    void setDatabaseUrl(const QString &url);
+    void request();
+    bool isBusy() const { return m_busy; }
+
+Q_SIGNALS:
+    void counted(const Switchboard::CallCounters &counters);
+
+private:
+    class Worker;
+
+    void start();
+
+    QThread m_thread;
+    Worker *m_worker;
+    QString m_url;
+    bool m_busy = false;
+    bool m_again = false;
+};
+
+} // namespace Switchboard

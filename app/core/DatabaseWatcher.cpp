@@ -1,0 +1,76 @@
+#include "DatabaseWatcher.h"
+
+#include "db/Database.h"
+
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
+
+namespace Switchboard {
+
+DatabaseWatcher::DatabaseWatcher(Database &database, QObject *parent)
+    : QObject(parent)
+    , m_database(database)
+{
+    connect(&m_timer, &QTimer::timeout, this, &DatabaseWatcher::poll);
+}
+
+void DatabaseWatcher::start(int intervalMs)
+{
+    m_fileIdentity = fileIdentity();
+    m_timer.start(intervalMs);
+}
+
+void DatabaseWatcher::stop()
+{
+    m_timer.stop();
+}
+
+QString DatabaseWatcher::fileIdentity() const
+{
+    if (!m_database.dialect().isSqlite())
+        return {};
+    const QString path = m_database.url().path;
+#ifdef Q_OS_UNIX
+    struct stat info;
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+        return {};
+    return QStringLiteral("%1:%2").arg(info.st_dev).arg(info.st_ino);
+#else
+    return QFileInfo::exists(path) ? path : QString();
+#endif
+}
+
+void DatabaseWatcher::poll()
+{
+    if (m_database.dialect().isSqlite()) {
+        // An open SQLite connection keeps reading a file that was deleted or replaced; the
+        // user must learn that the log they see is no longer the one the service writes.
+        const QString identity = fileIdentity();
+        if (identity != m_fileIdentity) {
+            Q_EMIT failed(identity.isEmpty()
+                              ? tr("The call log %1 is missing.").arg(m_database.url().path)
+                              : tr("The call log %1 was replaced.").arg(m_database.url().path));
+            return;
+        }
+    }
+    QSqlQuery query(m_database.connection());
+    const QString sql = m_database.dialect().isSqlite() ? QStringLiteral("PRAGMA data_version")
+                                                        : QStringLiteral("SELECT 1");
+    if (!query.exec(sql) || !query.next()) {
+        Q_EMIT failed(query.lastError().text());
+        return;
+    }
+    const qint64 version = query.value(0).toLongLong();
+    query.finish();
+    if (!m_database.dialect().isSqlite() || version != m_dataVersion) {
+        m_dataVersion = version;
+        Q_EMIT changed();
+    }
+}
+
+} // namespace Switchboard

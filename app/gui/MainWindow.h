@@ -1,0 +1,87 @@
+#pragma once
+
+#include <optional>
+#include <QMainWindow>
+
+class QLabel;
+class QSplitter;
+class QStackedWidget;
+
+namespace Switchboard {
+
+class AppSettings;
+class CallFeedModel;
+class CallLog;
+class CountersBar;
+class CredentialStore;
+class DetailsPane;
+class EmptyState;
+class FeedView;
+class FilterBar;
+class StatusBanner;
+class TrayNotifier;
+class VoicemailFetcher;
+
+// The activity feed staff keep open all day: counters and filters on top, the live feed,
+// the selected call's details on the right.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    MainWindow(AppSettings *settings, CredentialStore *credentials, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens the call log the settings name (the command line's, when given).
+    void openDatabase();
+
+    // Writes the calls the feed's filter selects, all of them (not only those loaded), as CSV.
+    bool exportCsv(const QString &fileName, QString *error = nullptr);
+
+    CallLog *callLog() const { return m_log; }
+    CallFeedModel *model() const { return m_model; }
+    FeedView *view() const { return m_view; }
+    FilterBar *filterBar() const { return m_filterBar; }
+    CountersBar *countersBar() const { return m_counters; }
+    DetailsPane *detailsPane() const { return m_details; }
+    StatusBanner *banner() const { return m_banner; }
+    EmptyState *emptyState() const { return m_empty; }
+    bool isShowingEmptyState() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void createShortcuts();
+    void setUpColumns();
+    void onCurrentChanged();
+    void onModelUpdated();
+    void updateEmptyState();
+    void showDetails();
+    void exportInteractively();
+    void openSettings();
+    void fetchVoicemail(const QString &callSid, const QString &recordingUrl);
+    void selectCall(const QString &callSid);
+
+    AppSettings *m_settings;
+    CredentialStore *m_credentials;
+    CallLog *m_log;
+    CallFeedModel *m_model;
+    VoicemailFetcher *m_fetcher;
+    TrayNotifier *m_tray = nullptr;
+    StatusBanner *m_banner;
+    CountersBar *m_counters;
+    FilterBar *m_filterBar;
+    QStackedWidget *m_stack;
+    FeedView *m_view;
+    EmptyState *m_empty;
+    DetailsPane *m_details;
+    QSplitter *m_splitter;
+    QLabel *m_location;
+    QString m_pendingFetchSid;
+    QString m_pendingFetchUrl;
+};
+
+} // namespace Switchboard

@@ -1,0 +1,73 @@
+#include "TrayNotifier.h"
+
+#include "core/CallFormat.h"
+
+#include <QApplication>
+#include <QMenu>
+#include <QSystemTrayIcon>
+
+namespace Switchboard {
+namespace {
+
+// A voicemail marked unheard again, or an old call touched, is not news.
+constexpr qint64 kRecentSeconds = 3600;
+
+} // namespace
+
+TrayNotifier::TrayNotifier(QObject *parent)
+    : QObject(parent)
+{
+    if (!isAvailable())
+        return;
+    m_icon = new QSystemTrayIcon(QIcon(QStringLiteral(":/icons/switchboard.svg")), this);
+    m_icon->setToolTip(tr("Switchboard"));
+    auto *menu = new QMenu;
+    menu->addAction(tr("Show Switchboard"), this, [this] { Q_EMIT showWindowRequested({}); });
+    menu->addSeparator();
+    menu->addAction(tr("Quit"), qApp, &QApplication::quit);
+    connect(this, &QObject::destroyed, menu, &QObject::deleteLater);
+    m_icon->setContextMenu(menu);
+    connect(m_icon, &QSystemTrayIcon::activated, this,
+            [this](QSystemTrayIcon::ActivationReason reason) {
+                if (reason == QSystemTrayIcon::Trigger)
+                    Q_EMIT showWindowRequested({});
+            });
+    connect(m_icon, &QSystemTrayIcon::messageClicked, this,
+            [this] { Q_EMIT showWindowRequested(m_lastNotified); });
+    m_icon->show();
+}
+
+bool TrayNotifier::isAvailable()
+{
+    return QSystemTrayIcon::isSystemTrayAvailable();
+}
+
+void TrayNotifier::callsChanged(const QList<CallRecord> &calls)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const CallRecord &call : calls) {
+        if (call.startedAt.secsTo(now) > kRecentSeconds)
+            continue;
+        const QString who = CallFormat::caller(call);
+        if (call.voicemail && !call.voicemail->isHeard() &&
+            !m_voicemailsNotified.contains(call.callSid)) {
+            m_voicemailsNotified.insert(call.callSid);
+            notify(call.callSid, tr("New voicemail"),
+                   tr("%1 left a %2 message")
+                       .arg(who, CallFormat::duration(call.voicemail->durationS)));
+        } else if (call.outcome() == Outcome::Missed && !m_missedNotified.contains(call.callSid)) {
+            m_missedNotified.insert(call.callSid);
+            notify(call.callSid, tr("Missed call"), tr("%1 called and nobody answered").arg(who));
+        }
+    }
+}
+
+void TrayNotifier::notify(const QString &callSid, const QString &title, const QString &text)
+{
+    if (!m_icon)
+        return;
+    m_lastNotified = callSid;
+    m_icon->showMessage(title, text, QIcon(QStringLiteral(":/icons/switchboard.svg")), 8000);
+}
+
+} // namespace Switchboard

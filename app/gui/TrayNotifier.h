@@ -1,0 +1,40 @@
+#pragma once
+
+#include "core/CallRecord.h"
+
+#include <QObject>
+#include <QSet>
+
+class QSystemTrayIcon;
+
+namespace Switchboard {
+
+// The tray icon, and a notification when a voicemail arrives or a call is missed, so staff
+// need not keep the window in view. Only where the desktop has a system tray.
+class TrayNotifier final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TrayNotifier)
+
+public:
+    explicit TrayNotifier(QObject *parent = nullptr);
+
+    static bool isAvailable();
+    QSystemTrayIcon *icon() const { return m_icon; }
+
+    // Looks at calls that changed in the log; notifies what is new.
+    void callsChanged(const QList<Switchboard::CallRecord> &calls);
+
+Q_SIGNALS:
+    void showWindowRequested(const QString &callSid); // empty: just the window
+
+private:
+    void notify(const QString &callSid, const QString &title, const QString &text);
+
+    QSystemTrayIcon *m_icon = nullptr;
+    QSet<QString> m_voicemailsNotified;
+    QSet<QString> m_missedNotified;
+    QString m_lastNotified;
+};
+
+} // namespace Switchboard

@@ -1,0 +1,409 @@
+#include "DetailsPane.h"
+
+#include "core/CallFormat.h"
+#include "core/CallLog.h"
+#include "db/CallReader.h"
+#include "db/CallWriter.h"
+#include "gui/player/VoicemailPlayer.h"
+
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QIcon>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QStandardPaths>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace Switchboard {
+namespace {
+
+QLabel *sectionTitle(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text.toUpper(), parent);
+    QFont font = label->font();
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    font.setWeight(QFont::DemiBold);
+    font.setLetterSpacing(QFont::PercentageSpacing, 108);
+    label->setFont(font);
+    QPalette palette = label->palette();
+    QColor color = palette.color(QPalette::WindowText);
+    color.setAlphaF(0.55);
+    palette.setColor(QPalette::WindowText, color);
+    label->setPalette(palette);
+    return label;
+}
+
+QString orDash(const QString &text)
+{
+    return text.isEmpty() ? QStringLiteral("–") : text;
+}
+
+QString extensionFor(const QString &contentType)
+{
+    if (contentType.contains(QLatin1String("mpeg")) || contentType.contains(QLatin1String("mp3")))
+        return QStringLiteral("mp3");
+    return QStringLiteral("wav");
+}
+
+} // namespace
+
+DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
+    : QWidget(parent)
+    , m_log(log)
+{
+    setObjectName(QStringLiteral("detailsPane"));
+    setMinimumWidth(340);
+    m_placeholder = new QLabel(tr("Select a call to see its details."), this);
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setEnabled(false);
+
+    m_content = new QWidget;
+    auto *column = new QVBoxLayout(m_content);
+    column->setContentsMargins(16, 14, 16, 14);
+    column->setSpacing(6);
+
+    m_title = new QLabel(m_content);
+    m_title->setObjectName(QStringLiteral("detailsTitle"));
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.35);
+    titleFont.setWeight(QFont::DemiBold);
+    m_title->setFont(titleFont);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_subtitle = new QLabel(m_content);
+    m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_outcome = new QLabel(m_content);
+    m_outcome->setObjectName(QStringLiteral("detailsOutcome"));
+    column->addWidget(m_title);
+    column->addWidget(m_subtitle);
+    column->addWidget(m_outcome);
+
+    // Voicemail
+    m_voicemailBox = new QWidget(m_content);
+    auto *voicemail = new QVBoxLayout(m_voicemailBox);
+    voicemail->setContentsMargins(0, 10, 0, 0);
+    voicemail->setSpacing(6);
+    voicemail->addWidget(sectionTitle(tr("Voicemail"), m_voicemailBox));
+    m_player = new VoicemailPlayer(m_voicemailBox);
+    voicemail->addWidget(m_player);
+    m_voicemailState = new QLabel(m_voicemailBox);
+    m_voicemailState->setObjectName(QStringLiteral("voicemailState"));
+    m_voicemailState->setWordWrap(true);
+    voicemail->addWidget(m_voicemailState);
+    m_transcription = new QLabel(m_voicemailBox);
+    m_transcription->setWordWrap(true);
+    m_transcription->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    voicemail->addWidget(m_transcription);
+    auto *buttons = new QHBoxLayout;
+    m_heardButton = new QPushButton(m_voicemailBox);
+    m_heardButton->setObjectName(QStringLiteral("heardButton"));
+    m_saveButton = new QPushButton(tr("Save audio as…"), m_voicemailBox);
+    m_saveButton->setObjectName(QStringLiteral("saveAudioButton"));
+    m_fetchButton = new QPushButton(tr("Fetch from Twilio"), m_voicemailBox);
+    m_fetchButton->setObjectName(QStringLiteral("fetchButton"));
+    m_fetchButton->setToolTip(
+        tr("Download the recording now with the Twilio credentials in your keychain"));
+    buttons->addWidget(m_heardButton);
+    buttons->addWidget(m_saveButton);
+    buttons->addWidget(m_fetchButton);
+    buttons->addStretch(1);
+    voicemail->addLayout(buttons);
+    column->addWidget(m_voicemailBox);
+
+    // Fields
+    column->addSpacing(10);
+    column->addWidget(sectionTitle(tr("Call"), m_content));
+    auto *form = new QFormLayout;
+    form->setLabelAlignment(Qt::AlignLeft);
+    form->setHorizontalSpacing(16);
+    form->setVerticalSpacing(5);
+    m_started = addField(form, tr("Started"), QStringLiteral("started"));
+    m_answered = addField(form, tr("Answered"), QStringLiteral("answered"));
+    m_ended = addField(form, tr("Ended"), QStringLiteral("ended"));
+    m_status = addField(form, tr("Status"), QStringLiteral("status"));
+    m_duration = addField(form, tr("Duration"), QStringLiteral("duration"));
+    m_talk = addField(form, tr("Talk time"), QStringLiteral("talkTime"));
+    m_menu = addField(form, tr("Menu choice"), QStringLiteral("menuChoice"));
+    m_forwarded = addField(form, tr("Forwarded to"), QStringLiteral("forwardedTo"));
+    m_dialStatus = addField(form, tr("Forward result"), QStringLiteral("dialStatus"));
+    m_to = addField(form, tr("Number called"), QStringLiteral("to"));
+    m_sid = addField(form, tr("Call SID"), QStringLiteral("callSid"));
+    m_sid->setWordWrap(false);
+    QFont small = m_sid->font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    m_sid->setFont(small);
+    column->addLayout(form);
+
+    // Timeline
+    column->addSpacing(10);
+    column->addWidget(sectionTitle(tr("Timeline"), m_content));
+    m_timeline = new QTreeWidget(m_content);
+    m_timeline->setObjectName(QStringLiteral("timeline"));
+    m_timeline->setColumnCount(3);
+    m_timeline->setHeaderLabels({tr("Time"), tr("Webhook"), tr("Call status")});
+    m_timeline->setRootIsDecorated(false);
+    m_timeline->setUniformRowHeights(true);
+    m_timeline->setSelectionMode(QAbstractItemView::NoSelection);
+    m_timeline->setFocusPolicy(Qt::NoFocus);
+    m_timeline->setMinimumHeight(150);
+    m_timeline->header()->setStretchLastSection(true);
+    column->addWidget(m_timeline, 1);
+
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(m_content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // long values wrap or clip
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_placeholder);
+    layout->addWidget(scroll);
+    scroll->hide();
+    m_content->setProperty("scroll", QVariant::fromValue<QObject *>(scroll));
+
+    connect(m_heardButton, &QPushButton::clicked, this, [this] {
+        if (m_call && m_call->voicemail)
+            setHeard(!m_call->voicemail->isHeard());
+    });
+    connect(m_saveButton, &QPushButton::clicked, this, &DetailsPane::saveAudioInteractively);
+    connect(m_fetchButton, &QPushButton::clicked, this, [this] {
+        if (m_call && m_call->voicemail)
+            Q_EMIT fetchRequested(m_call->callSid, m_call->voicemail->recordingUrl);
+    });
+    connect(m_player, &VoicemailPlayer::playbackStarted, this, &DetailsPane::onPlaybackStarted);
+}
+
+QLabel *DetailsPane::addField(QFormLayout *form, const QString &caption, const QString &name)
+{
+    auto *value = new QLabel(m_content);
+    value->setObjectName(name);
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    value->setWordWrap(true);
+    auto *label = new QLabel(caption, m_content);
+    QPalette palette = label->palette();
+    QColor color = palette.color(QPalette::WindowText);
+    color.setAlphaF(0.6);
+    palette.setColor(QPalette::WindowText, color);
+    label->setPalette(palette);
+    form->addRow(label, value);
+    return value;
+}
+
+void DetailsPane::setCall(const std::optional<CallRecord> &call)
+{
+    const bool sameCall = call && m_call && call->callSid == m_call->callSid;
+    const bool changed = !sameCall || call->revision != m_call->revision;
+    m_call = call;
+    auto *scroll = qobject_cast<QWidget *>(m_content->property("scroll").value<QObject *>());
+    if (!call) {
+        m_player->clear();
+        m_loadedAudioKey.clear();
+        m_placeholder->show();
+        scroll->hide();
+        return;
+    }
+    m_placeholder->hide();
+    scroll->show();
+    if (!changed)
+        return;
+    showFields(*call);
+    showVoicemail(*call, sameCall);
+    showTimeline(*call);
+}
+
+void DetailsPane::showFields(const CallRecord &call)
+{
+    m_title->setText(CallFormat::caller(call));
+    QStringList subtitle{CallFormat::callerNumber(call), CallFormat::place(call)};
+    subtitle.removeAll(QString());
+    m_subtitle->setText(subtitle.join(QStringLiteral(" · ")));
+    m_subtitle->setVisible(!subtitle.isEmpty());
+    const int iconSize = fontMetrics().height();
+    m_outcome->setText(
+        QStringLiteral(
+            "<img src=\"%1\" width=%2 height=%2 style=\"vertical-align:middle\">&nbsp; %3")
+            .arg(CallFormat::outcomeIconName(call.outcome()))
+            .arg(iconSize)
+            .arg(CallFormat::outcome(call.outcome()).toHtmlEscaped()));
+    m_started->setText(CallFormat::fullTime(call.startedAt));
+    m_answered->setText(CallFormat::fullTime(call.answeredAt));
+    m_ended->setText(CallFormat::fullTime(call.endedAt));
+    m_status->setText(CallFormat::status(call.status));
+    m_duration->setText(CallFormat::duration(call.durationS));
+    m_talk->setText(CallFormat::duration(call.talkDurationS));
+    m_menu->setText(CallFormat::menuChoice(call.menuChoice));
+    m_forwarded->setText(orDash(call.forwardedTo));
+    m_dialStatus->setText(orDash(call.dialStatus));
+    m_to->setText(orDash(call.to));
+    m_sid->setText(call.callSid);
+    m_sid->setToolTip(call.callSid);
+}
+
+void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
+{
+    m_voicemailBox->setVisible(call.voicemail.has_value());
+    if (!call.voicemail) {
+        m_player->clear();
+        m_loadedAudioKey.clear();
+        return;
+    }
+    const Voicemail &voicemail = *call.voicemail;
+    const bool downloaded = voicemail.downloadState == DownloadState::Downloaded;
+    m_heardButton->setText(voicemail.isHeard() ? tr("Mark as unheard") : tr("Mark as heard"));
+    m_saveButton->setEnabled(downloaded);
+    m_fetchButton->setVisible(!downloaded);
+    m_fetchButton->setEnabled(m_fetchingSid != call.callSid);
+    QString state =
+        downloaded ? (voicemail.isHeard()
+                          ? tr("%1 · heard %2")
+                                .arg(CallFormat::duration(voicemail.durationS),
+                                     CallFormat::fullTime(voicemail.heardAt))
+                          : tr("%1 · not heard yet").arg(CallFormat::duration(voicemail.durationS)))
+                   : CallFormat::voicemailState(voicemail);
+    m_voicemailState->setText(state);
+    m_transcription->setText(voicemail.transcription.isEmpty()
+                                 ? QString()
+                                 : QStringLiteral("“%1”").arg(voicemail.transcription));
+    m_transcription->setVisible(!voicemail.transcription.isEmpty());
+
+    if (!downloaded) {
+        m_loadedAudioKey.clear();
+        m_player->showUnavailable(call.callSid, CallFormat::voicemailState(voicemail));
+        return;
+    }
+    // Reload the audio only when it is another recording: a call updated while its
+    // voicemail plays must not stop it.
+    const QString key = call.callSid + QLatin1Char('/') + voicemail.sha256;
+    if (sameCall && key == m_loadedAudioKey)
+        return;
+    QString contentType;
+    const QByteArray audio = m_log->reader()
+                                 ? m_log->reader()->voicemailAudio(call.callSid, &contentType)
+                                 : QByteArray();
+    if (audio.isEmpty()) {
+        m_player->showUnavailable(call.callSid, tr("The audio cannot be read from the call log."));
+        m_loadedAudioKey.clear();
+        return;
+    }
+    m_player->setVoicemail(call.callSid, audio, contentType, voicemail.durationS);
+    m_loadedAudioKey = key;
+}
+
+void DetailsPane::showTimeline(const CallRecord &call)
+{
+    m_timeline->clear();
+    if (!m_log->reader())
+        return;
+    const QList<CallEvent> events = m_log->reader()->timeline(call.callSid);
+    QList<QTreeWidgetItem *> items;
+    for (const CallEvent &event : events) {
+        QString what = webhookKindToString(event.kind);
+        const QString digits = event.params.value(QStringLiteral("Digits"));
+        if (!digits.isEmpty())
+            what += tr(" (pressed %1)").arg(digits);
+        const QString dial = event.params.value(QStringLiteral("DialCallStatus"));
+        if (!dial.isEmpty())
+            what += QStringLiteral(" (%1)").arg(dial);
+        auto *item = new QTreeWidgetItem(
+            {event.receivedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), what,
+             event.callStatus});
+        item->setToolTip(0, CallFormat::fullTime(event.receivedAt));
+        items.append(item);
+    }
+    m_timeline->addTopLevelItems(items);
+    m_timeline->resizeColumnToContents(0);
+    m_timeline->resizeColumnToContents(1);
+}
+
+void DetailsPane::togglePlayback()
+{
+    if (m_call && m_call->voicemail && !m_loadedAudioKey.isEmpty())
+        m_player->togglePlayback();
+}
+
+void DetailsPane::onPlaybackStarted(const QString &callSid)
+{
+    // Playing it is hearing it, for every desktop watching the log.
+    if (m_call && m_call->callSid == callSid && m_call->voicemail && !m_call->voicemail->isHeard())
+        setHeard(true);
+}
+
+bool DetailsPane::setHeard(bool heard)
+{
+    if (!m_call || !m_call->voicemail || !m_log->writer())
+        return false;
+    const QString callSid = m_call->callSid;
+    if (!m_log->writer()->setHeard(callSid, heard)) {
+        QMessageBox::warning(
+            this, tr("Voicemail"),
+            tr("Could not mark the voicemail: %1").arg(m_log->writer()->lastError()));
+        return false;
+    }
+    Q_EMIT heardChanged(callSid, heard);
+    m_log->notifyLocalWrite();
+    return true;
+}
+
+bool DetailsPane::saveAudio(const QString &fileName, QString *error)
+{
+    if (!m_call || !m_log->reader())
+        return false;
+    const QByteArray audio = m_log->reader()->voicemailAudio(m_call->callSid);
+    QSaveFile file(fileName);
+    if (audio.isEmpty() || !file.open(QIODevice::WriteOnly) || file.write(audio) != audio.size() ||
+        !file.commit()) {
+        if (error)
+            *error = audio.isEmpty() ? tr("The call log has no audio for this voicemail.")
+                                     : file.errorString();
+        return false;
+    }
+    return true;
+}
+
+void DetailsPane::saveAudioInteractively()
+{
+    if (!m_call || !m_call->voicemail || !m_log->reader())
+        return;
+    QString contentType;
+    m_log->reader()->voicemailAudio(m_call->callSid, &contentType);
+    const QString suggested =
+        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) +
+        QStringLiteral("/voicemail-%1-%2.%3")
+            .arg(QString(m_call->from).remove(QLatin1Char('+')),
+                 m_call->startedAt.toLocalTime().toString(QStringLiteral("yyyyMMdd-HHmm")),
+                 extensionFor(contentType));
+    const QString fileName = QFileDialog::getSaveFileName(
+        this, tr("Save voicemail audio"), suggested, tr("Audio (*.wav *.mp3);;All files (*)"));
+    if (fileName.isEmpty())
+        return;
+    QString error;
+    if (!saveAudio(fileName, &error))
+        QMessageBox::warning(this, tr("Save audio"), tr("Could not save the audio: %1").arg(error));
+}
+
+void DetailsPane::focusDetails()
+{
+    if (m_call && m_call->voicemail && !m_loadedAudioKey.isEmpty())
+        m_player->setFocus(Qt::OtherFocusReason);
+    else
+        m_content->setFocus(Qt::OtherFocusReason);
+}
+
+void DetailsPane::setFetching(const QString &callSid, bool fetching, const QString &error)
+{
+    m_fetchingSid = fetching ? callSid : QString();
+    if (!m_call || m_call->callSid != callSid)
+        return;
+    m_fetchButton->setEnabled(!fetching);
+    m_fetchButton->setText(fetching ? tr("Fetching…") : tr("Fetch from Twilio"));
+    if (!error.isEmpty())
+        m_voicemailState->setText(error);
+}
+
+} // namespace Switchboard

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "core/CallRecord.h"
+
+#include <optional>
+#include <QWidget>
+
+class QFormLayout;
+class QLabel;
+class QPushButton;
+class QTreeWidget;
+
+namespace Switchboard {
+
+class CallLog;
+class VoicemailPlayer;
+
+// Everything about the selected call: its fields, its voicemail (player, heard/unheard, save,
+// fetch) and its timeline, one line per webhook the service received.
+class DetailsPane final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DetailsPane)
+
+public:
+    explicit DetailsPane(CallLog *log, QWidget *parent = nullptr);
+
+    // Shows a call, or the hint to pick one. Called again when the call changes in the log:
+    // a voicemail that is playing keeps playing.
+    void setCall(const std::optional<CallRecord> &call);
+    std::optional<CallRecord> call() const { return m_call; }
+
+    VoicemailPlayer *player() const { return m_player; }
+    void togglePlayback();
+    bool setHeard(bool heard);
+    bool saveAudio(const QString &fileName, QString *error = nullptr);
+    void focusDetails();
+    // The "Fetch from Twilio" button's state, driven by the window's VoicemailFetcher.
+    void setFetching(const QString &callSid, bool fetching, const QString &error = {});
+
+Q_SIGNALS:
+    void fetchRequested(const QString &callSid, const QString &recordingUrl);
+    void heardChanged(const QString &callSid, bool heard);
+
+private:
+    QLabel *addField(QFormLayout *form, const QString &caption, const QString &name);
+    void showFields(const CallRecord &call);
+    void showVoicemail(const CallRecord &call, bool sameCall);
+    void showTimeline(const CallRecord &call);
+    void saveAudioInteractively();
+    void onPlaybackStarted(const QString &callSid);
+
+    CallLog *m_log;
+    std::optional<CallRecord> m_call;
+    QString m_loadedAudioKey; // call and audio checksum now in the player
+    QString m_fetchingSid;
+
+    QLabel *m_placeholder;
+    QWidget *m_content;
+    QLabel *m_title;
+    QLabel *m_subtitle;
+    QLabel *m_outcome;
+    QLabel *m_started;
+    QLabel *m_answered;
+    QLabel *m_ended;
+    QLabel *m_status;
+    QLabel *m_duration;
+    QLabel *m_talk;
+    QLabel *m_menu;
+    QLabel *m_forwarded;
+    QLabel *m_dialStatus;
+    QLabel *m_to;
+    QLabel *m_sid;
+    QWidget *m_voicemailBox;
+    QLabel *m_voicemailState;
+    QLabel *m_transcription;
+    VoicemailPlayer *m_player;
+    QPushButton *m_heardButton;
+    QPushButton *m_saveButton;
+    QPushButton *m_fetchButton;
+    QTreeWidget *m_timeline;
+};
+
+} // namespace Switchboard

@@ -1,0 +1,343 @@
+#include "CallFeedModel.h"
+
+#include "core/CallFormat.h"
+#include "core/CallLog.h"
+#include "gui/Resources.h"
+
+#include <algorithm>
+#include <QColor>
+#include <QFont>
+#include <QScopedValueRollback>
+#include <QTimer>
+
+namespace Switchboard {
+namespace {
+
+// One SELECT per poll at most; a backlog bigger than this is applied over several polls.
+constexpr int kChangeBatch = 2000;
+
+} // namespace
+
+CallFeedModel::CallFeedModel(CallLog *log, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_log(log)
+{
+    initResources();
+    connect(m_log, &CallLog::changed, this, &CallFeedModel::refresh);
+    connect(m_log, &CallLog::availabilityChanged, this, [this](bool available) {
+        if (available)
+            refresh();
+    });
+}
+
+int CallFeedModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_calls.size());
+}
+
+int CallFeedModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant CallFeedModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::TextAlignmentRole) {
+        const bool right = section == DurationColumn || section == TalkTimeColumn;
+        return QVariant::fromValue(Qt::AlignVCenter | (right ? Qt::AlignRight : Qt::AlignLeft));
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case TimeColumn:
+        return tr("Time");
+    case CallerColumn:
+        return tr("Caller");
+    case OutcomeColumn:
+        return tr("Outcome");
+    case StatusColumn:
+        return tr("Status");
+    case DurationColumn:
+        return tr("Duration");
+    case TalkTimeColumn:
+        return tr("Talk time");
+    case VoicemailColumn:
+        return tr("Voicemail");
+    case ForwardedToColumn:
+        return tr("Forwarded to");
+    }
+    return {};
+}
+
+QIcon CallFeedModel::outcomeIcon(Outcome outcome) const
+{
+    auto it = m_icons.find(int(outcome));
+    if (it == m_icons.end())
+        it = m_icons.insert(int(outcome), QIcon(CallFormat::outcomeIconName(outcome)));
+    return *it;
+}
+
+QVariant CallFeedModel::displayData(const CallRecord &call, int column) const
+{
+    switch (column) {
+    case TimeColumn:
+        return CallFormat::feedTime(call.startedAt);
+    case CallerColumn:
+        return CallFormat::caller(call);
+    case OutcomeColumn:
+        return CallFormat::outcome(call.outcome());
+    case StatusColumn:
+        return CallFormat::status(call.status);
+    case DurationColumn:
+        return call.durationS || isFinal(call.status) ? CallFormat::duration(call.durationS)
+                                                      : QString();
+    case TalkTimeColumn:
+        // A forward nobody picked up has a talk time of 0: leave it blank, like no forward.
+        return call.talkDurationS.value_or(0) > 0 ? CallFormat::duration(call.talkDurationS)
+                                                  : QString();
+    case VoicemailColumn:
+        if (!call.voicemail)
+            return QString();
+        switch (call.voicemail->downloadState) {
+        case DownloadState::Downloaded:
+            return QString((call.voicemail->isHeard() ? QString() : QStringLiteral("● ")) +
+                           CallFormat::duration(call.voicemail->durationS));
+        case DownloadState::Pending:
+            return tr("%1 · fetching").arg(CallFormat::duration(call.voicemail->durationS));
+        case DownloadState::Failed:
+            return tr("%1 · failed").arg(CallFormat::duration(call.voicemail->durationS));
+        }
+        return QString();
+    case ForwardedToColumn:
+        return call.forwardedTo;
+    }
+    return {};
+}
+
+QVariant CallFeedModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const CallRecord &call = m_calls.at(index.row());
+    const int column = index.column();
+    const bool unheard = call.voicemail && !call.voicemail->isHeard();
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayData(call, column);
+    case Qt::ToolTipRole:
+        if (column == TimeColumn)
+            return CallFormat::fullTime(call.startedAt);
+        if (column == CallerColumn) {
+            QStringList lines{call.callerName, call.from, CallFormat::place(call)};
+            lines.removeAll(QString());
+            return lines.join(QLatin1Char('\n'));
+        }
+        if (column == VoicemailColumn && call.voicemail)
+            return unheard ? tr("Unheard voicemail – press Space to play")
+                           : CallFormat::voicemailState(*call.voicemail);
+        return {};
+    case Qt::DecorationRole:
+        if (column == OutcomeColumn)
+            return outcomeIcon(call.outcome());
+        return {};
+    case Qt::FontRole:
+        if (unheard &&
+            (column == CallerColumn || column == VoicemailColumn || column == TimeColumn)) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        return {};
+    case Qt::ForegroundRole:
+        if (unheard && column == VoicemailColumn)
+            return QColor(0x3b, 0x6f, 0xd6);
+        return {};
+    case Qt::TextAlignmentRole:
+        if (column == DurationColumn || column == TalkTimeColumn)
+            return QVariant::fromValue(Qt::AlignVCenter | Qt::AlignRight);
+        return QVariant::fromValue(Qt::AlignVCenter | Qt::AlignLeft);
+    case SecondaryTextRole:
+        if (column == CallerColumn) {
+            QStringList parts{CallFormat::callerNumber(call), CallFormat::place(call)};
+            parts.removeAll(QString());
+            return parts.join(QStringLiteral(" · "));
+        }
+        return {};
+    case CallSidRole:
+        return call.callSid;
+    case UnheardRole:
+        return unheard;
+    case OutcomeRole:
+        return int(call.outcome());
+    }
+    return {};
+}
+
+bool CallFeedModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && m_loaded && !m_atEnd;
+}
+
+void CallFeedModel::fetchMore(const QModelIndex &parent)
+{
+    // Views (and QAbstractItemModelTester) may ask for more from inside rowsInserted.
+    if (!canFetchMore(parent) || !m_log->feedQuery() || m_fetching)
+        return;
+    const QScopedValueRollback<bool> fetching(m_fetching, true);
+    const auto page =
+        m_log->feedQuery()->page(m_filter, CallFeedKey::of(m_calls.constLast()), m_pageSize);
+    if (!page) {
+        m_log->reportFailure(m_log->feedQuery()->lastError());
+        return;
+    }
+    m_atEnd = page->size() < m_pageSize;
+    if (page->isEmpty())
+        return;
+    const int first = int(m_calls.size());
+    beginInsertRows({}, first, first + int(page->size()) - 1);
+    m_calls.append(*page);
+    invalidateRows();
+    endInsertRows();
+}
+
+void CallFeedModel::setFilter(const CallFeedFilter &filter)
+{
+    if (filter == m_filter && m_loaded)
+        return;
+    m_filter = filter;
+    reload();
+}
+
+void CallFeedModel::reload()
+{
+    CallFeedQuery *query = m_log->feedQuery();
+    // Views connected to modelReset may call fetchMore() before the reset has finished.
+    const QScopedValueRollback<bool> fetching(m_fetching, true);
+    beginResetModel();
+    m_calls.clear();
+    invalidateRows();
+    m_loaded = false;
+    m_atEnd = true;
+    if (query) {
+        // The revision first: a change committed between the two reads is applied again by
+        // the next refresh, which is harmless; the other order could lose it.
+        const auto revision = query->maxRevision();
+        const auto page = revision ? query->page(m_filter, std::nullopt, m_pageSize) : std::nullopt;
+        if (page) {
+            m_lastRevision = *revision;
+            m_calls = *page;
+            m_atEnd = page->size() < m_pageSize;
+            m_loaded = true;
+        }
+    }
+    endResetModel();
+    if (query && !m_loaded)
+        m_log->reportFailure(query->lastError());
+    Q_EMIT updated();
+}
+
+void CallFeedModel::refresh()
+{
+    CallFeedQuery *query = m_log->feedQuery();
+    if (!query)
+        return;
+    if (!m_loaded) {
+        reload();
+        return;
+    }
+    const auto changes = query->changesSince(m_lastRevision, m_filter, kChangeBatch);
+    if (!changes) {
+        m_log->reportFailure(query->lastError());
+        return;
+    }
+    if (changes->isEmpty()) {
+        // A log replaced by an older copy has lower revisions: nothing would ever show.
+        const auto revision = query->maxRevision();
+        if (revision && *revision < m_lastRevision)
+            reload();
+        return;
+    }
+    QList<CallRecord> changed;
+    changed.reserve(changes->size());
+    for (const CallChange &change : *changes) {
+        const CallRecord &call = change.call;
+        m_lastRevision = std::max(m_lastRevision, call.revision);
+        changed.append(call);
+        const int row = rowOf(call.callSid);
+        if (row < 0) {
+            if (change.matches)
+                insertSorted(call);
+            continue;
+        }
+        if (!change.matches) {
+            removeRow(row);
+        } else if (CallFeedKey::of(m_calls.at(row)).callSid == call.callSid &&
+                   m_calls.at(row).startedAt == call.startedAt) {
+            if (m_calls.at(row).revision != call.revision) {
+                m_calls[row] = call;
+                Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+            }
+        } else {
+            // An earlier webhook arrived late and moved the call's start: move its row.
+            removeRow(row);
+            insertSorted(call);
+        }
+    }
+    if (changes->size() == kChangeBatch)
+        QTimer::singleShot(0, this, &CallFeedModel::refresh);
+    Q_EMIT callsChanged(changed);
+    Q_EMIT updated();
+}
+
+void CallFeedModel::insertSorted(const CallRecord &call)
+{
+    const CallFeedKey key = CallFeedKey::of(call);
+    const auto it = std::lower_bound(
+        m_calls.cbegin(), m_calls.cend(), key,
+        [](const CallRecord &row, const CallFeedKey &k) { return CallFeedKey::of(row).before(k); });
+    const int position = int(it - m_calls.cbegin());
+    // Past the last loaded row, with more to fetch: fetchMore() will read it in its turn.
+    if (position == m_calls.size() && !m_atEnd)
+        return;
+    beginInsertRows({}, position, position);
+    m_calls.insert(position, call);
+    invalidateRows();
+    endInsertRows();
+}
+
+void CallFeedModel::removeRow(int row)
+{
+    beginRemoveRows({}, row, row);
+    m_calls.removeAt(row);
+    invalidateRows();
+    endRemoveRows();
+}
+
+int CallFeedModel::rowOf(const QString &callSid) const
+{
+    if (!m_rowsValid) {
+        m_rows.clear();
+        m_rows.reserve(m_calls.size());
+        for (int row = 0; row < m_calls.size(); ++row)
+            m_rows.insert(m_calls.at(row).callSid, row);
+        m_rowsValid = true;
+    }
+    return m_rows.value(callSid, -1);
+}
+
+std::optional<CallRecord> CallFeedModel::callFromIndex(const QModelIndex &index) const
+{
+    if (!index.isValid() || index.model() != this || index.row() >= m_calls.size())
+        return std::nullopt;
+    return m_calls.at(index.row());
+}
+
+QModelIndex CallFeedModel::indexOfCall(const QString &callSid, int column) const
+{
+    const int row = rowOf(callSid);
+    return row < 0 ? QModelIndex() : index(row, column);
+}
+
+} // namespace Switchboard

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "db/CallFeedQuery.h"
+
+#include <QTimer>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDateEdit;
+class QLineEdit;
+
+namespace Switchboard {
+
+// Search by number or name, outcome, date range, unheard voicemails only. Emits the filter as
+// the user changes it; typing is debounced so the feed does not query on every key.
+class FilterBar final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FilterBar)
+
+public:
+    enum class Period
+    {
+        AnyTime,
+        Today,
+        Yesterday,
+        Last7Days,
+        Last30Days,
+        Custom,
+    };
+
+    explicit FilterBar(QWidget *parent = nullptr);
+
+    CallFeedFilter filter() const;
+    void clear();
+    void focusSearch();
+
+    // For tests and the counters: set one criterion as the user would.
+    QLineEdit *searchField() const { return m_search; }
+    void setOutcome(std::optional<Outcome> outcome);
+    void setPeriod(Period period);
+    void setCustomRange(const QDate &from, const QDate &to);
+    void setUnheardOnly(bool on);
+
+Q_SIGNALS:
+    void filterChanged(const Switchboard::CallFeedFilter &filter);
+
+private:
+    void emitSoon();
+    void emitNow();
+
+    QLineEdit *m_search;
+    QComboBox *m_outcome;
+    QComboBox *m_period;
+    QDateEdit *m_from;
+    QDateEdit *m_to;
+    QCheckBox *m_unheard;
+    QTimer m_debounce;
+    CallFeedFilter m_last;
+};
+
+} // namespace Switchboard

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "core/CredentialStore.h"
+
+#include <QDialog>
+
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+
+namespace Switchboard {
+
+class AppSettings;
+
+// Where the call log is, and the Twilio credentials (kept in the keychain). Without a keychain
+// the dialog says so and still saves the database setting.
+class SettingsDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SettingsDialog)
+
+public:
+    SettingsDialog(AppSettings *settings, CredentialStore *credentials, QWidget *parent = nullptr);
+
+    void accept() override;
+
+private:
+    QWidget *createDatabaseGroup();
+    QWidget *createTwilioGroup();
+    void browseForDatabase();
+    void onCredentialsLoaded(const TwilioCredentials &credentials);
+    void onKeyringFailed(const QString &message);
+    void showKeyringStatus(const QString &text, bool problem);
+    void setBusy(bool busy);
+    // The database field's text as a database URL; empty (with *error) when it is not one.
+    QString databaseUrlFromField(QString *error) const;
+    bool validateCredentials(QString *error) const;
+
+    AppSettings *m_settings;
+    CredentialStore *m_credentials;
+    QLineEdit *m_database = nullptr;
+    QLabel *m_databaseError = nullptr;
+    QLineEdit *m_accountSid = nullptr;
+    QLineEdit *m_authToken = nullptr;
+    QLabel *m_keyringStatus = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+    TwilioCredentials m_stored;
+    bool m_keyringUsable = false;
+    bool m_waitingForSave = false;
+};
+
+} // namespace Switchboard

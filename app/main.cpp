@@ -1,0 +1,56 @@
+#include "core/AppSettings.h"
+#include "core/CredentialStore.h"
+#include "db/DatabaseUrl.h"
+#include "gui/LatestVoicemail.h"
+#include "gui/MainWindow.h"
+
+#include <cstdio>
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("switchboard"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Switchboard"));
+    QApplication::setOrganizationName(QStringLiteral("Switchboard"));
+    QApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("switchboard"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/switchboard.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("The live call feed of your Twilio number."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption database(
+        QStringLiteral("database"),
+        QStringLiteral("The call log to show, for this run only: sqlite:/path/calls.db or "
+                       "postgresql://user@host/db."),
+        QStringLiteral("URL"));
+    parser.addOption(database);
+    const QCommandLineOption selectLatestVoicemail(
+        QStringLiteral("select-latest-voicemail"),
+        QStringLiteral(
+            "Select the newest call with a voicemail once the feed has loaded (for screenshots)."));
+    parser.addOption(selectLatestVoicemail);
+    parser.process(app);
+
+    Switchboard::AppSettings settings;
+    if (parser.isSet(database)) {
+        QString error;
+        if (!Switchboard::DatabaseUrl::parse(parser.value(database), &error)) {
+            std::fprintf(stderr, "switchboard: %s\n", qPrintable(error));
+            return 2;
+        }
+        settings.setDatabaseUrlOverride(parser.value(database));
+    }
+
+    Switchboard::CredentialStore credentials;
+    Switchboard::MainWindow window(&settings, &credentials);
+    window.show();
+    window.openDatabase();
+    if (parser.isSet(selectLatestVoicemail))
+        Switchboard::selectLatestVoicemail(&window);
+    return app.exec();
+}

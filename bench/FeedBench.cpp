@@ -1,0 +1,417 @@
+// bench-feed: how the desktop feed copes with a big, busy call log.
+//
+//   bench-feed [--calls N] [--db PATH] [--rate CALLS_PER_S] [--seconds S]
+//
+// 1. Creates a SQLite log of N calls (default 1,000,000) with plain INSERTs shaped like the
+//    service's rows, in one transaction (reused when it already has N calls).
+// 2. Starts itself again as a fresh process (--probe, offscreen platform) that constructs the
+//    real MainWindow in-process and measures: process start -> first rows painted in the
+//    feed view; resident memory; then, while a writer thread records new calls through
+//    CallWriter at RATE calls/s, the delay from each call's commit to its row in the model.
+// --populate-only stops after step 1 (used to make demo logs for screenshots).
+
+#include "core/AppSettings.h"
+#include "core/CredentialStore.h"
+#include "db/CallFeedQuery.h"
+#include "db/CallWriter.h"
+#include "db/Database.h"
+#include "gui/feed/CallFeedModel.h"
+#include "gui/feed/FeedView.h"
+#include "gui/MainWindow.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QMutex>
+#include <QProcess>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+#include <thread>
+#include <unistd.h>
+
+using namespace Switchboard;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char *const kNames[] = {"Ada Lovelace",
+                              "Grace Hopper",
+                              "Alan Turing",
+                              "",
+                              "Katherine Johnson",
+                              "Margaret Hamilton",
+                              "",
+                              "Linus Pauling",
+                              "Hedy Lamarr",
+                              "",
+                              "Barbara Liskov",
+                              "Dennis Ritchie",
+                              "",
+                              "Frances Allen",
+                              "Ken Thompson",
+                              "Radia Perlman"};
+const char *const kCities[][3] = {{"Portland", "OR", "US"}, {"Austin", "TX", "US"},
+                                  {"Boston", "MA", "US"},   {"Denver", "CO", "US"},
+                                  {"", "", "US"},           {"Toronto", "ON", "CA"},
+                                  {"Seattle", "WA", "US"},  {"Chicago", "IL", "US"}};
+
+double readStatusKb(const char *field)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field)).trimmed().split(' ').value(0).toDouble();
+    }
+    return -1;
+}
+
+// Milliseconds since this process started, from the kernel's own start time.
+double msSinceProcessStart()
+{
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    QFile uptime(QStringLiteral("/proc/uptime"));
+    if (!stat.open(QIODevice::ReadOnly) || !uptime.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    const double startTicks = fields.value(19).toDouble(); // field 22 of the whole line
+    const double up = uptime.readAll().split(' ').value(0).toDouble();
+    return up * 1000.0 - startTicks * 1000.0 / double(sysconf(_SC_CLK_TCK));
+}
+
+qint64 countCalls(Database &db)
+{
+    QSqlQuery query(db.connection());
+    if (!query.exec(QStringLiteral("SELECT COUNT(*) FROM calls")) || !query.next())
+        return -1;
+    const qint64 count = query.value(0).toLongLong();
+    query.finish();
+    return count;
+}
+
+bool populate(const QString &path, qint64 calls)
+{
+    {
+        Database db(DatabaseUrl::sqlite(path), QStringLiteral("bench-populate"));
+        QString error;
+        if (QFile::exists(path) && db.openAndMigrate(&error) && countCalls(db) >= calls) {
+            std::printf("reusing %s (%lld calls)\n", qPrintable(path), qlonglong(calls));
+            return true;
+        }
+    }
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(path + suffix);
+    QElapsedTimer timer;
+    timer.start();
+    Database db(DatabaseUrl::sqlite(path), QStringLiteral("bench-populate"));
+    QString error;
+    if (!db.openAndMigrate(&error)) {
+        std::fprintf(stderr, "cannot create %s: %s\n", qPrintable(path), qPrintable(error));
+        return false;
+    }
+    QSqlQuery query(db.connection());
+    query.exec(QStringLiteral("BEGIN"));
+    QSqlQuery call(db.connection());
+    call.prepare(QStringLiteral(
+        "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name, from_city,"
+        " from_state, from_country, started_at, answered_at, ended_at, status, duration_s,"
+        " menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    QSqlQuery voicemail(db.connection());
+    voicemail.prepare(QStringLiteral(
+        "INSERT INTO voicemails (call_sid, recording_sid, recording_url, recording_status,"
+        " duration_s, created_at, download_state, heard_at) VALUES (?, ?, ?, 'completed', ?, ?, ?, "
+        "?)"));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    // Newest a few minutes ago, spread back over a year (or a day for small demo logs).
+    const qint64 span = calls >= 10000 ? 365LL * 24 * 3600 * 1000 : 26LL * 3600 * 1000;
+    const qint64 step = std::max<qint64>(1, span / calls);
+    const QVariant nullInt(QMetaType::fromType<int>());
+    const QVariant nullTime(QMetaType::fromType<qint64>());
+    for (qint64 i = 0; i < calls; ++i) {
+        const qint64 started =
+            now - 120000 - (calls - 1 - i) * step - (i * 7919) % std::max<qint64>(1, step / 2);
+        const QString sid = QStringLiteral("CA%1").arg(i, 32, 16, QLatin1Char('0'));
+        const int kind = int((i * 2654435761ULL >> 7) % 100);
+        const char *const *city = kCities[(i * 31) % 8];
+        const int durationS = 20 + int(i * 37 % 400);
+        QString outcome, menu, forwarded, dialStatus;
+        QVariant answered = nullTime, talk = nullInt;
+        if (kind < 45) {
+            outcome = QStringLiteral("answered");
+            menu = QStringLiteral("forward");
+            forwarded = QStringLiteral("+15035550142");
+            dialStatus = QStringLiteral("completed");
+            answered = started + 8000;
+            talk = durationS - 10;
+        } else if (kind < 75) {
+            outcome = QStringLiteral("voicemail");
+            menu = QStringLiteral("voicemail");
+        } else if (kind < 90) {
+            outcome = QStringLiteral("missed");
+            menu = QStringLiteral("forward");
+            forwarded = QStringLiteral("+15035550142");
+            dialStatus = QStringLiteral("no-answer");
+        } else {
+            outcome = QStringLiteral("abandoned");
+        }
+        const QVariantList values{
+            sid,
+            QStringLiteral("ACbench"),
+            QStringLiteral("+1%1555%2").arg(200 + i % 700).arg(i % 10000, 4, 10, QLatin1Char('0')),
+            QStringLiteral("+15035550100"),
+            QString::fromLatin1(kNames[i % 16]),
+            QString::fromLatin1(city[0]),
+            QString::fromLatin1(city[1]),
+            QString::fromLatin1(city[2]),
+            started,
+            answered,
+            started + durationS * 1000LL,
+            QStringLiteral("completed"),
+            durationS,
+            menu.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(menu),
+            forwarded,
+            dialStatus,
+            talk,
+            outcome,
+            i + 1};
+        for (int v = 0; v < values.size(); ++v) {
+            const QVariant &value = values.at(v);
+            // Empty text is '' in the log, not NULL (NOT NULL DEFAULT '' columns).
+            const bool emptyText = value.metaType() == QMetaType::fromType<QString>() &&
+                                   value.toString().isNull() && v != 13;
+            call.bindValue(v, emptyText ? QVariant(QStringLiteral("")) : value);
+        }
+        if (!call.exec()) {
+            std::fprintf(stderr, "insert failed: %s\n", qPrintable(call.lastError().text()));
+            return false;
+        }
+        if (outcome == QLatin1String("voicemail")) {
+            voicemail.bindValue(0, sid);
+            voicemail.bindValue(1, QStringLiteral("RE%1").arg(i, 32, 16, QLatin1Char('0')));
+            voicemail.bindValue(2, QStringLiteral("https://api.twilio.com/recordings/RE%1").arg(i));
+            voicemail.bindValue(3, 5 + int(i % 55));
+            voicemail.bindValue(4, started + durationS * 1000LL);
+            voicemail.bindValue(5, i % 17 == 0 ? QStringLiteral("pending")
+                                               : QStringLiteral("downloaded"));
+            voicemail.bindValue(6, calls - i < 8 && i % 2 ? nullTime : QVariant(started + 3600000));
+            if (!voicemail.exec()) {
+                std::fprintf(stderr, "insert failed: %s\n",
+                             qPrintable(voicemail.lastError().text()));
+                return false;
+            }
+        }
+    }
+    query.exec(QStringLiteral("COMMIT"));
+    std::printf("created %s with %lld calls in %.1f s\n", qPrintable(path), qlonglong(calls),
+                timer.elapsed() / 1000.0);
+    return true;
+}
+
+// Records calls through CallWriter, as the service does, at a steady rate.
+class Writer final : public QThread
+{
+public:
+    Writer(QString path, int rate, int seconds)
+        : m_path(std::move(path))
+        , m_rate(rate)
+        , m_seconds(seconds)
+    {}
+
+    QMutex mutex;
+    QHash<QString, Clock::time_point> committed;
+
+protected:
+    void run() override
+    {
+        Database db(DatabaseUrl::sqlite(m_path), QStringLiteral("bench-writer"));
+        QString error;
+        if (!db.openAndMigrate(&error))
+            return;
+        CallWriter writer(db);
+        const int total = m_rate * m_seconds;
+        const qint64 runId = QDateTime::currentMSecsSinceEpoch();
+        const auto start = Clock::now();
+        for (int i = 0; i < total; ++i) {
+            std::this_thread::sleep_until(start +
+                                          std::chrono::microseconds(1000000LL * i / m_rate));
+            // Unique per run: a log reused from an earlier run already has earlier runs' calls.
+            const QString sid =
+                QStringLiteral("CAlive%1x%2").arg(runId).arg(i, 12, 10, QLatin1Char('0'));
+            Webhook webhook;
+            webhook.kind = WebhookKind::Voice;
+            webhook.receivedAt = QDateTime::currentDateTimeUtc();
+            webhook.url = QStringLiteral("https://bench.invalid/voice");
+            webhook.params = FormData{{QStringLiteral("CallSid"), sid},
+                                      {QStringLiteral("AccountSid"), QStringLiteral("ACbench")},
+                                      {QStringLiteral("From"), QStringLiteral("+15035551234")},
+                                      {QStringLiteral("To"), QStringLiteral("+15035550100")},
+                                      {QStringLiteral("CallStatus"), QStringLiteral("ringing")}};
+            if (writer.record(webhook) == CallWriter::Result::Recorded) {
+                const auto now = Clock::now();
+                QMutexLocker lock(&mutex);
+                committed.insert(sid, now);
+            }
+        }
+    }
+
+private:
+    QString m_path;
+    int m_rate;
+    int m_seconds;
+};
+
+double percentile(std::vector<double> values, double p)
+{
+    if (values.empty())
+        return -1;
+    std::sort(values.begin(), values.end());
+    return values[std::min(values.size() - 1, size_t(p * double(values.size() - 1) + 0.5))];
+}
+
+int probe(const QString &path, int rate, int seconds)
+{
+    QTemporaryDir settingsDir;
+    AppSettings settings(settingsDir.filePath(QStringLiteral("settings.ini")), nullptr);
+    settings.setDatabaseUrlOverride(QStringLiteral("sqlite:") + path);
+    CredentialStore credentials;
+    MainWindow window(&settings, &credentials);
+
+    // "Visible" = the feed view's viewport painted with rows in the model.
+    bool painted = false;
+    struct PaintWatch : QObject
+    {
+        const CallFeedModel *model;
+        bool *painted;
+        bool eventFilter(QObject *, QEvent *event) override
+        {
+            if (event->type() == QEvent::Paint && model->rowCount() > 0)
+                *painted = true;
+            return false;
+        }
+    } watch;
+    watch.model = window.model();
+    watch.painted = &painted;
+    window.view()->viewport()->installEventFilter(&watch);
+    window.show();
+    window.openDatabase();
+    QElapsedTimer wait;
+    wait.start();
+    while (!painted && wait.elapsed() < 20000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    const double startupMs = msSinceProcessStart();
+    const double rssStartMb = readStatusKb("VmRSS:") / 1024.0;
+    const int rowsShown = window.model()->rowCount();
+
+    Writer writer(path, rate, seconds);
+    QHash<QString, Clock::time_point> appeared;
+    QObject::connect(window.model(), &QAbstractItemModel::rowsInserted, window.model(),
+                     [&](const QModelIndex &, int first, int last) {
+                         const auto now = Clock::now();
+                         for (int row = first; row <= last; ++row)
+                             appeared.insert(window.model()->callAt(row).callSid, now);
+                     });
+    writer.start();
+    while (!writer.isFinished())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    QElapsedTimer grace;
+    grace.start();
+    while (grace.elapsed() < 1500)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+
+    std::vector<double> latencies;
+    int missing = 0;
+    for (auto it = writer.committed.cbegin(); it != writer.committed.cend(); ++it) {
+        const auto seen = appeared.constFind(it.key());
+        if (seen == appeared.cend()) {
+            ++missing;
+            continue;
+        }
+        latencies.push_back(std::chrono::duration<double, std::milli>(*seen - it.value()).count());
+    }
+    const double rssEndMb = readStatusKb("VmRSS:") / 1024.0;
+    const double hwmMb = readStatusKb("VmHWM:") / 1024.0;
+
+    std::printf("\n%-46s %12s %10s\n", "measure", "value", "target");
+    std::printf("%-46s %12.0f %10s\n", "process start -> first rows painted (ms)", startupMs,
+                "<= 1000");
+    std::printf("%-46s %12d %10s\n", "rows in the model at first paint", rowsShown, "");
+    std::printf("%-46s %12.1f %10s\n", "resident memory after start (MB)", rssStartMb, "<= 200");
+    std::printf("%-46s %12.1f %10s\n", "resident memory after live phase (MB)", rssEndMb, "<= 200");
+    std::printf("%-46s %12.1f %10s\n", "peak resident memory (VmHWM, MB)", hwmMb, "");
+    std::printf("%-46s %12d %10s\n", "calls written during live phase",
+                int(writer.committed.size()), "");
+    std::printf("%-46s %12d %10s\n", "  of which never appeared", missing, "0");
+    std::printf("%-46s %12.1f %10s\n", "commit -> row in model, p50 (ms)",
+                percentile(latencies, 0.5), "");
+    std::printf("%-46s %12.1f %10s\n", "commit -> row in model, p99 (ms)",
+                percentile(latencies, 0.99), "<= 500");
+    std::printf("%-46s %12.1f %10s\n", "commit -> row in model, max (ms)",
+                percentile(latencies, 1.0), "");
+    std::fflush(stdout);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // Neither the generator nor the probe needs a display.
+    bool isProbe = false;
+    for (int i = 1; i < argc; ++i)
+        isProbe = isProbe || qstrcmp(argv[i], "--probe") == 0;
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    const QCommandLineOption calls(QStringLiteral("calls"), QStringLiteral("Calls in the log."),
+                                   QStringLiteral("N"), QStringLiteral("1000000"));
+    const QCommandLineOption db(QStringLiteral("db"), QStringLiteral("The SQLite file."),
+                                QStringLiteral("PATH"),
+                                QDir::tempPath() + QStringLiteral("/switchboard-bench/calls.db"));
+    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("New calls per second."),
+                                  QStringLiteral("N"), QStringLiteral("100"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"),
+                                     QStringLiteral("Length of the live phase."),
+                                     QStringLiteral("S"), QStringLiteral("10"));
+    const QCommandLineOption probeOption(QStringLiteral("probe"),
+                                         QStringLiteral("Internal: the measured process."));
+    const QCommandLineOption populateOnly(QStringLiteral("populate-only"),
+                                          QStringLiteral("Only create the log."));
+    parser.addOptions({calls, db, rate, seconds, probeOption, populateOnly});
+    parser.process(app);
+    const QString path = QFileInfo(parser.value(db)).absoluteFilePath();
+
+    if (parser.isSet(probeOption))
+        return probe(path, parser.value(rate).toInt(), parser.value(seconds).toInt());
+
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    if (!populate(path, parser.value(calls).toLongLong()))
+        return 1;
+    if (parser.isSet(populateOnly))
+        return 0;
+    // A fresh process, so that "start" means a real start, with a cold Qt and a cold log.
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    child.setProcessEnvironment(env);
+    child.start(QCoreApplication::applicationFilePath(),
+                {QStringLiteral("--probe"), QStringLiteral("--db"), path, QStringLiteral("--rate"),
+                 parser.value(rate), QStringLiteral("--seconds"), parser.value(seconds)});
+    if (!child.waitForFinished(300000))
+        return 1;
+    return child.exitCode();
+}

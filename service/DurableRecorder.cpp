@@ -1,0 +1,60 @@
+#include "DurableRecorder.h"
+
+#include "WebhookJournal.h"
+#include "core/Logging.h"
+#include "db/CallWriter.h"
+
+namespace Switchboard {
+
+DurableRecorder::DurableRecorder(CallWriter &writer, WebhookJournal &journal, QObject *parent)
+    : QObject(parent)
+    , m_writer(writer)
+    , m_journal(journal)
+{
+    m_retry.setInterval(500);
+    connect(&m_retry, &QTimer::timeout, this, &DurableRecorder::replay);
+    if (!m_journal.isEmpty())
+        m_retry.start();
+}
+
+bool DurableRecorder::isDegraded() const
+{
+    return !m_journal.isEmpty();
+}
+
+qsizetype DurableRecorder::journaled() const
+{
+    return m_journal.entries().size();
+}
+
+DurableRecorder::Result DurableRecorder::record(const Webhook &webhook)
+{
+    if (m_journal.isEmpty() && m_writer.record(webhook) != CallWriter::Result::Failed)
+        return Result::Recorded;
+    if (m_journal.isEmpty())
+        qCWarning(lcDatabase).noquote() << "the call log is unavailable (" << m_writer.lastError()
+                                        << "): journaling webhooks in" << m_journal.path();
+    if (!m_journal.append(webhook))
+        return Result::Lost;
+    m_retry.start();
+    return Result::Journaled;
+}
+
+bool DurableRecorder::replay()
+{
+    if (m_journal.isEmpty())
+        return true;
+    for (const Webhook &webhook : m_journal.entries()) {
+        if (m_writer.record(webhook) == CallWriter::Result::Failed)
+            return false; // still down: try again later, from the start (replay is idempotent)
+    }
+    const qsizetype count = m_journal.entries().size();
+    if (!m_journal.clear())
+        return false;
+    m_retry.stop();
+    qCInfo(lcDatabase).noquote() << "the call log is back: replayed" << count << "journaled webhooks";
+    Q_EMIT replayed();
+    return true;
+}
+
+} // namespace Switchboard

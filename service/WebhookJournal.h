@@ -1,0 +1,34 @@
+#pragma once
+
+#include "core/CallRecord.h"
+
+#include <QFile>
+#include <QList>
+#include <QString>
+
+namespace Switchboard {
+
+// Webhooks the database could not take, kept in a local file until it can: appended and
+// fsync'ed before the webhook is answered, so a 200 means the event is on disk somewhere.
+// Replay is idempotent (the call log recognises a webhook it already has), so the journal is
+// cleared only once everything in it has been recorded.
+class WebhookJournal final
+{
+    Q_DISABLE_COPY_MOVE(WebhookJournal)
+
+public:
+    explicit WebhookJournal(const QString &path);
+
+    bool open(QString *error); // reads what a previous run left
+    bool append(const Webhook &webhook);
+    const QList<Webhook> &entries() const { return m_entries; }
+    bool isEmpty() const { return m_entries.isEmpty(); }
+    bool clear();
+    QString path() const { return m_file.fileName(); }
+
+private:
+    QFile m_file;
+    QList<Webhook> m_entries;
+};
+
+} // namespace Switchboard

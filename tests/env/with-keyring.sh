@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs CMD... against a real Secret Service: a private D-Bus session bus with an unlocked
+# GNOME Keyring in a throwaway home, so that the user's own keyring is never touched.
+# Works as root (CI). Usage: with-keyring.sh CMD [ARGS...]
+set -euo pipefail
+
+if [[ -z "${SWITCHBOARD_IN_KEYRING_SESSION:-}" ]]; then
+    export SWITCHBOARD_IN_KEYRING_SESSION=1
+    exec dbus-run-session -- "$0" "$@"
+fi
+
+home=$(mktemp -d -t switchboard-keyring.XXXXXX)
+daemon=
+cleanup() {
+    [[ -n "$daemon" ]] && kill "$daemon" 2>/dev/null && wait "$daemon" 2>/dev/null
+    rm -rf "$home"
+}
+trap cleanup EXIT
+export HOME=$home XDG_DATA_HOME=$home/.local/share XDG_RUNTIME_DIR=$home/run
+mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+
+# In the foreground, as our child, so that we can stop it and reap it ourselves. --unlock
+# creates the login keyring with the password on stdin and makes it the default collection.
+printf 'switchboard-test' | gnome-keyring-daemon --foreground --unlock --components=secrets \
+    >"$home/daemon.log" 2>&1 &
+daemon=$!
+
+for _ in $(seq 100); do
+    if dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+        org.freedesktop.Secret.Service.ReadAlias string:default 2>/dev/null | grep -q /collection/; then
+        break
+    fi
+    kill -0 "$daemon" 2>/dev/null || { cat "$home/daemon.log" >&2; exit 1; }
+    sleep 0.1
+done
+
+"$@"
