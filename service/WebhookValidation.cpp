@@ -58,14 +58,16 @@ QString webhookProblem(const Webhook &webhook, const RecordingDownload::Options 
         if (!problem.isEmpty())
             return problem;
     }
+    // An absent or failed recording comes with these empty.
     const QString recordingSid = params.value(QStringLiteral("RecordingSid"));
-    if (params.contains(QStringLiteral("RecordingSid")) && !isValidSid(recordingSid, QLatin1String("RE")))
+    const QString recordingUrl = params.value(QStringLiteral("RecordingUrl"));
+    if (!recordingSid.isEmpty() && !isValidSid(recordingSid, QLatin1String("RE")))
         return QStringLiteral("malformed RecordingSid");
-    if (params.contains(QStringLiteral("RecordingUrl"))) {
-        const QString refusal = RecordingDownload::refusal(QUrl(params.value(QStringLiteral("RecordingUrl")), QUrl::StrictMode), recordings);
+    if (!recordingUrl.isEmpty()) {
+        const QString refusal = RecordingDownload::refusal(QUrl(recordingUrl, QUrl::StrictMode), recordings);
         if (!refusal.isEmpty())
             return refusal;
-        if (!params.value(QStringLiteral("RecordingUrl")).endsWith(recordingSid))
+        if (recordingSid.isEmpty() || !recordingUrl.endsWith(recordingSid))
             return QStringLiteral("the RecordingUrl is not the recording RecordingSid names");
     }
     return {};

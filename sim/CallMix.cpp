@@ -1,5 +1,7 @@
 #include "CallMix.h"
 
+#include <iterator>
+
 #include <array>
 #include <QRandomGenerator>
 
@@ -28,6 +30,32 @@ int between(QRandomGenerator &random, int low, int high)
 }
 
 } // namespace
+
+CallParty randomCaller(QRandomGenerator &random, const CallParty &base)
+{
+    struct Place
+    {
+        const char *areaCode, *city, *state, *zip;
+    };
+    static const Place places[] = {
+        {"415", "SAN FRANCISCO", "CA", "94107"}, {"212", "NEW YORK", "NY", "10001"},
+        {"312", "CHICAGO", "IL", "60601"},       {"617", "BOSTON", "MA", "02108"},
+        {"206", "SEATTLE", "WA", "98101"},       {"512", "AUSTIN", "TX", "78701"},
+        {"303", "DENVER", "CO", "80202"},        {"305", "MIAMI", "FL", "33101"},
+    };
+    // Caller ID names as carriers deliver them; many calls come without one.
+    static const char *names[] = {"", "", "", "WIRELESS CALLER", "J MORALES", "PRIYA NAIR",
+                                  "OKAFOR CHIDI", "L BERNARD", "ACME LOGISTICS", "T NGUYEN"};
+    const Place &place = places[random.bounded(int(std::size(places)))];
+    CallParty party = base;
+    party.from = QStringLiteral("+1%1555%2").arg(QLatin1String(place.areaCode)).arg(random.bounded(10000), 4, 10, QLatin1Char('0'));
+    party.callerName = QLatin1String(names[random.bounded(int(std::size(names)))]);
+    party.fromCity = QLatin1String(place.city);
+    party.fromState = QLatin1String(place.state);
+    party.fromZip = QLatin1String(place.zip);
+    party.fromCountry = QStringLiteral("US");
+    return party;
+}
 
 QStringList callMixBranches()
 {

@@ -10,6 +10,9 @@ namespace Switchboard {
 // that fall back to voicemail, a few wrong keys, silences and callers who give up in the menu.
 CallScript randomCallScript(QRandomGenerator &random, const CallScript &base);
 
+// Who calls, for --mix without --from: numbers, names and places vary as in a real feed.
+CallParty randomCaller(QRandomGenerator &random, const CallParty &base);
+
 // The branch names randomCallScript() produces, for --help and reports.
 QStringList callMixBranches();
 

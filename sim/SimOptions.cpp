@@ -296,6 +296,7 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
     if (!toInt(parser.value(f.concurrency), 1, &options->plan.concurrency))
         return error(QStringLiteral("--concurrency must be at least 1"));
     options->plan.mix = parser.isSet(f.mix);
+    options->plan.varyCallers = options->plan.mix && !parser.isSet(f.from);
     if (parser.isSet(f.seed)) {
         bool ok = false;
         options->plan.seed = parser.value(f.seed).toUInt(&ok);

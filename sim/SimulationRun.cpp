@@ -43,7 +43,10 @@ void SimulationRun::placeNext()
     const int index = ++m_placed;
     const CallScript script =
         m_plan.mix ? randomCallScript(m_random, m_plan.script) : m_plan.script;
-    auto *call = new SimulatedCall(index, m_settings, script, m_network, m_media, this);
+    CallSettings settings = m_settings;
+    if (m_plan.varyCallers)
+        settings.party = randomCaller(m_random, m_settings.party);
+    auto *call = new SimulatedCall(index, settings, script, m_network, m_media, this);
     const QString prefix = QStringLiteral("[call %1] ").arg(index);
     connect(call, &SimulatedCall::narration, this,
             [this, prefix](const QString &line) { Q_EMIT narration(prefix + line); });

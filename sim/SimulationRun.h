@@ -28,6 +28,7 @@ public:
         int calls = 1;
         int concurrency = 1;
         bool mix = false;
+        bool varyCallers = false; // --mix without --from
         quint32 seed = 0; // for --mix; 0 picks one
     };
 

@@ -39,6 +39,7 @@ private Q_SLOTS:
         QCOMPARE(old.runSim({QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("3")}).exitCode, 0);
         QCOMPARE(old.runSim({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--answer"), QStringLiteral("talk:12")}).exitCode, 0);
         QCOMPARE(old.runSim({QStringLiteral("--hangup-in-menu")}).exitCode, 0);
+        QVERIFY(old.waitForDownloads());
         old.stopService();
         const QJsonArray before = QJsonDocument::fromJson(old.exportLog()).array();
         QCOMPARE(before.size(), 3);
@@ -71,6 +72,7 @@ private Q_SLOTS:
         // The service carries on in the new database: a new call lands after the old ones.
         QVERIFY(shared.startService());
         QCOMPARE(shared.runSim({QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("2")}).exitCode, 0);
+        QVERIFY(shared.waitForDownloads());
         const QJsonArray after = QJsonDocument::fromJson(shared.exportLog()).array();
         QCOMPARE(after.size(), 4);
         qint64 newest = 0, oldest = std::numeric_limits<qint64>::max();

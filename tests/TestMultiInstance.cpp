@@ -46,8 +46,10 @@ private Q_SLOTS:
              QStringLiteral("--calls"), QString::number(calls), QStringLiteral("--concurrency"), QStringLiteral("16"),
              QStringLiteral("--mix"), QStringLiteral("--seed"), QStringLiteral("7"), QStringLiteral("--json")},
             120000);
-        QVERIFY2(sim.exitCode == 0, qPrintable(sim.output.right(3000) + harness.serviceOutput().right(3000)));
+        QVERIFY2(sim.exitCode == 0, qPrintable(QStringLiteral("exit %1\n").arg(sim.exitCode) + sim.output.left(sim.output.size() - sim.standardOutput.size()).split(QLatin1Char('\n')).filter(QStringLiteral("FAIL")).join(QLatin1Char('\n')).left(3000)
+                                                + harness.serviceOutput().right(3000)));
 
+        QVERIFY(harness.waitForDownloads());
         const QString output = sim.output;
         const QJsonArray summary = QJsonDocument::fromJson(sim.standardOutput).array();
         QCOMPARE(summary.size(), calls);

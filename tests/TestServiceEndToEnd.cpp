@@ -32,6 +32,7 @@ class TestServiceEndToEnd final : public QObject
         if (sim.exitCode != 0)
             qWarning().noquote() << sim.output << m_harness->serviceOutput();
         [&] { QCOMPARE(sim.exitCode, 0); }();
+        [&] { QVERIFY(m_harness->waitForDownloads()); }();
         const QJsonArray calls = exportedCalls();
         [&] { QCOMPARE(calls.size(), 1); }();
         return calls.isEmpty() ? QJsonObject() : calls.first().toObject();

@@ -223,6 +223,23 @@ QProcess *ServiceHarness::startSim(const QStringList &args)
     return m_sims.back().get();
 }
 
+bool ServiceHarness::waitForDownloads(int timeoutMs) const
+{
+    QString error;
+    Database db(*DatabaseUrl::parse(m_databaseUrl, &error), QStringLiteral("harness-downloads"));
+    if (!db.open(&error))
+        return false;
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        QSqlQuery query(db.connection());
+        if (query.exec(QStringLiteral("SELECT COUNT(*) FROM voicemails WHERE download_state = 'pending'")) && query.next()
+            && query.value(0).toInt() == 0)
+            return true;
+        QThread::msleep(20);
+    }
+    return false;
+}
+
 QByteArray ServiceHarness::exportLog(const QString &format)
 {
     QProcess exporter;

@@ -53,6 +53,10 @@ public:
     SimResult runSim(const QStringList &args, int timeoutMs = 60000);
     QProcess *startSim(const QStringList &args);
 
+    // The simulator stops once it has served each recording; the service stores it a moment
+    // later. Waits until no voicemail is pending download; false on time-out.
+    bool waitForDownloads(int timeoutMs = 10000) const;
+
     // Runs `switchboard-service export --format json` and returns the parsed array.
     QByteArray exportLog(const QString &format = QStringLiteral("json"));
 
