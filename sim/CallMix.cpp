@@ -48,7 +48,8 @@ CallParty randomCaller(QRandomGenerator &random, const CallParty &base)
                                   "OKAFOR CHIDI", "L BERNARD", "ACME LOGISTICS", "T NGUYEN"};
     const Place &place = places[random.bounded(int(std::size(places)))];
     CallParty party = base;
-    party.from = QStringLiteral("+1%1555%2").arg(QLatin1String(place.areaCode)).arg(random.bounded(10000), 4, 10, QLatin1Char('0'));
+    party.from = QStringLiteral("+1") + QLatin1String(place.areaCode) + QStringLiteral("555")
+        + QStringLiteral("%1").arg(random.bounded(10000), 4, 10, QLatin1Char('0'));
     party.callerName = QLatin1String(names[random.bounded(int(std::size(names)))]);
     party.fromCity = QLatin1String(place.city);
     party.fromState = QLatin1String(place.state);

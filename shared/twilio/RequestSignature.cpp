@@ -5,6 +5,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <vector>
 
 namespace Switchboard {
 namespace {
@@ -50,18 +51,20 @@ QStringList portVariants(const QString &url)
 
 QByteArray RequestSignature::payload(const QString &url, const FormData &params)
 {
-    auto items = params.items();
-    // Byte order of the UTF-8 names, then values for repeated names.
-    std::sort(items.begin(), items.end(), [](const FormData::Item &a, const FormData::Item &b) {
-        const QByteArray nameA = a.first.toUtf8(), nameB = b.first.toUtf8();
-        if (nameA != nameB)
-            return nameA < nameB;
-        return a.second.toUtf8() < b.second.toUtf8();
-    });
+    // Encoded once, then sorted by the bytes of the names, then of the values (repeated names).
+    std::vector<std::pair<QByteArray, QByteArray>> items;
+    items.reserve(params.items().size());
+    qsizetype size = 0;
+    for (const auto &[name, value] : params.items()) {
+        items.emplace_back(name.toUtf8(), value.toUtf8());
+        size += items.back().first.size() + items.back().second.size();
+    }
+    std::sort(items.begin(), items.end());
 
     QByteArray bytes = url.toUtf8();
+    bytes.reserve(bytes.size() + size);
     for (const auto &[name, value] : items)
-        bytes += name.toUtf8() + value.toUtf8();
+        bytes.append(name).append(value);
     return bytes;
 }
 
