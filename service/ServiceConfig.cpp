@@ -43,6 +43,7 @@ const Setting kSettings[] = {
     {"format", "SWITCHBOARD_EXPORT_FORMAT", "json|csv", "export: output format.", "json"},
     {"from", "SWITCHBOARD_MIGRATE_FROM", "url", "migrate: the call log to copy (e.g. sqlite:/var/lib/switchboard/calls.db).", ""},
     {"to", "SWITCHBOARD_MIGRATE_TO", "url", "migrate: the empty database to copy it into (e.g. postgresql://switchboard@db/switchboard).", ""},
+    {"trusted-proxy", "SWITCHBOARD_TRUSTED_PROXIES", "addresses", "Comma-separated addresses of reverse proxies whose X-Forwarded-Proto and X-Forwarded-Host say which URL Twilio requested (default: none; --public-url decides).", ""},
     {"journal", "SWITCHBOARD_JOURNAL", "file", "Where webhooks wait while the database is unavailable (default: beside a SQLite database, else in the data folder).", ""},
     {"database-timeout-ms", "SWITCHBOARD_DATABASE_TIMEOUT_MS", "ms", "How long a write waits for a database lock before the webhook goes to the journal.", "5000"},
     {"request-timeout-ms", "SWITCHBOARD_REQUEST_TIMEOUT_MS", "ms", "A request must arrive whole within this time of its first byte; slower clients are closed.", "10000"},
@@ -250,6 +251,14 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         return config;
     }
 
+    for (const QString &address : sources.value("trusted-proxy").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QHostAddress proxy(address.trimmed());
+        if (proxy.isNull()) {
+            *error = QStringLiteral("--trusted-proxy: '%1' is not an IP address").arg(address.trimmed());
+            return std::nullopt;
+        }
+        config.trustedProxies.append(proxy);
+    }
     config.journalPath = sources.value("journal");
     if (config.journalPath.isEmpty()) {
         config.journalPath = config.database.engine == DatabaseUrl::Engine::Sqlite

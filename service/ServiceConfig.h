@@ -44,6 +44,7 @@ struct ServiceConfig
     QByteArray metricsToken;  // bearer token for GET /metrics; empty turns /metrics off
     DatabaseUrl migrateFrom;  // migrate: source and target
     DatabaseUrl migrateTo;
+    QList<QHostAddress> trustedProxies; // may say, with X-Forwarded-*, which URL Twilio signed
     QString journalPath;          // webhooks waiting for the database (DurableRecorder)
     int databaseTimeoutMs = 5000;
     int requestTimeoutMs = 10000; // limits in front of QHttpServer (ConnectionGuard)

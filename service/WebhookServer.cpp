@@ -12,6 +12,8 @@
 #include "twilio/TwimlWriter.h"
 
 #include <QElapsedTimer>
+
+#include <algorithm>
 #include <QUrlQuery>
 
 namespace Switchboard {
@@ -140,9 +142,18 @@ void WebhookServer::addRoutes()
 
 QString WebhookServer::signedUrl(const QHttpServerRequest &request) const
 {
-    // Twilio signed the public URL it requested, not the address this socket sees.
+    // Twilio signed the URL it requested, not the address this socket sees: the public URL,
+    // or what a trusted reverse proxy says it was.
     const QUrl url = request.url();
-    QString signedUrl = m_flow->url(url.path(QUrl::FullyEncoded));
+    QString base = m_flow->url(QString());
+    const QByteArray proto = request.value("X-Forwarded-Proto").trimmed().toLower();
+    const QByteArray host = request.value("X-Forwarded-Host").trimmed();
+    const QHostAddress peer = request.remoteAddress();
+    const bool trusted = std::any_of(m_config.trustedProxies.cbegin(), m_config.trustedProxies.cend(),
+                                     [&peer](const QHostAddress &proxy) { return proxy.isEqual(peer, QHostAddress::ConvertV4MappedToIPv4); });
+    if (trusted && !host.isEmpty() && (proto == "https" || proto == "http"))
+        base = QString::fromLatin1(proto + "://" + host);
+    QString signedUrl = base + url.path(QUrl::FullyEncoded);
     if (url.hasQuery())
         signedUrl += QLatin1Char('?') + url.query(QUrl::FullyEncoded);
     return signedUrl;
