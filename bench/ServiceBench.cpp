@@ -1,4 +1,5 @@
-// bench-service: whole simulated calls against the real service binary on SQLite.
+// bench-service: whole simulated calls against the real service binary, on SQLite or on
+// PostgreSQL with one or more instances.
 // Prints calls/s, webhook requests/s, p50/p99 latency, the service's CPU per webhook,
 // and checks afterwards that every call is fully logged.
 
@@ -85,25 +86,32 @@ QString verify(const QString &databaseUrl, const QList<CallPlan> &plans, int req
         .arg(wrong).arg(voicemailsPending).arg(logged).arg(requests);
 }
 
-Figures runPhase(const QString &name, int calls, int connections, double rate)
+// Instances behind one load balancer share the public URL Twilio signs.
+const QUrl kPublicUrl(QStringLiteral("https://switchboard.bench.example"));
+
+Figures runPhase(const QString &name, int calls, int connections, double rate, int instances)
 {
     Figures figures;
     figures.name = name;
     ServiceHarness harness;
     MediaServer media(ServiceHarness::accountSid, ServiceHarness::authToken.toUtf8());
     QString error;
-    if (!media.listen(QHostAddress::LocalHost, harness.mediaPort(), &error) || !harness.startService()) {
+    const QStringList shared{QStringLiteral("--public-url"), kPublicUrl.toString()};
+    if (!media.listen(QHostAddress::LocalHost, harness.mediaPort(), &error) || !harness.startService(shared)) {
         figures.verification = QStringLiteral("could not start: ") + error + harness.serviceOutput();
         return figures;
     }
+    QList<QUrl> services{QUrl(harness.serviceUrl())};
+    while (services.size() < instances)
+        services.append(QUrl(harness.startAnotherService(shared)));
 
     QList<CallPlan> plans;
     for (int i = 0; i < calls; ++i)
         plans.append(CallPlan::make(CallPlan::pick(i), i, ServiceHarness::accountSid, media));
 
-    const qint64 pid = harness.service()->processId();
+    const qint64 pid = harness.service()->processId(); // the first instance's CPU
     const qint64 cpuBefore = cpuMicroseconds(pid);
-    WebhookLoad load(QUrl(harness.serviceUrl()), ServiceHarness::authToken.toUtf8(), plans, connections, rate);
+    WebhookLoad load(services, kPublicUrl, ServiceHarness::authToken.toUtf8(), plans, connections, rate);
     load.run();
     const qint64 cpuAfter = cpuMicroseconds(pid);
 
@@ -119,7 +127,7 @@ Figures runPhase(const QString &name, int calls, int connections, double rate)
     figures.seconds = double(load.elapsedNs()) / 1e9;
     figures.p50Ms = percentileMs(load.latenciesNs(), 0.50);
     figures.p99Ms = percentileMs(load.latenciesNs(), 0.99);
-    figures.cpuUsPerRequest = double(cpuAfter - cpuBefore) / std::max(1, figures.requests);
+    figures.cpuUsPerRequest = double(cpuAfter - cpuBefore) / std::max(1, figures.requests / instances);
     figures.failures = load.failures();
     figures.verification = verify(harness.databaseUrl(), plans, figures.requests);
     return figures;
@@ -139,14 +147,20 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Whole simulated calls against switchboard-service on SQLite."));
+    parser.setApplicationDescription(QStringLiteral("Whole simulated calls against switchboard-service, on SQLite or PostgreSQL."));
     parser.addHelpOption();
     const QCommandLineOption callsOption(QStringLiteral("calls"), QStringLiteral("Calls in the throughput run."), QStringLiteral("n"), QStringLiteral("5000"));
     const QCommandLineOption connectionsOption(QStringLiteral("connections"), QStringLiteral("Concurrent connections."), QStringLiteral("n"), QStringLiteral("24"));
     const QCommandLineOption rateOption(QStringLiteral("rate"), QStringLiteral("Requests per second in the latency run."), QStringLiteral("n"), QStringLiteral("1000"));
     const QCommandLineOption secondsOption(QStringLiteral("seconds"), QStringLiteral("Length of the latency run."), QStringLiteral("s"), QStringLiteral("10"));
-    parser.addOptions({callsOption, connectionsOption, rateOption, secondsOption});
+    const QCommandLineOption postgresOption(QStringLiteral("postgres"), QStringLiteral("Run on this PostgreSQL server (a database is created per run) instead of SQLite."), QStringLiteral("url"));
+    const QCommandLineOption instancesOption(QStringLiteral("instances"), QStringLiteral("Service instances sharing the database (PostgreSQL)."), QStringLiteral("n"), QStringLiteral("1"));
+    parser.addOptions({callsOption, connectionsOption, rateOption, secondsOption, postgresOption, instancesOption});
     parser.process(app);
+    if (parser.isSet(postgresOption))
+        qputenv("SWITCHBOARD_TEST_POSTGRES", parser.value(postgresOption).toUtf8());
+    const int instances = std::max(1, parser.value(instancesOption).toInt());
+    std::printf("engine: %s, %d instance(s)\n", parser.isSet(postgresOption) ? "PostgreSQL" : "SQLite", instances);
 
     const int connections = parser.value(connectionsOption).toInt();
     const double rate = parser.value(rateOption).toDouble();
@@ -155,7 +169,7 @@ int main(int argc, char *argv[])
 
     std::printf("%-28s %7s %9s %9s %10s %8s %8s %9s %6s\n", "run", "calls", "webhooks", "calls/s", "webhooks/s",
                 "p50 ms", "p99 ms", "CPU us/wh", "errors");
-    print(runPhase(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), connections, 0));
-    print(runPhase(QStringLiteral("fixed %1 webhooks/s").arg(rate), latencyCalls, connections, rate));
+    print(runPhase(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), connections, 0, instances));
+    print(runPhase(QStringLiteral("fixed %1 webhooks/s").arg(rate), latencyCalls, connections, rate, instances));
     return 0;
 }

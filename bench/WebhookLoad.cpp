@@ -158,9 +158,10 @@ CallPlan CallPlan::make(Branch branch, int index, const QString &accountSid, Med
     return plan;
 }
 
-WebhookLoad::WebhookLoad(const QUrl &service, const QByteArray &authToken, QList<CallPlan> calls,
-                         int connections, double requestsPerSecond)
-    : m_service(service)
+WebhookLoad::WebhookLoad(const QList<QUrl> &services, const QUrl &publicUrl, const QByteArray &authToken,
+                         QList<CallPlan> calls, int connections, double requestsPerSecond)
+    : m_services(services)
+    , m_public(publicUrl)
     , m_authToken(authToken)
     , m_calls(std::move(calls))
     , m_rate(requestsPerSecond)
@@ -214,10 +215,11 @@ void WebhookLoad::next(Lane &lane)
 void WebhookLoad::send(Lane &lane)
 {
     const CallPlan::Step &step = m_calls[lane.call].steps[lane.step];
-    const QUrl url = m_service.resolved(QUrl(step.path));
+    const QUrl url = m_services.at(m_sent++ % m_services.size()).resolved(QUrl(step.path));
+    const QString signedUrl = m_public.resolved(QUrl(step.path)).toString(QUrl::FullyEncoded);
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("X-Twilio-Signature", RequestSignature::compute(m_authToken, url.toString(QUrl::FullyEncoded), step.params));
+    request.setRawHeader("X-Twilio-Signature", RequestSignature::compute(m_authToken, signedUrl, step.params));
     const qint64 dueNs = m_rate > 0 ? lane.nextDueNs : m_clock.nsecsElapsed();
     QNetworkReply *reply = lane.network->post(request, step.params.encode());
     connect(reply, &QNetworkReply::finished, this, [this, reply, &lane, dueNs] {

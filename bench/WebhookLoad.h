@@ -52,8 +52,10 @@ class WebhookLoad final : public QObject
     Q_DISABLE_COPY_MOVE(WebhookLoad)
 
 public:
-    WebhookLoad(const QUrl &service, const QByteArray &authToken, QList<CallPlan> calls,
-                int connections, double requestsPerSecond);
+    // Requests go to each of `services` in turn, signed for `publicUrl` (the address Twilio
+    // would use in front of them all).
+    WebhookLoad(const QList<QUrl> &services, const QUrl &publicUrl, const QByteArray &authToken,
+                QList<CallPlan> calls, int connections, double requestsPerSecond);
 
     void run(); // returns when every call has been sent
     const std::vector<qint64> &latenciesNs() const { return m_latencies; }
@@ -74,7 +76,9 @@ private:
     void next(Lane &lane);
     void send(Lane &lane);
 
-    QUrl m_service;
+    QList<QUrl> m_services;
+    QUrl m_public;
+    int m_sent = 0;
     QByteArray m_authToken;
     QList<CallPlan> m_calls;
     double m_rate;

@@ -3,6 +3,7 @@
 #include "db/Database.h"
 
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -22,7 +23,19 @@ DatabaseWatcher::DatabaseWatcher(Database &database, QObject *parent)
 void DatabaseWatcher::start(int intervalMs)
 {
     m_fileIdentity = fileIdentity();
-    m_timer.start(intervalMs);
+    if (m_database.dialect().isSqlite()) {
+        m_timer.start(intervalMs);
+        return;
+    }
+    QSqlDriver *driver = m_database.connection().driver();
+    connect(driver, &QSqlDriver::notification, this, &DatabaseWatcher::changed, Qt::UniqueConnection);
+    if (!driver->subscribeToNotification(SqlDialect::callChangesChannel())) {
+        Q_EMIT failed(driver->lastError().text());
+        return;
+    }
+    m_timer.start(qMax(intervalMs, 2000));
+    // Whatever changed while nobody was listening.
+    QTimer::singleShot(0, this, &DatabaseWatcher::changed);
 }
 
 void DatabaseWatcher::stop()
@@ -67,7 +80,7 @@ void DatabaseWatcher::poll()
     }
     const qint64 version = query.value(0).toLongLong();
     query.finish();
-    if (!m_database.dialect().isSqlite() || version != m_dataVersion) {
+    if (m_database.dialect().isSqlite() && version != m_dataVersion) {
         m_dataVersion = version;
         Q_EMIT changed();
     }

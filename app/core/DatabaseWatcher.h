@@ -10,8 +10,9 @@ class Database;
 // Notices other processes' commits to the call log. On SQLite it polls PRAGMA data_version,
 // which changes when another connection commits and costs next to nothing to read; it also
 // notices the file being removed or replaced under the open connection, which SQLite itself
-// would not report. Other engines report a possible change on every tick, and the reader
-// asks the (indexed) revision column what changed.
+// would not report. On PostgreSQL it LISTENs for the service's NOTIFY and polls nothing: the
+// timer then only checks that the connection is alive, so that a lost one is reopened (and
+// re-subscribed) by the owner, which then catches up through the revision column.
 class DatabaseWatcher final : public QObject
 {
     Q_OBJECT

@@ -199,7 +199,7 @@ CallFeedQuery::changesSince(qint64 revision, const CallFeedFilter &filter, int l
                   QStringLiteral(" WHERE c.revision > ? ORDER BY c.revision LIMIT ?"));
     for (const QVariant &value : condition.values)
         query.addBindValue(value);
-    query.addBindValue(revision);
+    query.addBindValue(revision - m_database.dialect().revisionLookback());
     query.addBindValue(limit);
     if (!query.exec()) {
         m_lastError = query.lastError().text();

@@ -41,6 +41,12 @@ public:
     // After rows were copied in with their revisions: moves the revision source past them.
     QString resyncRevisions() const;
 
+    // How far below the newest revision it has seen a reader must look again for changes. On
+    // PostgreSQL a transaction can commit after one that took a later revision (instances
+    // write concurrently), so its change surfaces below the reader's mark; SQLite has one
+    // writer at a time, and revisions become visible in order.
+    qint64 revisionLookback() const { return isSqlite() ? 0 : 256; }
+
     // The LISTEN/NOTIFY channel (PostgreSQL folds unquoted names to lower case).
     static QString callChangesChannel() { return QStringLiteral("switchboard_calls"); }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops a throwaway PostgreSQL cluster for the tests: initdb into a temporary
 # folder, pg_ctl on a loopback port, as the unprivileged postgres user when run as root.
-#   postgres.sh start|stop
+#   postgres.sh start|restart|stop
 set -euo pipefail
 dir=${SWITCHBOARD_PG_DIR:-/tmp/switchboard-test-postgres}
 port=${SWITCHBOARD_PG_PORT:-55432}
@@ -29,11 +29,15 @@ start)
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
     echo "PostgreSQL running: postgresql://switchboard@127.0.0.1:$port/postgres"
     ;;
+restart) # the same cluster, as after a crash or an upgrade: every connection is cut
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w restart \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
+    ;;
 stop)
     stop
     ;;
 *)
-    echo "usage: postgres.sh start|stop" >&2
+    echo "usage: postgres.sh start|restart|stop" >&2
     exit 2
     ;;
 esac
