@@ -13,7 +13,9 @@ void ReliabilityLog::record(const QString &area, const QString &tried, const QSt
     if (dir.isEmpty())
         return;
     QDir().mkpath(dir);
-    const QString test = QCoreApplication::applicationName();
+    // The CTest name: the *_postgres entries run the same executable against PostgreSQL.
+    const QString test = QCoreApplication::applicationName()
+        + (qEnvironmentVariableIsSet("SWITCHBOARD_TEST_POSTGRES") ? QStringLiteral("_postgres") : QString());
     QFile file(QDir(dir).filePath(test + QStringLiteral(".tsv")));
     if (!file.open(QIODevice::WriteOnly | QIODevice::Append))
         return;
