@@ -119,8 +119,7 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
     const QDeadlineTimer deadline(60000);
     while (!media.allFetched() && !deadline.hasExpired())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-    QThread::msleep(300);
-    QCoreApplication::processEvents();
+    harness.waitForDownloads(60000); // fetched is not yet stored
 
     figures.calls = load.calls();
     figures.requests = load.requests();

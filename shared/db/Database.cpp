@@ -58,11 +58,7 @@ bool Database::configureSqlite(QString *error)
     // a committed write survives the process being killed; FULL would also survive power loss.
     const QStringList pragmas{QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
                               QStringLiteral("PRAGMA busy_timeout=%1").arg(m_lockTimeoutMs),
-                              QStringLiteral("PRAGMA foreign_keys=ON"),
-                              // Reads from the mapped file and a larger page cache save a
-                              // system call for most page reads; they dominate a webhook's cost.
-                              QStringLiteral("PRAGMA mmap_size=268435456"),
-                              QStringLiteral("PRAGMA cache_size=-32000")};
+                              QStringLiteral("PRAGMA foreign_keys=ON")};
     for (const QString &pragma : pragmas) {
         if (!query.exec(pragma)) {
             *error = QStringLiteral("cannot set up %1 (%2): %3")
