@@ -125,8 +125,10 @@ void CallRecord::applyDial(const Webhook &webhook)
         return; // a retried dial result changes nothing
     dialStatus = webhook.params.value(QStringLiteral("DialCallStatus"));
     talkDurationS = secondsParam(webhook.params, QStringLiteral("DialCallDuration"));
+    // The dial result comes when the talk ends; it began DialCallDuration seconds earlier
+    // (never before the call itself, whatever clocks say).
     if (dialWasAnswered(dialStatus))
-        answeredAt = webhook.receivedAt.addSecs(-talkDurationS.value_or(0));
+        answeredAt = std::max(startedAt, webhook.receivedAt.addSecs(-talkDurationS.value_or(0)));
 }
 
 void CallRecord::applyRecording(const FormData &params)
