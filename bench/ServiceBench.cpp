@@ -3,22 +3,21 @@
 // Prints calls/s, webhook requests/s, p50/p99 latency, the service's CPU per webhook,
 // and checks afterwards that every call is fully logged.
 
+#include "db/CallReader.h"
+#include "db/Database.h"
 #include "MediaServer.h"
 #include "ServiceHarness.h"
 #include "WebhookLoad.h"
-#include "db/CallReader.h"
-#include "db/Database.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QSqlQuery>
 #include <QThread>
-
-#include <algorithm>
 #include <unistd.h>
-#include <cstdio>
 
 using namespace Switchboard;
 using Switchboard::Testing::ServiceHarness;
@@ -70,7 +69,8 @@ QString verify(const QString &databaseUrl, const QList<CallPlan> &plans, int req
     int wrong = 0, voicemailsPending = 0;
     for (const CallPlan &plan : plans) {
         const auto call = reader.call(plan.callSid);
-        if (!call || call->status != CallStatus::Completed || outcomeToString(call->outcome()) != CallPlan::expectedOutcome(plan.branch))
+        if (!call || call->status != CallStatus::Completed ||
+            outcomeToString(call->outcome()) != CallPlan::expectedOutcome(plan.branch))
             ++wrong;
         else if (call->voicemail && call->voicemail->downloadState != DownloadState::Downloaded)
             ++voicemailsPending;
@@ -81,9 +81,15 @@ QString verify(const QString &databaseUrl, const QList<CallPlan> &plans, int req
     const int logged = events.value(0).toInt();
     events.finish();
     if (wrong == 0 && voicemailsPending == 0 && logged == requests)
-        return QStringLiteral("all %1 calls and %2 webhooks logged, voicemails stored").arg(plans.size()).arg(logged);
-    return QStringLiteral("PROBLEM: %1 calls wrong or missing, %2 voicemails not stored, %3 of %4 webhooks logged")
-        .arg(wrong).arg(voicemailsPending).arg(logged).arg(requests);
+        return QStringLiteral("all %1 calls and %2 webhooks logged, voicemails stored")
+            .arg(plans.size())
+            .arg(logged);
+    return QStringLiteral("PROBLEM: %1 calls wrong or missing, %2 voicemails not stored, %3 of %4 "
+                          "webhooks logged")
+        .arg(wrong)
+        .arg(voicemailsPending)
+        .arg(logged)
+        .arg(requests);
 }
 
 // Instances behind one load balancer share the public URL Twilio signs.
@@ -97,8 +103,10 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
     MediaServer media(ServiceHarness::accountSid, ServiceHarness::authToken.toUtf8());
     QString error;
     const QStringList shared{QStringLiteral("--public-url"), kPublicUrl.toString()};
-    if (!media.listen(QHostAddress::LocalHost, harness.mediaPort(), &error) || !harness.startService(shared)) {
-        figures.verification = QStringLiteral("could not start: ") + error + harness.serviceOutput();
+    if (!media.listen(QHostAddress::LocalHost, harness.mediaPort(), &error) ||
+        !harness.startService(shared)) {
+        figures.verification =
+            QStringLiteral("could not start: ") + error + harness.serviceOutput();
         return figures;
     }
     QList<QUrl> services{QUrl(harness.serviceUrl())};
@@ -111,7 +119,8 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
 
     const qint64 pid = harness.service()->processId(); // the first instance's CPU
     const qint64 cpuBefore = cpuMicroseconds(pid);
-    WebhookLoad load(services, kPublicUrl, ServiceHarness::authToken.toUtf8(), plans, connections, rate);
+    WebhookLoad load(services, kPublicUrl, ServiceHarness::authToken.toUtf8(), plans, connections,
+                     rate);
     load.run();
     const qint64 cpuAfter = cpuMicroseconds(pid);
 
@@ -126,7 +135,8 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
     figures.seconds = double(load.elapsedNs()) / 1e9;
     figures.p50Ms = percentileMs(load.latenciesNs(), 0.50);
     figures.p99Ms = percentileMs(load.latenciesNs(), 0.99);
-    figures.cpuUsPerRequest = double(cpuAfter - cpuBefore) / std::max(1, figures.requests / instances);
+    figures.cpuUsPerRequest =
+        double(cpuAfter - cpuBefore) / std::max(1, figures.requests / instances);
     figures.failures = load.failures();
     figures.verification = verify(harness.databaseUrl(), plans, figures.requests);
     return figures;
@@ -134,8 +144,9 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
 
 void print(const Figures &f)
 {
-    std::printf("%-28s %7d %9d %9.0f %10.0f %8.2f %8.2f %9.0f %6d\n", qPrintable(f.name), f.calls, f.requests,
-                f.calls / f.seconds, f.requests / f.seconds, f.p50Ms, f.p99Ms, f.cpuUsPerRequest, f.failures);
+    std::printf("%-28s %7d %9d %9.0f %10.0f %8.2f %8.2f %9.0f %6d\n", qPrintable(f.name), f.calls,
+                f.requests, f.calls / f.seconds, f.requests / f.seconds, f.p50Ms, f.p99Ms,
+                f.cpuUsPerRequest, f.failures);
     std::printf("    %s\n", qPrintable(f.verification));
     std::fflush(stdout);
 }
@@ -146,29 +157,49 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Whole simulated calls against switchboard-service, on SQLite or PostgreSQL."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Whole simulated calls against switchboard-service, on SQLite or PostgreSQL."));
     parser.addHelpOption();
-    const QCommandLineOption callsOption(QStringLiteral("calls"), QStringLiteral("Calls in the throughput run."), QStringLiteral("n"), QStringLiteral("5000"));
-    const QCommandLineOption connectionsOption(QStringLiteral("connections"), QStringLiteral("Concurrent connections."), QStringLiteral("n"), QStringLiteral("24"));
-    const QCommandLineOption rateOption(QStringLiteral("rate"), QStringLiteral("Requests per second in the latency run."), QStringLiteral("n"), QStringLiteral("1000"));
-    const QCommandLineOption secondsOption(QStringLiteral("seconds"), QStringLiteral("Length of the latency run."), QStringLiteral("s"), QStringLiteral("10"));
-    const QCommandLineOption postgresOption(QStringLiteral("postgres"), QStringLiteral("Run on this PostgreSQL server (a database is created per run) instead of SQLite."), QStringLiteral("url"));
-    const QCommandLineOption instancesOption(QStringLiteral("instances"), QStringLiteral("Service instances sharing the database (PostgreSQL)."), QStringLiteral("n"), QStringLiteral("1"));
-    parser.addOptions({callsOption, connectionsOption, rateOption, secondsOption, postgresOption, instancesOption});
+    const QCommandLineOption callsOption(QStringLiteral("calls"),
+                                         QStringLiteral("Calls in the throughput run."),
+                                         QStringLiteral("n"), QStringLiteral("5000"));
+    const QCommandLineOption connectionsOption(QStringLiteral("connections"),
+                                               QStringLiteral("Concurrent connections."),
+                                               QStringLiteral("n"), QStringLiteral("24"));
+    const QCommandLineOption rateOption(QStringLiteral("rate"),
+                                        QStringLiteral("Requests per second in the latency run."),
+                                        QStringLiteral("n"), QStringLiteral("1000"));
+    const QCommandLineOption secondsOption(QStringLiteral("seconds"),
+                                           QStringLiteral("Length of the latency run."),
+                                           QStringLiteral("s"), QStringLiteral("10"));
+    const QCommandLineOption postgresOption(
+        QStringLiteral("postgres"),
+        QStringLiteral(
+            "Run on this PostgreSQL server (a database is created per run) instead of SQLite."),
+        QStringLiteral("url"));
+    const QCommandLineOption instancesOption(
+        QStringLiteral("instances"),
+        QStringLiteral("Service instances sharing the database (PostgreSQL)."), QStringLiteral("n"),
+        QStringLiteral("1"));
+    parser.addOptions({callsOption, connectionsOption, rateOption, secondsOption, postgresOption,
+                       instancesOption});
     parser.process(app);
     if (parser.isSet(postgresOption))
         qputenv("SWITCHBOARD_TEST_POSTGRES", parser.value(postgresOption).toUtf8());
     const int instances = std::max(1, parser.value(instancesOption).toInt());
-    std::printf("engine: %s, %d instance(s)\n", parser.isSet(postgresOption) ? "PostgreSQL" : "SQLite", instances);
+    std::printf("engine: %s, %d instance(s)\n",
+                parser.isSet(postgresOption) ? "PostgreSQL" : "SQLite", instances);
 
     const int connections = parser.value(connectionsOption).toInt();
     const double rate = parser.value(rateOption).toDouble();
     // The mix averages 4.65 webhooks a call.
     const int latencyCalls = int(rate * parser.value(secondsOption).toDouble() / 4.65);
 
-    std::printf("%-28s %7s %9s %9s %10s %8s %8s %9s %6s\n", "run", "calls", "webhooks", "calls/s", "webhooks/s",
-                "p50 ms", "p99 ms", "CPU us/wh", "errors");
-    print(runPhase(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), connections, 0, instances));
-    print(runPhase(QStringLiteral("fixed %1 webhooks/s").arg(rate), latencyCalls, connections, rate, instances));
+    std::printf("%-28s %7s %9s %9s %10s %8s %8s %9s %6s\n", "run", "calls", "webhooks", "calls/s",
+                "webhooks/s", "p50 ms", "p99 ms", "CPU us/wh", "errors");
+    print(runPhase(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), connections,
+                   0, instances));
+    print(runPhase(QStringLiteral("fixed %1 webhooks/s").arg(rate), latencyCalls, connections, rate,
+                   instances));
     return 0;
 }

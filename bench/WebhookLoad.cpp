@@ -16,10 +16,13 @@ constexpr int kConnectionsPerManager = 6;
 
 QString sid(const char *prefix, int index, int salt)
 {
-    return QLatin1String(prefix) + QStringLiteral("%1%2").arg(salt, 8, 16, QLatin1Char('0')).arg(index, 24, 16, QLatin1Char('0'));
+    return QLatin1String(prefix) + QStringLiteral("%1%2")
+                                       .arg(salt, 8, 16, QLatin1Char('0'))
+                                       .arg(index, 24, 16, QLatin1Char('0'));
 }
 
-FormData callParams(const QString &accountSid, const QString &callSid, int index, const QString &status)
+FormData callParams(const QString &accountSid, const QString &callSid, int index,
+                    const QString &status)
 {
     const QString from = QStringLiteral("+1415555%1").arg(index % 10000, 4, 10, QLatin1Char('0'));
     return {{QStringLiteral("AccountSid"), accountSid},
@@ -86,13 +89,19 @@ QString CallPlan::expectedOutcome(Branch branch)
 
 CallPlan::Branch CallPlan::pick(int index)
 {
-    // Out of 20 calls: 9 answered, 4 unanswered then voicemail, 4 voicemail, 1 invalid key, 2 hang-ups.
+    // Out of 20 calls: 9 answered, 4 unanswered then voicemail, 4 voicemail, 1 invalid key, 2
+    // hang-ups.
     static const Branch mix[20] = {
-        Branch::Answered, Branch::Voicemail, Branch::Answered, Branch::NoAnswerThenVoicemail,
-        Branch::Answered, Branch::HangUpInMenu, Branch::Answered, Branch::Voicemail,
-        Branch::Answered, Branch::NoAnswerThenVoicemail, Branch::Answered, Branch::InvalidKeyThenVoicemail,
-        Branch::Answered, Branch::Voicemail, Branch::Answered, Branch::NoAnswerThenVoicemail,
-        Branch::HangUpInMenu, Branch::Voicemail, Branch::Answered, Branch::NoAnswerThenVoicemail,
+        Branch::Answered,     Branch::Voicemail,
+        Branch::Answered,     Branch::NoAnswerThenVoicemail,
+        Branch::Answered,     Branch::HangUpInMenu,
+        Branch::Answered,     Branch::Voicemail,
+        Branch::Answered,     Branch::NoAnswerThenVoicemail,
+        Branch::Answered,     Branch::InvalidKeyThenVoicemail,
+        Branch::Answered,     Branch::Voicemail,
+        Branch::Answered,     Branch::NoAnswerThenVoicemail,
+        Branch::HangUpInMenu, Branch::Voicemail,
+        Branch::Answered,     Branch::NoAnswerThenVoicemail,
     };
     return mix[index % 20];
 }
@@ -104,28 +113,42 @@ CallPlan CallPlan::make(Branch branch, int index, const QString &accountSid, Med
     plan.branch = branch;
     plan.callSid = sid("CA", index, salt);
     const FormData ringing = callParams(accountSid, plan.callSid, index, QStringLiteral("ringing"));
-    const FormData live = callParams(accountSid, plan.callSid, index, QStringLiteral("in-progress"));
+    const FormData live =
+        callParams(accountSid, plan.callSid, index, QStringLiteral("in-progress"));
     const auto press = [&](const QString &digits, int attempt) {
         plan.steps.append({QStringLiteral("/twilio/menu?attempt=%1").arg(attempt),
-                           with(live, {{QStringLiteral("Digits"), digits}, {QStringLiteral("FinishedOnKey"), QString()}, {QStringLiteral("msg"), QStringLiteral("Gather End")}})});
+                           with(live, {{QStringLiteral("Digits"), digits},
+                                       {QStringLiteral("FinishedOnKey"), QString()},
+                                       {QStringLiteral("msg"), QStringLiteral("Gather End")}})});
     };
     const auto dial = [&](const QString &status, int seconds) {
-        plan.steps.append({QStringLiteral("/twilio/dial"),
-                           with(live, {{QStringLiteral("DialCallStatus"), status}, {QStringLiteral("DialCallSid"), sid("CA", index, salt + 1)},
-                                       {QStringLiteral("DialCallDuration"), QString::number(seconds)}, {QStringLiteral("DialBridged"), QStringLiteral("true")}})});
+        plan.steps.append(
+            {QStringLiteral("/twilio/dial"),
+             with(live, {{QStringLiteral("DialCallStatus"), status},
+                         {QStringLiteral("DialCallSid"), sid("CA", index, salt + 1)},
+                         {QStringLiteral("DialCallDuration"), QString::number(seconds)},
+                         {QStringLiteral("DialBridged"), QStringLiteral("true")}})});
     };
     const auto record = [&] {
         const QString recordingSid = sid("RE", index, salt);
         const QString url = media.addRecording(recordingSid, 2);
-        const FormData recording = with(live, {{QStringLiteral("RecordingSid"), recordingSid}, {QStringLiteral("RecordingUrl"), url},
-                                               {QStringLiteral("RecordingDuration"), QStringLiteral("2")}, {QStringLiteral("Digits"), QStringLiteral("hangup")}});
+        const FormData recording =
+            with(live, {{QStringLiteral("RecordingSid"), recordingSid},
+                        {QStringLiteral("RecordingUrl"), url},
+                        {QStringLiteral("RecordingDuration"), QStringLiteral("2")},
+                        {QStringLiteral("Digits"), QStringLiteral("hangup")}});
         plan.steps.append({QStringLiteral("/twilio/recording"), recording});
-        plan.steps.append({QStringLiteral("/twilio/recording-status"),
-                           FormData{{QStringLiteral("AccountSid"), accountSid}, {QStringLiteral("CallSid"), plan.callSid},
-                                    {QStringLiteral("RecordingSid"), recordingSid}, {QStringLiteral("RecordingUrl"), url},
-                                    {QStringLiteral("RecordingStatus"), QStringLiteral("completed")}, {QStringLiteral("RecordingDuration"), QStringLiteral("2")},
-                                    {QStringLiteral("RecordingChannels"), QStringLiteral("1")}, {QStringLiteral("RecordingSource"), QStringLiteral("RecordVerb")},
-                                    {QStringLiteral("ErrorCode"), QStringLiteral("0")}}});
+        plan.steps.append(
+            {QStringLiteral("/twilio/recording-status"),
+             FormData{{QStringLiteral("AccountSid"), accountSid},
+                      {QStringLiteral("CallSid"), plan.callSid},
+                      {QStringLiteral("RecordingSid"), recordingSid},
+                      {QStringLiteral("RecordingUrl"), url},
+                      {QStringLiteral("RecordingStatus"), QStringLiteral("completed")},
+                      {QStringLiteral("RecordingDuration"), QStringLiteral("2")},
+                      {QStringLiteral("RecordingChannels"), QStringLiteral("1")},
+                      {QStringLiteral("RecordingSource"), QStringLiteral("RecordVerb")},
+                      {QStringLiteral("ErrorCode"), QStringLiteral("0")}}});
     };
 
     plan.steps.append({QStringLiteral("/twilio/voice"), ringing});
@@ -151,15 +174,18 @@ CallPlan CallPlan::make(Branch branch, int index, const QString &accountSid, Med
     case Branch::HangUpInMenu:
         break;
     }
-    plan.steps.append({QStringLiteral("/twilio/status"),
-                       with(callParams(accountSid, plan.callSid, index, QStringLiteral("completed")),
-                            {{QStringLiteral("CallDuration"), QStringLiteral("61")}, {QStringLiteral("SequenceNumber"), QStringLiteral("3")},
-                             {QStringLiteral("CallbackSource"), QStringLiteral("call-progress-events")}})});
+    plan.steps.append(
+        {QStringLiteral("/twilio/status"),
+         with(callParams(accountSid, plan.callSid, index, QStringLiteral("completed")),
+              {{QStringLiteral("CallDuration"), QStringLiteral("61")},
+               {QStringLiteral("SequenceNumber"), QStringLiteral("3")},
+               {QStringLiteral("CallbackSource"), QStringLiteral("call-progress-events")}})});
     return plan;
 }
 
-WebhookLoad::WebhookLoad(const QList<QUrl> &services, const QUrl &publicUrl, const QByteArray &authToken,
-                         QList<CallPlan> calls, int connections, double requestsPerSecond)
+WebhookLoad::WebhookLoad(const QList<QUrl> &services, const QUrl &publicUrl,
+                         const QByteArray &authToken, QList<CallPlan> calls, int connections,
+                         double requestsPerSecond)
     : m_services(services)
     , m_public(publicUrl)
     , m_authToken(authToken)
@@ -207,7 +233,8 @@ void WebhookLoad::next(Lane &lane)
     }
     const qint64 waitNs = lane.nextDueNs - m_clock.nsecsElapsed();
     if (m_rate > 0 && waitNs > 1000000)
-        QTimer::singleShot(int(waitNs / 1000000), Qt::PreciseTimer, this, [this, &lane] { send(lane); });
+        QTimer::singleShot(int(waitNs / 1000000), Qt::PreciseTimer, this,
+                           [this, &lane] { send(lane); });
     else
         send(lane);
 }
@@ -218,8 +245,10 @@ void WebhookLoad::send(Lane &lane)
     const QUrl url = m_services.at(m_sent++ % m_services.size()).resolved(QUrl(step.path));
     const QString signedUrl = m_public.resolved(QUrl(step.path)).toString(QUrl::FullyEncoded);
     QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("X-Twilio-Signature", RequestSignature::compute(m_authToken, signedUrl, step.params));
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArrayLiteral("application/x-www-form-urlencoded"));
+    request.setRawHeader("X-Twilio-Signature",
+                         RequestSignature::compute(m_authToken, signedUrl, step.params));
     const qint64 dueNs = m_rate > 0 ? lane.nextDueNs : m_clock.nsecsElapsed();
     QNetworkReply *reply = lane.network->post(request, step.params.encode());
     connect(reply, &QNetworkReply::finished, this, [this, reply, &lane, dueNs] {

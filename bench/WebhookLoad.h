@@ -2,13 +2,12 @@
 
 #include "twilio/FormData.h"
 
+#include <functional>
 #include <QElapsedTimer>
 #include <QList>
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QUrl>
-
-#include <functional>
 #include <vector>
 
 namespace Switchboard {

@@ -7,8 +7,7 @@ namespace Switchboard {
 
 CallFlow::CallFlow(CallFlowSettings settings)
     : m_settings(std::move(settings))
-{
-}
+{}
 
 QString CallFlow::url(const QString &path) const
 {
@@ -53,16 +52,20 @@ void CallFlow::forward(TwimlWriter &twiml, const QString &callerNumber) const
 
 void CallFlow::voicemail(TwimlWriter &twiml) const
 {
-    say(twiml, QStringLiteral("Please leave a message after the beep. Press the pound key when you are done."));
-    twiml.element(QStringLiteral("Record"),
-                  {{QStringLiteral("action"), url(QStringLiteral("/twilio/recording"))},
-                   {QStringLiteral("method"), QStringLiteral("POST")},
-                   {QStringLiteral("maxLength"), QString::number(m_settings.voicemailMaxS)},
-                   {QStringLiteral("finishOnKey"), QStringLiteral("#")},
-                   {QStringLiteral("playBeep"), QStringLiteral("true")},
-                   {QStringLiteral("recordingStatusCallback"), url(QStringLiteral("/twilio/recording-status"))},
-                   {QStringLiteral("recordingStatusCallbackMethod"), QStringLiteral("POST")},
-                   {QStringLiteral("recordingStatusCallbackEvent"), QStringLiteral("completed absent")}});
+    say(twiml,
+        QStringLiteral(
+            "Please leave a message after the beep. Press the pound key when you are done."));
+    twiml.element(
+        QStringLiteral("Record"),
+        {{QStringLiteral("action"), url(QStringLiteral("/twilio/recording"))},
+         {QStringLiteral("method"), QStringLiteral("POST")},
+         {QStringLiteral("maxLength"), QString::number(m_settings.voicemailMaxS)},
+         {QStringLiteral("finishOnKey"), QStringLiteral("#")},
+         {QStringLiteral("playBeep"), QStringLiteral("true")},
+         {QStringLiteral("recordingStatusCallback"),
+          url(QStringLiteral("/twilio/recording-status"))},
+         {QStringLiteral("recordingStatusCallbackMethod"), QStringLiteral("POST")},
+         {QStringLiteral("recordingStatusCallbackEvent"), QStringLiteral("completed absent")}});
     // Reached only when nothing was recorded.
     say(twiml, QStringLiteral("We did not receive a message. Goodbye."));
     twiml.hangup();
@@ -75,7 +78,8 @@ QByteArray CallFlow::incomingCall() const
     return twiml.finish();
 }
 
-QByteArray CallFlow::menuChoice(const QString &digits, int attempt, const QString &callerNumber) const
+QByteArray CallFlow::menuChoice(const QString &digits, int attempt,
+                                const QString &callerNumber) const
 {
     TwimlWriter twiml;
     if (digits == QLatin1String("1")) {
@@ -96,7 +100,8 @@ QByteArray CallFlow::menuChoice(const QString &digits, int attempt, const QStrin
 QByteArray CallFlow::dialResult(const QString &dialCallStatus) const
 {
     TwimlWriter twiml;
-    if (dialCallStatus == QLatin1String("completed") || dialCallStatus == QLatin1String("answered")) {
+    if (dialCallStatus == QLatin1String("completed") ||
+        dialCallStatus == QLatin1String("answered")) {
         twiml.hangup();
     } else {
         say(twiml, dialCallStatus == QLatin1String("busy")

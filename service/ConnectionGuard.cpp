@@ -109,7 +109,8 @@ bool ConnectionGuard::checkHead(QTcpSocket *socket, Connection &connection)
 {
     const QByteArray &head = connection.head;
     const qsizetype lineEnd = head.indexOf("\r\n");
-    if ((lineEnd < 0 && head.size() > m_limits.maxRequestLineBytes) || lineEnd > m_limits.maxRequestLineBytes) {
+    if ((lineEnd < 0 && head.size() > m_limits.maxRequestLineBytes) ||
+        lineEnd > m_limits.maxRequestLineBytes) {
         refuse(socket, 414, "request line too long");
         return false;
     }
@@ -146,15 +147,18 @@ bool ConnectionGuard::checkHead(QTcpSocket *socket, Connection &connection)
 void ConnectionGuard::refuse(QTcpSocket *socket, int status, const char *reason)
 {
     static const QHash<int, QByteArray> phrases{
-        {400, "Bad Request"}, {408, "Request Timeout"}, {411, "Length Required"}, {413, "Payload Too Large"},
-        {414, "URI Too Long"}, {431, "Request Header Fields Too Large"}, {503, "Service Unavailable"}};
-    qCInfo(lcWebhook).noquote() << "refused" << socket->peerAddress().toString() << status << reason;
+        {400, "Bad Request"},        {408, "Request Timeout"},
+        {411, "Length Required"},    {413, "Payload Too Large"},
+        {414, "URI Too Long"},       {431, "Request Header Fields Too Large"},
+        {503, "Service Unavailable"}};
+    qCInfo(lcWebhook).noquote() << "refused" << socket->peerAddress().toString() << status
+                                << reason;
     Q_EMIT refused(status);
     const QByteArray body = QByteArray(reason) + '\n';
     socket->readAll(); // nothing of this request may reach QHttpServer
-    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + phrases.value(status)
-                  + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
-                  + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + phrases.value(status) +
+                  "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+                  QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     m_connections.remove(socket);
     socket->disconnect(this);
     socket->disconnectFromHost();

@@ -1,8 +1,8 @@
 #include "DurableRecorder.h"
 
-#include "WebhookJournal.h"
 #include "core/Logging.h"
 #include "db/CallWriter.h"
+#include "WebhookJournal.h"
 
 namespace Switchboard {
 
@@ -52,7 +52,8 @@ bool DurableRecorder::replay()
     if (!m_journal.clear())
         return false;
     m_retry.stop();
-    qCInfo(lcDatabase).noquote() << "the call log is back: replayed" << count << "journaled webhooks";
+    qCInfo(lcDatabase).noquote() << "the call log is back: replayed" << count
+                                 << "journaled webhooks";
     Q_EMIT replayed();
     return true;
 }

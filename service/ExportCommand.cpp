@@ -5,17 +5,18 @@
 #include "db/Database.h"
 #include "db/Migrations.h"
 
+#include <cstdio>
 #include <QFile>
 #include <QFileInfo>
-
-#include <cstdio>
 
 namespace Switchboard {
 
 int runExport(const ServiceConfig &config)
 {
-    if (config.database.engine == DatabaseUrl::Engine::Sqlite && !QFileInfo::exists(config.database.path)) {
-        std::fprintf(stderr, "--database: there is no call log at %s\n", qPrintable(config.database.path));
+    if (config.database.engine == DatabaseUrl::Engine::Sqlite &&
+        !QFileInfo::exists(config.database.path)) {
+        std::fprintf(stderr, "--database: there is no call log at %s\n",
+                     qPrintable(config.database.path));
         return 1;
     }
     Database database(config.database, QStringLiteral("export"));
@@ -26,9 +27,10 @@ int runExport(const ServiceConfig &config)
     }
     const int version = Migrations::currentVersion(database, &error);
     if (version != Migrations::latestVersion()) {
-        std::fprintf(stderr, "--database: %s has schema version %d, this program reads version %d%s\n",
-                     qPrintable(config.database.toDisplayString()), version, Migrations::latestVersion(),
-                     version < Migrations::latestVersion() ? " (start the service once to migrate it)" : "");
+        std::fprintf(
+            stderr, "--database: %s has schema version %d, this program reads version %d%s\n",
+            qPrintable(config.database.toDisplayString()), version, Migrations::latestVersion(),
+            version < Migrations::latestVersion() ? " (start the service once to migrate it)" : "");
         return 1;
     }
 

@@ -4,9 +4,8 @@
 #include "db/Database.h"
 #include "db/Migrations.h"
 
-#include <QFileInfo>
-
 #include <cstdio>
+#include <QFileInfo>
 
 namespace Switchboard {
 

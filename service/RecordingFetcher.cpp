@@ -37,13 +37,15 @@ void RecordingFetcher::sweep()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const int leaseSeconds = m_options.download.timeoutMs / 1000 + 30;
     for (const CallWriter::Download &due : m_writer.dueDownloads(now, room)) {
-        if (m_inFlight.contains(due.callSid) || !m_writer.claimDownload(due.callSid, now, leaseSeconds))
+        if (m_inFlight.contains(due.callSid) ||
+            !m_writer.claimDownload(due.callSid, now, leaseSeconds))
             continue;
         startDownload(due.callSid, due.recordingUrl, due.attempts);
     }
 }
 
-void RecordingFetcher::startDownload(const QString &callSid, const QString &recordingUrl, int attempts)
+void RecordingFetcher::startDownload(const QString &callSid, const QString &recordingUrl,
+                                     int attempts)
 {
     m_inFlight.insert(callSid);
     auto *download = new RecordingDownload(&m_network, m_options.download, this);
@@ -52,10 +54,12 @@ void RecordingFetcher::startDownload(const QString &callSid, const QString &reco
                 download->deleteLater();
                 m_inFlight.remove(callSid);
                 if (m_writer.storeAudio(callSid, audio, contentType)) {
-                    qCInfo(lcRecording).noquote() << "stored voicemail of" << callSid << audio.size() << "bytes";
+                    qCInfo(lcRecording).noquote()
+                        << "stored voicemail of" << callSid << audio.size() << "bytes";
                     Q_EMIT downloaded(callSid);
                 } else {
-                    qCWarning(lcRecording).noquote() << "cannot store voicemail of" << callSid << m_writer.lastError();
+                    qCWarning(lcRecording).noquote()
+                        << "cannot store voicemail of" << callSid << m_writer.lastError();
                 }
                 wake();
             });
@@ -69,7 +73,8 @@ void RecordingFetcher::startDownload(const QString &callSid, const QString &reco
     download->start(recordingUrl);
 }
 
-void RecordingFetcher::onFailure(const QString &callSid, int attempts, const QString &error, bool retryable)
+void RecordingFetcher::onFailure(const QString &callSid, int attempts, const QString &error,
+                                 bool retryable)
 {
     const bool giveUp = !retryable || attempts >= m_options.maxAttempts;
     const qint64 delayMs = qint64(m_options.retryBaseMs) << qMin(attempts - 1, 20);
@@ -81,8 +86,8 @@ void RecordingFetcher::onFailure(const QString &callSid, int attempts, const QSt
         Q_EMIT failedForGood(callSid, error);
         return;
     }
-    qCInfo(lcRecording).noquote() << "voicemail of" << callSid << "attempt" << attempts << "failed:"
-                                  << error << "- retrying in" << delayMs << "ms";
+    qCInfo(lcRecording).noquote() << "voicemail of" << callSid << "attempt" << attempts
+                                  << "failed:" << error << "- retrying in" << delayMs << "ms";
     QTimer::singleShot(int(qMin<qint64>(delayMs, INT_MAX)), this, &RecordingFetcher::sweep);
 }
 

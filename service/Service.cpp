@@ -1,27 +1,25 @@
 #include "Service.h"
 
+#include "core/Logging.h"
+#include "db/CallWriter.h"
+#include "db/Database.h"
 #include "DurableRecorder.h"
 #include "RecordingFetcher.h"
 #include "WebhookJournal.h"
-#include "core/Logging.h"
 #include "WebhookServer.h"
-#include "db/CallWriter.h"
-#include "db/Database.h"
 
+#include <cstdio>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QSqlQuery>
 #include <QTimer>
-
-#include <cstdio>
 
 namespace Switchboard {
 
 Service::Service(const ServiceConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
-{
-}
+{}
 
 Service::~Service() = default;
 
@@ -35,9 +33,10 @@ bool Service::start(QString *error)
     }
     // Fail now, not at the first call, when the database is read-only.
     QSqlQuery probe(m_database->connection());
-    if (!probe.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS write_probe (id INTEGER)"))
-        || !probe.exec(QStringLiteral("DROP TABLE write_probe"))) {
-        *error = QStringLiteral("--database: %1 is not writable").arg(m_config.database.toDisplayString());
+    if (!probe.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS write_probe (id INTEGER)")) ||
+        !probe.exec(QStringLiteral("DROP TABLE write_probe"))) {
+        *error = QStringLiteral("--database: %1 is not writable")
+                     .arg(m_config.database.toDisplayString());
         return false;
     }
     m_writer = std::make_unique<CallWriter>(*m_database);
@@ -61,7 +60,8 @@ bool Service::start(QString *error)
     if (!m_server->listen(error))
         return false;
     std::printf("switchboard-service listening on %s (public URL %s), call log %s\n",
-                qPrintable(m_server->localUrl().toString()), qPrintable(m_server->publicUrl().toString()),
+                qPrintable(m_server->localUrl().toString()),
+                qPrintable(m_server->publicUrl().toString()),
                 qPrintable(m_config.database.toDisplayString()));
     std::fflush(stdout);
     m_fetcher->wake(); // resume downloads left pending by a previous run
@@ -80,7 +80,8 @@ void Service::shutdown()
             return;
         poll->stop();
         if (m_server->requestsInFlight() > 0)
-            qCWarning(lcWebhook) << "stopping with" << m_server->requestsInFlight() << "requests unfinished";
+            qCWarning(lcWebhook) << "stopping with" << m_server->requestsInFlight()
+                                 << "requests unfinished";
         delete deadline;
         // Give the answers just written a moment to leave, then close everything in order.
         QTimer::singleShot(100, this, [this] {

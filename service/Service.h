@@ -2,9 +2,8 @@
 
 #include "ServiceConfig.h"
 
-#include <QObject>
-
 #include <memory>
+#include <QObject>
 
 namespace Switchboard {
 

@@ -3,14 +3,13 @@
 #include "db/DefaultLocation.h"
 #include "twilio/Identifiers.h"
 
+#include <cstdio>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QStandardPaths>
-
-#include <cstdio>
 
 namespace Switchboard {
 namespace {
@@ -27,29 +26,59 @@ struct Setting
 
 const Setting kSettings[] = {
     {"listen", "SWITCHBOARD_LISTEN", "host:port", "Address to listen on.", "127.0.0.1:8080"},
-    {"database", "SWITCHBOARD_DATABASE", "url", "sqlite:/absolute/path.db or postgresql://user@host:port/db.", ""},
-    {"public-url", "SWITCHBOARD_PUBLIC_URL", "url", "The base URL Twilio uses to reach this service (a tunnel or proxy address). Signatures are checked against it; defaults to http://<listen address>.", ""},
-    {"forward-to", "SWITCHBOARD_FORWARD_TO", "number", "The staff phone that callers who press 1 are forwarded to (E.164).", ""},
-    {"twilio-api", "SWITCHBOARD_TWILIO_API", "url", "Twilio's API; the only host recordings are fetched from and credentials sent to.", "https://api.twilio.com"},
-    {"auth-token-file", "SWITCHBOARD_AUTH_TOKEN_FILE", "file", "File with TWILIO_ACCOUNT_SID=… and TWILIO_AUTH_TOKEN=… lines, mode 0600 (else the TWILIO_* environment variables are used).", ""},
-    {"greeting", "SWITCHBOARD_GREETING", "text", "The menu the caller hears.", "Thank you for calling. To speak to someone, press 1. To leave a message, press 2."},
+    {"database", "SWITCHBOARD_DATABASE", "url",
+     "sqlite:/absolute/path.db or postgresql://user@host:port/db.", ""},
+    {"public-url", "SWITCHBOARD_PUBLIC_URL", "url",
+     "The base URL Twilio uses to reach this service (a tunnel or proxy address). Signatures are "
+     "checked against it; defaults to http://<listen address>.",
+     ""},
+    {"forward-to", "SWITCHBOARD_FORWARD_TO", "number",
+     "The staff phone that callers who press 1 are forwarded to (E.164).", ""},
+    {"twilio-api", "SWITCHBOARD_TWILIO_API", "url",
+     "Twilio's API; the only host recordings are fetched from and credentials sent to.",
+     "https://api.twilio.com"},
+    {"auth-token-file", "SWITCHBOARD_AUTH_TOKEN_FILE", "file",
+     "File with TWILIO_ACCOUNT_SID=… and TWILIO_AUTH_TOKEN=… lines, mode 0600 (else the TWILIO_* "
+     "environment variables are used).",
+     ""},
+    {"greeting", "SWITCHBOARD_GREETING", "text", "The menu the caller hears.",
+     "Thank you for calling. To speak to someone, press 1. To leave a message, press 2."},
     {"voice", "SWITCHBOARD_VOICE", "name", "Twilio <Say> voice.", "Polly.Joanna"},
     {"language", "SWITCHBOARD_LANGUAGE", "tag", "Twilio <Say> language.", "en-US"},
-    {"ring-timeout", "SWITCHBOARD_RING_TIMEOUT", "seconds", "How long the staff phone rings before voicemail.", "20"},
+    {"ring-timeout", "SWITCHBOARD_RING_TIMEOUT", "seconds",
+     "How long the staff phone rings before voicemail.", "20"},
     {"voicemail-max", "SWITCHBOARD_VOICEMAIL_MAX", "seconds", "Longest voicemail.", "120"},
-    {"menu-repeats", "SWITCHBOARD_MENU_REPEATS", "count", "How often the menu is played before voicemail when nobody presses a key.", "3"},
-    {"download-retry-ms", "SWITCHBOARD_DOWNLOAD_RETRY_MS", "ms", "First delay before retrying a failed recording download; it doubles each time.", "5000"},
-    {"download-attempts", "SWITCHBOARD_DOWNLOAD_ATTEMPTS", "count", "Recording download attempts before it is marked failed.", "6"},
+    {"menu-repeats", "SWITCHBOARD_MENU_REPEATS", "count",
+     "How often the menu is played before voicemail when nobody presses a key.", "3"},
+    {"download-retry-ms", "SWITCHBOARD_DOWNLOAD_RETRY_MS", "ms",
+     "First delay before retrying a failed recording download; it doubles each time.", "5000"},
+    {"download-attempts", "SWITCHBOARD_DOWNLOAD_ATTEMPTS", "count",
+     "Recording download attempts before it is marked failed.", "6"},
     {"format", "SWITCHBOARD_EXPORT_FORMAT", "json|csv", "export: output format.", "json"},
-    {"from", "SWITCHBOARD_MIGRATE_FROM", "url", "migrate: the call log to copy (e.g. sqlite:/var/lib/switchboard/calls.db).", ""},
-    {"to", "SWITCHBOARD_MIGRATE_TO", "url", "migrate: the empty database to copy it into (e.g. postgresql://switchboard@db/switchboard).", ""},
-    {"trusted-proxy", "SWITCHBOARD_TRUSTED_PROXIES", "addresses", "Comma-separated addresses of reverse proxies whose X-Forwarded-Proto and X-Forwarded-Host say which URL Twilio requested (default: none; --public-url decides).", ""},
-    {"journal", "SWITCHBOARD_JOURNAL", "file", "Where webhooks wait while the database is unavailable (default: beside a SQLite database, else in the data folder).", ""},
-    {"database-timeout-ms", "SWITCHBOARD_DATABASE_TIMEOUT_MS", "ms", "How long a write waits for a database lock before the webhook goes to the journal.", "5000"},
-    {"request-timeout-ms", "SWITCHBOARD_REQUEST_TIMEOUT_MS", "ms", "A request must arrive whole within this time of its first byte; slower clients are closed.", "10000"},
-    {"idle-timeout-ms", "SWITCHBOARD_IDLE_TIMEOUT_MS", "ms", "An idle kept-alive connection is closed after this time.", "30000"},
-    {"max-connections", "SWITCHBOARD_MAX_CONNECTIONS", "count", "Open connections at most; more are answered 503.", "512"},
-    {"metrics-token", "SWITCHBOARD_METRICS_TOKEN", "token", "Bearer token that GET /metrics requires; without one /metrics is off (404).", ""},
+    {"from", "SWITCHBOARD_MIGRATE_FROM", "url",
+     "migrate: the call log to copy (e.g. sqlite:/var/lib/switchboard/calls.db).", ""},
+    {"to", "SWITCHBOARD_MIGRATE_TO", "url",
+     "migrate: the empty database to copy it into (e.g. postgresql://switchboard@db/switchboard).",
+     ""},
+    {"trusted-proxy", "SWITCHBOARD_TRUSTED_PROXIES", "addresses",
+     "Comma-separated addresses of reverse proxies whose X-Forwarded-Proto and X-Forwarded-Host "
+     "say which URL Twilio requested (default: none; --public-url decides).",
+     ""},
+    {"journal", "SWITCHBOARD_JOURNAL", "file",
+     "Where webhooks wait while the database is unavailable (default: beside a SQLite database, "
+     "else in the data folder).",
+     ""},
+    {"database-timeout-ms", "SWITCHBOARD_DATABASE_TIMEOUT_MS", "ms",
+     "How long a write waits for a database lock before the webhook goes to the journal.", "5000"},
+    {"request-timeout-ms", "SWITCHBOARD_REQUEST_TIMEOUT_MS", "ms",
+     "A request must arrive whole within this time of its first byte; slower clients are closed.",
+     "10000"},
+    {"idle-timeout-ms", "SWITCHBOARD_IDLE_TIMEOUT_MS", "ms",
+     "An idle kept-alive connection is closed after this time.", "30000"},
+    {"max-connections", "SWITCHBOARD_MAX_CONNECTIONS", "count",
+     "Open connections at most; more are answered 503.", "512"},
+    {"metrics-token", "SWITCHBOARD_METRICS_TOKEN", "token",
+     "Bearer token that GET /metrics requires; without one /metrics is off (404).", ""},
 };
 
 class Sources final
@@ -59,8 +88,7 @@ public:
         : m_parser(parser)
         , m_file(file)
         , m_environment(QProcessEnvironment::systemEnvironment())
-    {
-    }
+    {}
 
     QString value(const Setting &setting) const
     {
@@ -106,20 +134,22 @@ bool readTokenFile(const QString &path, ServiceConfig &config, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("--auth-token-file: cannot read %1: %2").arg(path, file.errorString());
+        *error =
+            QStringLiteral("--auth-token-file: cannot read %1: %2").arg(path, file.errorString());
         return false;
     }
     // systemd's LoadCredential= hands the service a root-owned 0400 file plus an ACL entry for the
     // service user; stat() shows the ACL mask in the group bits (0440). That directory is private
     // to the service, so only "others" may not read a credential from it.
     const QString credentials = qEnvironmentVariable("CREDENTIALS_DIRECTORY");
-    const bool fromSystemd = !credentials.isEmpty()
-        && QFileInfo(path).canonicalPath() == QFileInfo(credentials).canonicalFilePath();
-    const QFileDevice::Permissions forbidden = fromSystemd
-        ? QFileDevice::ReadOther
-        : QFileDevice::ReadGroup | QFileDevice::ReadOther;
+    const bool fromSystemd =
+        !credentials.isEmpty() &&
+        QFileInfo(path).canonicalPath() == QFileInfo(credentials).canonicalFilePath();
+    const QFileDevice::Permissions forbidden =
+        fromSystemd ? QFileDevice::ReadOther : QFileDevice::ReadGroup | QFileDevice::ReadOther;
     if (file.permissions() & forbidden) {
-        *error = QStringLiteral("--auth-token-file: %1 is readable by other users; chmod 600 it").arg(path);
+        *error = QStringLiteral("--auth-token-file: %1 is readable by other users; chmod 600 it")
+                     .arg(path);
         return false;
     }
     while (!file.atEnd()) {
@@ -148,15 +178,17 @@ bool parseListen(const QString &text, ServiceConfig &config)
     const uint port = text.mid(colon + 1).toUInt(&ok);
     if (!ok || port > 65535)
         return false;
-    config.listenAddress = host == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
+    config.listenAddress = host == QLatin1String("localhost")
+                               ? QHostAddress(QHostAddress::LocalHost)
+                               : QHostAddress(host);
     config.listenPort = quint16(port);
     return !config.listenAddress.isNull();
 }
 
 bool isHttpUrl(const QUrl &url)
 {
-    return url.isValid() && !url.host().isEmpty()
-        && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"));
+    return url.isValid() && !url.host().isEmpty() &&
+           (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"));
 }
 
 } // namespace
@@ -166,19 +198,30 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
 {
     *helpShown = false;
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Answers Twilio's voice webhooks for an IVR (1: forward, 2: voicemail) and logs every call.\n"
-        "Commands: run (default), export, migrate --from URL --to URL, configure-number +1… (points the Twilio number at --public-url)."));
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("run | export | migrate | configure-number <number>"), QStringLiteral("[command]"));
+    parser.setApplicationDescription(
+        QStringLiteral("Answers Twilio's voice webhooks for an IVR (1: forward, 2: voicemail) and "
+                       "logs every call.\n"
+                       "Commands: run (default), export, migrate --from URL --to URL, "
+                       "configure-number +1… (points the Twilio number at --public-url)."));
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        QStringLiteral("run | export | migrate | configure-number <number>"),
+        QStringLiteral("[command]"));
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
-    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("INI file with any of the settings below (keys as the flags)."), QStringLiteral("file"));
+    const QCommandLineOption configOption(
+        QStringLiteral("config"),
+        QStringLiteral("INI file with any of the settings below (keys as the flags)."),
+        QStringLiteral("file"));
     parser.addOption(configOption);
     for (const Setting &setting : kSettings) {
-        QString description = QString::fromUtf8(setting.description) + QStringLiteral(" [env ") + QString::fromLatin1(setting.variable) + QLatin1Char(']');
+        QString description = QString::fromUtf8(setting.description) + QStringLiteral(" [env ") +
+                              QString::fromLatin1(setting.variable) + QLatin1Char(']');
         if (*setting.fallback)
-            description += QStringLiteral(" (default: %1)").arg(QString::fromUtf8(setting.fallback));
-        parser.addOption(QCommandLineOption(QString::fromLatin1(setting.name), description, QString::fromLatin1(setting.valueName)));
+            description +=
+                QStringLiteral(" (default: %1)").arg(QString::fromUtf8(setting.fallback));
+        parser.addOption(QCommandLineOption(QString::fromLatin1(setting.name), description,
+                                            QString::fromLatin1(setting.valueName)));
     }
 
     if (!parser.parse(arguments)) {
@@ -188,7 +231,8 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
     if (parser.isSet(helpOption) || parser.isSet(versionOption)) {
         *helpShown = true;
         if (parser.isSet(versionOption))
-            std::printf("%s %s\n", qPrintable(QCoreApplication::applicationName()), SWITCHBOARD_VERSION);
+            std::printf("%s %s\n", qPrintable(QCoreApplication::applicationName()),
+                        SWITCHBOARD_VERSION);
         else
             std::printf("%s", qPrintable(parser.helpText()));
         return std::nullopt;
@@ -199,15 +243,20 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
     if (!positional.isEmpty())
         config.command = positional.first();
     const bool configureNumber = config.command == QLatin1String("configure-number");
-    const QStringList commands{QStringLiteral("run"), QStringLiteral("export"), QStringLiteral("migrate"), QStringLiteral("configure-number")};
+    const QStringList commands{QStringLiteral("run"), QStringLiteral("export"),
+                               QStringLiteral("migrate"), QStringLiteral("configure-number")};
     if (!commands.contains(config.command)) {
-        *error = QStringLiteral("unknown command '%1': use run, export, migrate or configure-number").arg(config.command);
+        *error =
+            QStringLiteral("unknown command '%1': use run, export, migrate or configure-number")
+                .arg(config.command);
         return std::nullopt;
     }
     if (configureNumber) {
         config.phoneNumber = positional.value(1);
         if (!isE164(config.phoneNumber)) {
-            *error = QStringLiteral("configure-number: '%1' is not an E.164 number such as +14155550100").arg(config.phoneNumber);
+            *error =
+                QStringLiteral("configure-number: '%1' is not an E.164 number such as +14155550100")
+                    .arg(config.phoneNumber);
             return std::nullopt;
         }
     }
@@ -224,7 +273,8 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
     const Sources sources(parser, file.get());
 
     if (config.command == QLatin1String("migrate")) {
-        for (const auto &[name, target] : {std::pair{"from", &config.migrateFrom}, std::pair{"to", &config.migrateTo}}) {
+        for (const auto &[name, target] :
+             {std::pair{"from", &config.migrateFrom}, std::pair{"to", &config.migrateTo}}) {
             const auto migrateUrl = DatabaseUrl::parse(sources.value(name), error);
             if (!migrateUrl) {
                 *error = QStringLiteral("--%1: ").arg(QLatin1String(name)) + *error;
@@ -236,7 +286,8 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
     }
 
     const QString database = sources.value("database");
-    const auto url = DatabaseUrl::parse(database.isEmpty() ? defaultDatabaseUrl() : database, error);
+    const auto url =
+        DatabaseUrl::parse(database.isEmpty() ? defaultDatabaseUrl() : database, error);
     if (!url) {
         *error = QStringLiteral("--database: ") + *error;
         return std::nullopt;
@@ -244,27 +295,32 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
     config.database = *url;
     config.exportFormat = sources.value("format");
     if (config.command == QLatin1String("export")) {
-        if (config.exportFormat != QLatin1String("json") && config.exportFormat != QLatin1String("csv")) {
+        if (config.exportFormat != QLatin1String("json") &&
+            config.exportFormat != QLatin1String("csv")) {
             *error = QStringLiteral("--format: '%1' is not json or csv").arg(config.exportFormat);
             return std::nullopt;
         }
         return config;
     }
 
-    for (const QString &address : sources.value("trusted-proxy").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    for (const QString &address :
+         sources.value("trusted-proxy").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const QHostAddress proxy(address.trimmed());
         if (proxy.isNull()) {
-            *error = QStringLiteral("--trusted-proxy: '%1' is not an IP address").arg(address.trimmed());
+            *error =
+                QStringLiteral("--trusted-proxy: '%1' is not an IP address").arg(address.trimmed());
             return std::nullopt;
         }
         config.trustedProxies.append(proxy);
     }
     config.journalPath = sources.value("journal");
     if (config.journalPath.isEmpty()) {
-        config.journalPath = config.database.engine == DatabaseUrl::Engine::Sqlite
-            ? config.database.path + QStringLiteral(".journal")
-            : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-                + QStringLiteral("/switchboard/journal-%1.jsonl").arg(sources.value("listen").section(QLatin1Char(':'), -1));
+        config.journalPath =
+            config.database.engine == DatabaseUrl::Engine::Sqlite
+                ? config.database.path + QStringLiteral(".journal")
+                : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                      QStringLiteral("/switchboard/journal-%1.jsonl")
+                          .arg(sources.value("listen").section(QLatin1Char(':'), -1));
     }
     if (!parseListen(sources.value("listen"), config)) {
         *error = QStringLiteral("--listen: '%1' is not HOST:PORT").arg(sources.value("listen"));
@@ -284,30 +340,36 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         return std::nullopt;
     }
     if (!isValidSid(config.accountSid, QLatin1String("AC"))) {
-        *error = QStringLiteral("TWILIO_ACCOUNT_SID: '%1' is not an Account SID (AC and 32 hex digits)").arg(config.accountSid);
+        *error =
+            QStringLiteral("TWILIO_ACCOUNT_SID: '%1' is not an Account SID (AC and 32 hex digits)")
+                .arg(config.accountSid);
         return std::nullopt;
     }
 
     CallFlowSettings &flow = config.callFlow;
     flow.forwardTo = sources.value("forward-to");
     if (!configureNumber && !isE164(flow.forwardTo)) {
-        *error = QStringLiteral("--forward-to: '%1' is not an E.164 number such as +14155550100").arg(flow.forwardTo);
+        *error = QStringLiteral("--forward-to: '%1' is not an E.164 number such as +14155550100")
+                     .arg(flow.forwardTo);
         return std::nullopt;
     }
 
     const QString publicUrl = sources.value("public-url");
     flow.publicUrl = QUrl(publicUrl, QUrl::StrictMode);
     if (!publicUrl.isEmpty() && (!isHttpUrl(flow.publicUrl) || flow.publicUrl.hasQuery())) {
-        *error = QStringLiteral("--public-url: '%1' is not an http(s) URL without a query").arg(publicUrl);
+        *error = QStringLiteral("--public-url: '%1' is not an http(s) URL without a query")
+                     .arg(publicUrl);
         return std::nullopt;
     }
     if (configureNumber && publicUrl.isEmpty()) {
-        *error = QStringLiteral("--public-url: configure-number needs the URL Twilio should call (e.g. https://switchboard.example.com)");
+        *error = QStringLiteral("--public-url: configure-number needs the URL Twilio should call "
+                                "(e.g. https://switchboard.example.com)");
         return std::nullopt;
     }
     config.twilioApi = QUrl(sources.value("twilio-api"), QUrl::StrictMode);
     if (!isHttpUrl(config.twilioApi)) {
-        *error = QStringLiteral("--twilio-api: '%1' is not an http(s) URL").arg(sources.value("twilio-api"));
+        *error = QStringLiteral("--twilio-api: '%1' is not an http(s) URL")
+                     .arg(sources.value("twilio-api"));
         return std::nullopt;
     }
 

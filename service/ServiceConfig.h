@@ -2,13 +2,12 @@
 
 #include "db/DatabaseUrl.h"
 
+#include <optional>
 #include <QByteArray>
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
-
-#include <optional>
 
 class QCommandLineParser;
 
@@ -40,12 +39,12 @@ struct ServiceConfig
     int downloadRetryMs = 5000;
     int downloadAttempts = 6;
     QString exportFormat = QStringLiteral("json");
-    QString phoneNumber;      // configure-number: the Twilio number to point at this service
-    QByteArray metricsToken;  // bearer token for GET /metrics; empty turns /metrics off
-    DatabaseUrl migrateFrom;  // migrate: source and target
+    QString phoneNumber;     // configure-number: the Twilio number to point at this service
+    QByteArray metricsToken; // bearer token for GET /metrics; empty turns /metrics off
+    DatabaseUrl migrateFrom; // migrate: source and target
     DatabaseUrl migrateTo;
     QList<QHostAddress> trustedProxies; // may say, with X-Forwarded-*, which URL Twilio signed
-    QString journalPath;          // webhooks waiting for the database (DurableRecorder)
+    QString journalPath;                // webhooks waiting for the database (DurableRecorder)
     int databaseTimeoutMs = 5000;
     int requestTimeoutMs = 10000; // limits in front of QHttpServer (ConnectionGuard)
     int idleTimeoutMs = 30000;

@@ -7,7 +7,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <unistd.h>
 
 namespace Switchboard {
@@ -36,7 +35,8 @@ std::optional<Webhook> fromLine(const QByteArray &line)
         return std::nullopt; // a line cut short by a crash while it was written
     Webhook webhook;
     webhook.kind = *kind;
-    webhook.receivedAt = QDateTime::fromMSecsSinceEpoch(entry.value(QStringLiteral("received_ms")).toInteger(), Qt::UTC);
+    webhook.receivedAt = QDateTime::fromMSecsSinceEpoch(
+        entry.value(QStringLiteral("received_ms")).toInteger(), Qt::UTC);
     webhook.url = entry.value(QStringLiteral("url")).toString();
     webhook.forwardTo = entry.value(QStringLiteral("forward_to")).toString();
     for (const QJsonValue &pair : entry.value(QStringLiteral("params")).toArray())
@@ -48,14 +48,14 @@ std::optional<Webhook> fromLine(const QByteArray &line)
 
 WebhookJournal::WebhookJournal(const QString &path)
     : m_file(path)
-{
-}
+{}
 
 bool WebhookJournal::open(QString *error)
 {
     QDir().mkpath(QFileInfo(m_file).absolutePath());
     if (!m_file.open(QIODevice::ReadWrite | QIODevice::Append)) {
-        *error = QStringLiteral("--journal: cannot open %1: %2").arg(m_file.fileName(), m_file.errorString());
+        *error = QStringLiteral("--journal: cannot open %1: %2")
+                     .arg(m_file.fileName(), m_file.errorString());
         return false;
     }
     m_file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
@@ -65,7 +65,8 @@ bool WebhookJournal::open(QString *error)
             m_entries.append(*webhook);
     }
     if (!m_entries.isEmpty())
-        qCWarning(lcDatabase).noquote() << m_entries.size() << "webhooks wait in the journal" << m_file.fileName();
+        qCWarning(lcDatabase).noquote()
+            << m_entries.size() << "webhooks wait in the journal" << m_file.fileName();
     return true;
 }
 

@@ -1,19 +1,18 @@
 #include "WebhookServer.h"
 
 #include "ConnectionGuard.h"
-#include "DurableRecorder.h"
-#include "RecordingFetcher.h"
-#include "WebhookValidation.h"
 #include "core/Logging.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"
+#include "DurableRecorder.h"
+#include "RecordingFetcher.h"
 #include "twilio/Identifiers.h"
 #include "twilio/RequestSignature.h"
 #include "twilio/TwimlWriter.h"
-
-#include <QElapsedTimer>
+#include "WebhookValidation.h"
 
 #include <algorithm>
+#include <QElapsedTimer>
 #include <QUrlQuery>
 
 namespace Switchboard {
@@ -21,7 +20,8 @@ namespace {
 
 QHttpServerResponse text(const QString &body, QHttpServerResponse::StatusCode status)
 {
-    return QHttpServerResponse(QByteArrayLiteral("text/plain; charset=utf-8"), body.toUtf8() + '\n', status);
+    return QHttpServerResponse(QByteArrayLiteral("text/plain; charset=utf-8"), body.toUtf8() + '\n',
+                               status);
 }
 
 QHttpServerResponse text(const char *body, QHttpServerResponse::StatusCode status)
@@ -31,7 +31,8 @@ QHttpServerResponse text(const char *body, QHttpServerResponse::StatusCode statu
 
 QHttpServerResponse methodNotAllowed(const char *allowed)
 {
-    QHttpServerResponse response = text("method not allowed", QHttpServerResponse::StatusCode::MethodNotAllowed);
+    QHttpServerResponse response =
+        text("method not allowed", QHttpServerResponse::StatusCode::MethodNotAllowed);
     response.setHeader(QByteArrayLiteral("Allow"), QByteArray(allowed));
     return response;
 }
@@ -43,8 +44,8 @@ QHttpServerResponse twiml(const QByteArray &document)
 
 } // namespace
 
-WebhookServer::WebhookServer(const ServiceConfig &config, Database &database, DurableRecorder &recorder,
-                             RecordingFetcher &fetcher, QObject *parent)
+WebhookServer::WebhookServer(const ServiceConfig &config, Database &database,
+                             DurableRecorder &recorder, RecordingFetcher &fetcher, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_database(database)
@@ -120,15 +121,20 @@ void WebhookServer::addRoutes()
     };
     for (const auto &webhook : webhooks) {
         const WebhookKind kind = webhook.kind;
-        m_http.route(QString::fromLatin1(webhook.path), QHttpServerRequest::Method::Post,
-                     [this, kind](const QHttpServerRequest &request) { return handle(kind, request); });
+        m_http.route(
+            QString::fromLatin1(webhook.path), QHttpServerRequest::Method::Post,
+            [this, kind](const QHttpServerRequest &request) { return handle(kind, request); });
     }
     m_http.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get, [this] {
         if (m_recorder.isDegraded())
-            return text(QStringLiteral("degraded: the database is unavailable; %1 webhooks wait in the journal").arg(m_recorder.journaled()),
-                        QHttpServerResponse::StatusCode::ServiceUnavailable);
+            return text(
+                QStringLiteral(
+                    "degraded: the database is unavailable; %1 webhooks wait in the journal")
+                    .arg(m_recorder.journaled()),
+                QHttpServerResponse::StatusCode::ServiceUnavailable);
         return m_database.ping() ? text("ok", QHttpServerResponse::StatusCode::Ok)
-                                 : text("database unavailable", QHttpServerResponse::StatusCode::ServiceUnavailable);
+                                 : text("database unavailable",
+                                        QHttpServerResponse::StatusCode::ServiceUnavailable);
     });
     m_http.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get,
                  [this](const QHttpServerRequest &request) { return m_metrics.respond(request); });
@@ -149,8 +155,11 @@ QString WebhookServer::signedUrl(const QHttpServerRequest &request) const
     const QByteArray proto = request.value("X-Forwarded-Proto").trimmed().toLower();
     const QByteArray host = request.value("X-Forwarded-Host").trimmed();
     const QHostAddress peer = request.remoteAddress();
-    const bool trusted = std::any_of(m_config.trustedProxies.cbegin(), m_config.trustedProxies.cend(),
-                                     [&peer](const QHostAddress &proxy) { return proxy.isEqual(peer, QHostAddress::ConvertV4MappedToIPv4); });
+    const bool trusted =
+        std::any_of(m_config.trustedProxies.cbegin(), m_config.trustedProxies.cend(),
+                    [&peer](const QHostAddress &proxy) {
+                        return proxy.isEqual(peer, QHostAddress::ConvertV4MappedToIPv4);
+                    });
     if (trusted && !host.isEmpty() && (proto == "https" || proto == "http"))
         base = QString::fromLatin1(proto + "://" + host);
     QString signedUrl = base + url.path(QUrl::FullyEncoded);
@@ -185,7 +194,8 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
             return text(problem, QHttpServerResponse::StatusCode::BadRequest);
         return respond(std::move(webhook), request);
     }();
-    qCInfo(lcWebhook).noquote() << webhookKindToString(kind) << callSid.left(34) << int(response.statusCode())
+    qCInfo(lcWebhook).noquote() << webhookKindToString(kind) << callSid.left(34)
+                                << int(response.statusCode())
                                 << QStringLiteral("%1us").arg(timer.nsecsElapsed() / 1000)
                                 << (problem.isEmpty() ? QString() : problem);
     m_metrics.record(request.url().path(), int(response.statusCode()), timer.nsecsElapsed());
@@ -203,16 +213,20 @@ QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QHttpServerR
     // Answer only once the webhook is durable, in the call log or the journal: a 200 means
     // the event will be in the log.
     if (m_recorder.record(webhook) == DurableRecorder::Result::Lost) {
-        qCCritical(lcDatabase).noquote() << "cannot record" << webhook.callSid() << "in the call log or the journal";
-        return text("the call log is unavailable", QHttpServerResponse::StatusCode::ServiceUnavailable);
+        qCCritical(lcDatabase).noquote()
+            << "cannot record" << webhook.callSid() << "in the call log or the journal";
+        return text("the call log is unavailable",
+                    QHttpServerResponse::StatusCode::ServiceUnavailable);
     }
 
     switch (webhook.kind) {
     case WebhookKind::Voice:
         return twiml(m_flow->incomingCall());
     case WebhookKind::Menu: {
-        const int attempt = QUrlQuery(request.url()).queryItemValue(QStringLiteral("attempt")).toInt();
-        return twiml(m_flow->menuChoice(digits, qMax(1, attempt), params.value(QStringLiteral("From"))));
+        const int attempt =
+            QUrlQuery(request.url()).queryItemValue(QStringLiteral("attempt")).toInt();
+        return twiml(
+            m_flow->menuChoice(digits, qMax(1, attempt), params.value(QStringLiteral("From"))));
     }
     case WebhookKind::Dial:
         return twiml(m_flow->dialResult(params.value(QStringLiteral("DialCallStatus"))));

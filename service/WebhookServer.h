@@ -1,16 +1,15 @@
 #pragma once
 
 #include "CallFlow.h"
+#include "core/CallRecord.h"
 #include "Metrics.h"
 #include "ServiceConfig.h"
-#include "core/CallRecord.h"
 #include "twilio/RecordingDownload.h"
 
+#include <memory>
 #include <QHttpServer>
 #include <QObject>
 #include <QTcpServer>
-
-#include <memory>
 
 namespace Switchboard {
 

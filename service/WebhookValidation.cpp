@@ -48,8 +48,9 @@ QString webhookProblem(const Webhook &webhook, const RecordingDownload::Options 
     }
     if (!isValidSid(webhook.callSid(), QLatin1String("CA")))
         return QStringLiteral("missing or malformed CallSid");
-    if (params.contains(QStringLiteral("CallStatus")) && !params.value(QStringLiteral("CallStatus")).isEmpty()
-        && callStatusFromString(params.value(QStringLiteral("CallStatus"))) == CallStatus::Unknown)
+    if (params.contains(QStringLiteral("CallStatus")) &&
+        !params.value(QStringLiteral("CallStatus")).isEmpty() &&
+        callStatusFromString(params.value(QStringLiteral("CallStatus"))) == CallStatus::Unknown)
         return QStringLiteral("unknown CallStatus");
     if (!isDigits(params.value(QStringLiteral("Digits"))))
         return QStringLiteral("Digits holds something other than keys");
@@ -64,7 +65,8 @@ QString webhookProblem(const Webhook &webhook, const RecordingDownload::Options 
     if (!recordingSid.isEmpty() && !isValidSid(recordingSid, QLatin1String("RE")))
         return QStringLiteral("malformed RecordingSid");
     if (!recordingUrl.isEmpty()) {
-        const QString refusal = RecordingDownload::refusal(QUrl(recordingUrl, QUrl::StrictMode), recordings);
+        const QString refusal =
+            RecordingDownload::refusal(QUrl(recordingUrl, QUrl::StrictMode), recordings);
         if (!refusal.isEmpty())
             return refusal;
         if (recordingSid.isEmpty() || !recordingUrl.endsWith(recordingSid))

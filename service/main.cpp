@@ -5,9 +5,8 @@
 #include "ServiceConfig.h"
 #include "SignalWatcher.h"
 
-#include <QCoreApplication>
-
 #include <cstdio>
+#include <QCoreApplication>
 
 namespace {
 
@@ -16,11 +15,13 @@ namespace {
 void setMessagePattern()
 {
     if (qEnvironmentVariableIsSet("JOURNAL_STREAM")) {
-        qSetMessagePattern(QStringLiteral(
-            "%{if-debug}<7>%{endif}%{if-info}<6>%{endif}%{if-warning}<4>%{endif}"
-            "%{if-critical}<3>%{endif}%{if-fatal}<2>%{endif}%{if-category}%{category}: %{endif}%{message}"));
+        qSetMessagePattern(
+            QStringLiteral("%{if-debug}<7>%{endif}%{if-info}<6>%{endif}%{if-warning}<4>%{endif}"
+                           "%{if-critical}<3>%{endif}%{if-fatal}<2>%{endif}%{if-category}%{"
+                           "category}: %{endif}%{message}"));
     } else {
-        qSetMessagePattern(QStringLiteral("%{time} %{type} %{if-category}%{category}: %{endif}%{message}"));
+        qSetMessagePattern(
+            QStringLiteral("%{time} %{type} %{if-category}%{category}: %{endif}%{message}"));
     }
 }
 

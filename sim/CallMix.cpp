@@ -1,8 +1,7 @@
 #include "CallMix.h"
 
-#include <iterator>
-
 #include <array>
+#include <iterator>
 #include <QRandomGenerator>
 
 namespace Switchboard {
@@ -44,12 +43,20 @@ CallParty randomCaller(QRandomGenerator &random, const CallParty &base)
         {"303", "DENVER", "CO", "80202"},        {"305", "MIAMI", "FL", "33101"},
     };
     // Caller ID names as carriers deliver them; many calls come without one.
-    static const char *names[] = {"", "", "", "WIRELESS CALLER", "J MORALES", "PRIYA NAIR",
-                                  "OKAFOR CHIDI", "L BERNARD", "ACME LOGISTICS", "T NGUYEN"};
+    static const char *names[] = {"",
+                                  "",
+                                  "",
+                                  "WIRELESS CALLER",
+                                  "J MORALES",
+                                  "PRIYA NAIR",
+                                  "OKAFOR CHIDI",
+                                  "L BERNARD",
+                                  "ACME LOGISTICS",
+                                  "T NGUYEN"};
     const Place &place = places[random.bounded(int(std::size(places)))];
     CallParty party = base;
-    party.from = QStringLiteral("+1") + QLatin1String(place.areaCode) + QStringLiteral("555")
-        + QStringLiteral("%1").arg(random.bounded(10000), 4, 10, QLatin1Char('0'));
+    party.from = QStringLiteral("+1") + QLatin1String(place.areaCode) + QStringLiteral("555") +
+                 QStringLiteral("%1").arg(random.bounded(10000), 4, 10, QLatin1Char('0'));
     party.callerName = QLatin1String(names[random.bounded(int(std::size(names)))]);
     party.fromCity = QLatin1String(place.city);
     party.fromState = QLatin1String(place.state);

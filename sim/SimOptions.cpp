@@ -1,10 +1,9 @@
 #include "SimOptions.h"
 
-#include <algorithm>
-
 #include "CallMix.h"
 #include "Credentials.h"
 
+#include <algorithm>
 #include <QCommandLineParser>
 #include <QRegularExpression>
 #include <twilio/Identifiers.h>
@@ -217,12 +216,13 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
     for (const QString &value : parser.values(f.service))
         services.append(QUrl(value, QUrl::StrictMode));
     const QUrl publicUrl = parser.isSet(f.publicUrl)
-        ? QUrl(parser.value(f.publicUrl), QUrl::StrictMode)
-        : services.first();
+                               ? QUrl(parser.value(f.publicUrl), QUrl::StrictMode)
+                               : services.first();
     if (!std::all_of(services.cbegin(), services.cend(), isHttpUrl) || !isHttpUrl(publicUrl))
         return error(QStringLiteral("--service and --public-url must be http(s) URLs"));
     if (services.size() > 1 && !parser.isSet(f.publicUrl))
-        return error(QStringLiteral("several --service instances need the --public-url they share"));
+        return error(
+            QStringLiteral("several --service instances need the --public-url they share"));
     options->settings.urls = UrlMapper(services, publicUrl);
 
     // Credentials: flags, then the file, then the environment.

@@ -29,7 +29,7 @@ public:
         int concurrency = 1;
         bool mix = false;
         bool varyCallers = false; // --mix without --from
-        quint32 seed = 0; // for --mix; 0 picks one
+        quint32 seed = 0;         // for --mix; 0 picks one
     };
 
     SimulationRun(const CallSettings &settings, const Plan &plan, MediaServer *media,

@@ -41,11 +41,15 @@ class TestCallFlow final : public QObject
 
     static void verifyVoicemail(const TwimlDocument &document)
     {
-        const auto record = std::find_if(document.verbs.cbegin(), document.verbs.cend(),
-                                         [](const TwimlVerb &verb) { return verb.name == QLatin1String("Record"); });
+        const auto record =
+            std::find_if(document.verbs.cbegin(), document.verbs.cend(), [](const TwimlVerb &verb) {
+                return verb.name == QLatin1String("Record");
+            });
         QVERIFY(record != document.verbs.cend());
-        QCOMPARE(record->attribute(QStringLiteral("action")), QStringLiteral("https://switchboard.example.com/twilio/recording"));
-        QCOMPARE(record->attribute(QStringLiteral("recordingStatusCallback")), QStringLiteral("https://switchboard.example.com/twilio/recording-status"));
+        QCOMPARE(record->attribute(QStringLiteral("action")),
+                 QStringLiteral("https://switchboard.example.com/twilio/recording"));
+        QCOMPARE(record->attribute(QStringLiteral("recordingStatusCallback")),
+                 QStringLiteral("https://switchboard.example.com/twilio/recording-status"));
         QCOMPARE(record->attribute(QStringLiteral("maxLength")), QStringLiteral("90"));
         QCOMPARE(record->attribute(QStringLiteral("playBeep")), QStringLiteral("true"));
         QCOMPARE(document.verbs.last().name, QStringLiteral("Hangup"));
@@ -56,24 +60,30 @@ private Q_SLOTS:
     {
         const TwimlDocument document = parse(flow().incomingCall());
         QVERIFY(document.isValid());
-        QCOMPARE(verbs(document), (QStringList{QStringLiteral("Gather"), QStringLiteral("Redirect")}));
+        QCOMPARE(verbs(document),
+                 (QStringList{QStringLiteral("Gather"), QStringLiteral("Redirect")}));
         const TwimlVerb &gather = document.verbs.first();
         QCOMPARE(gather.attribute(QStringLiteral("numDigits")), QStringLiteral("1"));
-        QCOMPARE(gather.attribute(QStringLiteral("action")), QStringLiteral("https://switchboard.example.com/twilio/menu?attempt=1"));
+        QCOMPARE(gather.attribute(QStringLiteral("action")),
+                 QStringLiteral("https://switchboard.example.com/twilio/menu?attempt=1"));
         QCOMPARE(gather.children.size(), 1);
         QCOMPARE(gather.children.first().name, QStringLiteral("Say"));
         // Escaped on the way out, intact on the way back.
-        QCOMPARE(gather.children.first().text, QStringLiteral("Thanks for calling <Acme> & co. Press 1 or 2."));
-        QCOMPARE(gather.children.first().attribute(QStringLiteral("voice")), QStringLiteral("Polly.Joanna"));
+        QCOMPARE(gather.children.first().text,
+                 QStringLiteral("Thanks for calling <Acme> & co. Press 1 or 2."));
+        QCOMPARE(gather.children.first().attribute(QStringLiteral("voice")),
+                 QStringLiteral("Polly.Joanna"));
         QCOMPARE(document.verbs.at(1).text, gather.attribute(QStringLiteral("action")));
     }
 
     void pressingOneDialsTheStaffPhone()
     {
-        const TwimlDocument document = parse(flow().menuChoice(QStringLiteral("1"), 1, QStringLiteral("+14155550100")));
+        const TwimlDocument document =
+            parse(flow().menuChoice(QStringLiteral("1"), 1, QStringLiteral("+14155550100")));
         QCOMPARE(verbs(document), QStringList{QStringLiteral("Dial")});
         const TwimlVerb &dial = document.verbs.first();
-        QCOMPARE(dial.attribute(QStringLiteral("action")), QStringLiteral("https://switchboard.example.com/twilio/dial"));
+        QCOMPARE(dial.attribute(QStringLiteral("action")),
+                 QStringLiteral("https://switchboard.example.com/twilio/dial"));
         QCOMPARE(dial.attribute(QStringLiteral("timeout")), QStringLiteral("25"));
         QCOMPARE(dial.attribute(QStringLiteral("callerId")), QStringLiteral("+14155550100"));
         QCOMPARE(dial.children.first().name, QStringLiteral("Number"));
@@ -82,7 +92,8 @@ private Q_SLOTS:
 
     void withheldCallerIdIsNotPassedOn()
     {
-        const TwimlDocument document = parse(flow().menuChoice(QStringLiteral("1"), 1, QStringLiteral("anonymous")));
+        const TwimlDocument document =
+            parse(flow().menuChoice(QStringLiteral("1"), 1, QStringLiteral("anonymous")));
         QVERIFY(!document.verbs.first().attributes.contains(QStringLiteral("callerId")));
     }
 
@@ -94,9 +105,11 @@ private Q_SLOTS:
     void invalidKeyRepeatsTheMenu()
     {
         const TwimlDocument document = parse(flow().menuChoice(QStringLiteral("7"), 1, {}));
-        QCOMPARE(verbs(document), (QStringList{QStringLiteral("Say"), QStringLiteral("Gather"), QStringLiteral("Redirect")}));
+        QCOMPARE(verbs(document), (QStringList{QStringLiteral("Say"), QStringLiteral("Gather"),
+                                               QStringLiteral("Redirect")}));
         QVERIFY(document.verbs.first().text.contains(QLatin1String("not a valid option")));
-        QCOMPARE(document.verbs.at(1).attribute(QStringLiteral("action")), QStringLiteral("https://switchboard.example.com/twilio/menu?attempt=2"));
+        QCOMPARE(document.verbs.at(1).attribute(QStringLiteral("action")),
+                 QStringLiteral("https://switchboard.example.com/twilio/menu?attempt=2"));
     }
 
     void silenceRepeatsTheMenuThenTakesAVoicemail()
@@ -108,8 +121,10 @@ private Q_SLOTS:
 
     void answeredDialHangsUp()
     {
-        QCOMPARE(verbs(parse(flow().dialResult(QStringLiteral("completed")))), QStringList{QStringLiteral("Hangup")});
-        QCOMPARE(verbs(parse(flow().dialResult(QStringLiteral("answered")))), QStringList{QStringLiteral("Hangup")});
+        QCOMPARE(verbs(parse(flow().dialResult(QStringLiteral("completed")))),
+                 QStringList{QStringLiteral("Hangup")});
+        QCOMPARE(verbs(parse(flow().dialResult(QStringLiteral("answered")))),
+                 QStringList{QStringLiteral("Hangup")});
     }
 
     void unansweredDialTakesAVoicemail_data()
@@ -129,7 +144,8 @@ private Q_SLOTS:
 
     void recordingDoneSaysGoodbye()
     {
-        QCOMPARE(verbs(parse(flow().recordingDone())), (QStringList{QStringLiteral("Say"), QStringLiteral("Hangup")}));
+        QCOMPARE(verbs(parse(flow().recordingDone())),
+                 (QStringList{QStringLiteral("Say"), QStringLiteral("Hangup")}));
     }
 };
 

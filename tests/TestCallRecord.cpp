@@ -23,38 +23,47 @@ Webhook hook(WebhookKind kind, int second, FormData params)
 
 Webhook incoming()
 {
-    return hook(WebhookKind::Voice, 0, {{QStringLiteral("CallStatus"), QStringLiteral("ringing")},
-                                        {QStringLiteral("CallerName"), QStringLiteral("Jane Doe")},
-                                        {QStringLiteral("FromCity"), QStringLiteral("SAN FRANCISCO")},
-                                        {QStringLiteral("FromCountry"), QStringLiteral("US")}});
+    return hook(WebhookKind::Voice, 0,
+                {{QStringLiteral("CallStatus"), QStringLiteral("ringing")},
+                 {QStringLiteral("CallerName"), QStringLiteral("Jane Doe")},
+                 {QStringLiteral("FromCity"), QStringLiteral("SAN FRANCISCO")},
+                 {QStringLiteral("FromCountry"), QStringLiteral("US")}});
 }
 
 Webhook press(const QString &digits, int second)
 {
-    Webhook webhook = hook(WebhookKind::Menu, second, {{QStringLiteral("CallStatus"), QStringLiteral("in-progress")},
-                                                       {QStringLiteral("Digits"), digits}});
+    Webhook webhook = hook(WebhookKind::Menu, second,
+                           {{QStringLiteral("CallStatus"), QStringLiteral("in-progress")},
+                            {QStringLiteral("Digits"), digits}});
     webhook.forwardTo = QStringLiteral("+15550100200");
     return webhook;
 }
 
 Webhook dial(const QString &status, int talk, int second)
 {
-    return hook(WebhookKind::Dial, second, {{QStringLiteral("CallStatus"), QStringLiteral("in-progress")},
-                                            {QStringLiteral("DialCallStatus"), status},
-                                            {QStringLiteral("DialCallDuration"), QString::number(talk)}});
+    return hook(WebhookKind::Dial, second,
+                {{QStringLiteral("CallStatus"), QStringLiteral("in-progress")},
+                 {QStringLiteral("DialCallStatus"), status},
+                 {QStringLiteral("DialCallDuration"), QString::number(talk)}});
 }
 
 Webhook recording(int seconds, int second)
 {
-    return hook(WebhookKind::Recording, second, {{QStringLiteral("RecordingSid"), QStringLiteral("RE0123456789abcdef0123456789abcdef")},
-                                                 {QStringLiteral("RecordingUrl"), QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE0123456789abcdef0123456789abcdef")},
-                                                 {QStringLiteral("RecordingDuration"), QString::number(seconds)}});
+    return hook(
+        WebhookKind::Recording, second,
+        {{QStringLiteral("RecordingSid"), QStringLiteral("RE0123456789abcdef0123456789abcdef")},
+         {QStringLiteral("RecordingUrl"),
+          QStringLiteral(
+              "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/"
+              "Recordings/RE0123456789abcdef0123456789abcdef")},
+         {QStringLiteral("RecordingDuration"), QString::number(seconds)}});
 }
 
 Webhook ended(const QString &status, int duration, int second)
 {
-    return hook(WebhookKind::Status, second, {{QStringLiteral("CallStatus"), status},
-                                              {QStringLiteral("CallDuration"), QString::number(duration)}});
+    return hook(WebhookKind::Status, second,
+                {{QStringLiteral("CallStatus"), status},
+                 {QStringLiteral("CallDuration"), QString::number(duration)}});
 }
 
 CallRecord play(const QList<Webhook> &webhooks)
@@ -74,7 +83,9 @@ class TestCallRecord final : public QObject
 private Q_SLOTS:
     void answeredForwardedCall()
     {
-        const CallRecord call = play({incoming(), press(QStringLiteral("1"), 5), dial(QStringLiteral("completed"), 42, 60), ended(QStringLiteral("completed"), 61, 61)});
+        const CallRecord call = play({incoming(), press(QStringLiteral("1"), 5),
+                                      dial(QStringLiteral("completed"), 42, 60),
+                                      ended(QStringLiteral("completed"), 61, 61)});
         QCOMPARE(call.outcome(), Outcome::Answered);
         QCOMPARE(call.status, CallStatus::Completed);
         QCOMPARE(call.menuChoice, MenuChoice::Forward);
@@ -90,7 +101,9 @@ private Q_SLOTS:
 
     void unansweredThenVoicemail()
     {
-        const CallRecord call = play({incoming(), press(QStringLiteral("1"), 5), dial(QStringLiteral("no-answer"), 0, 25), recording(9, 40), ended(QStringLiteral("completed"), 41, 41)});
+        const CallRecord call = play({incoming(), press(QStringLiteral("1"), 5),
+                                      dial(QStringLiteral("no-answer"), 0, 25), recording(9, 40),
+                                      ended(QStringLiteral("completed"), 41, 41)});
         QCOMPARE(call.outcome(), Outcome::Voicemail);
         QCOMPARE(call.dialStatus, QStringLiteral("no-answer"));
         QVERIFY(!call.answeredAt.isValid());
@@ -101,7 +114,9 @@ private Q_SLOTS:
 
     void unansweredWithoutMessageIsMissed()
     {
-        const CallRecord call = play({incoming(), press(QStringLiteral("1"), 5), dial(QStringLiteral("busy"), 0, 8), recording(0, 15), ended(QStringLiteral("completed"), 16, 16)});
+        const CallRecord call =
+            play({incoming(), press(QStringLiteral("1"), 5), dial(QStringLiteral("busy"), 0, 8),
+                  recording(0, 15), ended(QStringLiteral("completed"), 16, 16)});
         QCOMPARE(call.outcome(), Outcome::Missed);
         QVERIFY(!call.voicemail);
     }
@@ -123,7 +138,8 @@ private Q_SLOTS:
         Webhook status = recording(7, 30);
         status.kind = WebhookKind::RecordingStatus;
         status.params.set(QStringLiteral("RecordingStatus"), QStringLiteral("completed"));
-        const CallRecord call = play({incoming(), press(QStringLiteral("2"), 3), status, recording(7, 31)});
+        const CallRecord call =
+            play({incoming(), press(QStringLiteral("2"), 3), status, recording(7, 31)});
         QVERIFY(call.voicemail);
         QCOMPARE(call.voicemail->recordingStatus, QStringLiteral("completed"));
         QCOMPARE(call.voicemail->durationS, 7);
@@ -131,11 +147,16 @@ private Q_SLOTS:
 
     void lateAndRepeatedCallbacksChangeNothing()
     {
-        const QList<Webhook> inOrder{incoming(), press(QStringLiteral("1"), 5), dial(QStringLiteral("completed"), 42, 60), ended(QStringLiteral("completed"), 61, 61)};
+        const QList<Webhook> inOrder{incoming(), press(QStringLiteral("1"), 5),
+                                     dial(QStringLiteral("completed"), 42, 60),
+                                     ended(QStringLiteral("completed"), 61, 61)};
         const CallRecord expected = play(inOrder);
-        const CallRecord shuffled = play({incoming(), ended(QStringLiteral("completed"), 61, 61), press(QStringLiteral("1"), 5), dial(QStringLiteral("completed"), 42, 60),
-                                          hook(WebhookKind::Status, 70, {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}),
-                                          dial(QStringLiteral("no-answer"), 0, 80), ended(QStringLiteral("busy"), 99, 90)});
+        const CallRecord shuffled =
+            play({incoming(), ended(QStringLiteral("completed"), 61, 61),
+                  press(QStringLiteral("1"), 5), dial(QStringLiteral("completed"), 42, 60),
+                  hook(WebhookKind::Status, 70,
+                       {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}),
+                  dial(QStringLiteral("no-answer"), 0, 80), ended(QStringLiteral("busy"), 99, 90)});
         QCOMPARE(shuffled.status, expected.status);
         QCOMPARE(shuffled.outcome(), expected.outcome());
         QCOMPARE(shuffled.durationS, expected.durationS);

@@ -11,17 +11,20 @@ class TestCallStatus final : public QObject
 private Q_SLOTS:
     void namesRoundTrip()
     {
-        for (const char *name : {"queued", "initiated", "ringing", "in-progress", "completed", "busy",
-                                 "no-answer", "failed", "canceled"})
-            QCOMPARE(callStatusToString(callStatusFromString(QLatin1String(name))), QLatin1String(name));
+        for (const char *name : {"queued", "initiated", "ringing", "in-progress", "completed",
+                                 "busy", "no-answer", "failed", "canceled"})
+            QCOMPARE(callStatusToString(callStatusFromString(QLatin1String(name))),
+                     QLatin1String(name));
         QCOMPARE(callStatusFromString(QStringLiteral("bogus")), CallStatus::Unknown);
     }
 
     void statusMovesForward()
     {
         QCOMPARE(advanceStatus(CallStatus::Unknown, CallStatus::Ringing), CallStatus::Ringing);
-        QCOMPARE(advanceStatus(CallStatus::Ringing, CallStatus::InProgress), CallStatus::InProgress);
-        QCOMPARE(advanceStatus(CallStatus::InProgress, CallStatus::Completed), CallStatus::Completed);
+        QCOMPARE(advanceStatus(CallStatus::Ringing, CallStatus::InProgress),
+                 CallStatus::InProgress);
+        QCOMPARE(advanceStatus(CallStatus::InProgress, CallStatus::Completed),
+                 CallStatus::Completed);
     }
 
     void lateEarlierStatusIsIgnored_data()
@@ -29,9 +32,13 @@ private Q_SLOTS:
         QTest::addColumn<CallStatus>("current");
         QTest::addColumn<CallStatus>("late");
         QTest::newRow("ringing after in-progress") << CallStatus::InProgress << CallStatus::Ringing;
-        for (CallStatus final : {CallStatus::Completed, CallStatus::Busy, CallStatus::NoAnswer, CallStatus::Failed, CallStatus::Canceled}) {
-            for (CallStatus late : {CallStatus::Queued, CallStatus::Ringing, CallStatus::InProgress, CallStatus::Unknown})
-                QTest::addRow("%s after %s", qPrintable(callStatusToString(late)), qPrintable(callStatusToString(final))) << final << late;
+        for (CallStatus final : {CallStatus::Completed, CallStatus::Busy, CallStatus::NoAnswer,
+                                 CallStatus::Failed, CallStatus::Canceled}) {
+            for (CallStatus late : {CallStatus::Queued, CallStatus::Ringing, CallStatus::InProgress,
+                                    CallStatus::Unknown})
+                QTest::addRow("%s after %s", qPrintable(callStatusToString(late)),
+                              qPrintable(callStatusToString(final)))
+                    << final << late;
         }
     }
 

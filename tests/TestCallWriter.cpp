@@ -44,7 +44,10 @@ class TestCallWriter final : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_db = std::make_unique<Database>(DatabaseUrl::sqlite(m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QStringLiteral(".db"))), QStringLiteral("writer"));
+        m_db = std::make_unique<Database>(
+            DatabaseUrl::sqlite(m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) +
+                                               QStringLiteral(".db"))),
+            QStringLiteral("writer"));
         QString error;
         QVERIFY2(m_db->openAndMigrate(&error), qPrintable(error));
         m_writer = std::make_unique<CallWriter>(*m_db);
@@ -58,7 +61,9 @@ private Q_SLOTS:
 
     void retriedWebhookIsRecordedOnce()
     {
-        const Webhook voice = webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"), {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}});
+        const Webhook voice =
+            webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                    {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}});
         QCOMPARE(m_writer->record(voice), CallWriter::Result::Recorded);
         QCOMPARE(m_writer->record(voice), CallWriter::Result::Duplicate);
         QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM calls")), 1);
@@ -68,8 +73,14 @@ private Q_SLOTS:
     void sameParametersOnAnotherUrlAreAnotherEvent()
     {
         const FormData silence{{QStringLiteral("CallStatus"), QStringLiteral("in-progress")}};
-        QCOMPARE(m_writer->record(webhook(WebhookKind::Menu, QStringLiteral("https://x.test/twilio/menu?attempt=1"), silence)), CallWriter::Result::Recorded);
-        QCOMPARE(m_writer->record(webhook(WebhookKind::Menu, QStringLiteral("https://x.test/twilio/menu?attempt=2"), silence)), CallWriter::Result::Recorded);
+        QCOMPARE(m_writer->record(webhook(WebhookKind::Menu,
+                                          QStringLiteral("https://x.test/twilio/menu?attempt=1"),
+                                          silence)),
+                 CallWriter::Result::Recorded);
+        QCOMPARE(m_writer->record(webhook(WebhookKind::Menu,
+                                          QStringLiteral("https://x.test/twilio/menu?attempt=2"),
+                                          silence)),
+                 CallWriter::Result::Recorded);
         CallReader reader(*m_db);
         QCOMPARE(reader.timeline(kCall).size(), 2);
     }
@@ -77,9 +88,15 @@ private Q_SLOTS:
     void finalStatusSurvivesLateCallbacks()
     {
         const QString url = QStringLiteral("https://x.test/twilio/status");
-        m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"), {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}));
-        m_writer->record(webhook(WebhookKind::Status, url, {{QStringLiteral("CallStatus"), QStringLiteral("completed")}, {QStringLiteral("CallDuration"), QStringLiteral("12")}, {QStringLiteral("SequenceNumber"), QStringLiteral("2")}}));
-        m_writer->record(webhook(WebhookKind::Status, url, {{QStringLiteral("CallStatus"), QStringLiteral("in-progress")}, {QStringLiteral("SequenceNumber"), QStringLiteral("1")}}));
+        m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                                 {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}));
+        m_writer->record(webhook(WebhookKind::Status, url,
+                                 {{QStringLiteral("CallStatus"), QStringLiteral("completed")},
+                                  {QStringLiteral("CallDuration"), QStringLiteral("12")},
+                                  {QStringLiteral("SequenceNumber"), QStringLiteral("2")}}));
+        m_writer->record(webhook(WebhookKind::Status, url,
+                                 {{QStringLiteral("CallStatus"), QStringLiteral("in-progress")},
+                                  {QStringLiteral("SequenceNumber"), QStringLiteral("1")}}));
         CallReader reader(*m_db);
         const auto call = reader.call(kCall);
         QVERIFY(call);
@@ -92,8 +109,13 @@ private Q_SLOTS:
     void revisionGrowsWithEveryChange()
     {
         CallRecord first, second;
-        m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"), {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}), &first);
-        m_writer->record(webhook(WebhookKind::Status, QStringLiteral("https://x.test/twilio/status"), {{QStringLiteral("CallStatus"), QStringLiteral("completed")}}), &second);
+        m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                                 {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}),
+                         &first);
+        m_writer->record(webhook(WebhookKind::Status,
+                                 QStringLiteral("https://x.test/twilio/status"),
+                                 {{QStringLiteral("CallStatus"), QStringLiteral("completed")}}),
+                         &second);
         CallReader reader(*m_db);
         QVERIFY(reader.call(kCall)->revision > 0);
         QCOMPARE(count(QStringLiteral("SELECT COUNT(DISTINCT revision) FROM calls")), 1);
@@ -102,24 +124,30 @@ private Q_SLOTS:
 
     void voicemailDownloadLifecycle()
     {
-        const QString recordingUrl = QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE0123456789abcdef0123456789abcdef");
-        const FormData recording{{QStringLiteral("RecordingSid"), QStringLiteral("RE0123456789abcdef0123456789abcdef")},
-                                 {QStringLiteral("RecordingUrl"), recordingUrl},
-                                 {QStringLiteral("RecordingDuration"), QStringLiteral("6")}};
-        m_writer->record(webhook(WebhookKind::Recording, QStringLiteral("https://x.test/twilio/recording"), recording));
+        const QString recordingUrl = QStringLiteral(
+            "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/"
+            "Recordings/RE0123456789abcdef0123456789abcdef");
+        const FormData recording{
+            {QStringLiteral("RecordingSid"), QStringLiteral("RE0123456789abcdef0123456789abcdef")},
+            {QStringLiteral("RecordingUrl"), recordingUrl},
+            {QStringLiteral("RecordingDuration"), QStringLiteral("6")}};
+        m_writer->record(webhook(WebhookKind::Recording,
+                                 QStringLiteral("https://x.test/twilio/recording"), recording));
         const QDateTime now = QDateTime::currentDateTimeUtc();
         QVERIFY(m_writer->dueDownloads(now, 10).isEmpty()); // media not ready until Twilio says so
 
         FormData ready = recording;
         ready.add(QStringLiteral("RecordingStatus"), QStringLiteral("completed"));
-        m_writer->record(webhook(WebhookKind::RecordingStatus, QStringLiteral("https://x.test/twilio/recording-status"), ready));
+        m_writer->record(webhook(WebhookKind::RecordingStatus,
+                                 QStringLiteral("https://x.test/twilio/recording-status"), ready));
         const auto due = m_writer->dueDownloads(now.addMSecs(1), 10);
         QCOMPARE(due.size(), 1);
         QCOMPARE(due.first().recordingUrl, recordingUrl);
 
         QVERIFY(m_writer->claimDownload(kCall, now.addMSecs(1), 60));
         QVERIFY(!m_writer->claimDownload(kCall, now.addMSecs(2), 60)); // claimed once
-        QVERIFY(m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"), now.addSecs(5), false));
+        QVERIFY(m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"), now.addSecs(5),
+                                                false));
         QVERIFY(m_writer->dueDownloads(now.addSecs(1), 10).isEmpty());
         QCOMPARE(m_writer->dueDownloads(now.addSecs(6), 10).size(), 1);
 
@@ -130,7 +158,9 @@ private Q_SLOTS:
         QCOMPARE(call->voicemail->downloadState, DownloadState::Downloaded);
         QCOMPARE(call->voicemail->downloadAttempts, 2);
         QCOMPARE(call->voicemail->bytes, audio.size());
-        QCOMPARE(call->voicemail->sha256, QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
+        QCOMPARE(call->voicemail->sha256,
+                 QString::fromLatin1(
+                     QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
         QCOMPARE(reader.voicemailAudio(kCall), audio);
 
         QVERIFY(!call->voicemail->isHeard());

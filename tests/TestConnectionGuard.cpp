@@ -1,6 +1,6 @@
+#include "db/Database.h"
 #include "ReliabilityLog.h"
 #include "ServiceHarness.h"
-#include "db/Database.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -49,10 +49,13 @@ class TestConnectionGuard final : public QObject
     int callsLogged()
     {
         QString error;
-        Database db(*DatabaseUrl::parse(m_harness->databaseUrl(), &error), QStringLiteral("guard-reader"));
+        Database db(*DatabaseUrl::parse(m_harness->databaseUrl(), &error),
+                    QStringLiteral("guard-reader"));
         db.open(&error);
         QSqlQuery query(db.connection());
-        return query.exec(QStringLiteral("SELECT COUNT(*) FROM call_events")) && query.next() ? query.value(0).toInt() : -1;
+        return query.exec(QStringLiteral("SELECT COUNT(*) FROM call_events")) && query.next()
+                   ? query.value(0).toInt()
+                   : -1;
     }
 
     qint64 serviceRssKiB()
@@ -77,44 +80,55 @@ private Q_SLOTS:
     void init()
     {
         m_harness = std::make_unique<ServiceHarness>();
-        QVERIFY(m_harness->startService({QStringLiteral("--request-timeout-ms"), QStringLiteral("1000"),
-                                         QStringLiteral("--idle-timeout-ms"), QStringLiteral("1500"),
-                                         QStringLiteral("--max-connections"), QStringLiteral("16")}));
+        QVERIFY(
+            m_harness->startService({QStringLiteral("--request-timeout-ms"), QStringLiteral("1000"),
+                                     QStringLiteral("--idle-timeout-ms"), QStringLiteral("1500"),
+                                     QStringLiteral("--max-connections"), QStringLiteral("16")}));
     }
 
-    void cleanup()
-    {
-        m_harness.reset();
-    }
+    void cleanup() { m_harness.reset(); }
 
     void bodyOver64KiBIsRefusedBeforeItIsRead()
     {
-        const QByteArray response = exchange("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                                             "Content-Length: 65537\r\n\r\n" + QByteArray(1000, 'a'));
+        const QByteArray response =
+            exchange("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     "application/x-www-form-urlencoded\r\n"
+                     "Content-Length: 65537\r\n\r\n" +
+                     QByteArray(1000, 'a'));
         QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 413 Payload Too Large"));
         QCOMPARE(callsLogged(), 0);
-        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("a 65,537-byte body on /twilio/voice"), QStringLiteral("413 before the body is read; nothing written"));
+        ReliabilityLog::record(QStringLiteral("limits"),
+                               QStringLiteral("a 65,537-byte body on /twilio/voice"),
+                               QStringLiteral("413 before the body is read; nothing written"));
     }
 
     void requestLineTooLong()
     {
-        const QByteArray response = exchange("POST /twilio/voice?" + QByteArray(9000, 'q') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        const QByteArray response = exchange("POST /twilio/voice?" + QByteArray(9000, 'q') +
+                                             " HTTP/1.1\r\nHost: x\r\n\r\n");
         QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 414 URI Too Long"));
-        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("a 9,000-byte request line"), QStringLiteral("414"));
+        ReliabilityLog::record(QStringLiteral("limits"),
+                               QStringLiteral("a 9,000-byte request line"), QStringLiteral("414"));
     }
 
     void headersTooLarge()
     {
-        const QByteArray response = exchange("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nX-Filler: " + QByteArray(17000, 'h') + "\r\n\r\n");
+        const QByteArray response = exchange(
+            "POST /twilio/voice HTTP/1.1\r\nHost: x\r\nX-Filler: " + QByteArray(17000, 'h') +
+            "\r\n\r\n");
         QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 431 Request Header Fields Too Large"));
-        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("17 KB of headers"), QStringLiteral("431"));
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("17 KB of headers"),
+                               QStringLiteral("431"));
     }
 
     void chunkedBodyIsRefused()
     {
-        const QByteArray response = exchange("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        const QByteArray response =
+            exchange("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                     "chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
         QCOMPARE(statusLine(response), QByteArray("HTTP/1.1 411 Length Required"));
-        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("a chunked body"), QStringLiteral("411"));
+        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("a chunked body"),
+                               QStringLiteral("411"));
     }
 
     void expectContinueIsAnsweredAtOnce()
@@ -122,7 +136,8 @@ private Q_SLOTS:
         auto socket = connectToService();
         QElapsedTimer timer;
         timer.start();
-        socket->write("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        socket->write("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                      "application/x-www-form-urlencoded\r\n"
                       "Content-Length: 9\r\nExpect: 100-continue\r\n\r\n");
         QByteArray received;
         while (!received.contains("\r\n\r\n") && !timer.hasExpired(2000)) {
@@ -131,11 +146,15 @@ private Q_SLOTS:
         }
         QVERIFY2(timer.elapsed() < 300, qPrintable(QString::number(timer.elapsed())));
         QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 100 Continue"));
-        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("Expect: 100-continue"), QStringLiteral("100 Continue after %1 ms (QHttpServer alone stalls 1 s)").arg(timer.elapsed()));
+        ReliabilityLog::record(
+            QStringLiteral("limits"), QStringLiteral("Expect: 100-continue"),
+            QStringLiteral("100 Continue after %1 ms (QHttpServer alone stalls 1 s)")
+                .arg(timer.elapsed()));
         socket->write("CallSid=x");
         socket->waitForReadyRead(2000);
         received = socket->readAll();
-        QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 403 Forbidden")); // unsigned: refused, but answered
+        QCOMPARE(statusLine(received),
+                 QByteArray("HTTP/1.1 403 Forbidden")); // unsigned: refused, but answered
     }
 
     void slowClientIsClosed()
@@ -153,7 +172,11 @@ private Q_SLOTS:
         }
         QVERIFY2(timer.elapsed() < 3000, "a slow client must be closed after the request timeout");
         QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 408 Request Timeout"));
-        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("a slowloris client (a header line every 200 ms, never the end)"), QStringLiteral("408 and closed after %1 ms (request timeout 1 s in the test)").arg(timer.elapsed()));
+        ReliabilityLog::record(
+            QStringLiteral("limits"),
+            QStringLiteral("a slowloris client (a header line every 200 ms, never the end)"),
+            QStringLiteral("408 and closed after %1 ms (request timeout 1 s in the test)")
+                .arg(timer.elapsed()));
     }
 
     void idleConnectionIsClosed()
@@ -163,7 +186,9 @@ private Q_SLOTS:
         const QByteArray received = readUntilClosed(*socket, 4000);
         QCOMPARE(statusLine(received), QByteArray("HTTP/1.1 200 OK"));
         QCOMPARE(socket->state(), QAbstractSocket::UnconnectedState);
-        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("an idle kept-alive connection"), QStringLiteral("closed after the idle timeout"));
+        ReliabilityLog::record(QStringLiteral("limits"),
+                               QStringLiteral("an idle kept-alive connection"),
+                               QStringLiteral("closed after the idle timeout"));
     }
 
     void connectionsAreCapped()
@@ -173,20 +198,33 @@ private Q_SLOTS:
             held.push_back(connectToService());
         QTest::qWait(100);
         auto extra = connectToService();
-        QCOMPARE(statusLine(readUntilClosed(*extra, 2000)), QByteArray("HTTP/1.1 503 Service Unavailable"));
-        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("one connection more than --max-connections"), QStringLiteral("503; served again once the others closed"));
+        QCOMPARE(statusLine(readUntilClosed(*extra, 2000)),
+                 QByteArray("HTTP/1.1 503 Service Unavailable"));
+        ReliabilityLog::record(QStringLiteral("limits"),
+                               QStringLiteral("one connection more than --max-connections"),
+                               QStringLiteral("503; served again once the others closed"));
         held.clear();
-        QTRY_VERIFY_WITH_TIMEOUT(statusLine(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == "HTTP/1.1 200 OK", 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            statusLine(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
+                "HTTP/1.1 200 OK",
+            3000);
     }
 
     void wrongMethodAndUnknownRoute()
     {
-        const QByteArray wrong = exchange("GET /twilio/voice HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const QByteArray wrong =
+            exchange("GET /twilio/voice HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QCOMPARE(statusLine(wrong), QByteArray("HTTP/1.1 405 Method Not Allowed"));
         QVERIFY(wrong.contains("Allow: POST"));
-        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("GET on a webhook route; an unknown route"), QStringLiteral("405 with Allow: POST; 404"));
-        QCOMPARE(statusLine(exchange("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")), QByteArray("HTTP/1.1 405 Method Not Allowed"));
-        QCOMPARE(statusLine(exchange("GET /admin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), QByteArray("HTTP/1.1 404 Not Found"));
+        ReliabilityLog::record(QStringLiteral("limits"),
+                               QStringLiteral("GET on a webhook route; an unknown route"),
+                               QStringLiteral("405 with Allow: POST; 404"));
+        QCOMPARE(statusLine(exchange("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                                     "0\r\nConnection: close\r\n\r\n")),
+                 QByteArray("HTTP/1.1 405 Method Not Allowed"));
+        QCOMPARE(
+            statusLine(exchange("GET /admin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+            QByteArray("HTTP/1.1 404 Not Found"));
     }
 
     // Many clients each holding a nearly full request open: the service's memory stays bounded
@@ -194,23 +232,35 @@ private Q_SLOTS:
     void memoryStaysBoundedUnderAFlood()
     {
         m_harness->stopService();
-        QVERIFY(m_harness->startService({QStringLiteral("--request-timeout-ms"), QStringLiteral("3000")}));
+        QVERIFY(m_harness->startService(
+            {QStringLiteral("--request-timeout-ms"), QStringLiteral("3000")}));
         const qint64 before = serviceRssKiB();
         std::vector<std::unique_ptr<QTcpSocket>> flood;
         for (int i = 0; i < 400; ++i) {
             auto socket = connectToService();
-            socket->write("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n" + QByteArray(60000, 'f'));
+            socket->write(
+                "POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n" +
+                QByteArray(60000, 'f'));
             flood.push_back(std::move(socket));
         }
         for (auto &socket : flood)
             socket->waitForBytesWritten(100);
         QTest::qWait(500);
         const qint64 during = serviceRssKiB();
-        qInfo("service RSS: %lld KiB before, %lld KiB with 400 clients holding 60 KB requests", before, during);
+        qInfo("service RSS: %lld KiB before, %lld KiB with 400 clients holding 60 KB requests",
+              before, during);
         QVERIFY2(during - before < 64 * 1024, "400 held requests must not cost more than 64 MiB");
-        ReliabilityLog::record(QStringLiteral("limits"), QStringLiteral("400 clients each holding a 60 KB request open"), QStringLiteral("resident size %1 MiB before, %2 MiB during; served again afterwards").arg(before / 1024).arg(during / 1024));
+        ReliabilityLog::record(
+            QStringLiteral("limits"),
+            QStringLiteral("400 clients each holding a 60 KB request open"),
+            QStringLiteral("resident size %1 MiB before, %2 MiB during; served again afterwards")
+                .arg(before / 1024)
+                .arg(during / 1024));
         flood.clear();
-        QTRY_VERIFY_WITH_TIMEOUT(statusLine(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) == "HTTP/1.1 200 OK", 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            statusLine(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
+                "HTTP/1.1 200 OK",
+            5000);
     }
 };
 

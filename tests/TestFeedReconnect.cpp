@@ -1,6 +1,6 @@
-#include "ServiceHarness.h"
 #include "core/CallLog.h"
 #include "gui/feed/CallFeedModel.h"
+#include "ServiceHarness.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
@@ -20,13 +20,12 @@ class TestFeedReconnect final : public QObject
 
     static bool restartServer()
     {
-        return QProcess::execute(QStringLiteral("bash"), {QStringLiteral(SWITCHBOARD_TESTS_DIR "/env/postgres.sh"), QStringLiteral("restart")}) == 0;
+        return QProcess::execute(QStringLiteral("bash"),
+                                 {QStringLiteral(SWITCHBOARD_TESTS_DIR "/env/postgres.sh"),
+                                  QStringLiteral("restart")}) == 0;
     }
 
-    static int rowsWithOutcome(const CallFeedModel &model)
-    {
-        return model.rowCount();
-    }
+    static int rowsWithOutcome(const CallFeedModel &model) { return model.rowCount(); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -43,23 +42,28 @@ private Q_SLOTS:
         callLog.setRetryInterval(250);
         QVERIFY(callLog.open(harness.databaseUrl()));
         CallFeedModel model(&callLog);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.reload();
         QCOMPARE(model.rowCount(), 0);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
 
         QElapsedTimer clock;
         clock.start();
-        QProcess *sim = harness.startSim({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--delay-ms"), QStringLiteral("300")});
+        QProcess *sim = harness.startSim({QStringLiteral("--press"), QStringLiteral("1"),
+                                          QStringLiteral("--delay-ms"), QStringLiteral("300")});
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 5000);
         qInfo("first call in the feed %lld ms after the simulator started", clock.elapsed());
-        QVERIFY(clock.elapsed() < 1500); // the first webhook lands within ~0.3 s; NOTIFY does the rest
+        QVERIFY(clock.elapsed() <
+                1500); // the first webhook lands within ~0.3 s; NOTIFY does the rest
         QTRY_VERIFY_WITH_TIMEOUT(sim->state() == QProcess::NotRunning, 20000);
 
         // Every connection is cut: the service journals, the app shows the log unavailable.
         QSignalSpy availability(&callLog, &CallLog::availabilityChanged);
         QVERIFY(restartServer());
-        const ServiceHarness::SimResult second = harness.runSim({QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("2")});
+        const ServiceHarness::SimResult second =
+            harness.runSim({QStringLiteral("--press"), QStringLiteral("2"),
+                            QStringLiteral("--voicemail-seconds"), QStringLiteral("2")});
         QCOMPARE(second.exitCode, 0);
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, 15000);
         QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 5000);

@@ -11,7 +11,8 @@ class TestFormData final : public QObject
 private Q_SLOTS:
     void plusIsASpaceAndPercentTwoBIsAPlus()
     {
-        const FormData form = FormData::decode("CallerName=Jane+Doe&From=%2B14155550100&City=SAN+FRANCISCO");
+        const FormData form =
+            FormData::decode("CallerName=Jane+Doe&From=%2B14155550100&City=SAN+FRANCISCO");
         QCOMPARE(form.value(QStringLiteral("CallerName")), QStringLiteral("Jane Doe"));
         QCOMPARE(form.value(QStringLiteral("From")), QStringLiteral("+14155550100"));
         QCOMPARE(form.value(QStringLiteral("City")), QStringLiteral("SAN FRANCISCO"));

@@ -1,6 +1,6 @@
+#include "db/Database.h"
 #include "ReliabilityLog.h"
 #include "ServiceHarness.h"
-#include "db/Database.h"
 #include "twilio/RequestSignature.h"
 
 #include <QEventLoop>
@@ -31,12 +31,16 @@ class TestHostileInput final : public QObject
 
     QByteArray base() const
     {
-        return "AccountSid=" + ServiceHarness::accountSid.toUtf8() + "&CallStatus=in-progress&From=%2B14155550100&To=%2B14155550199";
+        return "AccountSid=" + ServiceHarness::accountSid.toUtf8() +
+               "&CallStatus=in-progress&From=%2B14155550100&To=%2B14155550199";
     }
 
     QByteArray recordingUrl(const QByteArray &tail) const
     {
-        return QUrl::toPercentEncoding(m_harness.mediaUrl() + QStringLiteral("/2010-04-01/Accounts/") + ServiceHarness::accountSid) + tail;
+        return QUrl::toPercentEncoding(m_harness.mediaUrl() +
+                                       QStringLiteral("/2010-04-01/Accounts/") +
+                                       ServiceHarness::accountSid) +
+               tail;
     }
 
     struct Answer
@@ -49,32 +53,37 @@ class TestHostileInput final : public QObject
     Answer post(const QString &path, const QByteArray &body, const QString &signedPath = {})
     {
         const QString url = m_harness.serviceUrl() + path;
-        const QString signedUrl = m_harness.serviceUrl() + (signedPath.isEmpty() ? path : signedPath);
+        const QString signedUrl =
+            m_harness.serviceUrl() + (signedPath.isEmpty() ? path : signedPath);
         QNetworkRequest request{QUrl(url)};
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-        request.setRawHeader("X-Twilio-Signature", RequestSignature::compute(ServiceHarness::authToken.toUtf8(), signedUrl, FormData::decode(body)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/x-www-form-urlencoded"));
+        request.setRawHeader("X-Twilio-Signature",
+                             RequestSignature::compute(ServiceHarness::authToken.toUtf8(),
+                                                       signedUrl, FormData::decode(body)));
         QNetworkReply *reply = m_network.post(request, body);
         QEventLoop loop;
         connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
         loop.exec();
         reply->deleteLater();
-        return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll().trimmed()};
+        return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+                reply->readAll().trimmed()};
     }
 
     int eventsLogged()
     {
         QString error;
-        Database db(*DatabaseUrl::parse(m_harness.databaseUrl(), &error), QStringLiteral("hostile-reader"));
+        Database db(*DatabaseUrl::parse(m_harness.databaseUrl(), &error),
+                    QStringLiteral("hostile-reader"));
         db.open(&error);
         QSqlQuery query(db.connection());
-        return query.exec(QStringLiteral("SELECT COUNT(*) FROM call_events")) && query.next() ? query.value(0).toInt() : -1;
+        return query.exec(QStringLiteral("SELECT COUNT(*) FROM call_events")) && query.next()
+                   ? query.value(0).toInt()
+                   : -1;
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY(m_harness.startService());
-    }
+    void initTestCase() { QVERIFY(m_harness.startService()); }
 
     void refusedWithoutWriting_data()
     {
@@ -83,27 +92,60 @@ private Q_SLOTS:
         QTest::addColumn<int>("status");
         const QByteArray call = base() + "&CallSid=" + kCallSid;
         const QString voice = QStringLiteral("/twilio/voice");
-        QTest::newRow("bad percent-encoding (truncated)") << voice << call + "&CallerName=%2" << 400;
+        QTest::newRow("bad percent-encoding (truncated)")
+            << voice << call + "&CallerName=%2" << 400;
         QTest::newRow("bad percent-encoding (not hex)") << voice << call + "&CallerName=%zz" << 400;
         QTest::newRow("NUL byte") << voice << call + "&CallerName=a%00b" << 400;
         QTest::newRow("invalid UTF-8") << voice << call + "&CallerName=%FF%FE" << 400;
         QTest::newRow("control character") << voice << call + "&CallerName=%07bell" << 400;
-        QTest::newRow("repeated CallSid") << voice << call + "&CallSid=CAffffffffffffffffffffffffffffffff" << 400;
+        QTest::newRow("repeated CallSid")
+            << voice << call + "&CallSid=CAffffffffffffffffffffffffffffffff" << 400;
         QTest::newRow("missing CallSid") << voice << base() << 400;
         QTest::newRow("malformed CallSid") << voice << base() + "&CallSid=CA123%27%3B--" << 400;
-        QTest::newRow("malformed AccountSid") << voice << "AccountSid=AC123&CallSid=" + kCallSid << 403;
-        QTest::newRow("another account") << voice << "AccountSid=ACffffffffffffffffffffffffffffffff&CallSid=" + kCallSid << 403;
-        QTest::newRow("oversized field") << voice << call + "&CallerName=" + QByteArray(5000, 'x') << 400;
-        QTest::newRow("unknown CallStatus") << QStringLiteral("/twilio/status") << "AccountSid=" + ServiceHarness::accountSid.toUtf8() + "&CallStatus=exploded&CallSid=" + kCallSid << 400;
-        QTest::newRow("negative duration") << QStringLiteral("/twilio/status") << call + "&CallDuration=-5" << 400;
-        QTest::newRow("absurd duration") << QStringLiteral("/twilio/status") << call + "&CallDuration=99999999999" << 400;
-        QTest::newRow("duration not a number") << QStringLiteral("/twilio/dial") << call + "&DialCallStatus=completed&DialCallDuration=1e9" << 400;
-        QTest::newRow("Digits not keys") << QStringLiteral("/twilio/menu?attempt=1") << call + "&Digits=1%3B+DROP+TABLE+calls" << 400;
-        QTest::newRow("RecordingUrl on another host") << QStringLiteral("/twilio/recording") << call + "&RecordingSid=" + kRecordingSid + "&RecordingDuration=5&RecordingUrl=https%3A%2F%2Fevil.example%2F2010-04-01%2FAccounts%2F" + ServiceHarness::accountSid.toUtf8() + "%2FRecordings%2F" + kRecordingSid << 400;
-        QTest::newRow("RecordingUrl path traversal") << QStringLiteral("/twilio/recording") << call + "&RecordingSid=" + kRecordingSid + "&RecordingDuration=5&RecordingUrl=" + recordingUrl("%2FRecordings%2F..%2F..%2F..%2Fetc%2F" + kRecordingSid) << 400;
-        QTest::newRow("RecordingUrl of another recording") << QStringLiteral("/twilio/recording-status") << call + "&RecordingStatus=completed&RecordingSid=" + kRecordingSid + "&RecordingDuration=5&RecordingUrl=" + recordingUrl("%2FRecordings%2FREffffffffffffffffffffffffffffffff") << 400;
-        QTest::newRow("malformed RecordingSid") << QStringLiteral("/twilio/recording") << call + "&RecordingSid=RE..%2F..&RecordingDuration=5&RecordingUrl=" + recordingUrl("%2FRecordings%2FRE..%2F..") << 400;
-        QTest::newRow("signed for another URL") << QStringLiteral("/twilio/voice#status") << call << 403;
+        QTest::newRow("malformed AccountSid")
+            << voice << "AccountSid=AC123&CallSid=" + kCallSid << 403;
+        QTest::newRow("another account")
+            << voice << "AccountSid=ACffffffffffffffffffffffffffffffff&CallSid=" + kCallSid << 403;
+        QTest::newRow("oversized field")
+            << voice << call + "&CallerName=" + QByteArray(5000, 'x') << 400;
+        QTest::newRow("unknown CallStatus") << QStringLiteral("/twilio/status")
+                                            << "AccountSid=" + ServiceHarness::accountSid.toUtf8() +
+                                                   "&CallStatus=exploded&CallSid=" + kCallSid
+                                            << 400;
+        QTest::newRow("negative duration")
+            << QStringLiteral("/twilio/status") << call + "&CallDuration=-5" << 400;
+        QTest::newRow("absurd duration")
+            << QStringLiteral("/twilio/status") << call + "&CallDuration=99999999999" << 400;
+        QTest::newRow("duration not a number")
+            << QStringLiteral("/twilio/dial")
+            << call + "&DialCallStatus=completed&DialCallDuration=1e9" << 400;
+        QTest::newRow("Digits not keys") << QStringLiteral("/twilio/menu?attempt=1")
+                                         << call + "&Digits=1%3B+DROP+TABLE+calls" << 400;
+        QTest::newRow("RecordingUrl on another host")
+            << QStringLiteral("/twilio/recording")
+            << call + "&RecordingSid=" + kRecordingSid +
+                   "&RecordingDuration=5&RecordingUrl=https%3A%2F%2Fevil.example%2F2010-04-01%"
+                   "2FAccounts%2F" +
+                   ServiceHarness::accountSid.toUtf8() + "%2FRecordings%2F" + kRecordingSid
+            << 400;
+        QTest::newRow("RecordingUrl path traversal")
+            << QStringLiteral("/twilio/recording")
+            << call + "&RecordingSid=" + kRecordingSid + "&RecordingDuration=5&RecordingUrl=" +
+                   recordingUrl("%2FRecordings%2F..%2F..%2F..%2Fetc%2F" + kRecordingSid)
+            << 400;
+        QTest::newRow("RecordingUrl of another recording")
+            << QStringLiteral("/twilio/recording-status")
+            << call + "&RecordingStatus=completed&RecordingSid=" + kRecordingSid +
+                   "&RecordingDuration=5&RecordingUrl=" +
+                   recordingUrl("%2FRecordings%2FREffffffffffffffffffffffffffffffff")
+            << 400;
+        QTest::newRow("malformed RecordingSid")
+            << QStringLiteral("/twilio/recording")
+            << call + "&RecordingSid=RE..%2F..&RecordingDuration=5&RecordingUrl=" +
+                   recordingUrl("%2FRecordings%2FRE..%2F..")
+            << 400;
+        QTest::newRow("signed for another URL")
+            << QStringLiteral("/twilio/voice#status") << call << 403;
     }
 
     void refusedWithoutWriting()
@@ -120,13 +162,18 @@ private Q_SLOTS:
         QCOMPARE(answer.status, status);
         QVERIFY2(!answer.body.isEmpty(), "the refusal says why");
         QCOMPARE(eventsLogged(), 0);
-        ReliabilityLog::record(QStringLiteral("hostile input"), QString::fromLatin1(QTest::currentDataTag()),
-                               QStringLiteral("%1 \"%2\", nothing written").arg(answer.status).arg(QString::fromUtf8(answer.body)));
+        ReliabilityLog::record(QStringLiteral("hostile input"),
+                               QString::fromLatin1(QTest::currentDataTag()),
+                               QStringLiteral("%1 \"%2\", nothing written")
+                                   .arg(answer.status)
+                                   .arg(QString::fromUtf8(answer.body)));
     }
 
     void stillServingAfterwards()
     {
-        const Answer answer = post(QStringLiteral("/twilio/voice"), base() + "&CallSid=" + kCallSid + "&CallerName=Jos%C3%A9+M%C3%BCller");
+        const Answer answer =
+            post(QStringLiteral("/twilio/voice"),
+                 base() + "&CallSid=" + kCallSid + "&CallerName=Jos%C3%A9+M%C3%BCller");
         QCOMPARE(answer.status, 200);
         QVERIFY(answer.body.contains("<Gather"));
         QCOMPARE(eventsLogged(), 1);

@@ -1,7 +1,7 @@
-#include "ServiceHarness.h"
-#include "Wav.h"
 #include "db/CallReader.h"
 #include "db/Database.h"
+#include "ServiceHarness.h"
+#include "Wav.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,7 +23,9 @@ class TestMigrateCommand final : public QObject
     {
         QProcess process;
         process.setProcessChannelMode(QProcess::MergedChannels);
-        process.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY), {QStringLiteral("migrate"), QStringLiteral("--from"), from, QStringLiteral("--to"), to});
+        process.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
+                      {QStringLiteral("migrate"), QStringLiteral("--from"), from,
+                       QStringLiteral("--to"), to});
         process.waitForFinished(60000);
         *output = QString::fromUtf8(process.readAll());
         return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
@@ -36,8 +38,14 @@ private Q_SLOTS:
         ServiceHarness old;
         old.setDatabaseUrl(QStringLiteral("sqlite:") + old.folder() + QStringLiteral("/old.db"));
         QVERIFY(old.startService());
-        QCOMPARE(old.runSim({QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("3")}).exitCode, 0);
-        QCOMPARE(old.runSim({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--answer"), QStringLiteral("talk:12")}).exitCode, 0);
+        QCOMPARE(old.runSim({QStringLiteral("--press"), QStringLiteral("2"),
+                             QStringLiteral("--voicemail-seconds"), QStringLiteral("3")})
+                     .exitCode,
+                 0);
+        QCOMPARE(old.runSim({QStringLiteral("--press"), QStringLiteral("1"),
+                             QStringLiteral("--answer"), QStringLiteral("talk:12")})
+                     .exitCode,
+                 0);
         QCOMPARE(old.runSim({QStringLiteral("--hangup-in-menu")}).exitCode, 0);
         QVERIFY(old.waitForDownloads());
         old.stopService();
@@ -47,10 +55,13 @@ private Q_SLOTS:
         // The new home.
         ServiceHarness shared;
         if (!ServiceHarness::usesPostgres())
-            shared.setDatabaseUrl(QStringLiteral("sqlite:") + shared.folder() + QStringLiteral("/shared.db"));
+            shared.setDatabaseUrl(QStringLiteral("sqlite:") + shared.folder() +
+                                  QStringLiteral("/shared.db"));
         QString output;
         QCOMPARE(migrate(old.databaseUrl(), shared.databaseUrl(), &output), 0);
-        QVERIFY2(output.contains(QLatin1String("3 calls")) && output.contains(QLatin1String("verified")), qPrintable(output));
+        QVERIFY2(output.contains(QLatin1String("3 calls")) &&
+                     output.contains(QLatin1String("verified")),
+                 qPrintable(output));
         QCOMPARE(QJsonDocument::fromJson(shared.exportLog()).array(), before);
 
         QString error;
@@ -71,7 +82,11 @@ private Q_SLOTS:
 
         // The service carries on in the new database: a new call lands after the old ones.
         QVERIFY(shared.startService());
-        QCOMPARE(shared.runSim({QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("2")}).exitCode, 0);
+        QCOMPARE(shared
+                     .runSim({QStringLiteral("--press"), QStringLiteral("2"),
+                              QStringLiteral("--voicemail-seconds"), QStringLiteral("2")})
+                     .exitCode,
+                 0);
         QVERIFY(shared.waitForDownloads());
         const QJsonArray after = QJsonDocument::fromJson(shared.exportLog()).array();
         QCOMPARE(after.size(), 4);
@@ -79,7 +94,10 @@ private Q_SLOTS:
         for (const QJsonValue &call : after) {
             const auto record = reader.call(call[QStringLiteral("call_sid")].toString());
             QVERIFY(record);
-            const bool migrated = std::any_of(before.cbegin(), before.cend(), [&](const QJsonValue &old) { return old[QStringLiteral("call_sid")] == call[QStringLiteral("call_sid")]; });
+            const bool migrated =
+                std::any_of(before.cbegin(), before.cend(), [&](const QJsonValue &old) {
+                    return old[QStringLiteral("call_sid")] == call[QStringLiteral("call_sid")];
+                });
             if (migrated)
                 newest = std::max(newest, record->revision);
             else
@@ -91,7 +109,8 @@ private Q_SLOTS:
     void refusesAMissingSource()
     {
         QString output;
-        QVERIFY(migrate(QStringLiteral("sqlite:/nonexistent/calls.db"), QStringLiteral("sqlite:/tmp/never-written.db"), &output) != 0);
+        QVERIFY(migrate(QStringLiteral("sqlite:/nonexistent/calls.db"),
+                        QStringLiteral("sqlite:/tmp/never-written.db"), &output) != 0);
         QVERIFY2(output.contains(QLatin1String("no call log")), qPrintable(output));
     }
 };

@@ -1,7 +1,7 @@
-#include "ServiceHarness.h"
 #include "core/CallLog.h"
 #include "db/CallReader.h"
 #include "gui/player/VoicemailPlayer.h"
+#include "ServiceHarness.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -31,16 +31,23 @@ private Q_SLOTS:
         ServiceHarness old;
         old.setDatabaseUrl(QStringLiteral("sqlite:") + old.folder() + QStringLiteral("/old.db"));
         QVERIFY(old.startService());
-        QCOMPARE(old.runSim({QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("2")}).exitCode, 0);
+        QCOMPARE(old.runSim({QStringLiteral("--press"), QStringLiteral("2"),
+                             QStringLiteral("--voicemail-seconds"), QStringLiteral("2")})
+                     .exitCode,
+                 0);
         QVERIFY(old.waitForDownloads());
         old.stopService();
-        const QString callSid = QJsonDocument::fromJson(old.exportLog()).array().first()[QStringLiteral("call_sid")].toString();
+        const QString callSid = QJsonDocument::fromJson(old.exportLog())
+                                    .array()
+                                    .first()[QStringLiteral("call_sid")]
+                                    .toString();
 
         ServiceHarness shared; // a fresh PostgreSQL database
         QProcess migrate;
         migrate.setProcessChannelMode(QProcess::MergedChannels);
-        migrate.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY), {QStringLiteral("migrate"), QStringLiteral("--from"), old.databaseUrl(),
-                                                                    QStringLiteral("--to"), shared.databaseUrl()});
+        migrate.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
+                      {QStringLiteral("migrate"), QStringLiteral("--from"), old.databaseUrl(),
+                       QStringLiteral("--to"), shared.databaseUrl()});
         QVERIFY(migrate.waitForFinished(60000));
         QVERIFY2(migrate.exitCode() == 0, migrate.readAll().constData());
 

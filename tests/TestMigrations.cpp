@@ -54,7 +54,8 @@ private Q_SLOTS:
         QVERIFY(!db.connection().tables().contains(QStringLiteral("voicemails")));
         QSqlQuery insert(db.connection());
         QVERIFY(insert.exec(QStringLiteral(
-            "INSERT INTO calls (call_sid, account_sid, from_number, started_at, status, outcome, revision)"
+            "INSERT INTO calls (call_sid, account_sid, from_number, started_at, status, outcome, "
+            "revision)"
             " VALUES ('CA0123456789abcdef0123456789abcdef', 'AC0123456789abcdef0123456789abcdef',"
             " '+14155550100', 1764079200000, 'completed', 'abandoned', 1)")));
 
@@ -74,8 +75,9 @@ private Q_SLOTS:
             Database db(url(QStringLiteral("newer.db")), QStringLiteral("newer1"));
             QVERIFY(db.openAndMigrate(&error));
             QSqlQuery future(db.connection());
-            QVERIFY(future.exec(QStringLiteral("INSERT INTO schema_migrations VALUES (%1, 0, 'from the future')")
-                                    .arg(Migrations::latestVersion() + 1)));
+            QVERIFY(future.exec(
+                QStringLiteral("INSERT INTO schema_migrations VALUES (%1, 0, 'from the future')")
+                    .arg(Migrations::latestVersion() + 1)));
         }
         Database db(url(QStringLiteral("newer.db")), QStringLiteral("newer2"));
         QVERIFY(!db.openAndMigrate(&error));
@@ -84,7 +86,8 @@ private Q_SLOTS:
 
     void unwritableLocationIsAClearError()
     {
-        Database db(DatabaseUrl::sqlite(QStringLiteral("/proc/switchboard/calls.db")), QStringLiteral("proc"));
+        Database db(DatabaseUrl::sqlite(QStringLiteral("/proc/switchboard/calls.db")),
+                    QStringLiteral("proc"));
         QString error;
         QVERIFY(!db.openAndMigrate(&error));
         QVERIFY(!error.isEmpty());

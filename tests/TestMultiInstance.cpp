@@ -1,5 +1,5 @@
-#include "ServiceHarness.h"
 #include "db/Database.h"
+#include "ServiceHarness.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -43,11 +43,18 @@ private Q_SLOTS:
         const int calls = 80;
         const ServiceHarness::SimResult sim = harness.runSim(
             {QStringLiteral("--service"), second, QStringLiteral("--public-url"), publicUrl,
-             QStringLiteral("--calls"), QString::number(calls), QStringLiteral("--concurrency"), QStringLiteral("16"),
-             QStringLiteral("--mix"), QStringLiteral("--seed"), QStringLiteral("7"), QStringLiteral("--json")},
+             QStringLiteral("--calls"), QString::number(calls), QStringLiteral("--concurrency"),
+             QStringLiteral("16"), QStringLiteral("--mix"), QStringLiteral("--seed"),
+             QStringLiteral("7"), QStringLiteral("--json")},
             120000);
-        QVERIFY2(sim.exitCode == 0, qPrintable(QStringLiteral("exit %1\n").arg(sim.exitCode) + sim.output.left(sim.output.size() - sim.standardOutput.size()).split(QLatin1Char('\n')).filter(QStringLiteral("FAIL")).join(QLatin1Char('\n')).left(3000)
-                                                + harness.serviceOutput().right(3000)));
+        QVERIFY2(sim.exitCode == 0,
+                 qPrintable(QStringLiteral("exit %1\n").arg(sim.exitCode) +
+                            sim.output.left(sim.output.size() - sim.standardOutput.size())
+                                .split(QLatin1Char('\n'))
+                                .filter(QStringLiteral("FAIL"))
+                                .join(QLatin1Char('\n'))
+                                .left(3000) +
+                            harness.serviceOutput().right(3000)));
 
         QVERIFY(harness.waitForDownloads());
         const QString output = sim.output;
@@ -56,13 +63,17 @@ private Q_SLOTS:
         int requests = 0, recordings = 0;
         for (const QJsonValue &call : summary) {
             requests += call[QStringLiteral("requests")].toArray().size();
-            if (!call[QStringLiteral("recording")].toObject()[QStringLiteral("sid")].toString().isEmpty())
+            if (!call[QStringLiteral("recording")]
+                     .toObject()[QStringLiteral("sid")]
+                     .toString()
+                     .isEmpty())
                 ++recordings;
         }
         QVERIFY(recordings > 0);
 
         // Each voicemail was fetched from "Twilio" exactly once, by one of the instances.
-        const QRegularExpression fetched(QStringLiteral("\\[media\\] GET \\S+/Recordings/(RE[0-9a-f]{32})\\.wav -> 200"));
+        const QRegularExpression fetched(
+            QStringLiteral("\\[media\\] GET \\S+/Recordings/(RE[0-9a-f]{32})\\.wav -> 200"));
         QHash<QString, int> fetches;
         for (auto it = fetched.globalMatch(output); it.hasNext();)
             ++fetches[it.next().captured(1)];
@@ -71,13 +82,18 @@ private Q_SLOTS:
             QVERIFY2(it.value() == 1, qPrintable(it.key()));
 
         QString error;
-        Database db(*DatabaseUrl::parse(harness.databaseUrl(), &error), QStringLiteral("multi-reader"));
+        Database db(*DatabaseUrl::parse(harness.databaseUrl(), &error),
+                    QStringLiteral("multi-reader"));
         QVERIFY2(db.open(&error), qPrintable(error));
         const QSqlDatabase c = db.connection();
         QCOMPARE(scalar(c, QStringLiteral("SELECT COUNT(*) FROM calls")), calls);
-        QCOMPARE(scalar(c, QStringLiteral("SELECT COUNT(*) FROM calls WHERE status = 'completed' AND ended_at IS NOT NULL AND outcome <> 'in-progress'")), calls);
+        QCOMPARE(scalar(c, QStringLiteral("SELECT COUNT(*) FROM calls WHERE status = 'completed' "
+                                          "AND ended_at IS NOT NULL AND outcome <> 'in-progress'")),
+                 calls);
         QCOMPARE(scalar(c, QStringLiteral("SELECT COUNT(*) FROM call_events")), requests);
-        QCOMPARE(scalar(c, QStringLiteral("SELECT COUNT(*) FROM voicemails WHERE download_state = 'downloaded' AND download_attempts = 1")), recordings);
+        QCOMPARE(scalar(c, QStringLiteral("SELECT COUNT(*) FROM voicemails WHERE download_state = "
+                                          "'downloaded' AND download_attempts = 1")),
+                 recordings);
         // Both instances did part of the work.
         const QString log = harness.serviceOutput();
         QVERIFY(log.count(QLatin1String("listening on")) == 2);

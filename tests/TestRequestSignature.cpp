@@ -26,8 +26,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("caller");
         QTest::addColumn<QByteArray>("signature");
-        QTest::newRow("+14158675309") << QStringLiteral("+14158675309") << QByteArray("RSOYDt4T1cUTdK1PDd93/VVr8B8=");
-        QTest::newRow("+14158675310") << QStringLiteral("+14158675310") << QByteArray("GvWf1cFY/Q7PnoempGyD5oXAezc=");
+        QTest::newRow("+14158675309")
+            << QStringLiteral("+14158675309") << QByteArray("RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+        QTest::newRow("+14158675310")
+            << QStringLiteral("+14158675310") << QByteArray("GvWf1cFY/Q7PnoempGyD5oXAezc=");
     }
 
     void matchesTwilioPublishedVectors()
@@ -60,21 +62,32 @@ private Q_SLOTS:
     void changedUrlFails()
     {
         const FormData p = params(QStringLiteral("+14158675309"));
-        QVERIFY(!RequestSignature::isValid(token, QStringLiteral("https://mycompany.com/myapp.php?foo=1&bar=3"), p, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
-        QVERIFY(!RequestSignature::isValid(token, QStringLiteral("http://mycompany.com/myapp.php?foo=1&bar=2"), p, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
-        QVERIFY(!RequestSignature::isValid(token, QStringLiteral("https://evil.com/myapp.php?foo=1&bar=2"), p, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        QVERIFY(!RequestSignature::isValid(
+            token, QStringLiteral("https://mycompany.com/myapp.php?foo=1&bar=3"), p,
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        QVERIFY(!RequestSignature::isValid(
+            token, QStringLiteral("http://mycompany.com/myapp.php?foo=1&bar=2"), p,
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        QVERIFY(!RequestSignature::isValid(token,
+                                           QStringLiteral("https://evil.com/myapp.php?foo=1&bar=2"),
+                                           p, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
     }
 
     void changedTokenFails()
     {
-        QVERIFY(!RequestSignature::isValid("12346", url, params(QStringLiteral("+14158675309")), "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
-        QVERIFY(!RequestSignature::isValid(QByteArray(), url, params(QStringLiteral("+14158675309")), "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        QVERIFY(!RequestSignature::isValid("12346", url, params(QStringLiteral("+14158675309")),
+                                           "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        QVERIFY(!RequestSignature::isValid(QByteArray(), url,
+                                           params(QStringLiteral("+14158675309")),
+                                           "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
     }
 
     void emptyOrMalformedSignatureFails()
     {
-        QVERIFY(!RequestSignature::isValid(token, url, params(QStringLiteral("+14158675309")), QByteArray()));
-        QVERIFY(!RequestSignature::isValid(token, url, params(QStringLiteral("+14158675309")), "RSOYDt4T1cUTdK1PDd93/VVr8B8"));
+        QVERIFY(!RequestSignature::isValid(token, url, params(QStringLiteral("+14158675309")),
+                                           QByteArray()));
+        QVERIFY(!RequestSignature::isValid(token, url, params(QStringLiteral("+14158675309")),
+                                           "RSOYDt4T1cUTdK1PDd93/VVr8B8"));
     }
 
     // Proxies differ in whether they keep ":443": Twilio's libraries accept both spellings.
@@ -86,15 +99,20 @@ private Q_SLOTS:
         const QByteArray signedWithPort = RequestSignature::compute(token, withPort, p);
         QVERIFY(RequestSignature::isValid(token, url, p, signedWithPort));
         // Another port is another URL.
-        QVERIFY(!RequestSignature::isValid(token, QStringLiteral("https://mycompany.com:8443/myapp.php?foo=1&bar=2"), p, "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+        QVERIFY(!RequestSignature::isValid(
+            token, QStringLiteral("https://mycompany.com:8443/myapp.php?foo=1&bar=2"), p,
+            "RSOYDt4T1cUTdK1PDd93/VVr8B8="));
     }
 
     void repeatedKeysAreSignedSortedByValue()
     {
-        const FormData a{{QStringLiteral("k"), QStringLiteral("b")}, {QStringLiteral("k"), QStringLiteral("a")}};
-        const FormData b{{QStringLiteral("k"), QStringLiteral("a")}, {QStringLiteral("k"), QStringLiteral("b")}};
+        const FormData a{{QStringLiteral("k"), QStringLiteral("b")},
+                         {QStringLiteral("k"), QStringLiteral("a")}};
+        const FormData b{{QStringLiteral("k"), QStringLiteral("a")},
+                         {QStringLiteral("k"), QStringLiteral("b")}};
         QCOMPARE(RequestSignature::payload(url, a), url.toUtf8() + "kakb");
-        QCOMPARE(RequestSignature::compute(token, url, a), RequestSignature::compute(token, url, b));
+        QCOMPARE(RequestSignature::compute(token, url, a),
+                 RequestSignature::compute(token, url, b));
     }
 };
 

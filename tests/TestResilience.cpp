@@ -1,8 +1,9 @@
+#include "db/Database.h"
 #include "ReliabilityLog.h"
 #include "ServiceHarness.h"
-#include "db/Database.h"
 #include "twilio/RequestSignature.h"
 
+#include <csignal>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,8 +13,6 @@
 #include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTest>
-
-#include <csignal>
 
 using namespace Switchboard;
 using Switchboard::Testing::ReliabilityLog;
@@ -29,7 +28,8 @@ class TestResilience final : public QObject
     static int healthz(const ServiceHarness &harness)
     {
         QNetworkAccessManager network;
-        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(harness.serviceUrl() + QStringLiteral("/healthz"))));
+        QNetworkReply *reply =
+            network.get(QNetworkRequest(QUrl(harness.serviceUrl() + QStringLiteral("/healthz"))));
         QEventLoop loop;
         connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
         loop.exec();
@@ -40,13 +40,15 @@ class TestResilience final : public QObject
     static std::unique_ptr<Database> open(const ServiceHarness &harness, const QString &name)
     {
         QString error;
-        auto db = std::make_unique<Database>(*DatabaseUrl::parse(harness.databaseUrl(), &error), name);
+        auto db =
+            std::make_unique<Database>(*DatabaseUrl::parse(harness.databaseUrl(), &error), name);
         db->open(&error);
         return db;
     }
 
     // Every webhook the simulator saw acknowledged (2xx), by call and route, is in the timeline.
-    static QString missingAcknowledged(const ServiceHarness &harness, const QByteArray &simJson, int *acknowledged)
+    static QString missingAcknowledged(const ServiceHarness &harness, const QByteArray &simJson,
+                                       int *acknowledged)
     {
         QHash<QString, int> expected;
         *acknowledged = 0;
@@ -55,20 +57,27 @@ class TestResilience final : public QObject
                 const int status = request[QStringLiteral("status")].toInt();
                 if (status < 200 || status >= 300)
                     continue;
-                const QString kind = QUrl(request[QStringLiteral("url")].toString()).path().section(QLatin1Char('/'), 2);
+                const QString kind = QUrl(request[QStringLiteral("url")].toString())
+                                         .path()
+                                         .section(QLatin1Char('/'), 2);
                 ++expected[call[QStringLiteral("call_sid")].toString() + QLatin1Char(' ') + kind];
                 ++*acknowledged;
             }
         }
         auto db = open(harness, QStringLiteral("resilience-check"));
         QSqlQuery query(db->connection());
-        query.exec(QStringLiteral("SELECT call_sid, kind, COUNT(*) FROM call_events GROUP BY call_sid, kind"));
+        query.exec(QStringLiteral(
+            "SELECT call_sid, kind, COUNT(*) FROM call_events GROUP BY call_sid, kind"));
         QHash<QString, int> logged;
         while (query.next())
-            logged.insert(query.value(0).toString() + QLatin1Char(' ') + query.value(1).toString(), query.value(2).toInt());
+            logged.insert(query.value(0).toString() + QLatin1Char(' ') + query.value(1).toString(),
+                          query.value(2).toInt());
         for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
             if (logged.value(it.key()) < it.value())
-                return QStringLiteral("%1: %2 acknowledged, %3 logged").arg(it.key()).arg(it.value()).arg(logged.value(it.key()));
+                return QStringLiteral("%1: %2 acknowledged, %3 logged")
+                    .arg(it.key())
+                    .arg(it.value())
+                    .arg(logged.value(it.key()));
         }
         return {};
     }
@@ -77,7 +86,8 @@ private Q_SLOTS:
     void databaseTakenAwayMidCalls()
     {
         ServiceHarness harness;
-        QVERIFY(harness.startService({QStringLiteral("--database-timeout-ms"), QStringLiteral("200")}));
+        QVERIFY(
+            harness.startService({QStringLiteral("--database-timeout-ms"), QStringLiteral("200")}));
 
         // Another process's lock keeps every write out, as a stuck migration or backup would.
         auto holder = open(harness, QStringLiteral("lock-holder"));
@@ -85,32 +95,47 @@ private Q_SLOTS:
         if (holder->dialect().isSqlite())
             QVERIFY(lock.exec(QStringLiteral("BEGIN EXCLUSIVE")));
         else
-            QVERIFY(lock.exec(QStringLiteral("BEGIN")) && lock.exec(QStringLiteral("LOCK TABLE calls, call_events IN ACCESS EXCLUSIVE MODE")));
+            QVERIFY(lock.exec(QStringLiteral("BEGIN")) &&
+                    lock.exec(
+                        QStringLiteral("LOCK TABLE calls, call_events IN ACCESS EXCLUSIVE MODE")));
 
-        QProcess *sim = harness.startSim({QStringLiteral("--calls"), QStringLiteral("6"), QStringLiteral("--concurrency"), QStringLiteral("3"),
-                                          QStringLiteral("--mix"), QStringLiteral("--seed"), QStringLiteral("3"), QStringLiteral("--json"),
-                                          QStringLiteral("--wait-downloads"), QStringLiteral("60")});
+        QProcess *sim = harness.startSim(
+            {QStringLiteral("--calls"), QStringLiteral("6"), QStringLiteral("--concurrency"),
+             QStringLiteral("3"), QStringLiteral("--mix"), QStringLiteral("--seed"),
+             QStringLiteral("3"), QStringLiteral("--json"), QStringLiteral("--wait-downloads"),
+             QStringLiteral("60")});
         QByteArray narration;
-        QTRY_VERIFY_WITH_TIMEOUT((narration += sim->readAllStandardError()).contains("call(s) done"), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (narration += sim->readAllStandardError()).contains("call(s) done"), 60000);
         QCOMPARE(healthz(harness), 503); // degraded while the journal holds webhooks
 
         QVERIFY(lock.exec(QStringLiteral("COMMIT")));
         QTRY_COMPARE_WITH_TIMEOUT(healthz(harness), 200, 10000);
         QVERIFY(sim->state() == QProcess::NotRunning || sim->waitForFinished(60000));
-        QCOMPARE(sim->exitCode(), 0); // every caller heard the right TwiML; every voicemail was fetched
+        QCOMPARE(sim->exitCode(),
+                 0); // every caller heard the right TwiML; every voicemail was fetched
         int acknowledged = 0;
-        const QString missing = missingAcknowledged(harness, sim->readAllStandardOutput(), &acknowledged);
+        const QString missing =
+            missingAcknowledged(harness, sim->readAllStandardOutput(), &acknowledged);
         QVERIFY2(missing.isEmpty(), qPrintable(missing));
-        ReliabilityLog::record(QStringLiteral("fault"), QStringLiteral("database locked by another process during 6 calls (%1)").arg(holder->dialect().isSqlite() ? QStringLiteral("SQLite") : QStringLiteral("PostgreSQL")),
-                               QStringLiteral("callers got the right TwiML; /healthz 503 degraded; %1 webhooks journaled and replayed in order; all in the log").arg(acknowledged));
+        ReliabilityLog::record(
+            QStringLiteral("fault"),
+            QStringLiteral("database locked by another process during 6 calls (%1)")
+                .arg(holder->dialect().isSqlite() ? QStringLiteral("SQLite")
+                                                  : QStringLiteral("PostgreSQL")),
+            QStringLiteral("callers got the right TwiML; /healthz 503 degraded; %1 webhooks "
+                           "journaled and replayed in order; all in the log")
+                .arg(acknowledged));
     }
 
     void killedMidLoadLosesNothing()
     {
         ServiceHarness harness;
         QVERIFY(harness.startService());
-        QProcess *sim = harness.startSim({QStringLiteral("--calls"), QStringLiteral("1500"), QStringLiteral("--concurrency"), QStringLiteral("8"),
-                                          QStringLiteral("--mix"), QStringLiteral("--json"), QStringLiteral("--no-wait-downloads")});
+        QProcess *sim = harness.startSim({QStringLiteral("--calls"), QStringLiteral("1500"),
+                                          QStringLiteral("--concurrency"), QStringLiteral("8"),
+                                          QStringLiteral("--mix"), QStringLiteral("--json"),
+                                          QStringLiteral("--no-wait-downloads")});
         int kills = 0;
         for (; kills < 3 && sim->state() != QProcess::NotRunning; ++kills) {
             QTest::qWait(300);
@@ -121,28 +146,37 @@ private Q_SLOTS:
         QCOMPARE(kills, 3);
         QVERIFY(sim->state() == QProcess::NotRunning || sim->waitForFinished(120000));
         int acknowledged = 0;
-        const QString missing = missingAcknowledged(harness, sim->readAllStandardOutput(), &acknowledged);
+        const QString missing =
+            missingAcknowledged(harness, sim->readAllStandardOutput(), &acknowledged);
         QVERIFY2(missing.isEmpty(), qPrintable(missing));
         QVERIFY(acknowledged > 0);
-        ReliabilityLog::record(QStringLiteral("fault"), QStringLiteral("kill -9 of the service %1 times during 1500 calls, restarted each time").arg(kills),
-                               QStringLiteral("all %1 webhooks that got a 2xx are in the log").arg(acknowledged));
+        ReliabilityLog::record(
+            QStringLiteral("fault"),
+            QStringLiteral("kill -9 of the service %1 times during 1500 calls, restarted each time")
+                .arg(kills),
+            QStringLiteral("all %1 webhooks that got a 2xx are in the log").arg(acknowledged));
     }
 
     void sigtermFinishesWhatIsInFlight()
     {
         ServiceHarness harness;
         QVERIFY(harness.startService());
-        const FormData params{{QStringLiteral("AccountSid"), ServiceHarness::accountSid},
-                              {QStringLiteral("CallSid"), QStringLiteral("CA00000000000000000000000000000042")},
-                              {QStringLiteral("CallStatus"), QStringLiteral("ringing")},
-                              {QStringLiteral("From"), QStringLiteral("+14155550100")}};
+        const FormData params{
+            {QStringLiteral("AccountSid"), ServiceHarness::accountSid},
+            {QStringLiteral("CallSid"), QStringLiteral("CA00000000000000000000000000000042")},
+            {QStringLiteral("CallStatus"), QStringLiteral("ringing")},
+            {QStringLiteral("From"), QStringLiteral("+14155550100")}};
         const QByteArray body = params.encode();
-        const QByteArray signature = RequestSignature::compute(ServiceHarness::authToken.toUtf8(), harness.serviceUrl() + QStringLiteral("/twilio/voice"), params);
+        const QByteArray signature = RequestSignature::compute(
+            ServiceHarness::authToken.toUtf8(),
+            harness.serviceUrl() + QStringLiteral("/twilio/voice"), params);
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, QUrl(harness.serviceUrl()).port());
         QVERIFY(client.waitForConnected(2000));
-        client.write("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: "
-                     + signature + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(10));
+        client.write("POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     "application/x-www-form-urlencoded\r\nX-Twilio-Signature: " +
+                     signature + "\r\nContent-Length: " + QByteArray::number(body.size()) +
+                     "\r\n\r\n" + body.left(10));
         client.waitForBytesWritten(1000);
         QTest::qWait(100);
 
@@ -167,8 +201,10 @@ private Q_SLOTS:
         QSqlQuery query(db->connection());
         QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*) FROM call_events")) && query.next());
         QCOMPARE(query.value(0).toInt(), 1);
-        ReliabilityLog::record(QStringLiteral("fault"), QStringLiteral("SIGTERM with a request half received"),
-                               QStringLiteral("stopped accepting, answered it (200, logged), exit 0 after %1 ms").arg(stopping.elapsed()));
+        ReliabilityLog::record(
+            QStringLiteral("fault"), QStringLiteral("SIGTERM with a request half received"),
+            QStringLiteral("stopped accepting, answered it (200, logged), exit 0 after %1 ms")
+                .arg(stopping.elapsed()));
     }
 };
 

@@ -22,7 +22,8 @@ class TestServiceConfig final : public QObject
         bool started = false; // still running after a moment: it accepted the configuration
     };
 
-    Run run(const QStringList &args, const QProcessEnvironment &environment = ServiceHarness::credentialsEnvironment())
+    Run run(const QStringList &args,
+            const QProcessEnvironment &environment = ServiceHarness::credentialsEnvironment())
     {
         QProcess service;
         service.setProcessEnvironment(environment);
@@ -41,12 +42,16 @@ class TestServiceConfig final : public QObject
 
     QStringList valid() const
     {
-        return {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(ServiceHarness::freePort()),
-                QStringLiteral("--database"), QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("calls.db")),
-                QStringLiteral("--forward-to"), QStringLiteral("+15550100200")};
+        return {QStringLiteral("--listen"),
+                QStringLiteral("127.0.0.1:%1").arg(ServiceHarness::freePort()),
+                QStringLiteral("--database"),
+                QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("calls.db")),
+                QStringLiteral("--forward-to"),
+                QStringLiteral("+15550100200")};
     }
 
-    QString writeFile(const QString &name, const QByteArray &content, QFileDevice::Permissions permissions)
+    QString writeFile(const QString &name, const QByteArray &content,
+                      QFileDevice::Permissions permissions)
     {
         QFile file(m_dir.filePath(name));
         file.open(QIODevice::WriteOnly | QIODevice::Truncate);
@@ -68,14 +73,31 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("override");
         QTest::addColumn<QString>("names");
-        QTest::newRow("forward-to") << QStringList{QStringLiteral("--forward-to"), QStringLiteral("555-0100")} << QStringLiteral("--forward-to");
-        QTest::newRow("database scheme") << QStringList{QStringLiteral("--database"), QStringLiteral("mysql://db/calls")} << QStringLiteral("--database");
-        QTest::newRow("relative sqlite") << QStringList{QStringLiteral("--database"), QStringLiteral("sqlite:calls.db")} << QStringLiteral("--database");
-        QTest::newRow("database not writable") << QStringList{QStringLiteral("--database"), QStringLiteral("sqlite:/proc/switchboard/calls.db")} << QStringLiteral("--database");
-        QTest::newRow("public-url") << QStringList{QStringLiteral("--public-url"), QStringLiteral("not a url")} << QStringLiteral("--public-url");
-        QTest::newRow("twilio-api") << QStringList{QStringLiteral("--twilio-api"), QStringLiteral("ftp://api")} << QStringLiteral("--twilio-api");
-        QTest::newRow("listen") << QStringList{QStringLiteral("--listen"), QStringLiteral("everywhere")} << QStringLiteral("--listen");
-        QTest::newRow("ring-timeout") << QStringList{QStringLiteral("--ring-timeout"), QStringLiteral("-4")} << QStringLiteral("--ring-timeout");
+        QTest::newRow("forward-to")
+            << QStringList{QStringLiteral("--forward-to"), QStringLiteral("555-0100")}
+            << QStringLiteral("--forward-to");
+        QTest::newRow("database scheme")
+            << QStringList{QStringLiteral("--database"), QStringLiteral("mysql://db/calls")}
+            << QStringLiteral("--database");
+        QTest::newRow("relative sqlite")
+            << QStringList{QStringLiteral("--database"), QStringLiteral("sqlite:calls.db")}
+            << QStringLiteral("--database");
+        QTest::newRow("database not writable")
+            << QStringList{QStringLiteral("--database"),
+                           QStringLiteral("sqlite:/proc/switchboard/calls.db")}
+            << QStringLiteral("--database");
+        QTest::newRow("public-url")
+            << QStringList{QStringLiteral("--public-url"), QStringLiteral("not a url")}
+            << QStringLiteral("--public-url");
+        QTest::newRow("twilio-api")
+            << QStringList{QStringLiteral("--twilio-api"), QStringLiteral("ftp://api")}
+            << QStringLiteral("--twilio-api");
+        QTest::newRow("listen") << QStringList{QStringLiteral("--listen"),
+                                               QStringLiteral("everywhere")}
+                                << QStringLiteral("--listen");
+        QTest::newRow("ring-timeout")
+            << QStringList{QStringLiteral("--ring-timeout"), QStringLiteral("-4")}
+            << QStringLiteral("--ring-timeout");
     }
 
     void badConfigurationIsOneClearLine()
@@ -96,52 +118,69 @@ private Q_SLOTS:
         environment.remove(QStringLiteral("TWILIO_ACCOUNT_SID"));
         Run result = run(valid(), environment);
         QVERIFY(!result.started && result.exitCode != 0);
-        QVERIFY2(result.output.contains(QLatin1String("TWILIO_AUTH_TOKEN")), qPrintable(result.output));
+        QVERIFY2(result.output.contains(QLatin1String("TWILIO_AUTH_TOKEN")),
+                 qPrintable(result.output));
 
         environment.insert(QStringLiteral("TWILIO_AUTH_TOKEN"), QStringLiteral("secret"));
         environment.insert(QStringLiteral("TWILIO_ACCOUNT_SID"), QStringLiteral("AC123"));
         result = run(valid(), environment);
         QVERIFY(!result.started && result.exitCode != 0);
-        QVERIFY2(result.output.contains(QLatin1String("TWILIO_ACCOUNT_SID")), qPrintable(result.output));
+        QVERIFY2(result.output.contains(QLatin1String("TWILIO_ACCOUNT_SID")),
+                 qPrintable(result.output));
     }
 
     void tokenFileMustBePrivate()
     {
-        const QByteArray content = "TWILIO_ACCOUNT_SID=" + ServiceHarness::accountSid.toUtf8() + "\nTWILIO_AUTH_TOKEN=file-secret-token\n";
+        const QByteArray content = "TWILIO_ACCOUNT_SID=" + ServiceHarness::accountSid.toUtf8() +
+                                   "\nTWILIO_AUTH_TOKEN=file-secret-token\n";
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.remove(QStringLiteral("TWILIO_AUTH_TOKEN"));
         environment.remove(QStringLiteral("TWILIO_ACCOUNT_SID"));
 
-        const QString open = writeFile(QStringLiteral("open.token"), content, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
-        Run result = run(valid() + QStringList{QStringLiteral("--auth-token-file"), open}, environment);
+        const QString open = writeFile(QStringLiteral("open.token"), content,
+                                       QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                           QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        Run result =
+            run(valid() + QStringList{QStringLiteral("--auth-token-file"), open}, environment);
         QVERIFY(!result.started && result.exitCode != 0);
-        QVERIFY2(result.output.contains(QLatin1String("--auth-token-file")) && result.output.contains(QLatin1String("readable")), qPrintable(result.output));
+        QVERIFY2(result.output.contains(QLatin1String("--auth-token-file")) &&
+                     result.output.contains(QLatin1String("readable")),
+                 qPrintable(result.output));
         QVERIFY(!result.output.contains(QLatin1String("file-secret-token")));
 
-        const QString closed = writeFile(QStringLiteral("closed.token"), content, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        result = run(valid() + QStringList{QStringLiteral("--auth-token-file"), closed}, environment);
+        const QString closed = writeFile(QStringLiteral("closed.token"), content,
+                                         QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        result =
+            run(valid() + QStringList{QStringLiteral("--auth-token-file"), closed}, environment);
         QVERIFY2(result.started, qPrintable(result.output));
         QVERIFY(!result.output.contains(QLatin1String("file-secret-token")));
     }
 
     void flagsWinOverEnvironmentOverFile()
     {
-        const QString ini = writeFile(QStringLiteral("service.ini"),
-                                      "forward-to=+15550100300\nring-timeout=not-a-number\nvoicemail-max=60\n",
-                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        QStringList args{QStringLiteral("--config"), ini, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(ServiceHarness::freePort()),
-                         QStringLiteral("--database"), QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("ini.db"))};
+        const QString ini =
+            writeFile(QStringLiteral("service.ini"),
+                      "forward-to=+15550100300\nring-timeout=not-a-number\nvoicemail-max=60\n",
+                      QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QStringList args{QStringLiteral("--config"),
+                         ini,
+                         QStringLiteral("--listen"),
+                         QStringLiteral("127.0.0.1:%1").arg(ServiceHarness::freePort()),
+                         QStringLiteral("--database"),
+                         QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("ini.db"))};
         // The file's bad ring-timeout is what stops it...
         Run result = run(args);
         QVERIFY(!result.started);
-        QVERIFY2(result.output.contains(QLatin1String("--ring-timeout")), qPrintable(result.output));
+        QVERIFY2(result.output.contains(QLatin1String("--ring-timeout")),
+                 qPrintable(result.output));
         // ...unless the environment says otherwise,
         QProcessEnvironment environment = ServiceHarness::credentialsEnvironment();
         environment.insert(QStringLiteral("SWITCHBOARD_RING_TIMEOUT"), QStringLiteral("15"));
         result = run(args, environment);
         QVERIFY2(result.started, qPrintable(result.output));
         // ...and a flag beats the environment.
-        result = run(args + QStringList{QStringLiteral("--ring-timeout"), QStringLiteral("0")}, environment);
+        result = run(args + QStringList{QStringLiteral("--ring-timeout"), QStringLiteral("0")},
+                     environment);
         QVERIFY(!result.started);
     }
 
@@ -151,8 +190,10 @@ private Q_SLOTS:
         service.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY), {QStringLiteral("--help")});
         service.waitForFinished(5000);
         const QString help = QString::fromUtf8(service.readAllStandardOutput());
-        for (const char *setting : {"--listen", "--database", "--public-url", "--forward-to", "--twilio-api", "--auth-token-file",
-                                    "SWITCHBOARD_LISTEN", "SWITCHBOARD_DATABASE", "SWITCHBOARD_PUBLIC_URL", "SWITCHBOARD_FORWARD_TO", "--config"})
+        for (const char *setting :
+             {"--listen", "--database", "--public-url", "--forward-to", "--twilio-api",
+              "--auth-token-file", "SWITCHBOARD_LISTEN", "SWITCHBOARD_DATABASE",
+              "SWITCHBOARD_PUBLIC_URL", "SWITCHBOARD_FORWARD_TO", "--config"})
             QVERIFY2(help.contains(QLatin1String(setting)), setting);
         QCOMPARE(service.exitCode(), 0);
     }

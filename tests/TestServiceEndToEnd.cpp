@@ -1,8 +1,8 @@
-#include "ServiceHarness.h"
-#include "Wav.h"
 #include "db/CallReader.h"
 #include "db/Database.h"
+#include "ServiceHarness.h"
 #include "twilio/RequestSignature.h"
+#include "Wav.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -55,14 +55,17 @@ class TestServiceEndToEnd final : public QObject
     {
         auto db = openLog();
         QSqlQuery query(db->connection());
-        return query.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) && query.next() ? query.value(0).toInt() : -1;
+        return query.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) && query.next()
+                   ? query.value(0).toInt()
+                   : -1;
     }
 
     int post(const QString &path, const FormData &params, const QByteArray &signature)
     {
         QNetworkAccessManager network;
         QNetworkRequest request(QUrl(m_harness->serviceUrl() + path));
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/x-www-form-urlencoded"));
         if (!signature.isNull())
             request.setRawHeader("X-Twilio-Signature", signature);
         QNetworkReply *reply = network.post(request, params.encode());
@@ -89,15 +92,14 @@ private Q_SLOTS:
         QVERIFY2(m_harness->startService(), qPrintable(m_harness->serviceOutput()));
     }
 
-    void cleanup()
-    {
-        m_harness.reset();
-    }
+    void cleanup() { m_harness.reset(); }
 
     void pressOneAndTheStaffAnswers()
     {
-        const QJsonObject call = placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--answer"), QStringLiteral("talk:30"),
-                                            QStringLiteral("--caller-name"), QStringLiteral("Jane Doe"), QStringLiteral("--from-city"), QStringLiteral("Oakland")});
+        const QJsonObject call = placeCall(
+            {QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--answer"),
+             QStringLiteral("talk:30"), QStringLiteral("--caller-name"), QStringLiteral("Jane Doe"),
+             QStringLiteral("--from-city"), QStringLiteral("Oakland")});
         QCOMPARE(call[QStringLiteral("outcome")].toString(), QStringLiteral("answered"));
         QCOMPARE(call[QStringLiteral("status")].toString(), QStringLiteral("completed"));
         QCOMPARE(call[QStringLiteral("menu_choice")].toString(), QStringLiteral("forward"));
@@ -115,65 +117,81 @@ private Q_SLOTS:
 
     void pressOneNobodyAnswersThenVoicemail()
     {
-        const QJsonObject call = placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--answer"), QStringLiteral("no-answer"),
-                                            QStringLiteral("--voicemail-seconds"), QStringLiteral("6")});
+        const QJsonObject call =
+            placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--answer"),
+                       QStringLiteral("no-answer"), QStringLiteral("--voicemail-seconds"),
+                       QStringLiteral("6")});
         QCOMPARE(call[QStringLiteral("outcome")].toString(), QStringLiteral("voicemail"));
         QCOMPARE(call[QStringLiteral("dial_status")].toString(), QStringLiteral("no-answer"));
         QVERIFY(call[QStringLiteral("answered_at")].isNull());
         const QJsonObject voicemail = call[QStringLiteral("voicemail")].toObject();
         QCOMPARE(voicemail[QStringLiteral("duration_s")].toInt(), 6);
-        QCOMPARE(voicemail[QStringLiteral("download_state")].toString(), QStringLiteral("downloaded"));
+        QCOMPARE(voicemail[QStringLiteral("download_state")].toString(),
+                 QStringLiteral("downloaded"));
     }
 
     void pressOneBusyThenVoicemail()
     {
-        const QJsonObject call = placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--answer"), QStringLiteral("busy"),
-                                            QStringLiteral("--voicemail-seconds"), QStringLiteral("3")});
+        const QJsonObject call = placeCall(
+            {QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--answer"),
+             QStringLiteral("busy"), QStringLiteral("--voicemail-seconds"), QStringLiteral("3")});
         QCOMPARE(call[QStringLiteral("outcome")].toString(), QStringLiteral("voicemail"));
         QCOMPARE(call[QStringLiteral("dial_status")].toString(), QStringLiteral("busy"));
     }
 
     void pressTwoStoresTheAudioByteForByte()
     {
-        const QJsonObject call = placeCall({QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("12")});
+        const QJsonObject call =
+            placeCall({QStringLiteral("--press"), QStringLiteral("2"),
+                       QStringLiteral("--voicemail-seconds"), QStringLiteral("12")});
         QCOMPARE(call[QStringLiteral("outcome")].toString(), QStringLiteral("voicemail"));
         QCOMPARE(call[QStringLiteral("menu_choice")].toString(), QStringLiteral("voicemail"));
         const QJsonObject voicemail = call[QStringLiteral("voicemail")].toObject();
-        QCOMPARE(voicemail[QStringLiteral("download_state")].toString(), QStringLiteral("downloaded"));
+        QCOMPARE(voicemail[QStringLiteral("download_state")].toString(),
+                 QStringLiteral("downloaded"));
         QCOMPARE(voicemail[QStringLiteral("duration_s")].toInt(), 12);
 
         const QByteArray served = Wav::tone(12);
         auto db = openLog();
         CallReader reader(*db);
-        const QByteArray stored = reader.voicemailAudio(call[QStringLiteral("call_sid")].toString());
+        const QByteArray stored =
+            reader.voicemailAudio(call[QStringLiteral("call_sid")].toString());
         QCOMPARE(stored.size(), served.size());
         QVERIFY(stored == served);
         QCOMPARE(voicemail[QStringLiteral("bytes")].toInteger(), served.size());
         QCOMPARE(voicemail[QStringLiteral("sha256")].toString(),
-                 QString::fromLatin1(QCryptographicHash::hash(served, QCryptographicHash::Sha256).toHex()));
+                 QString::fromLatin1(
+                     QCryptographicHash::hash(served, QCryptographicHash::Sha256).toHex()));
     }
 
     void invalidKeyThenTwo()
     {
-        const QJsonObject call = placeCall({QStringLiteral("--press"), QStringLiteral("9,2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("4")});
+        const QJsonObject call =
+            placeCall({QStringLiteral("--press"), QStringLiteral("9,2"),
+                       QStringLiteral("--voicemail-seconds"), QStringLiteral("4")});
         QCOMPARE(call[QStringLiteral("outcome")].toString(), QStringLiteral("voicemail"));
         QCOMPARE(call[QStringLiteral("menu_choice")].toString(), QStringLiteral("voicemail"));
         auto db = openLog();
         CallReader reader(*db);
         const auto timeline = reader.timeline(call[QStringLiteral("call_sid")].toString());
-        const auto menuEvents = std::count_if(timeline.cbegin(), timeline.cend(), [](const CallEvent &event) { return event.kind == WebhookKind::Menu; });
+        const auto menuEvents =
+            std::count_if(timeline.cbegin(), timeline.cend(),
+                          [](const CallEvent &event) { return event.kind == WebhookKind::Menu; });
         QCOMPARE(menuEvents, 2);
     }
 
     void silenceUntilVoicemail()
     {
-        const QJsonObject call = placeCall({QStringLiteral("--voicemail-seconds"), QStringLiteral("5")});
+        const QJsonObject call =
+            placeCall({QStringLiteral("--voicemail-seconds"), QStringLiteral("5")});
         QCOMPARE(call[QStringLiteral("outcome")].toString(), QStringLiteral("voicemail"));
         QVERIFY(call[QStringLiteral("menu_choice")].isNull());
         auto db = openLog();
         CallReader reader(*db);
         const auto timeline = reader.timeline(call[QStringLiteral("call_sid")].toString());
-        const auto menuEvents = std::count_if(timeline.cbegin(), timeline.cend(), [](const CallEvent &event) { return event.kind == WebhookKind::Menu; });
+        const auto menuEvents =
+            std::count_if(timeline.cbegin(), timeline.cend(),
+                          [](const CallEvent &event) { return event.kind == WebhookKind::Menu; });
         QCOMPARE(menuEvents, 3); // the menu played three times (the default), then voicemail
     }
 
@@ -191,24 +209,36 @@ private Q_SLOTS:
         const FormData params = incomingCallParams(ServiceHarness::accountSid);
         const QString url = m_harness->serviceUrl() + QStringLiteral("/twilio/voice");
         QCOMPARE(post(QStringLiteral("/twilio/voice"), params, QByteArray()), 403);
-        QCOMPARE(post(QStringLiteral("/twilio/voice"), params, RequestSignature::compute("wrong-token", url, params)), 403);
+        QCOMPARE(post(QStringLiteral("/twilio/voice"), params,
+                      RequestSignature::compute("wrong-token", url, params)),
+                 403);
         FormData tampered = params;
         tampered.set(QStringLiteral("From"), QStringLiteral("+19995550100"));
-        QCOMPARE(post(QStringLiteral("/twilio/voice"), tampered, RequestSignature::compute(ServiceHarness::authToken.toUtf8(), url, params)), 403);
-        const FormData otherAccount = incomingCallParams(QStringLiteral("AC99999999999999999999999999999999"));
-        QCOMPARE(post(QStringLiteral("/twilio/voice"), otherAccount, RequestSignature::compute(ServiceHarness::authToken.toUtf8(), url, otherAccount)), 403);
+        QCOMPARE(post(QStringLiteral("/twilio/voice"), tampered,
+                      RequestSignature::compute(ServiceHarness::authToken.toUtf8(), url, params)),
+                 403);
+        const FormData otherAccount =
+            incomingCallParams(QStringLiteral("AC99999999999999999999999999999999"));
+        QCOMPARE(
+            post(QStringLiteral("/twilio/voice"), otherAccount,
+                 RequestSignature::compute(ServiceHarness::authToken.toUtf8(), url, otherAccount)),
+            403);
         QCOMPARE(countRows(QStringLiteral("calls")), 0);
         QCOMPARE(countRows(QStringLiteral("call_events")), 0);
 
         // The same request, correctly signed, is accepted: the refusals above were for cause.
-        QCOMPARE(post(QStringLiteral("/twilio/voice"), params, RequestSignature::compute(ServiceHarness::authToken.toUtf8(), url, params)), 200);
+        QCOMPARE(post(QStringLiteral("/twilio/voice"), params,
+                      RequestSignature::compute(ServiceHarness::authToken.toUtf8(), url, params)),
+                 200);
         QCOMPARE(countRows(QStringLiteral("calls")), 1);
     }
 
     void duplicateAndOutOfOrderCallbacks()
     {
-        const QJsonObject call = placeCall({QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("3"),
-                                            QStringLiteral("--duplicate-callbacks"), QStringLiteral("--late-status"), QStringLiteral("ringing")});
+        const QJsonObject call = placeCall(
+            {QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"),
+             QStringLiteral("3"), QStringLiteral("--duplicate-callbacks"),
+             QStringLiteral("--late-status"), QStringLiteral("ringing")});
         QCOMPARE(call[QStringLiteral("status")].toString(), QStringLiteral("completed"));
         QCOMPARE(call[QStringLiteral("outcome")].toString(), QStringLiteral("voicemail"));
         QVERIFY(!call[QStringLiteral("ended_at")].isNull());
@@ -219,15 +249,19 @@ private Q_SLOTS:
         while (query.next())
             events.insert(query.value(0).toString(), query.value(1).toInt());
         QCOMPARE(events.value(QStringLiteral("recording-status")), 1); // sent twice, kept once
-        QCOMPARE(events.value(QStringLiteral("status")), 2);           // completed, then the late ringing
+        QCOMPARE(events.value(QStringLiteral("status")), 2); // completed, then the late ringing
         QCOMPARE(countRows(QStringLiteral("voicemails")), 1);
     }
 
     void downloadFailsTwiceThenSucceeds()
     {
-        const QJsonObject call = placeCall({QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("4"),
-                                            QStringLiteral("--fail-downloads"), QStringLiteral("2")});
-        QCOMPARE(call[QStringLiteral("voicemail")].toObject()[QStringLiteral("download_state")].toString(), QStringLiteral("downloaded"));
+        const QJsonObject call = placeCall(
+            {QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"),
+             QStringLiteral("4"), QStringLiteral("--fail-downloads"), QStringLiteral("2")});
+        QCOMPARE(call[QStringLiteral("voicemail")]
+                     .toObject()[QStringLiteral("download_state")]
+                     .toString(),
+                 QStringLiteral("downloaded"));
         auto db = openLog();
         CallReader reader(*db);
         const auto record = reader.call(call[QStringLiteral("call_sid")].toString());
@@ -239,7 +273,8 @@ private Q_SLOTS:
     void healthzAnswers()
     {
         QNetworkAccessManager network;
-        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(m_harness->serviceUrl() + QStringLiteral("/healthz"))));
+        QNetworkReply *reply = network.get(
+            QNetworkRequest(QUrl(m_harness->serviceUrl() + QStringLiteral("/healthz"))));
         QEventLoop loop;
         connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
         loop.exec();

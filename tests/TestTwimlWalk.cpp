@@ -309,11 +309,13 @@ private Q_SLOTS:
         QCOMPARE(ports.toSign(QUrl(QStringLiteral("http://h:8080/x"))),
                  QStringLiteral("http://h:8080/x"));
         // Instances behind one public URL take the requests in turn.
-        const UrlMapper pair({QUrl(QStringLiteral("http://127.0.0.1:8081")), QUrl(QStringLiteral("http://127.0.0.1:8082"))},
+        const UrlMapper pair({QUrl(QStringLiteral("http://127.0.0.1:8081")),
+                              QUrl(QStringLiteral("http://127.0.0.1:8082"))},
                              QUrl(QStringLiteral("https://abc.ngrok.io")));
         QCOMPARE(pair.toSend(fromTwiml).port(), 8081);
         QCOMPARE(pair.toSend(fromTwiml).port(), 8082);
-        QCOMPARE(pair.toSign(QUrl(QStringLiteral("http://127.0.0.1:8082/twilio/dial"))), QStringLiteral("https://abc.ngrok.io/twilio/dial"));
+        QCOMPARE(pair.toSign(QUrl(QStringLiteral("http://127.0.0.1:8082/twilio/dial"))),
+                 QStringLiteral("https://abc.ngrok.io/twilio/dial"));
         QCOMPARE(UrlMapper::resolve(voiceUrl, QStringLiteral("menu")),
                  QUrl(QStringLiteral("https://switchboard.example.com/twilio/menu")));
     }

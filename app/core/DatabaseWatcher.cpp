@@ -28,7 +28,8 @@ void DatabaseWatcher::start(int intervalMs)
         return;
     }
     QSqlDriver *driver = m_database.connection().driver();
-    connect(driver, &QSqlDriver::notification, this, &DatabaseWatcher::changed, Qt::UniqueConnection);
+    connect(driver, &QSqlDriver::notification, this, &DatabaseWatcher::changed,
+            Qt::UniqueConnection);
     if (!driver->subscribeToNotification(SqlDialect::callChangesChannel())) {
         Q_EMIT failed(driver->lastError().text());
         return;

@@ -35,8 +35,7 @@ QString csvSeconds(const std::optional<int> &seconds)
 CallExport::CallExport(QIODevice *output, Format format)
     : m_output(output)
     , m_format(format)
-{
-}
+{}
 
 std::optional<CallExport::Format> CallExport::formatFromString(const QString &text)
 {
@@ -110,16 +109,26 @@ QJsonObject CallExport::toJson(const CallRecord &call)
 
 QStringList CallExport::csvHeader()
 {
-    return {QStringLiteral("call_sid"),          QStringLiteral("from"),
-            QStringLiteral("to"),                QStringLiteral("caller_name"),
-            QStringLiteral("from_city"),         QStringLiteral("from_country"),
-            QStringLiteral("started_at"),        QStringLiteral("answered_at"),
-            QStringLiteral("ended_at"),          QStringLiteral("status"),
-            QStringLiteral("duration_s"),        QStringLiteral("menu_choice"),
-            QStringLiteral("forwarded_to"),      QStringLiteral("dial_status"),
-            QStringLiteral("talk_duration_s"),   QStringLiteral("outcome"),
-            QStringLiteral("voicemail_sid"),     QStringLiteral("voicemail_duration_s"),
-            QStringLiteral("voicemail_download"), QStringLiteral("voicemail_sha256")};
+    return {QStringLiteral("call_sid"),
+            QStringLiteral("from"),
+            QStringLiteral("to"),
+            QStringLiteral("caller_name"),
+            QStringLiteral("from_city"),
+            QStringLiteral("from_country"),
+            QStringLiteral("started_at"),
+            QStringLiteral("answered_at"),
+            QStringLiteral("ended_at"),
+            QStringLiteral("status"),
+            QStringLiteral("duration_s"),
+            QStringLiteral("menu_choice"),
+            QStringLiteral("forwarded_to"),
+            QStringLiteral("dial_status"),
+            QStringLiteral("talk_duration_s"),
+            QStringLiteral("outcome"),
+            QStringLiteral("voicemail_sid"),
+            QStringLiteral("voicemail_duration_s"),
+            QStringLiteral("voicemail_download"),
+            QStringLiteral("voicemail_sha256")};
 }
 
 QStringList CallExport::csvFields(const CallRecord &call)
@@ -153,8 +162,8 @@ QByteArray CallExport::csvLine(const QStringList &fields)
     QStringList quoted;
     quoted.reserve(fields.size());
     for (QString field : fields) {
-        if (field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"'))
-            || field.contains(QLatin1Char('\n')) || field.contains(QLatin1Char('\r'))) {
+        if (field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"')) ||
+            field.contains(QLatin1Char('\n')) || field.contains(QLatin1Char('\r'))) {
             field.replace(QLatin1String("\""), QLatin1String("\"\""));
             field = QLatin1Char('"') + field + QLatin1Char('"');
         }

@@ -77,7 +77,8 @@ void CallRecord::apply(const Webhook &webhook)
     applyIdentity(params);
     if (!startedAt.isValid() || webhook.receivedAt < startedAt)
         startedAt = webhook.receivedAt;
-    status = advanceStatus(status, callStatusFromString(params.value(QStringLiteral("CallStatus"))));
+    status =
+        advanceStatus(status, callStatusFromString(params.value(QStringLiteral("CallStatus"))));
 
     switch (webhook.kind) {
     case WebhookKind::Voice:
@@ -166,7 +167,8 @@ void CallRecord::applyFinalStatus(const Webhook &webhook)
     if (webhook.kind != WebhookKind::Status || endedAt.isValid())
         return;
     // Twilio's own clock says when the call ended; the callback may arrive much later.
-    const QDateTime stamped = QDateTime::fromString(webhook.params.value(QStringLiteral("Timestamp")), Qt::RFC2822Date);
+    const QDateTime stamped =
+        QDateTime::fromString(webhook.params.value(QStringLiteral("Timestamp")), Qt::RFC2822Date);
     endedAt = stamped.isValid() ? stamped.toUTC() : webhook.receivedAt;
     durationS = secondsParam(webhook.params, QStringLiteral("CallDuration"));
     // Twilio's Timestamp and our receipt times come from different clocks, so the end may

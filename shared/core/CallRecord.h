@@ -3,10 +3,9 @@
 #include "CallStatus.h"
 #include "twilio/FormData.h"
 
+#include <optional>
 #include <QDateTime>
 #include <QString>
-
-#include <optional>
 
 namespace Switchboard {
 

@@ -32,9 +32,10 @@ bool copyTable(Database &from, Database &to, const QString &table, QString *erro
             columns.append(record.fieldName(i));
     }
     QSqlQuery target(to.connection());
-    target.prepare(QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
-                       .arg(table, columns.join(QLatin1String(", ")),
-                            QStringList(columns.size(), QStringLiteral("?")).join(QLatin1String(", "))));
+    target.prepare(
+        QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
+            .arg(table, columns.join(QLatin1String(", ")),
+                 QStringList(columns.size(), QStringLiteral("?")).join(QLatin1String(", "))));
     while (source.next()) {
         for (int i = 0; i < columns.size(); ++i)
             target.bindValue(i, source.value(columns.at(i)));
@@ -49,7 +50,10 @@ bool copyTable(Database &from, Database &to, const QString &table, QString *erro
 QString CallLogCopy::Counts::toString() const
 {
     return QStringLiteral("%1 calls, %2 events, %3 voicemails, %4 bytes of audio")
-        .arg(calls).arg(events).arg(voicemails).arg(audioBytes);
+        .arg(calls)
+        .arg(events)
+        .arg(voicemails)
+        .arg(audioBytes);
 }
 
 bool CallLogCopy::count(Database &database, Counts *counts, QString *error)
@@ -104,7 +108,8 @@ bool CallLogCopy::copy(Database &from, Database &to, Counts *copied, QString *er
     if (!count(to, copied, error))
         return false;
     if (!(*copied == source)) {
-        *error = QStringLiteral("the copy does not match: source %1, target %2").arg(source.toString(), copied->toString());
+        *error = QStringLiteral("the copy does not match: source %1, target %2")
+                     .arg(source.toString(), copied->toString());
         return false;
     }
     return true;

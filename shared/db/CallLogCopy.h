@@ -20,8 +20,8 @@ public:
 
         bool operator==(const Counts &other) const
         {
-            return calls == other.calls && events == other.events && voicemails == other.voicemails
-                && audioBytes == other.audioBytes;
+            return calls == other.calls && events == other.events &&
+                   voicemails == other.voicemails && audioBytes == other.audioBytes;
         }
         QString toString() const;
     };

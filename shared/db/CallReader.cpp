@@ -12,8 +12,7 @@ namespace Switchboard {
 
 CallReader::CallReader(Database &database)
     : m_database(database)
-{
-}
+{}
 
 std::optional<CallRecord> CallReader::call(const QString &callSid)
 {
@@ -33,7 +32,8 @@ bool CallReader::forEachCall(const std::function<bool(const CallRecord &)> &visi
 {
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    if (!query.exec(CallRows::selectSql() + QStringLiteral(" ORDER BY c.started_at DESC, c.call_sid DESC"))) {
+    if (!query.exec(CallRows::selectSql() +
+                    QStringLiteral(" ORDER BY c.started_at DESC, c.call_sid DESC"))) {
         m_lastError = query.lastError().text();
         return false;
     }
@@ -48,8 +48,9 @@ QList<CallEvent> CallReader::timeline(const QString &callSid)
 {
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT id, received_at, kind, call_status, params FROM call_events"
-                                 " WHERE call_sid = ? ORDER BY received_at, id"));
+    query.prepare(
+        QStringLiteral("SELECT id, received_at, kind, call_status, params FROM call_events"
+                       " WHERE call_sid = ? ORDER BY received_at, id"));
     query.addBindValue(callSid);
     QList<CallEvent> events;
     if (!query.exec()) {

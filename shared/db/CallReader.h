@@ -2,11 +2,10 @@
 
 #include "core/CallRecord.h"
 
-#include <QList>
-#include <QString>
-
 #include <functional>
 #include <optional>
+#include <QList>
+#include <QString>
 
 namespace Switchboard {
 

@@ -50,7 +50,8 @@ QString selectSql()
     return QStringLiteral(
         "SELECT c.call_sid, c.account_sid, c.from_number, c.to_number, c.caller_name, c.from_city,"
         " c.from_state, c.from_country, c.started_at, c.answered_at, c.ended_at, c.status,"
-        " c.duration_s, c.menu_choice, c.forwarded_to, c.dial_status, c.talk_duration_s, c.revision,"
+        " c.duration_s, c.menu_choice, c.forwarded_to, c.dial_status, c.talk_duration_s, "
+        "c.revision,"
         " v.recording_sid, v.recording_url, v.recording_status, v.duration_s, v.download_state,"
         " v.download_attempts, v.last_error, v.bytes, v.sha256, v.transcription, v.heard_at"
         " FROM calls c LEFT JOIN voicemails v ON v.call_sid = c.call_sid");
@@ -83,7 +84,8 @@ CallRecord fromQuery(const QSqlQuery &query)
         voicemail.recordingUrl = query.value(RecordingUrl).toString();
         voicemail.recordingStatus = query.value(RecordingStatus).toString();
         voicemail.durationS = query.value(VoicemailDurationS).toInt();
-        voicemail.downloadState = downloadStateFromString(query.value(DownloadStateColumn).toString());
+        voicemail.downloadState =
+            downloadStateFromString(query.value(DownloadStateColumn).toString());
         voicemail.downloadAttempts = query.value(DownloadAttempts).toInt();
         voicemail.lastError = query.value(LastError).toString();
         voicemail.bytes = query.value(Bytes).toLongLong();
@@ -97,12 +99,14 @@ CallRecord fromQuery(const QSqlQuery &query)
 
 QVariant toColumn(const QDateTime &time)
 {
-    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch())
+                          : QVariant(QMetaType::fromType<qint64>());
 }
 
 QDateTime fromColumn(const QVariant &value)
 {
-    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+    return value.isNull() ? QDateTime()
+                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
 }
 
 } // namespace Switchboard::CallRows

@@ -52,8 +52,7 @@ struct CallWriter::Statements
         , lockCall(db)
         , notify(db)
         , control(db)
-    {
-    }
+    {}
 
     QSqlQuery insertEvent;
     QSqlQuery selectCall;
@@ -82,28 +81,32 @@ void CallWriter::prepare()
         "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest, params)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING"));
     s.selectCall.prepare(CallRows::selectSql() + QStringLiteral(" WHERE c.call_sid = ?"));
-    s.upsertCall.prepare(QStringLiteral(
-        "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name, from_city,"
-        " from_state, from_country, started_at, answered_at, ended_at, status, duration_s,"
-        " menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ")
-        + nextRevision + QStringLiteral(") ON CONFLICT (call_sid) DO UPDATE SET"
-        " account_sid = excluded.account_sid, from_number = excluded.from_number,"
-        " to_number = excluded.to_number, caller_name = excluded.caller_name,"
-        " from_city = excluded.from_city, from_state = excluded.from_state,"
-        " from_country = excluded.from_country, started_at = excluded.started_at,"
-        " answered_at = excluded.answered_at, ended_at = excluded.ended_at,"
-        " status = excluded.status, duration_s = excluded.duration_s,"
-        " menu_choice = excluded.menu_choice, forwarded_to = excluded.forwarded_to,"
-        " dial_status = excluded.dial_status, talk_duration_s = excluded.talk_duration_s,"
-        " outcome = excluded.outcome, revision = excluded.revision"));
+    s.upsertCall.prepare(
+        QStringLiteral(
+            "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name, "
+            "from_city,"
+            " from_state, from_country, started_at, answered_at, ended_at, status, duration_s,"
+            " menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ") +
+        nextRevision +
+        QStringLiteral(
+            ") ON CONFLICT (call_sid) DO UPDATE SET"
+            " account_sid = excluded.account_sid, from_number = excluded.from_number,"
+            " to_number = excluded.to_number, caller_name = excluded.caller_name,"
+            " from_city = excluded.from_city, from_state = excluded.from_state,"
+            " from_country = excluded.from_country, started_at = excluded.started_at,"
+            " answered_at = excluded.answered_at, ended_at = excluded.ended_at,"
+            " status = excluded.status, duration_s = excluded.duration_s,"
+            " menu_choice = excluded.menu_choice, forwarded_to = excluded.forwarded_to,"
+            " dial_status = excluded.dial_status, talk_duration_s = excluded.talk_duration_s,"
+            " outcome = excluded.outcome, revision = excluded.revision"));
     s.upsertVoicemail.prepare(QStringLiteral(
         "INSERT INTO voicemails (call_sid, recording_sid, recording_url, recording_status,"
         " duration_s, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_sid) DO UPDATE SET"
         " recording_status = excluded.recording_status"));
     s.deleteVoicemail.prepare(QStringLiteral("DELETE FROM voicemails WHERE call_sid = ?"));
-    s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + nextRevision
-                           + QStringLiteral(" WHERE call_sid = ?"));
+    s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + nextRevision +
+                           QStringLiteral(" WHERE call_sid = ?"));
     if (!dialect.lockCall().isEmpty())
         s.lockCall.prepare(dialect.lockCall());
     if (!dialect.notifyCallChanged().isEmpty())
@@ -159,9 +162,10 @@ void CallWriter::rollback()
 QString CallWriter::eventDigest(const Webhook &webhook) const
 {
     // A retried webhook carries the same URL and parameters, so it has the same digest.
-    const QByteArray payload = webhookKindToString(webhook.kind).toUtf8() + '\n'
-        + RequestSignature::payload(webhook.url, webhook.params);
-    return QString::fromLatin1(QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex());
+    const QByteArray payload = webhookKindToString(webhook.kind).toUtf8() + '\n' +
+                               RequestSignature::payload(webhook.url, webhook.params);
+    return QString::fromLatin1(
+        QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex());
 }
 
 CallWriter::Result CallWriter::record(const Webhook &webhook, CallRecord *updated)
@@ -297,17 +301,16 @@ QList<CallWriter::Download> CallWriter::dueDownloads(const QDateTime &now, int l
     if (!exec(query))
         return due;
     while (query.next())
-        due.append({query.value(0).toString(), query.value(1).toString(),
-                    query.value(2).toString(), query.value(3).toInt()});
+        due.append({query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
+                    query.value(3).toInt()});
     return due;
 }
 
 bool CallWriter::claimDownload(const QString &callSid, const QDateTime &now, int leaseSeconds)
 {
     QSqlQuery query(m_database.connection());
-    query.prepare(QStringLiteral(
-        "UPDATE voicemails SET next_attempt_at = ? WHERE call_sid = ?"
-        " AND download_state = 'pending' AND next_attempt_at <= ?"));
+    query.prepare(QStringLiteral("UPDATE voicemails SET next_attempt_at = ? WHERE call_sid = ?"
+                                 " AND download_state = 'pending' AND next_attempt_at <= ?"));
     query.addBindValue(now.addSecs(leaseSeconds).toMSecsSinceEpoch());
     query.addBindValue(callSid);
     query.addBindValue(now.toMSecsSinceEpoch());
@@ -326,7 +329,8 @@ bool CallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
         " WHERE call_sid = ?"));
     query.addBindValue(audio);
     query.addBindValue(qint64(audio.size()));
-    query.addBindValue(QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
+    query.addBindValue(
+        QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
     query.addBindValue(contentType);
     query.addBindValue(callSid);
     if (!exec(query) || !bumpRevision(callSid)) {
@@ -345,7 +349,8 @@ bool CallWriter::recordDownloadFailure(const QString &callSid, const QString &er
     query.prepare(QStringLiteral(
         "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
         " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
-    query.addBindValue(downloadStateToString(giveUp ? DownloadState::Failed : DownloadState::Pending));
+    query.addBindValue(
+        downloadStateToString(giveUp ? DownloadState::Failed : DownloadState::Pending));
     query.addBindValue(error);
     query.addBindValue(retryAt.toMSecsSinceEpoch());
     query.addBindValue(callSid);
@@ -362,7 +367,8 @@ bool CallWriter::setHeard(const QString &callSid, bool heard)
         return false;
     QSqlQuery query(m_database.connection());
     query.prepare(QStringLiteral("UPDATE voicemails SET heard_at = ? WHERE call_sid = ?"));
-    query.addBindValue(heard ? QVariant(QDateTime::currentMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>()));
+    query.addBindValue(heard ? QVariant(QDateTime::currentMSecsSinceEpoch())
+                             : QVariant(QMetaType::fromType<qint64>()));
     query.addBindValue(callSid);
     if (!exec(query) || !bumpRevision(callSid)) {
         rollback();

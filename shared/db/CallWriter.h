@@ -2,10 +2,9 @@
 
 #include "core/CallRecord.h"
 
+#include <memory>
 #include <QSqlQuery>
 #include <QString>
-
-#include <memory>
 
 namespace Switchboard {
 

@@ -13,8 +13,7 @@ Database::Database(const DatabaseUrl &url, const QString &connectionName)
     : m_url(url)
     , m_dialect(url.engine)
     , m_connectionName(connectionName)
-{
-}
+{}
 
 Database::~Database()
 {
@@ -42,10 +41,12 @@ bool Database::open(QString *error)
         db.setUserName(m_url.user);
         db.setPassword(m_url.password);
         db.setDatabaseName(m_url.databaseName);
-        db.setConnectOptions(QStringLiteral("connect_timeout=5;options='-c lock_timeout=%1'").arg(m_lockTimeoutMs));
+        db.setConnectOptions(
+            QStringLiteral("connect_timeout=5;options='-c lock_timeout=%1'").arg(m_lockTimeoutMs));
     }
     if (!db.open()) {
-        *error = QStringLiteral("cannot open %1: %2").arg(m_url.toDisplayString(), db.lastError().text());
+        *error = QStringLiteral("cannot open %1: %2")
+                     .arg(m_url.toDisplayString(), db.lastError().text());
         return false;
     }
     return m_url.engine == DatabaseUrl::Engine::Sqlite ? configureSqlite(error) : true;
@@ -56,7 +57,8 @@ bool Database::configureSqlite(QString *error)
     QSqlQuery query(connection());
     // WAL lets desktops read while the service writes. NORMAL syncs the WAL at checkpoints:
     // a committed write survives the process being killed; FULL would also survive power loss.
-    const QStringList pragmas{QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
+    const QStringList pragmas{QStringLiteral("PRAGMA journal_mode=WAL"),
+                              QStringLiteral("PRAGMA synchronous=NORMAL"),
                               QStringLiteral("PRAGMA busy_timeout=%1").arg(m_lockTimeoutMs),
                               QStringLiteral("PRAGMA foreign_keys=ON")};
     for (const QString &pragma : pragmas) {

@@ -16,12 +16,14 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &text, QString *erro
     if (text.startsWith(QLatin1String("sqlite:"))) {
         const QString path = text.mid(7);
         if (path.isEmpty() || !QDir::isAbsolutePath(path))
-            return fail(QStringLiteral("a SQLite URL needs an absolute path, as in sqlite:/var/lib/switchboard/calls.db"));
+            return fail(QStringLiteral(
+                "a SQLite URL needs an absolute path, as in sqlite:/var/lib/switchboard/calls.db"));
         return sqlite(QDir::cleanPath(path));
     }
 
     const QUrl url(text, QUrl::StrictMode);
-    if (url.isValid() && (url.scheme() == QLatin1String("postgresql") || url.scheme() == QLatin1String("postgres"))) {
+    if (url.isValid() && (url.scheme() == QLatin1String("postgresql") ||
+                          url.scheme() == QLatin1String("postgres"))) {
         DatabaseUrl result;
         result.engine = Engine::Postgres;
         result.host = url.host().isEmpty() ? QStringLiteral("localhost") : url.host();
@@ -30,10 +32,13 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &text, QString *erro
         result.password = url.password();
         result.databaseName = url.path().mid(1);
         if (result.databaseName.isEmpty())
-            return fail(QStringLiteral("a PostgreSQL URL needs a database name, as in postgresql://user@host:5432/switchboard"));
+            return fail(QStringLiteral("a PostgreSQL URL needs a database name, as in "
+                                       "postgresql://user@host:5432/switchboard"));
         return result;
     }
-    return fail(QStringLiteral("'%1' is not a database URL: use sqlite:/absolute/path.db or postgresql://user@host:port/dbname").arg(text));
+    return fail(QStringLiteral("'%1' is not a database URL: use sqlite:/absolute/path.db or "
+                               "postgresql://user@host:port/dbname")
+                    .arg(text));
 }
 
 DatabaseUrl DatabaseUrl::sqlite(const QString &path)

@@ -44,7 +44,8 @@ const QList<Migration> &migrations()
                             " talk_duration_s INTEGER,"
                             " outcome TEXT NOT NULL,"
                             " revision BIGINT NOT NULL)"),
-             QStringLiteral("CREATE INDEX calls_by_start ON calls (started_at DESC, call_sid DESC)"),
+             QStringLiteral(
+                 "CREATE INDEX calls_by_start ON calls (started_at DESC, call_sid DESC)"),
              QStringLiteral("CREATE INDEX calls_by_revision ON calls (revision)"),
              QStringLiteral("CREATE TABLE call_events ("
                             " id {AUTO_ID},"
@@ -80,7 +81,8 @@ const QList<Migration> &migrations()
                             " transcription TEXT NOT NULL DEFAULT '',"
                             " heard_at BIGINT,"
                             " audio {BLOB})"),
-             QStringLiteral("CREATE INDEX voicemails_by_download ON voicemails (download_state, next_attempt_at)"),
+             QStringLiteral("CREATE INDEX voicemails_by_download ON voicemails (download_state, "
+                            "next_attempt_at)"),
          }},
     };
     return all;
@@ -106,7 +108,9 @@ int Migrations::currentVersion(Database &database, QString *error)
     QSqlQuery query(database.connection());
     if (!database.connection().tables().contains(QStringLiteral("schema_migrations")))
         return 0;
-    if (!execute(query, QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"), error) || !query.next())
+    if (!execute(query, QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"),
+                 error) ||
+        !query.next())
         return -1;
     return query.value(0).toInt();
 }
@@ -119,19 +123,30 @@ bool Migrations::apply(Database &database, QString *error, int target)
     QSqlQuery query(database.connection());
     if (!execute(query, dialect.beginWrite(), error))
         return false;
-    const auto rollback = [&query] { query.exec(QStringLiteral("ROLLBACK")); return false; };
+    const auto rollback = [&query] {
+        query.exec(QStringLiteral("ROLLBACK"));
+        return false;
+    };
 
     // Inside the write transaction, so two processes starting together migrate once.
-    if (!dialect.isSqlite() && !execute(query, QStringLiteral("SELECT pg_advisory_xact_lock(7262361)"), error))
+    if (!dialect.isSqlite() &&
+        !execute(query, QStringLiteral("SELECT pg_advisory_xact_lock(7262361)"), error))
         return rollback();
-    if (!execute(query, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL, description TEXT NOT NULL)"), error))
+    if (!execute(
+            query,
+            QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+                           "KEY, applied_at BIGINT NOT NULL, description TEXT NOT NULL)"),
+            error))
         return rollback();
     const int current = currentVersion(database, error);
     if (current < 0)
         return rollback();
     if (current > latestVersion()) {
-        *error = QStringLiteral("the database %1 has schema version %2, newer than this program knows (%3): upgrade Switchboard")
-                     .arg(database.url().toDisplayString()).arg(current).arg(latestVersion());
+        *error = QStringLiteral("the database %1 has schema version %2, newer than this program "
+                                "knows (%3): upgrade Switchboard")
+                     .arg(database.url().toDisplayString())
+                     .arg(current)
+                     .arg(latestVersion());
         return rollback();
     }
     for (const Migration &migration : migrations()) {
@@ -144,7 +159,8 @@ bool Migrations::apply(Database &database, QString *error, int target)
             if (!execute(query, dialect.schema(statement), error))
                 return rollback();
         }
-        query.prepare(QStringLiteral("INSERT INTO schema_migrations (version, applied_at, description) VALUES (?, ?, ?)"));
+        query.prepare(QStringLiteral(
+            "INSERT INTO schema_migrations (version, applied_at, description) VALUES (?, ?, ?)"));
         query.addBindValue(migration.version);
         query.addBindValue(QDateTime::currentMSecsSinceEpoch());
         query.addBindValue(QString::fromLatin1(migration.description));

@@ -4,9 +4,11 @@ namespace Switchboard {
 
 QString SqlDialect::schema(QString statement) const
 {
-    statement.replace(QLatin1String("{BLOB}"), isSqlite() ? QLatin1String("BLOB") : QLatin1String("BYTEA"));
-    statement.replace(QLatin1String("{AUTO_ID}"), isSqlite() ? QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT")
-                                                             : QLatin1String("BIGSERIAL PRIMARY KEY"));
+    statement.replace(QLatin1String("{BLOB}"),
+                      isSqlite() ? QLatin1String("BLOB") : QLatin1String("BYTEA"));
+    statement.replace(QLatin1String("{AUTO_ID}"),
+                      isSqlite() ? QLatin1String("INTEGER PRIMARY KEY AUTOINCREMENT")
+                                 : QLatin1String("BIGSERIAL PRIMARY KEY"));
     return statement;
 }
 
@@ -29,7 +31,8 @@ QString SqlDialect::nextRevision() const
 QString SqlDialect::resyncRevisions() const
 {
     return isSqlite() ? QString()
-                      : QStringLiteral("SELECT setval('call_revisions', (SELECT COALESCE(MAX(revision), 0) + 1 FROM calls), false)");
+                      : QStringLiteral("SELECT setval('call_revisions', (SELECT "
+                                       "COALESCE(MAX(revision), 0) + 1 FROM calls), false)");
 }
 
 QString SqlDialect::notifyCallChanged() const

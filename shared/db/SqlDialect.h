@@ -13,8 +13,7 @@ class SqlDialect final
 public:
     explicit SqlDialect(DatabaseUrl::Engine engine)
         : m_engine(engine)
-    {
-    }
+    {}
 
     DatabaseUrl::Engine engine() const { return m_engine; }
     bool isSqlite() const { return m_engine == DatabaseUrl::Engine::Sqlite; }

@@ -1,16 +1,14 @@
 #include "FormData.h"
 
+#include <cctype>
 #include <QUrl>
 #include <QUtf8StringView>
-
-#include <cctype>
 
 namespace Switchboard {
 
 FormData::FormData(std::initializer_list<Item> items)
     : m_items(items)
-{
-}
+{}
 
 FormData FormData::decode(const QByteArray &body)
 {
@@ -35,7 +33,8 @@ FormData FormData::decode(const QByteArray &body)
 std::optional<FormData> FormData::decodeStrict(const QByteArray &body, QString *error)
 {
     for (qsizetype i = body.indexOf('%'); i >= 0; i = body.indexOf('%', i + 1)) {
-        if (i + 2 >= body.size() || !isxdigit(uchar(body[i + 1])) || !isxdigit(uchar(body[i + 2]))) {
+        if (i + 2 >= body.size() || !isxdigit(uchar(body[i + 1])) ||
+            !isxdigit(uchar(body[i + 2]))) {
             *error = QStringLiteral("malformed percent-encoding at byte %1").arg(i);
             return std::nullopt;
         }
@@ -51,7 +50,8 @@ std::optional<FormData> FormData::decodeStrict(const QByteArray &body, QString *
     }
     for (const char c : bytes) {
         if (uchar(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            *error = QStringLiteral("a parameter holds a control character (0x%1)").arg(int(uchar(c)), 2, 16, QLatin1Char('0'));
+            *error = QStringLiteral("a parameter holds a control character (0x%1)")
+                         .arg(int(uchar(c)), 2, 16, QLatin1Char('0'));
             return std::nullopt;
         }
     }

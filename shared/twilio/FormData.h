@@ -1,11 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <QByteArray>
 #include <QList>
 #include <QPair>
 #include <QString>
-
-#include <optional>
 
 namespace Switchboard {
 

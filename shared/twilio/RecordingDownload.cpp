@@ -10,9 +10,9 @@ namespace {
 
 bool sameOrigin(const QUrl &a, const QUrl &b)
 {
-    return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0
-        && a.port(a.scheme() == QLatin1String("https") ? 443 : 80)
-        == b.port(b.scheme() == QLatin1String("https") ? 443 : 80);
+    return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0 &&
+           a.port(a.scheme() == QLatin1String("https") ? 443 : 80) ==
+               b.port(b.scheme() == QLatin1String("https") ? 443 : 80);
 }
 
 bool isLoopback(const QString &host)
@@ -28,8 +28,7 @@ RecordingDownload::RecordingDownload(QNetworkAccessManager *network, const Optio
     : QObject(parent)
     , m_network(network)
     , m_options(options)
-{
-}
+{}
 
 RecordingDownload::~RecordingDownload()
 {
@@ -47,9 +46,11 @@ QString RecordingDownload::refusal(const QUrl &recordingUrl, const Options &opti
     if (recordingUrl.scheme() != QLatin1String("https") && !isLoopback(recordingUrl.host()))
         return QStringLiteral("recordings are fetched over HTTPS only");
     const QString path = recordingUrl.path(QUrl::FullyDecoded);
-    const QString prefix = QStringLiteral("/2010-04-01/Accounts/%1/Recordings/").arg(options.accountSid);
+    const QString prefix =
+        QStringLiteral("/2010-04-01/Accounts/%1/Recordings/").arg(options.accountSid);
     if (!path.startsWith(prefix) || path.contains(QLatin1String("..")) || recordingUrl.hasQuery())
-        return QStringLiteral("the RecordingUrl is not a recording of account %1").arg(options.accountSid);
+        return QStringLiteral("the RecordingUrl is not a recording of account %1")
+            .arg(options.accountSid);
     return {};
 }
 
@@ -69,10 +70,12 @@ void RecordingDownload::start(const QString &recordingUrl)
 void RecordingDownload::get(const QUrl &url, int redirectsLeft)
 {
     QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
     request.setTransferTimeout(m_options.timeoutMs);
     if (sameOrigin(url, m_options.apiBase)) {
-        const QByteArray basic = QByteArray(m_options.accountSid.toUtf8() + ':' + m_options.authToken).toBase64();
+        const QByteArray basic =
+            QByteArray(m_options.accountSid.toUtf8() + ':' + m_options.authToken).toBase64();
         request.setRawHeader("Authorization", "Basic " + basic);
     }
     m_reply = m_network->get(request);
@@ -81,7 +84,8 @@ void RecordingDownload::get(const QUrl &url, int redirectsLeft)
             m_reply->disconnect(this);
             m_reply->abort();
             m_reply->deleteLater();
-            fail(QStringLiteral("the recording is larger than %1 bytes").arg(m_options.maxBytes), false);
+            fail(QStringLiteral("the recording is larger than %1 bytes").arg(m_options.maxBytes),
+                 false);
         }
     });
     connect(m_reply, &QNetworkReply::finished, this,
@@ -93,7 +97,8 @@ void RecordingDownload::onFinished(QNetworkReply *reply, int redirectsLeft)
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status >= 300 && status < 400) {
-        const QUrl target = reply->url().resolved(reply->header(QNetworkRequest::LocationHeader).toUrl());
+        const QUrl target =
+            reply->url().resolved(reply->header(QNetworkRequest::LocationHeader).toUrl());
         if (reply->header(QNetworkRequest::LocationHeader).toUrl().isEmpty())
             fail(QStringLiteral("HTTP %1 without a Location").arg(status), false);
         else if (redirectsLeft == 0 || !target.isValid())
@@ -107,7 +112,9 @@ void RecordingDownload::onFinished(QNetworkReply *reply, int redirectsLeft)
     if (reply->error() != QNetworkReply::NoError || status != 200) {
         // A refusal (401, 403, 400...) will not change by asking again; anything else may.
         const bool refused = status >= 400 && status < 500 && status != 404 && status != 429;
-        fail(status ? QStringLiteral("HTTP %1 from %2: %3").arg(status).arg(reply->url().host(), reply->errorString())
+        fail(status ? QStringLiteral("HTTP %1 from %2: %3")
+                          .arg(status)
+                          .arg(reply->url().host(), reply->errorString())
                     : reply->errorString(),
              !refused);
         return;

@@ -1,10 +1,9 @@
 #include "RequestSignature.h"
 
+#include <algorithm>
 #include <QCryptographicHash>
 #include <QMessageAuthenticationCode>
 #include <QUrl>
-
-#include <algorithm>
 #include <vector>
 
 namespace Switchboard {

@@ -4,8 +4,8 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
-#include <QFile>
 #include <QEventLoop>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSqlError>
@@ -28,7 +28,8 @@ const QString kPostgresVariable = QStringLiteral("SWITCHBOARD_TEST_POSTGRES");
 bool adminStatement(const QString &sql)
 {
     QString error;
-    const auto url = DatabaseUrl::parse(qEnvironmentVariable(qPrintable(kPostgresVariable)), &error);
+    const auto url =
+        DatabaseUrl::parse(qEnvironmentVariable(qPrintable(kPostgresVariable)), &error);
     if (!url) {
         qWarning("%s: %s", qPrintable(kPostgresVariable), qPrintable(error));
         return false;
@@ -60,10 +61,13 @@ ServiceHarness::ServiceHarness()
     if (!usesPostgres())
         return;
     static int counter = 0;
-    m_postgresDatabase = QStringLiteral("switchboard_test_%1_%2").arg(QCoreApplication::applicationPid()).arg(++counter);
+    m_postgresDatabase = QStringLiteral("switchboard_test_%1_%2")
+                             .arg(QCoreApplication::applicationPid())
+                             .arg(++counter);
     adminStatement(QStringLiteral("CREATE DATABASE %1").arg(m_postgresDatabase));
     QString error;
-    DatabaseUrl url = *DatabaseUrl::parse(qEnvironmentVariable(qPrintable(kPostgresVariable)), &error);
+    DatabaseUrl url =
+        *DatabaseUrl::parse(qEnvironmentVariable(qPrintable(kPostgresVariable)), &error);
     url.databaseName = m_postgresDatabase;
     m_databaseUrl = url.toDisplayString();
 }
@@ -80,7 +84,8 @@ ServiceHarness::~ServiceHarness()
         service->waitForFinished(2000);
     }
     if (!m_postgresDatabase.isEmpty())
-        adminStatement(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_postgresDatabase));
+        adminStatement(
+            QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_postgresDatabase));
 }
 
 QString ServiceHarness::databasePath() const
@@ -110,7 +115,8 @@ QProcessEnvironment ServiceHarness::credentialsEnvironment()
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("TWILIO_ACCOUNT_SID"), accountSid);
     environment.insert(QStringLiteral("TWILIO_AUTH_TOKEN"), authToken);
-    environment.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("switchboard.webhook.info=false"));
+    environment.insert(QStringLiteral("QT_LOGGING_RULES"),
+                       QStringLiteral("switchboard.webhook.info=false"));
     return environment;
 }
 
@@ -121,14 +127,15 @@ std::unique_ptr<QProcess> ServiceHarness::launchService(quint16 port, const QStr
     // A file, not a pipe: nobody may be reading while the service logs, and a full pipe
     // would stall it.
     service->setProcessChannelMode(QProcess::MergedChannels);
-    service->setStandardOutputFile(m_dir.filePath(QStringLiteral("service.log")), QIODevice::Append);
+    service->setStandardOutputFile(m_dir.filePath(QStringLiteral("service.log")),
+                                   QIODevice::Append);
     service->start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
                    QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
                                QStringLiteral("--database"), m_databaseUrl,
                                QStringLiteral("--forward-to"), forwardTo,
                                QStringLiteral("--twilio-api"), mediaUrl(),
-                               QStringLiteral("--download-retry-ms"), QStringLiteral("100")}
-                       + extraArgs);
+                               QStringLiteral("--download-retry-ms"), QStringLiteral("100")} +
+                       extraArgs);
     if (!service->waitForStarted(5000))
         return nullptr;
 
@@ -190,8 +197,8 @@ QString ServiceHarness::serviceOutput() const
 QStringList ServiceHarness::simArguments(const QStringList &args) const
 {
     return QStringList{QStringLiteral("--service"), serviceUrl(), QStringLiteral("--media-listen"),
-                       QStringLiteral("127.0.0.1:%1").arg(m_mediaPort)}
-        + args;
+                       QStringLiteral("127.0.0.1:%1").arg(m_mediaPort)} +
+           args;
 }
 
 ServiceHarness::SimResult ServiceHarness::runSim(const QStringList &args, int timeoutMs)
@@ -232,8 +239,9 @@ bool ServiceHarness::waitForDownloads(int timeoutMs) const
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
         QSqlQuery query(db.connection());
-        if (query.exec(QStringLiteral("SELECT COUNT(*) FROM voicemails WHERE download_state = 'pending'")) && query.next()
-            && query.value(0).toInt() == 0)
+        if (query.exec(QStringLiteral(
+                "SELECT COUNT(*) FROM voicemails WHERE download_state = 'pending'")) &&
+            query.next() && query.value(0).toInt() == 0)
             return true;
         QThread::msleep(20);
     }

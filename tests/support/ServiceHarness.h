@@ -1,11 +1,10 @@
 #pragma once
 
+#include <memory>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
-
-#include <memory>
 
 namespace Switchboard::Testing {
 
@@ -46,7 +45,7 @@ public:
     struct SimResult
     {
         int exitCode = -1;
-        QString output;         // everything it printed
+        QString output;            // everything it printed
         QByteArray standardOutput; // stdout alone (the summary with --json)
     };
     // Runs switchboard-sim with --service, credentials and --media-listen added.
