@@ -1,6 +1,9 @@
+#include "db/CallReader.h"
 #include "db/Database.h"
 #include "ReliabilityLog.h"
+#include "MediaServer.h"
 #include "ServiceHarness.h"
+#include "Wav.h"
 #include "twilio/RequestSignature.h"
 
 #include <csignal>
@@ -155,6 +158,42 @@ private Q_SLOTS:
             QStringLiteral("kill -9 of the service %1 times during 1500 calls, restarted each time")
                 .arg(kills),
             QStringLiteral("all %1 webhooks that got a 2xx are in the log").arg(acknowledged));
+    }
+
+    void pendingDownloadsResumeAfterARestart()
+    {
+        ServiceHarness harness;
+        const QStringList patient{QStringLiteral("--download-attempts"), QStringLiteral("100")};
+        QVERIFY(harness.startService(patient));
+        // "Twilio" answers 500 to every download, then goes away with the simulator.
+        const ServiceHarness::SimResult sim = harness.runSim({QStringLiteral("--press"), QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("3"),
+                                                              QStringLiteral("--fail-downloads"), QStringLiteral("1000"), QStringLiteral("--no-wait-downloads"), QStringLiteral("--json")});
+        QCOMPARE(sim.exitCode, 0);
+        const QJsonObject call = QJsonDocument::fromJson(sim.standardOutput).array().first().toObject();
+        const QString callSid = call[QStringLiteral("call_sid")].toString();
+        const QString recordingSid = call[QStringLiteral("recording")][QStringLiteral("sid")].toString();
+        QVERIFY(!recordingSid.isEmpty());
+        harness.stopService();
+        {
+            auto db = open(harness, QStringLiteral("resume-before"));
+            CallReader reader(*db);
+            QCOMPARE(reader.call(callSid)->voicemail->downloadState, DownloadState::Pending);
+        }
+
+        // Twilio is back; so is the service, which picks up where it left off.
+        MediaServer media(ServiceHarness::accountSid, ServiceHarness::authToken.toUtf8());
+        QVERIFY(media.listen(QHostAddress::LocalHost, harness.mediaPort()));
+        media.addRecording(recordingSid, 3);
+        QVERIFY(harness.startService(patient));
+        QElapsedTimer waited;
+        waited.start();
+        QTRY_VERIFY_WITH_TIMEOUT(media.allFetched(), 30000);
+        QVERIFY(harness.waitForDownloads());
+        auto db = open(harness, QStringLiteral("resume-after"));
+        CallReader reader(*db);
+        QCOMPARE(reader.voicemailAudio(callSid), Wav::tone(3));
+        ReliabilityLog::record(QStringLiteral("fault"), QStringLiteral("the recording host failing every download, then the service restarted"),
+                               QStringLiteral("the voicemail stayed pending; after the restart it was fetched (%1 ms) and stored byte for byte").arg(waited.elapsed()));
     }
 
     void sigtermFinishesWhatIsInFlight()

@@ -33,6 +33,7 @@ class TestServiceEndToEnd final : public QObject
             qWarning().noquote() << sim.output << m_harness->serviceOutput();
         [&] { QCOMPARE(sim.exitCode, 0); }();
         [&] { QVERIFY(m_harness->waitForDownloads()); }();
+        [&] { QVERIFY2(!m_harness->serviceOutput().contains(ServiceHarness::authToken), "the auth token must never be logged"); }();
         const QJsonArray calls = exportedCalls();
         [&] { QCOMPARE(calls.size(), 1); }();
         return calls.isEmpty() ? QJsonObject() : calls.first().toObject();
