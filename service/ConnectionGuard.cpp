@@ -153,7 +153,6 @@ void ConnectionGuard::refuse(QTcpSocket *socket, int status, const char *reason)
         {503, "Service Unavailable"}};
     qCInfo(lcWebhook).noquote() << "refused" << socket->peerAddress().toString() << status
                                 << reason;
-    Q_EMIT refused(status);
     const QByteArray body = QByteArray(reason) + '\n';
     socket->readAll(); // nothing of this request may reach QHttpServer
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + phrases.value(status) +

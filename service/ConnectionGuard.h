@@ -38,9 +38,6 @@ public:
     int openConnections() const { return int(m_connections.size()); }
     int requestsInFlight() const;
 
-Q_SIGNALS:
-    void refused(int status); // for the metrics
-
 protected:
     void incomingConnection(qintptr descriptor) override;
 

@@ -146,11 +146,10 @@ void WebhookServer::addRoutes()
         m_http.route(QString::fromLatin1(path), [] { return methodNotAllowed("GET"); });
 }
 
-QString WebhookServer::signedUrl(const QHttpServerRequest &request) const
+QString WebhookServer::signedUrl(const QHttpServerRequest &request, const QUrl &url) const
 {
     // Twilio signed the URL it requested, not the address this socket sees: the public URL,
     // or what a trusted reverse proxy says it was.
-    const QUrl url = request.url();
     QString base = m_flow->url(QString());
     const QByteArray proto = request.value("X-Forwarded-Proto").trimmed().toLower();
     const QByteArray host = request.value("X-Forwarded-Host").trimmed();
@@ -174,7 +173,8 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
     timer.start();
     Webhook webhook;
     webhook.kind = kind;
-    webhook.url = signedUrl(request);
+    const QUrl url = request.url(); // rebuilt on every call: once per webhook is enough
+    webhook.url = signedUrl(request, url);
     QString problem;
     const auto params = FormData::decodeStrict(request.body(), &problem);
     if (params)
@@ -192,17 +192,17 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
         problem = webhookProblem(webhook, m_recordingPolicy);
         if (!problem.isEmpty())
             return text(problem, QHttpServerResponse::StatusCode::BadRequest);
-        return respond(std::move(webhook), request);
+        return respond(std::move(webhook), url);
     }();
     qCInfo(lcWebhook).noquote() << webhookKindToString(kind) << callSid.left(34)
                                 << int(response.statusCode())
                                 << QStringLiteral("%1us").arg(timer.nsecsElapsed() / 1000)
                                 << (problem.isEmpty() ? QString() : problem);
-    m_metrics.record(request.url().path(), int(response.statusCode()), timer.nsecsElapsed());
+    m_metrics.record(url.path(), int(response.statusCode()), timer.nsecsElapsed());
     return response;
 }
 
-QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QHttpServerRequest &request)
+QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
 {
     webhook.receivedAt = QDateTime::currentDateTimeUtc();
     const FormData &params = webhook.params;
@@ -223,8 +223,7 @@ QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QHttpServerR
     case WebhookKind::Voice:
         return twiml(m_flow->incomingCall());
     case WebhookKind::Menu: {
-        const int attempt =
-            QUrlQuery(request.url()).queryItemValue(QStringLiteral("attempt")).toInt();
+        const int attempt = QUrlQuery(url).queryItemValue(QStringLiteral("attempt")).toInt();
         return twiml(
             m_flow->menuChoice(digits, qMax(1, attempt), params.value(QStringLiteral("From"))));
     }

@@ -39,8 +39,8 @@ public:
 private:
     void addRoutes();
     QHttpServerResponse handle(WebhookKind kind, const QHttpServerRequest &request);
-    QHttpServerResponse respond(Webhook &&webhook, const QHttpServerRequest &request);
-    QString signedUrl(const QHttpServerRequest &request) const;
+    QHttpServerResponse respond(Webhook &&webhook, const QUrl &url);
+    QString signedUrl(const QHttpServerRequest &request, const QUrl &url) const;
 
     ServiceConfig m_config;
     Database &m_database;

@@ -33,7 +33,10 @@ class TestServiceEndToEnd final : public QObject
             qWarning().noquote() << sim.output << m_harness->serviceOutput();
         [&] { QCOMPARE(sim.exitCode, 0); }();
         [&] { QVERIFY(m_harness->waitForDownloads()); }();
-        [&] { QVERIFY2(!m_harness->serviceOutput().contains(ServiceHarness::authToken), "the auth token must never be logged"); }();
+        [&] {
+            QVERIFY2(!m_harness->serviceOutput().contains(ServiceHarness::authToken),
+                     "the auth token must never be logged");
+        }();
         const QJsonArray calls = exportedCalls();
         [&] { QCOMPARE(calls.size(), 1); }();
         return calls.isEmpty() ? QJsonObject() : calls.first().toObject();
@@ -50,6 +53,17 @@ class TestServiceEndToEnd final : public QObject
         if (!db->open(&error))
             qWarning() << error;
         return db;
+    }
+
+    // How many times the call reached the menu webhook (a key press, or silence).
+    qsizetype menuWebhooks(const QJsonObject &call)
+    {
+        auto db = openLog();
+        CallReader reader(*db);
+        const auto timeline = reader.timeline(call[QStringLiteral("call_sid")].toString());
+        return std::count_if(timeline.cbegin(), timeline.cend(), [](const CallEvent &event) {
+            return event.kind == WebhookKind::Menu;
+        });
     }
 
     int countRows(const QString &table)
@@ -172,12 +186,7 @@ private Q_SLOTS:
                        QStringLiteral("--voicemail-seconds"), QStringLiteral("4")});
         QCOMPARE(call[QStringLiteral("outcome")].toString(), QStringLiteral("voicemail"));
         QCOMPARE(call[QStringLiteral("menu_choice")].toString(), QStringLiteral("voicemail"));
-        auto db = openLog();
-        CallReader reader(*db);
-        const auto timeline = reader.timeline(call[QStringLiteral("call_sid")].toString());
-        const auto menuEvents =
-            std::count_if(timeline.cbegin(), timeline.cend(),
-                          [](const CallEvent &event) { return event.kind == WebhookKind::Menu; });
+        const auto menuEvents = menuWebhooks(call);
         QCOMPARE(menuEvents, 2);
     }
 
@@ -187,12 +196,7 @@ private Q_SLOTS:
             placeCall({QStringLiteral("--voicemail-seconds"), QStringLiteral("5")});
         QCOMPARE(call[QStringLiteral("outcome")].toString(), QStringLiteral("voicemail"));
         QVERIFY(call[QStringLiteral("menu_choice")].isNull());
-        auto db = openLog();
-        CallReader reader(*db);
-        const auto timeline = reader.timeline(call[QStringLiteral("call_sid")].toString());
-        const auto menuEvents =
-            std::count_if(timeline.cbegin(), timeline.cend(),
-                          [](const CallEvent &event) { return event.kind == WebhookKind::Menu; });
+        const auto menuEvents = menuWebhooks(call);
         QCOMPARE(menuEvents, 3); // the menu played three times (the default), then voicemail
     }
 
