@@ -16,12 +16,17 @@ class CallLogWriter final
 public:
     explicit CallLogWriter(const QString &path,
                            const QString &connection = QStringLiteral("test-writer"))
-        : m_database(DatabaseUrl::sqlite(path), connection)
+        : CallLogWriter(DatabaseUrl::sqlite(path), connection)
+    {}
+    // Any log, PostgreSQL included (the URL may carry the password).
+    explicit CallLogWriter(const DatabaseUrl &url,
+                           const QString &connection = QStringLiteral("test-writer"))
+        : m_database(url, connection)
     {
         QString error;
         m_ok = m_database.openAndMigrate(&error);
         if (!m_ok)
-            qWarning("cannot open %s: %s", qPrintable(path), qPrintable(error));
+            qWarning("cannot open %s: %s", qPrintable(url.toDisplayString()), qPrintable(error));
         m_writer = std::make_unique<CallWriter>(m_database);
     }
 

@@ -3,6 +3,7 @@
 
 #include "core/AppSettings.h"
 #include "core/CredentialStore.h"
+#include "core/DatabasePasswordStore.h"
 #include "gui/settings/SettingsDialog.h"
 
 #include <QApplication>
@@ -48,6 +49,33 @@ private Q_SLOTS:
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(m_settings->databaseUrl(), QStringLiteral("sqlite:") + path);
         QCOMPARE(changed.count(), 1);
+
+        // A PostgreSQL URL: the password field says where else the password can come from, a
+        // password in the URL is refused (it has nowhere safe to go), the URL alone is saved.
+        SettingsDialog postgres(m_settings.get(), &credentials);
+        postgres.show();
+        auto *database = postgres.findChild<QLineEdit *>(QStringLiteral("databaseEdit"));
+        auto *password = postgres.findChild<QLineEdit *>(QStringLiteral("databasePasswordEdit"));
+        auto *passwordStatus =
+            postgres.findChild<QLabel *>(QStringLiteral("databasePasswordStatus"));
+        QVERIFY(password && passwordStatus);
+        QVERIFY(!password->isVisible()); // SQLite has no password
+        database->setText(QStringLiteral("postgresql://alice:typed-secret@db.example.com/calls"));
+        QTRY_VERIFY_WITH_TIMEOUT(password->isVisible(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(passwordStatus->text().contains(QStringLiteral("~/.pgpass")),
+                                 10000);
+        QVERIFY2(passwordStatus->text().contains(QStringLiteral("No keyring is available")),
+                 qPrintable(passwordStatus->text()));
+        QVERIFY(!password->isEnabled());
+        saveButton(postgres)->click();
+        QVERIFY(postgres.isVisible());
+        QVERIFY(!passwordStatus->text().contains(QStringLiteral("typed-secret")));
+        QCOMPARE(m_settings->databaseUrl(), QStringLiteral("sqlite:") + path);
+        database->setText(QStringLiteral("postgresql://alice@db.example.com/calls"));
+        saveButton(postgres)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(postgres.result(), int(QDialog::Accepted), 10000);
+        QCOMPARE(m_settings->databaseUrl(),
+                 QStringLiteral("postgresql://alice@db.example.com/calls"));
     }
 
     void withKeyring()
@@ -101,6 +129,45 @@ private Q_SLOTS:
         reader.load();
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 10000);
         QVERIFY(!loaded.last().first().value<TwilioCredentials>().isComplete());
+
+        // A password typed into a PostgreSQL URL goes to the keychain, under that connection;
+        // the settings keep the URL without it.
+        SettingsDialog postgres(m_settings.get(), &credentials);
+        postgres.show();
+        auto *password = postgres.findChild<QLineEdit *>(QStringLiteral("databasePasswordEdit"));
+        QVERIFY(password && !password->isVisible()); // SQLite has no password
+        postgres.findChild<QLineEdit *>(QStringLiteral("databaseEdit"))
+            ->setText(QStringLiteral("postgresql://alice:typed-secret@db.example.com/calls"));
+        saveButton(postgres)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(postgres.result(), int(QDialog::Accepted), 10000);
+        QCOMPARE(m_settings->databaseUrl(),
+                 QStringLiteral("postgresql://alice@db.example.com/calls"));
+        QVERIFY(!readAll(m_dir.filePath(QStringLiteral("settings.ini"))).contains("typed-secret"));
+        const QString connection = QStringLiteral("postgresql://alice@db.example.com:5432/calls");
+        QCOMPARE(DatabasePasswordStore::connectionOf(m_settings->databaseUrl()), connection);
+        DatabasePasswordStore passwords;
+        QSignalSpy passwordLoaded(&passwords, &DatabasePasswordStore::loaded);
+        passwords.load(connection);
+        QTRY_COMPARE_WITH_TIMEOUT(passwordLoaded.count(), 1, 10000);
+        QCOMPARE(passwordLoaded.first().at(1).toString(), QStringLiteral("typed-secret"));
+
+        // Opened again: the field shows it (hidden), and emptying it erases it.
+        SettingsDialog again2(m_settings.get(), &credentials);
+        QSignalSpy passwordChanged(&again2, &SettingsDialog::databasePasswordChanged);
+        again2.show();
+        auto *password2 = again2.findChild<QLineEdit *>(QStringLiteral("databasePasswordEdit"));
+        QVERIFY(password2->isVisible());
+        QCOMPARE(password2->echoMode(), QLineEdit::Password);
+        QCOMPARE(again2.findChild<QLineEdit *>(QStringLiteral("databaseEdit"))->text(),
+                 QStringLiteral("postgresql://alice@db.example.com/calls"));
+        QTRY_COMPARE_WITH_TIMEOUT(password2->text(), QStringLiteral("typed-secret"), 10000);
+        password2->clear();
+        saveButton(again2)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(again2.result(), int(QDialog::Accepted), 10000);
+        QCOMPARE(passwordChanged.count(), 1);
+        passwords.load(connection);
+        QTRY_COMPARE_WITH_TIMEOUT(passwordLoaded.count(), 2, 10000);
+        QCOMPARE(passwordLoaded.last().at(1).toString(), QString());
     }
 
 private:

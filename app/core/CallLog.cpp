@@ -17,6 +17,14 @@ QString nextConnectionName()
     return QStringLiteral("switchboard-app-%1").arg(++counter);
 }
 
+// libpq's words when the server wants a password it did not get or did not accept (the server
+// may translate the second; then the user sees the server's reason alone).
+bool isPasswordRefused(const QString &error)
+{
+    return error.contains(QLatin1String("no password supplied")) ||
+           error.contains(QLatin1String("password authentication failed"));
+}
+
 } // namespace
 
 CallLog::CallLog(QObject *parent)
@@ -32,10 +40,11 @@ CallLog::~CallLog()
     disconnectNow();
 }
 
-bool CallLog::open(const QString &url)
+bool CallLog::open(const QString &url, const QString &password)
 {
     close();
     m_url = url;
+    m_password = password;
     if (connectNow(true))
         return true;
     m_retryTimer.start();
@@ -71,9 +80,16 @@ bool CallLog::connectNow(bool create)
         m_error = tr("The call log %1 is missing.").arg(parsed->path);
         return false;
     }
-    auto database = std::make_unique<Database>(*parsed, m_connectionName);
+    DatabaseUrl target = *parsed;
+    if (target.password.isEmpty())
+        target.password = m_password; // the URL's own password wins
+    auto database = std::make_unique<Database>(target, m_connectionName);
     if (!database->openAndMigrate(&error)) {
         m_error = error;
+        if (target.engine == DatabaseUrl::Engine::Postgres && isPasswordRefused(error))
+            m_error += QStringLiteral(" — ") +
+                       tr("enter the database password in Settings; it is kept in the system "
+                          "keyring.");
         return false;
     }
     m_database = std::move(database);

@@ -27,7 +27,9 @@ public:
 
     // Opens the log at `url` ("sqlite:/path" or "postgresql://..."), creating it when it does
     // not exist yet (a new install, before the service has run). On failure it keeps retrying.
-    bool open(const QString &url);
+    // `password` (the keychain's) is used, reconnections included, when the URL has none; with
+    // neither, libpq still looks in PGPASSFILE / ~/.pgpass.
+    bool open(const QString &url, const QString &password = {});
     void close();
 
     QString url() const { return m_url; }
@@ -62,6 +64,7 @@ private:
     void disconnectNow();
 
     QString m_url;
+    QString m_password;
     QString m_connectionName;
     QString m_error;
     std::unique_ptr<Database> m_database;

@@ -5,8 +5,10 @@
 #include "core/CallExport.h"
 #include "core/CallLog.h"
 #include "core/CredentialStore.h"
+#include "core/DatabasePasswordStore.h"
 #include "core/VoicemailFetcher.h"
 #include "db/CallFeedQuery.h"
+#include "db/DatabaseUrl.h"
 #include "details/DetailsPane.h"
 #include "feed/CallFeedModel.h"
 #include "feed/CountersBar.h"
@@ -38,6 +40,7 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
     : QMainWindow(parent)
     , m_settings(settings)
     , m_credentials(credentials)
+    , m_databasePasswords(new DatabasePasswordStore(this))
     , m_log(new CallLog(this))
     , m_model(new CallFeedModel(m_log, this))
     , m_fetcher(new VoicemailFetcher(settings, this))
@@ -143,6 +146,22 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
             });
 
     connect(m_settings, &AppSettings::databaseUrlChanged, this, &MainWindow::openDatabase);
+    // Only the answer about the connection openDatabase() last asked for counts: the URL may
+    // have changed again meanwhile.
+    connect(m_databasePasswords, &DatabasePasswordStore::loaded, this,
+            [this](const QString &connection, const QString &password) {
+                if (m_passwordConnection.isEmpty() || connection != m_passwordConnection)
+                    return;
+                m_passwordConnection.clear();
+                openLog(m_settings->databaseUrl(), password, {});
+            });
+    connect(m_databasePasswords, &DatabasePasswordStore::failed, this,
+            [this](const QString &connection, const QString &message) {
+                if (m_passwordConnection.isEmpty() || connection != m_passwordConnection)
+                    return;
+                m_passwordConnection.clear();
+                openLog(m_settings->databaseUrl(), {}, message); // ~/.pgpass may still do
+            });
 
     if (TrayNotifier::isAvailable()) {
         m_tray = new TrayNotifier(this);
@@ -194,6 +213,7 @@ void MainWindow::createMenus()
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addSeparator();
     QAction *settings = file->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
+    settings->setObjectName(QStringLiteral("settingsAction"));
     settings->setShortcut(QKeySequence::Preferences);
     settings->setMenuRole(QAction::PreferencesRole);
     file->addSeparator();
@@ -247,10 +267,27 @@ void MainWindow::createShortcuts()
 
 void MainWindow::openDatabase()
 {
-    m_log->open(m_settings->databaseUrl());
+    const QString url = m_settings->databaseUrl();
+    const auto parsed = DatabaseUrl::parse(url, nullptr);
+    m_passwordConnection.clear();
+    // The URL's own password wins; SQLite needs none.
+    if (!parsed || parsed->engine != DatabaseUrl::Engine::Postgres || !parsed->password.isEmpty()) {
+        openLog(url, {}, {});
+        return;
+    }
+    m_passwordConnection = DatabasePasswordStore::connectionOf(url);
+    m_databasePasswords->load(m_passwordConnection);
+}
+
+void MainWindow::openLog(const QString &url, const QString &password, const QString &keyringProblem)
+{
+    m_log->open(url, password);
     m_location->setText(tr("Call log: %1").arg(m_log->displayUrl()));
     if (!m_log->isAvailable())
-        m_banner->showError(m_log->errorMessage(), qMax(1, m_log->retryInterval() / 1000));
+        m_banner->showError(keyringProblem.isEmpty()
+                                ? m_log->errorMessage()
+                                : m_log->errorMessage() + QLatin1Char(' ') + keyringProblem,
+                            qMax(1, m_log->retryInterval() / 1000));
     else
         m_banner->hide();
     m_model->reload();
@@ -365,6 +402,7 @@ void MainWindow::exportInteractively()
 void MainWindow::openSettings()
 {
     SettingsDialog dialog(m_settings, m_credentials, this);
+    connect(&dialog, &SettingsDialog::databasePasswordChanged, this, &MainWindow::openDatabase);
     dialog.exec();
 }
 

@@ -14,6 +14,7 @@ class CallFeedModel;
 class CallLog;
 class CountersBar;
 class CredentialStore;
+class DatabasePasswordStore;
 class DetailsPane;
 class EmptyState;
 class FeedView;
@@ -33,7 +34,9 @@ public:
     MainWindow(AppSettings *settings, CredentialStore *credentials, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Opens the call log the settings name (the command line's, when given).
+    // Opens the call log the settings name (the command line's, when given). A PostgreSQL URL
+    // without a password of its own first has the keychain read for one, so the log may open
+    // a moment later.
     void openDatabase();
 
     // Writes the calls the feed's filter selects, all of them (not only those loaded), as CSV.
@@ -62,11 +65,14 @@ private:
     void showDetails();
     void exportInteractively();
     void openSettings();
+    void openLog(const QString &url, const QString &password, const QString &keyringProblem);
     void fetchVoicemail(const QString &callSid, const QString &recordingUrl);
     void selectCall(const QString &callSid);
 
     AppSettings *m_settings;
     CredentialStore *m_credentials;
+    DatabasePasswordStore *m_databasePasswords;
+    QString m_passwordConnection; // whose password openDatabase() is waiting for
     CallLog *m_log;
     CallFeedModel *m_model;
     VoicemailFetcher *m_fetcher;

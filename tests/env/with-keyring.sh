@@ -25,9 +25,15 @@ printf 'switchboard-test' | gnome-keyring-daemon --foreground --unlock --compone
     >"$home/daemon.log" 2>&1 &
 daemon=$!
 
+# Ask the bus whether our daemon owns the name before talking to it: a message to an unowned
+# name would have the bus activate another gnome-keyring, one that inherited the real $HOME
+# (dbus-run-session started before we changed it) and waits on a prompt for its locked keyring.
 for _ in $(seq 100); do
-    if dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
-        org.freedesktop.Secret.Service.ReadAlias string:default 2>/dev/null | grep -q /collection/; then
+    if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
+        grep -q 'boolean true' &&
+        dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+            org.freedesktop.Secret.Service.ReadAlias string:default 2>/dev/null | grep -q /collection/; then
         break
     fi
     kill -0 "$daemon" 2>/dev/null || { cat "$home/daemon.log" >&2; exit 1; }

@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "core/AppSettings.h"
+#include "DatabasePasswordField.h"
 #include "db/DatabaseUrl.h"
 
 #include <QDialogButtonBox>
@@ -15,6 +16,8 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QRegularExpressionValidator>
+#include <QTimer>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <utility>
 
@@ -26,6 +29,16 @@ const QRegularExpression accountSidPattern(QStringLiteral("^AC[0-9a-fA-F]{32}$")
 bool looksLikeUrl(const QString &text)
 {
     return text.startsWith(QLatin1String("sqlite:")) || text.startsWith(QLatin1String("postgres"));
+}
+
+// The URL as the user wrote it, less its password: the field never shows one.
+QString withoutPassword(const QString &url)
+{
+    QUrl parsed(url, QUrl::StrictMode);
+    if (!url.startsWith(QLatin1String("postgres")) || parsed.password().isEmpty())
+        return url;
+    parsed.setPassword(QString());
+    return parsed.toString();
 }
 
 QLabel *noteLabel(QWidget *parent)
@@ -64,6 +77,19 @@ SettingsDialog::SettingsDialog(AppSettings *settings, CredentialStore *credentia
         if (std::exchange(m_waitingForSave, false))
             QDialog::accept();
     });
+    // Both answer after a wait during which the dialog may have been cancelled.
+    connect(m_databasePassword, &DatabasePasswordField::ready, this, [this] {
+        if (!std::exchange(m_acceptWhenReady, false))
+            return;
+        setBusy(false);
+        if (isVisible())
+            accept();
+    });
+    connect(m_databasePassword, &DatabasePasswordField::committed, this, [this] {
+        if (isVisible())
+            finishAccept(true);
+    });
+    connect(m_databasePassword, &DatabasePasswordField::failed, this, [this] { setBusy(false); });
     m_accountSid->setEnabled(false);
     m_authToken->setEnabled(false);
     showKeyringStatus(tr("Reading the keyring…"), false);
@@ -78,7 +104,9 @@ QWidget *SettingsDialog::createDatabaseGroup()
     m_database->setObjectName(QStringLiteral("databaseEdit"));
     m_database->setPlaceholderText(tr("/path/to/calls.db or postgresql://user@host/switchboard"));
     const QString current = m_settings->databaseUrl();
-    m_database->setText(current.startsWith(QLatin1String("sqlite:")) ? current.mid(7) : current);
+    m_database->setText(current.startsWith(QLatin1String("sqlite:")) ? current.mid(7)
+                                                                     : withoutPassword(current));
+    m_shownDatabaseText = m_database->text();
     auto *browse = new QPushButton(tr("Browse…"), group);
     connect(browse, &QPushButton::clicked, this, &SettingsDialog::browseForDatabase);
     auto *row = new QHBoxLayout;
@@ -92,6 +120,21 @@ QWidget *SettingsDialog::createDatabaseGroup()
     hint->setText(tr("The SQLite file the Switchboard service writes, or a PostgreSQL URL."));
     hint->setForegroundRole(QPalette::PlaceholderText);
     form->addRow(QString(), hint);
+
+    m_databasePassword = new DatabasePasswordField(group);
+    form->addRow(tr("Pass&word:"), m_databasePassword);
+    m_databaseForm = form;
+    connect(
+        m_databasePassword, &DatabasePasswordField::applicableChanged, this,
+        [this](bool applicable) { m_databaseForm->setRowVisible(m_databasePassword, applicable); });
+    m_databasePassword->setDatabaseUrl(current);
+    form->setRowVisible(m_databasePassword, m_databasePassword->isApplicable());
+    // Typing a URL reads the keychain once the typing pauses, not at every key.
+    auto *typing = new QTimer(this);
+    typing->setSingleShot(true);
+    typing->setInterval(300);
+    connect(typing, &QTimer::timeout, this, &SettingsDialog::followDatabaseField);
+    connect(m_database, &QLineEdit::textChanged, typing, qOverload<>(&QTimer::start));
     return group;
 }
 
@@ -128,6 +171,14 @@ void SettingsDialog::browseForDatabase()
         nullptr, QFileDialog::DontConfirmOverwrite);
     if (!path.isEmpty())
         m_database->setText(QDir::toNativeSeparators(path));
+}
+
+void SettingsDialog::followDatabaseField()
+{
+    QString error;
+    const QString url = databaseUrlFromField(&error);
+    if (!url.isEmpty()) // half-typed: the field keeps showing the last connection
+        m_databasePassword->setDatabaseUrl(url);
 }
 
 void SettingsDialog::onCredentialsLoaded(const TwilioCredentials &credentials)
@@ -202,18 +253,61 @@ bool SettingsDialog::validateCredentials(QString *error) const
 void SettingsDialog::accept()
 {
     QString error;
-    const QString databaseUrl = databaseUrlFromField(&error);
+    QString databaseUrl = databaseUrlFromField(&error);
     m_databaseError->setVisible(databaseUrl.isEmpty());
     m_databaseError->setText(error);
     if (databaseUrl.isEmpty())
         return;
+    // Untouched, the setting stays as it is: a --database URL remains for this run only.
+    if (m_database->text().trimmed() == m_shownDatabaseText)
+        databaseUrl = m_settings->databaseUrl();
+    m_databasePassword->setDatabaseUrl(databaseUrl);
+    if (m_databasePassword->isReading()) {
+        // The keychain's entry for a just-typed connection is on its way: save once it is here.
+        m_acceptWhenReady = true;
+        setBusy(true);
+        return;
+    }
+    // A password typed into the URL goes to the keychain: the settings file never holds one.
+    const auto parsed = DatabaseUrl::parse(databaseUrl, nullptr);
+    const QString typedPassword = parsed ? parsed->password : QString();
+    if (!typedPassword.isEmpty() && databaseUrl != m_settings->databaseUrl()) {
+        if (!m_databasePassword->canSave()) {
+            m_databaseError->setText(
+                tr("Without a keyring the password cannot be saved: remove it from the URL "
+                   "(libpq can read it from ~/.pgpass)."));
+            m_databaseError->show();
+            return;
+        }
+        m_databasePassword->setPassword(typedPassword);
+        databaseUrl = withoutPassword(databaseUrl);
+        m_database->setText(databaseUrl);
+        m_shownDatabaseText.clear();
+    }
     if (m_keyringUsable && !validateCredentials(&error)) {
         showKeyringStatus(error, true);
         m_accountSid->setFocus();
         return;
     }
-    // The database setting does not depend on the keyring: save it whatever happens next.
-    m_settings->setDatabaseUrl(databaseUrl);
+    m_acceptedDatabaseUrl = databaseUrl;
+    if (!m_databasePassword->hasChange()) {
+        finishAccept(false);
+        return;
+    }
+    // The password first, so that the log reopened for a new URL finds it.
+    setBusy(true);
+    m_databasePassword->commit();
+}
+
+void SettingsDialog::finishAccept(bool passwordChanged)
+{
+    setBusy(false);
+    const bool urlChanged = m_acceptedDatabaseUrl != m_settings->databaseUrl();
+    // The database setting does not depend on the Twilio keyring entry: save it whatever
+    // happens next.
+    m_settings->setDatabaseUrl(m_acceptedDatabaseUrl);
+    if (passwordChanged && !urlChanged)
+        Q_EMIT databasePasswordChanged();
 
     TwilioCredentials entered{m_accountSid->text().trimmed(), m_authToken->text()};
     const bool changed =

@@ -5,6 +5,7 @@
 #include <QDialog>
 
 class QDialogButtonBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -12,9 +13,10 @@ class QPushButton;
 namespace Switchboard {
 
 class AppSettings;
+class DatabasePasswordField;
 
-// Where the call log is, and the Twilio credentials (kept in the keychain). Without a keychain
-// the dialog says so and still saves the database setting.
+// Where the call log is, its PostgreSQL password and the Twilio credentials (both kept in the
+// keychain). Without a keychain the dialog says so and still saves the database setting.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -25,10 +27,18 @@ public:
 
     void accept() override;
 
+Q_SIGNALS:
+    // The database password changed in the keychain while the URL stayed: the log should be
+    // opened again with it (a new URL reopens it anyway).
+    void databasePasswordChanged();
+
 private:
     QWidget *createDatabaseGroup();
     QWidget *createTwilioGroup();
     void browseForDatabase();
+    void followDatabaseField();
+    // The second half of accept(), once the database password is in the keychain.
+    void finishAccept(bool passwordChanged);
     void onCredentialsLoaded(const TwilioCredentials &credentials);
     void onKeyringFailed(const QString &message);
     void showKeyringStatus(const QString &text, bool problem);
@@ -41,6 +51,11 @@ private:
     CredentialStore *m_credentials;
     QLineEdit *m_database = nullptr;
     QLabel *m_databaseError = nullptr;
+    QFormLayout *m_databaseForm = nullptr;
+    DatabasePasswordField *m_databasePassword = nullptr;
+    QString m_shownDatabaseText; // the field as opened: untouched, the setting is left as it is
+    QString m_acceptedDatabaseUrl;
+    bool m_acceptWhenReady = false;
     QLineEdit *m_accountSid = nullptr;
     QLineEdit *m_authToken = nullptr;
     QLabel *m_keyringStatus = nullptr;
