@@ -4,15 +4,11 @@
 #include "twilio/RequestSignature.h"
 
 #include <QEventLoop>
-#include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QTimer>
 
 namespace Switchboard {
 namespace {
-
-// Each QNetworkAccessManager opens at most six connections to one host.
-constexpr int kConnectionsPerManager = 6;
 
 QString sid(const char *prefix, int index, int salt)
 {
@@ -187,25 +183,52 @@ WebhookLoad::WebhookLoad(const QList<QUrl> &services, const QUrl &publicUrl,
                          const QByteArray &authToken, QList<CallPlan> calls, int connections,
                          double requestsPerSecond)
     : m_services(services)
-    , m_public(publicUrl)
-    , m_authToken(authToken)
     , m_calls(std::move(calls))
     , m_rate(requestsPerSecond)
 {
-    const int managers = (connections + kConnectionsPerManager - 1) / kConnectionsPerManager;
-    for (int i = 0; i < managers; ++i)
-        m_networks.push_back(std::make_unique<QNetworkAccessManager>());
-    m_lanes.resize(connections);
-    for (int i = 0; i < connections; ++i)
-        m_lanes[i].network = m_networks[i / kConnectionsPerManager].get();
     int total = 0;
-    for (const CallPlan &plan : m_calls)
-        total += int(plan.steps.size());
+    for (const CallPlan &plan : m_calls) {
+        QList<QByteArray> requests;
+        for (const CallPlan::Step &step : plan.steps) {
+            const QString signedUrl =
+                publicUrl.resolved(QUrl(step.path)).toString(QUrl::FullyEncoded);
+            const QByteArray body = step.params.encode();
+            requests.append("POST " + step.path.toUtf8() +
+                            " HTTP/1.1\r\n"
+                            "Content-Type: application/x-www-form-urlencoded\r\n"
+                            "X-Twilio-Signature: " +
+                            RequestSignature::compute(authToken, signedUrl, step.params) +
+                            "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" +
+                            body);
+        }
+        total += int(requests.size());
+        m_requests.append(requests);
+    }
     m_latencies.reserve(total);
+
+    m_lanes.resize(connections);
+    for (Lane &lane : m_lanes) {
+        for (const QUrl &service : m_services) {
+            auto *socket = new QTcpSocket(this);
+            socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            socket->connectToHost(service.host(), quint16(service.port()));
+            connect(socket, &QTcpSocket::readyRead, this, [this, &lane] { receive(lane); });
+            connect(socket, &QTcpSocket::errorOccurred, this, [this, &lane, socket] {
+                if (lane.call >= 0 && lane.sockets.at(lane.service) == socket)
+                    finish(lane, 0); // counted as a failure; the lane goes on
+            });
+            lane.sockets.push_back(socket);
+        }
+    }
 }
+
+WebhookLoad::~WebhookLoad() = default;
 
 void WebhookLoad::run()
 {
+    for (Lane &lane : m_lanes)
+        for (QTcpSocket *socket : lane.sockets)
+            socket->waitForConnected(5000);
     QEventLoop loop;
     m_done = [&loop] { loop.quit(); };
     m_clock.start();
@@ -224,6 +247,7 @@ void WebhookLoad::next(Lane &lane)
 {
     if (lane.call < 0 || lane.step >= m_calls[lane.call].steps.size()) {
         if (m_nextCall >= m_calls.size()) {
+            lane.call = -1;
             if (--m_lanesRunning == 0)
                 m_done();
             return;
@@ -241,28 +265,48 @@ void WebhookLoad::next(Lane &lane)
 
 void WebhookLoad::send(Lane &lane)
 {
-    const CallPlan::Step &step = m_calls[lane.call].steps[lane.step];
-    const QUrl url = m_services.at(m_sent++ % m_services.size()).resolved(QUrl(step.path));
-    const QString signedUrl = m_public.resolved(QUrl(step.path)).toString(QUrl::FullyEncoded);
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader,
-                      QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("X-Twilio-Signature",
-                         RequestSignature::compute(m_authToken, signedUrl, step.params));
-    const qint64 dueNs = m_rate > 0 ? lane.nextDueNs : m_clock.nsecsElapsed();
-    QNetworkReply *reply = lane.network->post(request, step.params.encode());
-    connect(reply, &QNetworkReply::finished, this, [this, reply, &lane, dueNs] {
-        const qint64 now = m_clock.nsecsElapsed();
-        m_latencies.push_back(now - dueNs);
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status < 200 || status >= 300)
-            ++m_failures;
-        reply->deleteLater();
-        ++lane.step;
-        if (m_rate > 0)
-            lane.nextDueNs += qint64(1e9 * double(m_lanes.size()) / m_rate);
-        next(lane);
-    });
+    lane.service = m_sent++ % int(m_services.size());
+    QTcpSocket *socket = lane.sockets.at(lane.service);
+    const QUrl &service = m_services.at(lane.service);
+    lane.dueNs = m_rate > 0 ? lane.nextDueNs : m_clock.nsecsElapsed();
+    lane.received.clear();
+    const QByteArray &request = m_requests.at(lane.call).at(lane.step);
+    const qsizetype lineEnd = request.indexOf("\r\n") + 2;
+    socket->write(request.left(lineEnd) + "Host: " + service.authority().toUtf8() + "\r\n" +
+                  request.mid(lineEnd));
+}
+
+void WebhookLoad::receive(Lane &lane)
+{
+    QTcpSocket *socket = lane.sockets.at(lane.service);
+    lane.received += socket->readAll();
+    const qsizetype headEnd = lane.received.indexOf("\r\n\r\n");
+    if (headEnd < 0)
+        return;
+    const QByteArray head = lane.received.left(headEnd).toLower();
+    const int status = head.mid(9, 3).toInt(); // "HTTP/1.1 200 OK"
+    qsizetype bodyBytes = 0;
+    const qsizetype length = head.indexOf("\r\ncontent-length:");
+    if (length >= 0) {
+        const qsizetype valueStart = length + 17;
+        bodyBytes = head.mid(valueStart, head.indexOf("\r\n", valueStart) - valueStart)
+                        .trimmed()
+                        .toLongLong();
+    }
+    if (lane.received.size() < headEnd + 4 + bodyBytes)
+        return; // the rest of the body is still on its way
+    finish(lane, status);
+}
+
+void WebhookLoad::finish(Lane &lane, int status)
+{
+    m_latencies.push_back(m_clock.nsecsElapsed() - lane.dueNs);
+    if (status < 200 || status >= 300)
+        ++m_failures;
+    ++lane.step;
+    if (m_rate > 0)
+        lane.nextDueNs += qint64(1e9 * double(m_lanes.size()) / m_rate);
+    next(lane);
 }
 
 } // namespace Switchboard

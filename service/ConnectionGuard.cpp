@@ -27,9 +27,12 @@ QByteArray headerValue(const QByteArray &head, const QByteArray &name)
 
 } // namespace
 
-ConnectionGuard::ConnectionGuard(const Limits &limits, QObject *parent)
+ConnectionGuard::ConnectionGuard(const Limits &limits, std::atomic<int> &openConnections,
+                                 Dealer deal, QObject *parent)
     : QTcpServer(parent)
     , m_limits(limits)
+    , m_openConnections(openConnections)
+    , m_deal(std::move(deal))
 {
     m_sweep.setInterval(250);
     connect(&m_sweep, &QTimer::timeout, this, &ConnectionGuard::sweep);
@@ -46,21 +49,27 @@ int ConnectionGuard::requestsInFlight() const
 
 void ConnectionGuard::incomingConnection(qintptr descriptor)
 {
+    m_deal(descriptor);
+}
+
+void ConnectionGuard::serve(qintptr descriptor)
+{
     auto *socket = new QTcpSocket(this);
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         return;
     }
-    if (openConnections() >= m_limits.maxConnections) {
+    if (m_openConnections.load() >= m_limits.maxConnections) {
         refuse(socket, 503, "too many connections");
         return;
     }
     // Reading from the kernel stops here, so a flood cannot grow the buffer further.
     socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 4096);
     m_connections[socket].since.start();
+    ++m_openConnections;
     // Connected before QHttpServer sees the socket, so this slot runs first on every read.
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspect(socket); });
-    connect(socket, &QObject::destroyed, this, [this, socket] { m_connections.remove(socket); });
+    connect(socket, &QObject::destroyed, this, [this, socket] { forget(socket); });
     addPendingConnection(socket);
     Q_EMIT newConnection();
 }
@@ -158,13 +167,19 @@ void ConnectionGuard::refuse(QTcpSocket *socket, int status, const char *reason)
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + phrases.value(status) +
                   "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
                   QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
-    m_connections.remove(socket);
+    forget(socket);
     socket->disconnect(this);
     socket->disconnectFromHost();
     if (socket->state() == QAbstractSocket::UnconnectedState)
         socket->deleteLater();
     else
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+}
+
+void ConnectionGuard::forget(QTcpSocket *socket)
+{
+    if (m_connections.remove(socket))
+        --m_openConnections;
 }
 
 void ConnectionGuard::sweep()
@@ -176,7 +191,7 @@ void ConnectionGuard::sweep()
         if (connection.inRequest() && connection.since.hasExpired(m_limits.requestTimeoutMs)) {
             refuse(socket, 408, "request timeout");
         } else if (!connection.inRequest() && connection.since.hasExpired(m_limits.idleTimeoutMs)) {
-            m_connections.remove(socket);
+            forget(socket);
             socket->disconnectFromHost();
         }
     }

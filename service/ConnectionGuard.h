@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QTcpServer>
@@ -16,6 +18,11 @@ namespace Switchboard {
 //
 // Its readyRead slot is connected before QHttpServer's, so it peeks at each chunk of bytes
 // before QHttpServer reads (and consumes) them.
+//
+// Several guards, one per HTTP thread, listen on one socket. Whichever accepts a connection
+// hands it to `deal`, which picks the guard that serves it (in turn, so that the threads share
+// the connections); the connection cap counts the connections of every guard sharing
+// `openConnections`.
 class ConnectionGuard final : public QTcpServer
 {
     Q_OBJECT
@@ -32,10 +39,15 @@ public:
         int maxConnections = 512;
     };
 
-    explicit ConnectionGuard(const Limits &limits, QObject *parent = nullptr);
+    using Dealer = std::function<void(qintptr descriptor)>;
+
+    ConnectionGuard(const Limits &limits, std::atomic<int> &openConnections, Dealer deal,
+                    QObject *parent = nullptr);
     ~ConnectionGuard() override;
 
-    int openConnections() const { return int(m_connections.size()); }
+    // Serves a connection this or another guard accepted.
+    void serve(qintptr descriptor);
+
     int requestsInFlight() const;
 
 protected:
@@ -58,8 +70,11 @@ private:
     bool checkHead(QTcpSocket *socket, Connection &connection);
     void refuse(QTcpSocket *socket, int status, const char *reason);
     void sweep();
+    void forget(QTcpSocket *socket);
 
     Limits m_limits;
+    std::atomic<int> &m_openConnections;
+    Dealer m_deal;
     QHash<QTcpSocket *, Connection> m_connections;
     QTimer m_sweep;
 };

@@ -40,6 +40,18 @@ DurableRecorder::Result DurableRecorder::record(const Webhook &webhook)
     return Result::Journaled;
 }
 
+QList<DurableRecorder::Result> DurableRecorder::recordAll(const QList<CallWriter::Event> &events)
+{
+    QList<CallWriter::Result> written;
+    if (m_journal.isEmpty() && m_writer.recordAll(events, &written))
+        return QList<Result>(events.size(), Result::Recorded);
+    // One at a time: each is then either in the call log or in the journal.
+    QList<Result> results;
+    for (const CallWriter::Event &event : events)
+        results.append(record(event.webhook));
+    return results;
+}
+
 bool DurableRecorder::replay()
 {
     if (m_journal.isEmpty())

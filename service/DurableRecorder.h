@@ -1,11 +1,13 @@
 #pragma once
 
+#include "db/CallWriter.h"
+
+#include <QList>
 #include <QObject>
 #include <QTimer>
 
 namespace Switchboard {
 
-class CallWriter;
 class WebhookJournal;
 struct Webhook;
 
@@ -28,6 +30,8 @@ public:
         Lost,      // neither: the webhook must not be acknowledged
     };
     Result record(const Webhook &webhook);
+    // Several webhooks, in order, committed together when the database takes them.
+    QList<Result> recordAll(const QList<CallWriter::Event> &events);
 
     bool isDegraded() const;
     qsizetype journaled() const;

@@ -41,13 +41,13 @@ bool sameToken(const QByteArray &given, const QByteArray &expected)
 
 } // namespace
 
-Metrics::Metrics(const QByteArray &token, Database &database)
+Metrics::Metrics(const QByteArray &token)
     : m_token(token)
-    , m_database(database)
 {}
 
 void Metrics::record(const QString &route, int statusCode, qint64 elapsedNs)
 {
+    const QMutexLocker lock(&m_mutex);
     ++m_requests[{route, statusCode}];
     if (statusCode == 500)
         ++m_databaseErrors;
@@ -63,7 +63,7 @@ void Metrics::record(const QString &route, int statusCode, qint64 elapsedNs)
     histogram.sumSeconds += seconds;
 }
 
-QHttpServerResponse Metrics::respond(const QHttpServerRequest &request)
+QHttpServerResponse Metrics::respond(const QHttpServerRequest &request, Database &callLog)
 {
     if (m_token.isEmpty())
         return text("not found", QHttpServerResponse::StatusCode::NotFound);
@@ -76,11 +76,12 @@ QHttpServerResponse Metrics::respond(const QHttpServerRequest &request)
         return denied;
     }
     return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-                               exposition());
+                               exposition(callLog));
 }
 
-QByteArray Metrics::exposition()
+QByteArray Metrics::exposition(Database &callLog)
 {
+    const QMutexLocker lock(&m_mutex);
     QByteArray out;
     header(out, "switchboard_http_requests_total", "counter",
            "Twilio webhook requests answered, by route and HTTP status code.");
@@ -107,7 +108,7 @@ QByteArray Metrics::exposition()
         out += name + "_count{" + routeLabel + "} " + QByteArray::number(histogram.count) + '\n';
     }
 
-    writeCallLog(out);
+    writeCallLog(out, callLog);
 
     header(out, "switchboard_database_errors_total", "counter",
            "Call log writes that failed (the webhook answered 500) and failed metrics queries.");
@@ -115,9 +116,9 @@ QByteArray Metrics::exposition()
     return out;
 }
 
-void Metrics::writeCallLog(QByteArray &out)
+void Metrics::writeCallLog(QByteArray &out, Database &callLog)
 {
-    QSqlQuery query(m_database.connection());
+    QSqlQuery query(callLog.connection());
     header(out, "switchboard_calls", "gauge", "Calls in the call log, by outcome.");
     if (query.exec(QStringLiteral("SELECT outcome, COUNT(*) FROM calls GROUP BY outcome"))) {
         while (query.next()) {

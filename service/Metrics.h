@@ -4,6 +4,7 @@
 #include <map>
 #include <QByteArray>
 #include <QHttpServerResponse>
+#include <QMutex>
 #include <QString>
 #include <utility>
 
@@ -17,18 +18,20 @@ class Database;
 // calls by outcome and voicemail downloads by state (read from the call log at each scrape, so
 // they are right after a restart and across instances), and database errors.
 // Behind a bearer token: the counts tell outsiders how busy the company's phone is.
+// Shared by the HTTP threads.
 class Metrics final
 {
     Q_DISABLE_COPY_MOVE(Metrics)
 
 public:
-    Metrics(const QByteArray &token, Database &database);
+    explicit Metrics(const QByteArray &token);
 
     // One answered webhook. A 500 from a webhook means the call log write failed.
     void record(const QString &route, int statusCode, qint64 elapsedNs);
 
-    // 404 when no token is configured (metrics off), 401 without the right token.
-    QHttpServerResponse respond(const QHttpServerRequest &request);
+    // 404 when no token is configured (metrics off), 401 without the right token. The call log
+    // figures are read through `callLog`, a connection of the calling thread.
+    QHttpServerResponse respond(const QHttpServerRequest &request, Database &callLog);
 
 private:
     static constexpr std::array<double, 11> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
@@ -40,11 +43,11 @@ private:
         double sumSeconds = 0;
     };
 
-    QByteArray exposition();
-    void writeCallLog(QByteArray &out);
+    QByteArray exposition(Database &callLog);
+    void writeCallLog(QByteArray &out, Database &callLog);
 
     QByteArray m_token;
-    Database &m_database;
+    QMutex m_mutex; // guards the counters below
     std::map<std::pair<QString, int>, quint64> m_requests;
     std::map<QString, Histogram> m_latency;
     quint64 m_databaseErrors = 0;

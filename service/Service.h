@@ -7,14 +7,11 @@
 
 namespace Switchboard {
 
-class CallWriter;
-class Database;
-class DurableRecorder;
-class WebhookJournal;
-class RecordingFetcher;
-class WebhookServer;
+class CallLogThread;
+class WebhookListener;
 
-// The running service: the database, the webhook server and the recording fetcher.
+// The running service: the call log's thread (database, journal, recording downloads) and the
+// HTTP threads in front of it.
 class Service final : public QObject
 {
     Q_OBJECT
@@ -31,12 +28,8 @@ public:
 
 private:
     ServiceConfig m_config;
-    std::unique_ptr<Database> m_database;
-    std::unique_ptr<CallWriter> m_writer;
-    std::unique_ptr<RecordingFetcher> m_fetcher;
-    std::unique_ptr<WebhookJournal> m_journal;
-    std::unique_ptr<DurableRecorder> m_recorder;
-    std::unique_ptr<WebhookServer> m_server;
+    std::unique_ptr<CallLogThread> m_callLog;
+    std::unique_ptr<WebhookListener> m_listener;
 };
 
 } // namespace Switchboard

@@ -1,11 +1,9 @@
 #include "WebhookServer.h"
 
+#include "CallLogThread.h"
 #include "ConnectionGuard.h"
 #include "core/Logging.h"
-#include "db/CallWriter.h"
 #include "db/Database.h"
-#include "DurableRecorder.h"
-#include "RecordingFetcher.h"
 #include "twilio/Identifiers.h"
 #include "twilio/RequestSignature.h"
 #include "twilio/TwimlWriter.h"
@@ -13,6 +11,7 @@
 
 #include <algorithm>
 #include <QElapsedTimer>
+#include <QThread>
 #include <QUrlQuery>
 
 namespace Switchboard {
@@ -44,65 +43,82 @@ QHttpServerResponse twiml(const QByteArray &document)
 
 } // namespace
 
-WebhookServer::WebhookServer(const ServiceConfig &config, Database &database,
-                             DurableRecorder &recorder, RecordingFetcher &fetcher, QObject *parent)
+WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog, Metrics &metrics,
+                             std::atomic<int> &openConnections, ConnectionGuard::Dealer deal,
+                             QObject *parent)
     : QObject(parent)
     , m_config(config)
-    , m_database(database)
-    , m_recorder(recorder)
-    , m_fetcher(fetcher)
-    , m_metrics(config.metricsToken, database)
+    , m_callLog(callLog)
+    , m_metrics(metrics)
+    , m_flow(config.callFlow)
 {
     m_recordingPolicy.apiBase = config.twilioApi;
     m_recordingPolicy.accountSid = config.accountSid;
-}
-
-WebhookServer::~WebhookServer() = default;
-
-bool WebhookServer::listen(QString *error)
-{
     ConnectionGuard::Limits limits;
     limits.requestTimeoutMs = m_config.requestTimeoutMs;
     limits.idleTimeoutMs = m_config.idleTimeoutMs;
     limits.maxConnections = m_config.maxConnections;
-    m_tcp = new ConnectionGuard(limits, &m_http);
-    if (!m_tcp->listen(m_config.listenAddress, m_config.listenPort)) {
-        *error = QStringLiteral("--listen: cannot listen on %1:%2: %3")
-                     .arg(m_config.listenAddress.toString())
-                     .arg(m_config.listenPort)
-                     .arg(m_tcp->errorString());
-        return false;
-    }
-    m_http.bind(m_tcp);
-    if (m_config.callFlow.publicUrl.isEmpty())
-        m_config.callFlow.publicUrl = localUrl();
-    m_flow = std::make_unique<CallFlow>(m_config.callFlow);
+    m_guard = new ConnectionGuard(limits, openConnections, std::move(deal), &m_http);
     addRoutes();
+}
+
+WebhookServer::~WebhookServer() = default;
+
+bool WebhookServer::listen(qintptr listeningSocket)
+{
+    if (!m_guard->setSocketDescriptor(listeningSocket))
+        return false;
+    m_guard->pauseAccepting(); // before this thread's event loop can run and accept
+    m_http.bind(m_guard);
     return true;
+}
+
+void WebhookServer::startAccepting()
+{
+    m_guard->resumeAccepting();
 }
 
 void WebhookServer::stopListening()
 {
-    m_tcp->close();
+    m_guard->close();
+}
+
+void WebhookServer::serve(qintptr descriptor)
+{
+    m_guard->serve(descriptor);
 }
 
 int WebhookServer::requestsInFlight() const
 {
-    return m_tcp->requestsInFlight();
+    return m_guard->requestsInFlight();
 }
 
-QUrl WebhookServer::localUrl() const
+Database &WebhookServer::reader()
 {
-    QUrl url;
-    url.setScheme(QStringLiteral("http"));
-    url.setHost(m_tcp->serverAddress().toString());
-    url.setPort(m_tcp->serverPort());
-    return url;
+    if (!m_reader) {
+        m_reader = std::make_unique<Database>(
+            m_config.database,
+            QStringLiteral("http-%1").arg(quintptr(QThread::currentThreadId()), 0, 16));
+        QString error;
+        if (!m_reader->open(&error))
+            qCWarning(lcDatabase).noquote() << "cannot read the call log:" << error;
+    }
+    return *m_reader;
 }
 
-QUrl WebhookServer::publicUrl() const
+QHttpServerResponse WebhookServer::health()
 {
-    return m_config.callFlow.publicUrl;
+    if (const qsizetype journaled = m_callLog.journaled())
+        return text(
+            QStringLiteral("degraded: the database is unavailable; %1 webhooks wait in the journal")
+                .arg(journaled),
+            QHttpServerResponse::StatusCode::ServiceUnavailable);
+    Database &database = reader();
+    QString error;
+    // A server restart leaves this connection dead: one new one before answering 503.
+    if (database.ping() || (database.reconnect(&error) && database.ping()))
+        return text("ok", QHttpServerResponse::StatusCode::Ok);
+    return text("database unavailable", QHttpServerResponse::StatusCode::ServiceUnavailable);
 }
 
 void WebhookServer::addRoutes()
@@ -125,19 +141,11 @@ void WebhookServer::addRoutes()
             QString::fromLatin1(webhook.path), QHttpServerRequest::Method::Post,
             [this, kind](const QHttpServerRequest &request) { return handle(kind, request); });
     }
-    m_http.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get, [this] {
-        if (m_recorder.isDegraded())
-            return text(
-                QStringLiteral(
-                    "degraded: the database is unavailable; %1 webhooks wait in the journal")
-                    .arg(m_recorder.journaled()),
-                QHttpServerResponse::StatusCode::ServiceUnavailable);
-        return m_database.ping() ? text("ok", QHttpServerResponse::StatusCode::Ok)
-                                 : text("database unavailable",
-                                        QHttpServerResponse::StatusCode::ServiceUnavailable);
-    });
-    m_http.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get,
-                 [this](const QHttpServerRequest &request) { return m_metrics.respond(request); });
+    m_http.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get,
+                 [this] { return health(); });
+    m_http.route(
+        QStringLiteral("/metrics"), QHttpServerRequest::Method::Get,
+        [this](const QHttpServerRequest &request) { return m_metrics.respond(request, reader()); });
 
     // Rules match in order: whatever method the routes above did not take is refused here.
     for (const auto &webhook : webhooks)
@@ -150,7 +158,7 @@ QString WebhookServer::signedUrl(const QHttpServerRequest &request, const QUrl &
 {
     // Twilio signed the URL it requested, not the address this socket sees: the public URL,
     // or what a trusted reverse proxy says it was.
-    QString base = m_flow->url(QString());
+    QString base = m_flow.url(QString());
     const QByteArray proto = request.value("X-Forwarded-Proto").trimmed().toLower();
     const QByteArray host = request.value("X-Forwarded-Host").trimmed();
     const QHostAddress peer = request.remoteAddress();
@@ -212,7 +220,7 @@ QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
 
     // Answer only once the webhook is durable, in the call log or the journal: a 200 means
     // the event will be in the log.
-    if (m_recorder.record(webhook) == DurableRecorder::Result::Lost) {
+    if (m_callLog.record(webhook) == DurableRecorder::Result::Lost) {
         qCCritical(lcDatabase).noquote()
             << "cannot record" << webhook.callSid() << "in the call log or the journal";
         return text("the call log is unavailable",
@@ -221,18 +229,18 @@ QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
 
     switch (webhook.kind) {
     case WebhookKind::Voice:
-        return twiml(m_flow->incomingCall());
+        return twiml(m_flow.incomingCall());
     case WebhookKind::Menu: {
         const int attempt = QUrlQuery(url).queryItemValue(QStringLiteral("attempt")).toInt();
         return twiml(
-            m_flow->menuChoice(digits, qMax(1, attempt), params.value(QStringLiteral("From"))));
+            m_flow.menuChoice(digits, qMax(1, attempt), params.value(QStringLiteral("From"))));
     }
     case WebhookKind::Dial:
-        return twiml(m_flow->dialResult(params.value(QStringLiteral("DialCallStatus"))));
+        return twiml(m_flow.dialResult(params.value(QStringLiteral("DialCallStatus"))));
     case WebhookKind::Recording:
-        return twiml(m_flow->recordingDone());
+        return twiml(m_flow.recordingDone());
     case WebhookKind::RecordingStatus:
-        m_fetcher.wake();
+        m_callLog.wakeFetcher();
         return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
     case WebhookKind::Status:
         return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);

@@ -1,56 +1,64 @@
 #pragma once
 
 #include "CallFlow.h"
+#include "ConnectionGuard.h"
 #include "core/CallRecord.h"
 #include "Metrics.h"
 #include "ServiceConfig.h"
 #include "twilio/RecordingDownload.h"
 
+#include <atomic>
 #include <memory>
 #include <QHttpServer>
 #include <QObject>
-#include <QTcpServer>
 
 namespace Switchboard {
 
-class ConnectionGuard;
-class DurableRecorder;
+class CallLogThread;
 class Database;
-class RecordingFetcher;
 
-// The HTTP face of the service: Twilio's webhooks, /healthz and /metrics.
+// The HTTP face of the service on one of its HTTP threads: Twilio's webhooks, /healthz and
+// /metrics. Every HTTP thread accepts on the same listening socket.
 class WebhookServer final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(WebhookServer)
 
 public:
-    WebhookServer(const ServiceConfig &config, Database &database, DurableRecorder &recorder,
-                  RecordingFetcher &fetcher, QObject *parent = nullptr);
+    // `config.callFlow.publicUrl` is final: the listener fills it in when it was not given.
+    WebhookServer(const ServiceConfig &config, CallLogThread &callLog, Metrics &metrics,
+                  std::atomic<int> &openConnections, ConnectionGuard::Dealer deal,
+                  QObject *parent = nullptr);
     ~WebhookServer() override;
 
-    bool listen(QString *error);
-    // Stops accepting connections; requests already arriving are still answered.
+    // Takes a listening socket (a duplicate of the listener's); false when the descriptor is
+    // not one. Accepting starts with startAccepting(): once every thread can be dealt a
+    // connection.
+    bool listen(qintptr listeningSocket);
+    // Accepts connections, handing each to the dealer.
+    void startAccepting();
     void stopListening();
+    // Serves a connection the dealer picked this thread for (call on this object's thread).
+    void serve(qintptr descriptor);
     int requestsInFlight() const;
-    QUrl localUrl() const;
-    QUrl publicUrl() const;
 
 private:
     void addRoutes();
     QHttpServerResponse handle(WebhookKind kind, const QHttpServerRequest &request);
     QHttpServerResponse respond(Webhook &&webhook, const QUrl &url);
+    QHttpServerResponse health();
     QString signedUrl(const QHttpServerRequest &request, const QUrl &url) const;
+    Database &reader();
 
     ServiceConfig m_config;
-    Database &m_database;
-    DurableRecorder &m_recorder;
-    RecordingFetcher &m_fetcher;
-    Metrics m_metrics;
+    CallLogThread &m_callLog;
+    Metrics &m_metrics;
     RecordingDownload::Options m_recordingPolicy; // which RecordingUrls may be accepted
-    std::unique_ptr<CallFlow> m_flow;
+    CallFlow m_flow;
+    // This thread's own connection, for /healthz and /metrics; opened when first needed.
+    std::unique_ptr<Database> m_reader;
     QHttpServer m_http;
-    ConnectionGuard *m_tcp = nullptr; // owned by m_http once bound
+    ConnectionGuard *m_guard = nullptr; // owned by m_http
 };
 
 } // namespace Switchboard

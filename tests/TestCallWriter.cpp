@@ -106,6 +106,58 @@ private Q_SLOTS:
         QCOMPARE(reader.timeline(kCall).size(), 3);
     }
 
+    void batchIsRecordedInOrderInOneTransaction()
+    {
+        const Webhook voice =
+            webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                    {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}});
+        const Webhook menu =
+            webhook(WebhookKind::Menu, QStringLiteral("https://x.test/twilio/menu?attempt=1"),
+                    {{QStringLiteral("CallStatus"), QStringLiteral("in-progress")},
+                     {QStringLiteral("Digits"), QStringLiteral("2")}});
+        const Webhook completed =
+            webhook(WebhookKind::Status, QStringLiteral("https://x.test/twilio/status"),
+                    {{QStringLiteral("CallStatus"), QStringLiteral("completed")},
+                     {QStringLiteral("CallDuration"), QStringLiteral("30")}});
+        QList<CallWriter::Result> results;
+        QVERIFY(m_writer->recordAll({CallWriter::event(voice), CallWriter::event(menu),
+                                     CallWriter::event(voice), CallWriter::event(completed)},
+                                    &results));
+        using R = CallWriter::Result;
+        QCOMPARE(results, (QList<R>{R::Recorded, R::Recorded, R::Duplicate, R::Recorded}));
+        CallReader reader(*m_db);
+        const auto call = reader.call(kCall);
+        QVERIFY(call);
+        QCOMPARE(call->menuChoice, MenuChoice::Voicemail);
+        QCOMPARE(call->status, CallStatus::Completed);
+        QCOMPARE(call->durationS, std::optional<int>(30));
+        QCOMPARE(reader.timeline(kCall).size(), 3);
+    }
+
+    void failedBatchWritesNothing()
+    {
+        const Webhook voice =
+            webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                    {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}});
+        Webhook other = voice;
+        other.params.set(QStringLiteral("CallSid"),
+                         QStringLiteral("CA00000000000000000000000000000002"));
+        // The database refuses the second call's event, after the first call was written.
+        QSqlQuery trigger(m_db->connection());
+        QVERIFY(trigger.exec(QStringLiteral(
+            "CREATE TRIGGER refuse BEFORE INSERT ON call_events WHEN NEW.call_sid = "
+            "'CA00000000000000000000000000000002' BEGIN SELECT RAISE(ABORT, 'refused'); END")));
+        QList<CallWriter::Result> results;
+        QVERIFY(
+            !m_writer->recordAll({CallWriter::event(voice), CallWriter::event(other)}, &results));
+        QVERIFY(m_writer->lastError().contains(QStringLiteral("refused")));
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM calls")), 0);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM call_events")), 0);
+        // The writer is usable afterwards.
+        QCOMPARE(m_writer->record(voice), CallWriter::Result::Recorded);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM calls")), 1);
+    }
+
     void revisionGrowsWithEveryChange()
     {
         CallRecord first, second;

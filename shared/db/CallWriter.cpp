@@ -49,8 +49,12 @@ struct CallWriter::Statements
         , upsertVoicemail(db)
         , deleteVoicemail(db)
         , bumpRevision(db)
-        , lockCall(db)
+        , lockCalls(db)
         , notify(db)
+        , dueDownloads(db)
+        , claimDownload(db)
+        , storeAudio(db)
+        , downloadFailed(db)
         , control(db)
     {}
 
@@ -60,8 +64,12 @@ struct CallWriter::Statements
     QSqlQuery upsertVoicemail;
     QSqlQuery deleteVoicemail;
     QSqlQuery bumpRevision;
-    QSqlQuery lockCall;
+    QSqlQuery lockCalls;
     QSqlQuery notify;
+    QSqlQuery dueDownloads;
+    QSqlQuery claimDownload;
+    QSqlQuery storeAudio;
+    QSqlQuery downloadFailed;
     QSqlQuery control;
 };
 
@@ -107,10 +115,27 @@ void CallWriter::prepare()
     s.deleteVoicemail.prepare(QStringLiteral("DELETE FROM voicemails WHERE call_sid = ?"));
     s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + nextRevision +
                            QStringLiteral(" WHERE call_sid = ?"));
-    if (!dialect.lockCall().isEmpty())
-        s.lockCall.prepare(dialect.lockCall());
-    if (!dialect.notifyCallChanged().isEmpty())
-        s.notify.prepare(dialect.notifyCallChanged());
+    if (!dialect.lockCalls().isEmpty())
+        s.lockCalls.prepare(dialect.lockCalls());
+    if (!dialect.notifyCallsChanged().isEmpty())
+        s.notify.prepare(dialect.notifyCallsChanged());
+    // Media is ready once Twilio said so; a recording whose status callback never came is
+    // tried a minute after its <Record> action.
+    s.dueDownloads.prepare(QStringLiteral(
+        "SELECT call_sid, recording_sid, recording_url, download_attempts FROM voicemails"
+        " WHERE download_state = 'pending' AND next_attempt_at <= ?"
+        " AND (recording_status = 'completed' OR created_at <= ?)"
+        " ORDER BY next_attempt_at LIMIT ?"));
+    s.claimDownload.prepare(
+        QStringLiteral("UPDATE voicemails SET next_attempt_at = ? WHERE call_sid = ?"
+                       " AND download_state = 'pending' AND next_attempt_at <= ?"));
+    s.storeAudio.prepare(QStringLiteral(
+        "UPDATE voicemails SET download_state = 'downloaded', audio = ?, bytes = ?, sha256 = ?,"
+        " content_type = ?, last_error = '', download_attempts = download_attempts + 1"
+        " WHERE call_sid = ?"));
+    s.downloadFailed.prepare(QStringLiteral(
+        "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
+        " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
 }
 
 CallWriter::~CallWriter() = default;
@@ -159,35 +184,80 @@ void CallWriter::rollback()
     m_statements->control.exec(QStringLiteral("ROLLBACK"));
 }
 
-QString CallWriter::eventDigest(const Webhook &webhook) const
+CallWriter::Event CallWriter::event(const Webhook &webhook)
 {
     // A retried webhook carries the same URL and parameters, so it has the same digest.
     const QByteArray payload = webhookKindToString(webhook.kind).toUtf8() + '\n' +
                                RequestSignature::payload(webhook.url, webhook.params);
-    return QString::fromLatin1(
-        QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex());
+    return {
+        webhook,
+        QString::fromLatin1(QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex()),
+        paramsJson(webhook.params)};
 }
 
 CallWriter::Result CallWriter::record(const Webhook &webhook, CallRecord *updated)
 {
-    if (!begin())
+    QList<Result> results;
+    if (!recordAll({event(webhook)}, &results, updated))
         return Result::Failed;
-    Statements &s = *m_statements;
-    if (!s.lockCall.lastQuery().isEmpty()) {
-        s.lockCall.bindValue(0, webhook.callSid());
-        if (!exec(s.lockCall)) {
-            rollback();
-            return Result::Failed;
-        }
-        s.lockCall.finish();
-    }
+    return results.constFirst();
+}
 
+bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results,
+                           CallRecord *lastUpdated)
+{
+    QStringList callSids;
+    for (const Event &event : events)
+        callSids.append(event.webhook.callSid());
+    callSids.removeDuplicates();
+    if (!begin() || !lockCalls(callSids))
+        return false;
+    QList<Result> outcomes;
+    QStringList changed;
+    for (const Event &event : events) {
+        const Result result = recordInTransaction(event, lastUpdated);
+        if (result == Result::Failed)
+            return false;
+        if (result == Result::Recorded)
+            changed.append(event.webhook.callSid());
+        outcomes.append(result);
+    }
+    changed.removeDuplicates();
+    if (!notify(changed)) {
+        rollback();
+        return false;
+    }
+    if (!commit())
+        return false;
+    *results = outcomes;
+    return true;
+}
+
+bool CallWriter::lockCalls(const QStringList &callSids)
+{
+    QSqlQuery &lock = m_statements->lockCalls;
+    if (lock.lastQuery().isEmpty())
+        return true;
+    lock.bindValue(0, callSids.join(QLatin1Char(',')));
+    if (!exec(lock)) {
+        rollback();
+        return false;
+    }
+    lock.finish();
+    return true;
+}
+
+// Inside a transaction the caller opened; on failure the transaction is rolled back.
+CallWriter::Result CallWriter::recordInTransaction(const Event &event, CallRecord *updated)
+{
+    const Webhook &webhook = event.webhook;
+    Statements &s = *m_statements;
     s.insertEvent.bindValue(0, webhook.callSid());
     s.insertEvent.bindValue(1, webhook.receivedAt.toMSecsSinceEpoch());
     s.insertEvent.bindValue(2, webhookKindToString(webhook.kind));
     s.insertEvent.bindValue(3, text(webhook.params.value(QStringLiteral("CallStatus"))));
-    s.insertEvent.bindValue(4, eventDigest(webhook));
-    s.insertEvent.bindValue(5, paramsJson(webhook.params));
+    s.insertEvent.bindValue(4, event.digest);
+    s.insertEvent.bindValue(5, event.paramsJson);
     if (!exec(s.insertEvent)) {
         rollback();
         return Result::Failed;
@@ -216,13 +286,7 @@ CallWriter::Result CallWriter::record(const Webhook &webhook, CallRecord *update
                 return Result::Failed;
             }
         }
-        if (!notify(call.callSid)) {
-            rollback();
-            return Result::Failed;
-        }
     }
-    if (!commit())
-        return Result::Failed;
     if (updated)
         *updated = call;
     return duplicate ? Result::Duplicate : Result::Recorded;
@@ -270,15 +334,15 @@ bool CallWriter::writeCall(const CallRecord &call)
 bool CallWriter::bumpRevision(const QString &callSid)
 {
     m_statements->bumpRevision.bindValue(0, callSid);
-    return exec(m_statements->bumpRevision) && notify(callSid);
+    return exec(m_statements->bumpRevision) && notify({callSid});
 }
 
-bool CallWriter::notify(const QString &callSid)
+bool CallWriter::notify(const QStringList &callSids)
 {
     QSqlQuery &notify = m_statements->notify;
-    if (notify.lastQuery().isEmpty())
+    if (notify.lastQuery().isEmpty() || callSids.isEmpty())
         return true;
-    notify.bindValue(0, callSid);
+    notify.bindValue(0, callSids.join(QLatin1Char(',')));
     const bool ok = exec(notify);
     notify.finish();
     return ok;
@@ -286,34 +350,26 @@ bool CallWriter::notify(const QString &callSid)
 
 QList<CallWriter::Download> CallWriter::dueDownloads(const QDateTime &now, int limit)
 {
-    // Media is ready once Twilio said so; a recording whose status callback never came is
-    // tried a minute after its <Record> action.
-    QSqlQuery query(m_database.connection());
-    query.prepare(QStringLiteral(
-        "SELECT call_sid, recording_sid, recording_url, download_attempts FROM voicemails"
-        " WHERE download_state = 'pending' AND next_attempt_at <= ?"
-        " AND (recording_status = 'completed' OR created_at <= ?)"
-        " ORDER BY next_attempt_at LIMIT ?"));
-    query.addBindValue(now.toMSecsSinceEpoch());
-    query.addBindValue(now.addSecs(-60).toMSecsSinceEpoch());
-    query.addBindValue(limit);
+    QSqlQuery &query = m_statements->dueDownloads;
+    query.bindValue(0, now.toMSecsSinceEpoch());
+    query.bindValue(1, now.addSecs(-60).toMSecsSinceEpoch());
+    query.bindValue(2, limit);
     QList<Download> due;
     if (!exec(query))
         return due;
     while (query.next())
         due.append({query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
                     query.value(3).toInt()});
+    query.finish();
     return due;
 }
 
 bool CallWriter::claimDownload(const QString &callSid, const QDateTime &now, int leaseSeconds)
 {
-    QSqlQuery query(m_database.connection());
-    query.prepare(QStringLiteral("UPDATE voicemails SET next_attempt_at = ? WHERE call_sid = ?"
-                                 " AND download_state = 'pending' AND next_attempt_at <= ?"));
-    query.addBindValue(now.addSecs(leaseSeconds).toMSecsSinceEpoch());
-    query.addBindValue(callSid);
-    query.addBindValue(now.toMSecsSinceEpoch());
+    QSqlQuery &query = m_statements->claimDownload;
+    query.bindValue(0, now.addSecs(leaseSeconds).toMSecsSinceEpoch());
+    query.bindValue(1, callSid);
+    query.bindValue(2, now.toMSecsSinceEpoch());
     return exec(query) && query.numRowsAffected() == 1;
 }
 
@@ -322,18 +378,16 @@ bool CallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
 {
     if (!begin())
         return false;
-    QSqlQuery query(m_database.connection());
-    query.prepare(QStringLiteral(
-        "UPDATE voicemails SET download_state = 'downloaded', audio = ?, bytes = ?, sha256 = ?,"
-        " content_type = ?, last_error = '', download_attempts = download_attempts + 1"
-        " WHERE call_sid = ?"));
-    query.addBindValue(audio);
-    query.addBindValue(qint64(audio.size()));
-    query.addBindValue(
-        QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
-    query.addBindValue(contentType);
-    query.addBindValue(callSid);
-    if (!exec(query) || !bumpRevision(callSid)) {
+    QSqlQuery &query = m_statements->storeAudio;
+    query.bindValue(0, audio);
+    query.bindValue(1, qint64(audio.size()));
+    query.bindValue(2, QString::fromLatin1(
+                           QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
+    query.bindValue(3, contentType);
+    query.bindValue(4, callSid);
+    const bool stored = exec(query);
+    query.bindValue(0, QByteArray()); // let go of the audio
+    if (!stored || !bumpRevision(callSid)) {
         rollback();
         return false;
     }
@@ -345,15 +399,12 @@ bool CallWriter::recordDownloadFailure(const QString &callSid, const QString &er
 {
     if (!begin())
         return false;
-    QSqlQuery query(m_database.connection());
-    query.prepare(QStringLiteral(
-        "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
-        " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
-    query.addBindValue(
-        downloadStateToString(giveUp ? DownloadState::Failed : DownloadState::Pending));
-    query.addBindValue(error);
-    query.addBindValue(retryAt.toMSecsSinceEpoch());
-    query.addBindValue(callSid);
+    QSqlQuery &query = m_statements->downloadFailed;
+    query.bindValue(0,
+                    downloadStateToString(giveUp ? DownloadState::Failed : DownloadState::Pending));
+    query.bindValue(1, error);
+    query.bindValue(2, retryAt.toMSecsSinceEpoch());
+    query.bindValue(3, callSid);
     if (!exec(query) || !bumpRevision(callSid)) {
         rollback();
         return false;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <QSqlQuery>
 #include <QString>
+#include <QStringList>
 
 namespace Switchboard {
 
@@ -26,8 +27,24 @@ public:
         Failed,
     };
 
+    // A webhook with what its timeline row needs that takes no database (its digest, its
+    // parameters as JSON): worked out on the caller's thread, so that the writer only writes.
+    struct Event
+    {
+        Webhook webhook;
+        QString digest;
+        QString paramsJson;
+    };
+    static Event event(const Webhook &webhook);
+
     // Adds the webhook to the call's timeline and folds it into the call's row.
     Result record(const Webhook &webhook, CallRecord *updated = nullptr);
+
+    // Records several webhooks, in order, in one transaction: one commit for all of them.
+    // False when the transaction failed, and then none of them is recorded. `lastUpdated`
+    // receives the row of the last webhook's call.
+    bool recordAll(const QList<Event> &events, QList<Result> *results,
+                   CallRecord *lastUpdated = nullptr);
 
     struct Download
     {
@@ -54,13 +71,14 @@ private:
 
     void prepare();
     bool exec(QSqlQuery &query);
-    bool notify(const QString &callSid);
+    bool lockCalls(const QStringList &callSids);
+    bool notify(const QStringList &callSids);
+    Result recordInTransaction(const Event &event, CallRecord *updated);
     bool begin();
     bool commit();
     void rollback();
     bool writeCall(const CallRecord &call);
     bool bumpRevision(const QString &callSid);
-    QString eventDigest(const Webhook &webhook) const;
 
     Database &m_database;
     std::unique_ptr<Statements> m_statements;

@@ -17,9 +17,12 @@ QString SqlDialect::beginWrite() const
     return isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
 }
 
-QString SqlDialect::lockCall() const
+QString SqlDialect::lockCalls() const
 {
-    return isSqlite() ? QString() : QStringLiteral("SELECT pg_advisory_xact_lock(hashtext(?))");
+    return isSqlite() ? QString()
+                      : QStringLiteral("SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT"
+                                       " hashtext(sid) AS key FROM unnest(string_to_array(?, ','))"
+                                       " AS sid ORDER BY key) AS keys");
 }
 
 QString SqlDialect::nextRevision() const
@@ -35,10 +38,12 @@ QString SqlDialect::resyncRevisions() const
                                        "COALESCE(MAX(revision), 0) + 1 FROM calls), false)");
 }
 
-QString SqlDialect::notifyCallChanged() const
+QString SqlDialect::notifyCallsChanged() const
 {
     return isSqlite() ? QString()
-                      : QStringLiteral("SELECT pg_notify('%1', ?)").arg(callChangesChannel());
+                      : QStringLiteral("SELECT pg_notify('%1', sid) FROM"
+                                       " unnest(string_to_array(?, ',')) AS sid")
+                            .arg(callChangesChannel());
 }
 
 } // namespace Switchboard

@@ -25,17 +25,19 @@ public:
     // read inside the transaction cannot be invalidated by another process's commit.
     QString beginWrite() const;
 
-    // Serialises the writers of one call until the transaction ends, also before its row
-    // exists (service instances may receive two webhooks of a call at the same moment).
-    // Empty on SQLite, where the write transaction already excludes every other writer.
-    QString lockCall() const;
+    // Serialises the writers of the calls whose CallSids are bound (comma-separated) until the
+    // transaction ends, also before their rows exist (service instances may receive two
+    // webhooks of a call at the same moment). The locks are taken in one fixed order, so two
+    // transactions locking overlapping sets cannot deadlock. Empty on SQLite, where the write
+    // transaction already excludes every other writer.
+    QString lockCalls() const;
 
     // The next value of calls.revision: unique and increasing across concurrent writers.
     QString nextRevision() const;
 
-    // Tells listeners, when the transaction commits, that a call changed (its CallSid bound).
-    // Empty on SQLite: readers there watch PRAGMA data_version instead.
-    QString notifyCallChanged() const;
+    // Tells listeners, when the transaction commits, that calls changed (their CallSids bound,
+    // comma-separated). Empty on SQLite: readers there watch PRAGMA data_version instead.
+    QString notifyCallsChanged() const;
 
     // After rows were copied in with their revisions: moves the revision source past them.
     QString resyncRevisions() const;

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "db/CallWriter.h"
+#include "DurableRecorder.h"
+#include "ServiceConfig.h"
+
+#include <atomic>
+#include <memory>
+#include <QMutex>
+#include <QThread>
+#include <QWaitCondition>
+#include <vector>
+
+namespace Switchboard {
+
+class Database;
+class RecordingFetcher;
+class WalCheckpointer;
+class WebhookJournal;
+struct Webhook;
+
+// The service's one writer of the call log, on a thread and a database connection of its
+// own: webhooks, recording downloads and the journal's replay all write from here.
+//
+// Webhook handlers on the HTTP threads hand their webhook over and wait; everything that
+// arrived while the previous transaction was committing goes into the next one (group
+// commit). Each handler still answers only once its webhook is committed, but under load one
+// commit serves many webhooks instead of one.
+class CallLogThread final
+{
+    Q_DISABLE_COPY_MOVE(CallLogThread)
+
+public:
+    explicit CallLogThread(const ServiceConfig &config);
+    ~CallLogThread(); // closes everything on the thread, then stops it
+
+    // Opens and migrates the database, checks that it is writable, replays the journal.
+    bool start(QString *error);
+
+    // From any thread but this one: returns once the webhook is durable (or lost).
+    DurableRecorder::Result record(const Webhook &webhook);
+
+    // Webhooks waiting in the journal for the database to come back.
+    qsizetype journaled() const { return m_journaled.load(); }
+
+    // Looks for voicemails to download soon.
+    void wakeFetcher();
+
+private:
+    struct Pending
+    {
+        CallWriter::Event event;
+        DurableRecorder::Result result = DurableRecorder::Result::Lost;
+        bool done = false;
+    };
+
+    bool open(QString *error);
+    void close();
+    void commitPending();
+
+    ServiceConfig m_config;
+    QThread m_thread;
+    QObject *m_context = nullptr; // lives on m_thread: queued work runs there
+
+    // Used on m_thread only.
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<CallWriter> m_writer;
+    std::unique_ptr<WebhookJournal> m_journal;
+    std::unique_ptr<DurableRecorder> m_recorder;
+    std::unique_ptr<RecordingFetcher> m_fetcher;
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only
+
+    QMutex m_mutex;
+    QWaitCondition m_committed;
+    std::vector<Pending *> m_pending; // guarded by m_mutex
+    std::atomic<qsizetype> m_journaled = 0;
+};
+
+} // namespace Switchboard

@@ -1,0 +1,90 @@
+#include "WalCheckpointer.h"
+
+#include "core/Logging.h"
+#include "db/Database.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimer>
+
+namespace Switchboard {
+namespace {
+
+// Long enough to gather the pages of many commits, short enough to keep the WAL small.
+constexpr int kDelayMs = 20;
+// The WAL size, in pages, at which the writer checkpoints (SQLite's default is 1000); it
+// bounds the WAL to about 16 MiB.
+constexpr int kWriterCheckpointPages = 4000;
+
+} // namespace
+
+WalCheckpointer::WalCheckpointer(const DatabaseUrl &url)
+    : m_url(url)
+{
+    m_thread.setObjectName(QStringLiteral("checkpoint"));
+    m_thread.start();
+    m_context = new QObject;
+    m_context->moveToThread(&m_thread);
+}
+
+WalCheckpointer::~WalCheckpointer()
+{
+    QMetaObject::invokeMethod(
+        m_context,
+        [this] {
+            if (m_database)
+                checkpoint(); // leave the database file complete
+            m_database.reset();
+            delete m_context;
+        },
+        Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+bool WalCheckpointer::start(QString *error)
+{
+    bool opened = false;
+    QMetaObject::invokeMethod(
+        m_context,
+        [this, error, &opened] {
+            m_database = std::make_unique<Database>(m_url, QStringLiteral("checkpoint"));
+            opened = m_database->open(error);
+        },
+        Qt::BlockingQueuedConnection);
+    return opened;
+}
+
+bool WalCheckpointer::configureWriter(Database &writer, QString *error)
+{
+    QSqlQuery query(writer.connection());
+    if (query.exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(kWriterCheckpointPages))) {
+        query.finish();
+        return true;
+    }
+    *error = query.lastError().text();
+    return false;
+}
+
+void WalCheckpointer::committed()
+{
+    if (m_scheduled.exchange(true))
+        return;
+    QMetaObject::invokeMethod(m_context, [this] {
+        QTimer::singleShot(kDelayMs, m_context, [this] {
+            m_scheduled = false;
+            checkpoint();
+        });
+    });
+}
+
+void WalCheckpointer::checkpoint()
+{
+    // PASSIVE: copies what it can without waiting for the writer or for readers.
+    QSqlQuery query(m_database->connection());
+    if (!query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")))
+        qCWarning(lcDatabase).noquote() << "checkpoint failed:" << query.lastError().text();
+    query.finish();
+}
+
+} // namespace Switchboard

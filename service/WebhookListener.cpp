@@ -1,0 +1,121 @@
+#include "WebhookListener.h"
+
+#include "WebhookServer.h"
+
+#include <QThread>
+#include <unistd.h>
+
+namespace Switchboard {
+
+struct WebhookListener::HttpThread
+{
+    QThread thread;
+    WebhookServer *server = nullptr; // lives on `thread`
+
+    // Runs `work` on the thread and waits for it.
+    template<typename Work> void run(Work work)
+    {
+        auto *context = new QObject;
+        context->moveToThread(&thread);
+        QMetaObject::invokeMethod(
+            context,
+            [&work, context] {
+                work();
+                delete context;
+            },
+            Qt::BlockingQueuedConnection);
+    }
+};
+
+WebhookListener::WebhookListener(const ServiceConfig &config, CallLogThread &callLog)
+    : m_config(config)
+    , m_callLog(callLog)
+    , m_metrics(config.metricsToken)
+{}
+
+WebhookListener::~WebhookListener()
+{
+    for (const auto &http : m_threads) {
+        http->run([&http] { delete http->server; });
+        http->thread.quit();
+        http->thread.wait();
+    }
+}
+
+bool WebhookListener::listen(QString *error)
+{
+    if (!m_socket.listen(m_config.listenAddress, m_config.listenPort)) {
+        *error = QStringLiteral("--listen: cannot listen on %1:%2: %3")
+                     .arg(m_config.listenAddress.toString())
+                     .arg(m_config.listenPort)
+                     .arg(m_socket.errorString());
+        return false;
+    }
+    m_socket.pauseAccepting(); // the HTTP threads accept
+    if (m_config.callFlow.publicUrl.isEmpty())
+        m_config.callFlow.publicUrl = localUrl();
+    for (int i = 0; i < m_config.httpThreads; ++i) {
+        auto http = std::make_unique<HttpThread>();
+        http->thread.setObjectName(QStringLiteral("http-%1").arg(i + 1));
+        http->thread.start();
+        // Built on its thread, so that QHttpServer, its timers and its sockets belong there.
+        http->run([this, &http] {
+            http->server = new WebhookServer(m_config, m_callLog, m_metrics, m_openConnections,
+                                             [this](qintptr descriptor) { deal(descriptor); });
+        });
+        m_threads.push_back(std::move(http));
+    }
+    for (const auto &http : m_threads) {
+        bool listening = false;
+        http->run([this, &http, &listening] {
+            listening = http->server->listen(::dup(int(m_socket.socketDescriptor())));
+        });
+        if (!listening) {
+            *error = QStringLiteral("--listen: cannot accept connections on %1:%2")
+                         .arg(m_config.listenAddress.toString())
+                         .arg(m_config.listenPort);
+            return false;
+        }
+    }
+    // Only once every thread can be dealt connections.
+    for (const auto &http : m_threads)
+        http->run([&http] { http->server->startAccepting(); });
+    return true;
+}
+
+void WebhookListener::deal(qintptr descriptor)
+{
+    WebhookServer *server = m_threads[m_dealt++ % m_threads.size()]->server;
+    QMetaObject::invokeMethod(server, [server, descriptor] { server->serve(descriptor); });
+}
+
+void WebhookListener::stopListening()
+{
+    for (const auto &http : m_threads)
+        http->run([&http] { http->server->stopListening(); });
+    m_socket.close();
+}
+
+int WebhookListener::requestsInFlight() const
+{
+    int total = 0;
+    for (const auto &http : m_threads)
+        http->run([&http, &total] { total += http->server->requestsInFlight(); });
+    return total;
+}
+
+QUrl WebhookListener::localUrl() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(m_socket.serverAddress().toString());
+    url.setPort(m_socket.serverPort());
+    return url;
+}
+
+QUrl WebhookListener::publicUrl() const
+{
+    return m_config.callFlow.publicUrl;
+}
+
+} // namespace Switchboard

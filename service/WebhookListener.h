@@ -1,0 +1,51 @@
+#pragma once
+
+#include "Metrics.h"
+#include "ServiceConfig.h"
+
+#include <atomic>
+#include <memory>
+#include <QTcpServer>
+#include <QUrl>
+#include <vector>
+
+namespace Switchboard {
+
+class CallLogThread;
+class WebhookServer;
+
+// Listens on --listen for the HTTP threads, each running a WebhookServer. QHttpServer answers
+// a connection on the thread that owns it, and a webhook handler waits for its commit: with
+// the connections dealt out in turn to several threads, several webhooks are in flight at once
+// and the call log commits them together.
+class WebhookListener final
+{
+    Q_DISABLE_COPY_MOVE(WebhookListener)
+
+public:
+    WebhookListener(const ServiceConfig &config, CallLogThread &callLog);
+    ~WebhookListener(); // stops the HTTP threads; connections still open are closed
+
+    bool listen(QString *error);
+    // Stops accepting connections; requests already arriving are still answered.
+    void stopListening();
+    int requestsInFlight() const;
+    QUrl localUrl() const;
+    QUrl publicUrl() const;
+
+private:
+    struct HttpThread;
+
+    // Picks the thread that serves a connection; from any HTTP thread.
+    void deal(qintptr descriptor);
+
+    ServiceConfig m_config;
+    CallLogThread &m_callLog;
+    Metrics m_metrics;
+    std::atomic<int> m_openConnections = 0;
+    QTcpServer m_socket; // binds the address; the HTTP threads accept
+    std::vector<std::unique_ptr<HttpThread>> m_threads;
+    std::atomic<std::size_t> m_dealt = 0;
+};
+
+} // namespace Switchboard
