@@ -376,7 +376,7 @@ bool CallWriter::claimDownload(const QString &callSid, const QDateTime &now, int
 bool CallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
                             const QString &contentType)
 {
-    if (!begin())
+    if (!begin() || !lockCalls({callSid}))
         return false;
     QSqlQuery &query = m_statements->storeAudio;
     query.bindValue(0, audio);
@@ -397,7 +397,7 @@ bool CallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
 bool CallWriter::recordDownloadFailure(const QString &callSid, const QString &error,
                                        const QDateTime &retryAt, bool giveUp)
 {
-    if (!begin())
+    if (!begin() || !lockCalls({callSid}))
         return false;
     QSqlQuery &query = m_statements->downloadFailed;
     query.bindValue(0,
@@ -414,7 +414,7 @@ bool CallWriter::recordDownloadFailure(const QString &callSid, const QString &er
 
 bool CallWriter::setHeard(const QString &callSid, bool heard)
 {
-    if (!begin())
+    if (!begin() || !lockCalls({callSid}))
         return false;
     QSqlQuery query(m_database.connection());
     query.prepare(QStringLiteral("UPDATE voicemails SET heard_at = ? WHERE call_sid = ?"));

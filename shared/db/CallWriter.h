@@ -12,7 +12,8 @@ namespace Switchboard {
 class Database;
 
 // Everything that writes the call log. Each method is one transaction: when it returns true
-// the change is committed.
+// the change is committed. Every transaction first locks the calls it writes (on PostgreSQL),
+// so that concurrent instances never take two calls' row locks in opposite orders.
 class CallWriter final
 {
 public:
