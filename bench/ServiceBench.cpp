@@ -33,6 +33,7 @@ struct Figures
     double p50Ms = 0;
     double p99Ms = 0;
     double cpuUsPerRequest = 0;
+    double clientCpuUsPerRequest = 0;
     int failures = 0;
     QString verification;
 };
@@ -119,10 +120,12 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
 
     const qint64 pid = harness.service()->processId(); // the first instance's CPU
     const qint64 cpuBefore = cpuMicroseconds(pid);
+    const qint64 clientBefore = cpuMicroseconds(QCoreApplication::applicationPid());
     WebhookLoad load(services, kPublicUrl, ServiceHarness::authToken.toUtf8(), plans, connections,
                      rate);
     load.run();
     const qint64 cpuAfter = cpuMicroseconds(pid);
+    const qint64 clientAfter = cpuMicroseconds(QCoreApplication::applicationPid());
 
     // Downloads run behind the webhooks; give them time to finish before checking.
     const QDeadlineTimer deadline(60000);
@@ -137,6 +140,9 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
     figures.p99Ms = percentileMs(load.latenciesNs(), 0.99);
     figures.cpuUsPerRequest =
         double(cpuAfter - cpuBefore) / std::max(1, figures.requests / instances);
+    // The load generator and the recordings it serves share the machine with the service.
+    figures.clientCpuUsPerRequest =
+        double(clientAfter - clientBefore) / std::max(1, figures.requests);
     figures.failures = load.failures();
     figures.verification = verify(harness.databaseUrl(), plans, figures.requests);
     return figures;
@@ -144,9 +150,9 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
 
 void print(const Figures &f)
 {
-    std::printf("%-28s %7d %9d %9.0f %10.0f %8.2f %8.2f %9.0f %6d\n", qPrintable(f.name), f.calls,
-                f.requests, f.calls / f.seconds, f.requests / f.seconds, f.p50Ms, f.p99Ms,
-                f.cpuUsPerRequest, f.failures);
+    std::printf("%-22s %6d %8d %8.0f %10.0f %7.2f %7.2f %9.0f %10.0f %6d\n", qPrintable(f.name),
+                f.calls, f.requests, f.calls / f.seconds, f.requests / f.seconds, f.p50Ms, f.p99Ms,
+                f.cpuUsPerRequest, f.clientCpuUsPerRequest, f.failures);
     std::printf("    %s\n", qPrintable(f.verification));
     std::fflush(stdout);
 }
@@ -195,8 +201,8 @@ int main(int argc, char *argv[])
     // The mix averages 4.65 webhooks a call.
     const int latencyCalls = int(rate * parser.value(secondsOption).toDouble() / 4.65);
 
-    std::printf("%-28s %7s %9s %9s %10s %8s %8s %9s %6s\n", "run", "calls", "webhooks", "calls/s",
-                "webhooks/s", "p50 ms", "p99 ms", "CPU us/wh", "errors");
+    std::printf("%-22s %6s %8s %8s %10s %7s %7s %9s %10s %6s\n", "run", "calls", "webhooks",
+                "calls/s", "webhooks/s", "p50 ms", "p99 ms", "CPU us/wh", "client us/wh", "errors");
     print(runPhase(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), connections,
                    0, instances));
     print(runPhase(QStringLiteral("fixed %1 webhooks/s").arg(rate), latencyCalls, connections, rate,

@@ -12,31 +12,18 @@ namespace Switchboard {
 
 CallLogThread::CallLogThread(const ServiceConfig &config)
     : m_config(config)
-{
-    m_thread.setObjectName(QStringLiteral("call-log"));
-    m_thread.start();
-    m_context = new QObject;
-    m_context->moveToThread(&m_thread);
-}
+    , m_thread(QStringLiteral("call-log"))
+{}
 
 CallLogThread::~CallLogThread()
 {
-    QMetaObject::invokeMethod(
-        m_context,
-        [this] {
-            close();
-            delete m_context;
-        },
-        Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+    m_thread.run([this] { close(); });
 }
 
 bool CallLogThread::start(QString *error)
 {
     bool opened = false;
-    QMetaObject::invokeMethod(
-        m_context, [this, error, &opened] { opened = open(error); }, Qt::BlockingQueuedConnection);
+    m_thread.run([this, error, &opened] { opened = open(error); });
     return opened;
 }
 
@@ -99,7 +86,7 @@ void CallLogThread::close()
 
 void CallLogThread::wakeFetcher()
 {
-    QMetaObject::invokeMethod(m_context, [this] {
+    m_thread.post([this] {
         if (m_fetcher)
             m_fetcher->wake();
     });
@@ -112,7 +99,7 @@ DurableRecorder::Result CallLogThread::record(const Webhook &webhook)
     // A batch is scheduled when the first webhook of it arrives; later ones join it until it
     // starts committing.
     if (m_pending.empty())
-        QMetaObject::invokeMethod(m_context, [this] { commitPending(); });
+        m_thread.post([this] { commitPending(); });
     m_pending.push_back(&pending);
     while (!pending.done)
         m_committed.wait(&m_mutex);

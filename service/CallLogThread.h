@@ -3,11 +3,11 @@
 #include "db/CallWriter.h"
 #include "DurableRecorder.h"
 #include "ServiceConfig.h"
+#include "WorkerThread.h"
 
 #include <atomic>
 #include <memory>
 #include <QMutex>
-#include <QThread>
 #include <QWaitCondition>
 #include <vector>
 
@@ -59,8 +59,7 @@ private:
     void commitPending();
 
     ServiceConfig m_config;
-    QThread m_thread;
-    QObject *m_context = nullptr; // lives on m_thread: queued work runs there
+    WorkerThread m_thread;
 
     // Used on m_thread only.
     std::unique_ptr<Database> m_database;

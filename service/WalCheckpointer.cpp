@@ -20,38 +20,25 @@ constexpr int kWriterCheckpointPages = 4000;
 
 WalCheckpointer::WalCheckpointer(const DatabaseUrl &url)
     : m_url(url)
-{
-    m_thread.setObjectName(QStringLiteral("checkpoint"));
-    m_thread.start();
-    m_context = new QObject;
-    m_context->moveToThread(&m_thread);
-}
+    , m_thread(QStringLiteral("checkpoint"))
+{}
 
 WalCheckpointer::~WalCheckpointer()
 {
-    QMetaObject::invokeMethod(
-        m_context,
-        [this] {
-            if (m_database)
-                checkpoint(); // leave the database file complete
-            m_database.reset();
-            delete m_context;
-        },
-        Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+    m_thread.run([this] {
+        if (m_database)
+            checkpoint(); // leave the database file complete
+        m_database.reset();
+    });
 }
 
 bool WalCheckpointer::start(QString *error)
 {
     bool opened = false;
-    QMetaObject::invokeMethod(
-        m_context,
-        [this, error, &opened] {
-            m_database = std::make_unique<Database>(m_url, QStringLiteral("checkpoint"));
-            opened = m_database->open(error);
-        },
-        Qt::BlockingQueuedConnection);
+    m_thread.run([this, error, &opened] {
+        m_database = std::make_unique<Database>(m_url, QStringLiteral("checkpoint"));
+        opened = m_database->open(error);
+    });
     return opened;
 }
 
@@ -70,8 +57,8 @@ void WalCheckpointer::committed()
 {
     if (m_scheduled.exchange(true))
         return;
-    QMetaObject::invokeMethod(m_context, [this] {
-        QTimer::singleShot(kDelayMs, m_context, [this] {
+    m_thread.post([this] {
+        QTimer::singleShot(kDelayMs, m_thread.context(), [this] {
             m_scheduled = false;
             checkpoint();
         });

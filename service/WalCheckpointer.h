@@ -1,10 +1,10 @@
 #pragma once
 
 #include "db/DatabaseUrl.h"
+#include "WorkerThread.h"
 
 #include <atomic>
 #include <memory>
-#include <QThread>
 
 namespace Switchboard {
 
@@ -36,8 +36,7 @@ private:
     void checkpoint();
 
     DatabaseUrl m_url;
-    QThread m_thread;
-    QObject *m_context = nullptr;         // lives on m_thread
+    WorkerThread m_thread;
     std::unique_ptr<Database> m_database; // used on m_thread only
     std::atomic<bool> m_scheduled = false;
 };

@@ -1,30 +1,20 @@
 #include "WebhookListener.h"
 
 #include "WebhookServer.h"
+#include "WorkerThread.h"
 
-#include <QThread>
 #include <unistd.h>
 
 namespace Switchboard {
 
 struct WebhookListener::HttpThread
 {
-    QThread thread;
-    WebhookServer *server = nullptr; // lives on `thread`
+    explicit HttpThread(int number)
+        : thread(QStringLiteral("http-%1").arg(number))
+    {}
 
-    // Runs `work` on the thread and waits for it.
-    template<typename Work> void run(Work work)
-    {
-        auto *context = new QObject;
-        context->moveToThread(&thread);
-        QMetaObject::invokeMethod(
-            context,
-            [&work, context] {
-                work();
-                delete context;
-            },
-            Qt::BlockingQueuedConnection);
-    }
+    WorkerThread thread;
+    WebhookServer *server = nullptr; // lives on `thread`
 };
 
 WebhookListener::WebhookListener(const ServiceConfig &config, CallLogThread &callLog)
@@ -35,11 +25,8 @@ WebhookListener::WebhookListener(const ServiceConfig &config, CallLogThread &cal
 
 WebhookListener::~WebhookListener()
 {
-    for (const auto &http : m_threads) {
-        http->run([&http] { delete http->server; });
-        http->thread.quit();
-        http->thread.wait();
-    }
+    for (const auto &http : m_threads)
+        http->thread.run([&http] { delete http->server; });
 }
 
 bool WebhookListener::listen(QString *error)
@@ -55,11 +42,9 @@ bool WebhookListener::listen(QString *error)
     if (m_config.callFlow.publicUrl.isEmpty())
         m_config.callFlow.publicUrl = localUrl();
     for (int i = 0; i < m_config.httpThreads; ++i) {
-        auto http = std::make_unique<HttpThread>();
-        http->thread.setObjectName(QStringLiteral("http-%1").arg(i + 1));
-        http->thread.start();
+        auto http = std::make_unique<HttpThread>(i + 1);
         // Built on its thread, so that QHttpServer, its timers and its sockets belong there.
-        http->run([this, &http] {
+        http->thread.run([this, &http] {
             http->server = new WebhookServer(m_config, m_callLog, m_metrics, m_openConnections,
                                              [this](qintptr descriptor) { deal(descriptor); });
         });
@@ -67,7 +52,7 @@ bool WebhookListener::listen(QString *error)
     }
     for (const auto &http : m_threads) {
         bool listening = false;
-        http->run([this, &http, &listening] {
+        http->thread.run([this, &http, &listening] {
             listening = http->server->listen(::dup(int(m_socket.socketDescriptor())));
         });
         if (!listening) {
@@ -79,7 +64,7 @@ bool WebhookListener::listen(QString *error)
     }
     // Only once every thread can be dealt connections.
     for (const auto &http : m_threads)
-        http->run([&http] { http->server->startAccepting(); });
+        http->thread.run([&http] { http->server->startAccepting(); });
     return true;
 }
 
@@ -92,7 +77,7 @@ void WebhookListener::deal(qintptr descriptor)
 void WebhookListener::stopListening()
 {
     for (const auto &http : m_threads)
-        http->run([&http] { http->server->stopListening(); });
+        http->thread.run([&http] { http->server->stopListening(); });
     m_socket.close();
 }
 
@@ -100,7 +85,7 @@ int WebhookListener::requestsInFlight() const
 {
     int total = 0;
     for (const auto &http : m_threads)
-        http->run([&http, &total] { total += http->server->requestsInFlight(); });
+        http->thread.run([&http, &total] { total += http->server->requestsInFlight(); });
     return total;
 }
 
