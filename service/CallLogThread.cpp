@@ -2,16 +2,18 @@
 
 #include "db/CallWriter.h"
 #include "db/Database.h"
-#include "RecordingFetcher.h"
+#include "DownloadThread.h"
 #include "WalCheckpointer.h"
 #include "WebhookJournal.h"
 
 #include <QSqlQuery>
+#include <QTimer>
 
 namespace Switchboard {
 
-CallLogThread::CallLogThread(const ServiceConfig &config)
+CallLogThread::CallLogThread(const ServiceConfig &config, DownloadThread &downloads)
     : m_config(config)
+    , m_downloads(downloads)
     , m_thread(QStringLiteral("call-log"))
 {}
 
@@ -52,25 +54,16 @@ bool CallLogThread::open(QString *error)
     }
     m_writer = std::make_unique<CallWriter>(*m_database);
 
-    RecordingFetcher::Options fetch;
-    fetch.download.apiBase = m_config.twilioApi;
-    fetch.download.accountSid = m_config.accountSid;
-    fetch.download.authToken = m_config.authToken;
-    fetch.retryBaseMs = m_config.downloadRetryMs;
-    fetch.maxAttempts = m_config.downloadAttempts;
-    m_fetcher = std::make_unique<RecordingFetcher>(*m_writer, fetch);
-
     m_journal = std::make_unique<WebhookJournal>(m_config.journalPath);
     if (!m_journal->open(error))
         return false;
     m_recorder = std::make_unique<DurableRecorder>(*m_writer, *m_journal);
-    QObject::connect(m_recorder.get(), &DurableRecorder::replayed, m_fetcher.get(), [this] {
+    QObject::connect(m_recorder.get(), &DurableRecorder::replayed, m_thread.context(), [this] {
         m_journaled = 0;
-        m_fetcher->wake();
+        m_downloads.wake();
     });
     m_recorder->replay(); // what a previous run could not write
     m_journaled = m_recorder->journaled();
-    m_fetcher->wake(); // resume downloads left pending by a previous run
     return true;
 }
 
@@ -78,18 +71,9 @@ void CallLogThread::close()
 {
     m_recorder.reset();
     m_journal.reset();
-    m_fetcher.reset();
     m_writer.reset();
     m_database.reset();
     m_checkpointer.reset();
-}
-
-void CallLogThread::wakeFetcher()
-{
-    m_thread.post([this] {
-        if (m_fetcher)
-            m_fetcher->wake();
-    });
 }
 
 DurableRecorder::Result CallLogThread::record(const Webhook &webhook)
@@ -113,6 +97,8 @@ void CallLogThread::commitPending()
         QMutexLocker lock(&m_mutex);
         batch.swap(m_pending);
     }
+    if (batch.empty())
+        return;
     QList<CallWriter::Event> events;
     events.reserve(qsizetype(batch.size()));
     for (const Pending *pending : batch)
@@ -122,12 +108,25 @@ void CallLogThread::commitPending()
     if (m_checkpointer)
         m_checkpointer->committed();
 
+    std::vector<Pending *> deferred;
     QMutexLocker lock(&m_mutex);
     for (std::size_t i = 0; i < batch.size(); ++i) {
-        batch[i]->result = results.at(qsizetype(i));
+        const DurableRecorder::Result result = results.at(qsizetype(i));
+        if (result == DurableRecorder::Result::Deferred) {
+            deferred.push_back(batch[i]);
+            continue;
+        }
+        batch[i]->result = result;
         batch[i]->done = true;
     }
     m_committed.wakeAll();
+    if (deferred.empty())
+        return;
+    // Another instance holds these calls: they go first in the next batch (in their order),
+    // at once when other webhooks are waiting, else after a moment.
+    m_pending.insert(m_pending.begin(), deferred.begin(), deferred.end());
+    const int delayMs = m_pending.size() > deferred.size() ? 0 : 1;
+    QTimer::singleShot(delayMs, m_thread.context(), [this] { commitPending(); });
 }
 
 } // namespace Switchboard

@@ -14,13 +14,14 @@
 namespace Switchboard {
 
 class Database;
-class RecordingFetcher;
+class DownloadThread;
 class WalCheckpointer;
 class WebhookJournal;
 struct Webhook;
 
-// The service's one writer of the call log, on a thread and a database connection of its
-// own: webhooks, recording downloads and the journal's replay all write from here.
+// The service's writer of webhooks to the call log, on a thread and a database connection of
+// its own: the webhooks and the journal's replay write from here (voicemail audio is stored
+// by the DownloadThread).
 //
 // Webhook handlers on the HTTP threads hand their webhook over and wait; everything that
 // arrived while the previous transaction was committing goes into the next one (group
@@ -31,7 +32,7 @@ class CallLogThread final
     Q_DISABLE_COPY_MOVE(CallLogThread)
 
 public:
-    explicit CallLogThread(const ServiceConfig &config);
+    CallLogThread(const ServiceConfig &config, DownloadThread &downloads);
     ~CallLogThread(); // closes everything on the thread, then stops it
 
     // Opens and migrates the database, checks that it is writable, replays the journal.
@@ -42,9 +43,6 @@ public:
 
     // Webhooks waiting in the journal for the database to come back.
     qsizetype journaled() const { return m_journaled.load(); }
-
-    // Looks for voicemails to download soon.
-    void wakeFetcher();
 
 private:
     struct Pending
@@ -59,6 +57,7 @@ private:
     void commitPending();
 
     ServiceConfig m_config;
+    DownloadThread &m_downloads;
     WorkerThread m_thread;
 
     // Used on m_thread only.
@@ -66,7 +65,6 @@ private:
     std::unique_ptr<CallWriter> m_writer;
     std::unique_ptr<WebhookJournal> m_journal;
     std::unique_ptr<DurableRecorder> m_recorder;
-    std::unique_ptr<RecordingFetcher> m_fetcher;
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only
 
     QMutex m_mutex;

@@ -43,8 +43,13 @@ DurableRecorder::Result DurableRecorder::record(const Webhook &webhook)
 QList<DurableRecorder::Result> DurableRecorder::recordAll(const QList<CallWriter::Event> &events)
 {
     QList<CallWriter::Result> written;
-    if (m_journal.isEmpty() && m_writer.recordAll(events, &written))
-        return QList<Result>(events.size(), Result::Recorded);
+    if (m_journal.isEmpty() && m_writer.recordAll(events, &written)) {
+        QList<Result> results;
+        for (const CallWriter::Result result : written)
+            results.append(result == CallWriter::Result::Deferred ? Result::Deferred
+                                                                  : Result::Recorded);
+        return results;
+    }
     // One at a time: each is then either in the call log or in the journal.
     QList<Result> results;
     for (const CallWriter::Event &event : events)

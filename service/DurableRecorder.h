@@ -27,6 +27,7 @@ public:
     {
         Recorded,  // committed to the call log
         Journaled, // on disk in the journal, to be replayed
+        Deferred,  // another instance is writing the call (recordAll only): try again soon
         Lost,      // neither: the webhook must not be acknowledged
     };
     Result record(const Webhook &webhook);

@@ -2,6 +2,7 @@
 
 #include "CallLogThread.h"
 #include "core/Logging.h"
+#include "DownloadThread.h"
 #include "WebhookListener.h"
 
 #include <cstdio>
@@ -20,10 +21,12 @@ Service::~Service() = default;
 
 bool Service::start(QString *error)
 {
-    m_callLog = std::make_unique<CallLogThread>(m_config);
-    if (!m_callLog->start(error))
+    m_downloads = std::make_unique<DownloadThread>(m_config);
+    m_callLog = std::make_unique<CallLogThread>(m_config, *m_downloads);
+    // The call log first: it creates or migrates the schema the downloads then use.
+    if (!m_callLog->start(error) || !m_downloads->start(error))
         return false;
-    m_listener = std::make_unique<WebhookListener>(m_config, *m_callLog);
+    m_listener = std::make_unique<WebhookListener>(m_config, *m_callLog, *m_downloads);
     if (!m_listener->listen(error))
         return false;
     std::printf("switchboard-service listening on %s (public URL %s), call log %s\n",
@@ -53,6 +56,7 @@ void Service::shutdown()
         QTimer::singleShot(100, this, [this] {
             m_listener.reset();
             m_callLog.reset();
+            m_downloads.reset();
             QCoreApplication::exit(0);
         });
     });

@@ -8,10 +8,11 @@
 namespace Switchboard {
 
 class CallLogThread;
+class DownloadThread;
 class WebhookListener;
 
-// The running service: the call log's thread (database, journal, recording downloads) and the
-// HTTP threads in front of it.
+// The running service: the call log's thread (webhooks, journal), the downloads' thread, and
+// the HTTP threads in front of them.
 class Service final : public QObject
 {
     Q_OBJECT
@@ -28,6 +29,7 @@ public:
 
 private:
     ServiceConfig m_config;
+    std::unique_ptr<DownloadThread> m_downloads;
     std::unique_ptr<CallLogThread> m_callLog;
     std::unique_ptr<WebhookListener> m_listener;
 };

@@ -17,9 +17,11 @@ struct WebhookListener::HttpThread
     WebhookServer *server = nullptr; // lives on `thread`
 };
 
-WebhookListener::WebhookListener(const ServiceConfig &config, CallLogThread &callLog)
+WebhookListener::WebhookListener(const ServiceConfig &config, CallLogThread &callLog,
+                                 DownloadThread &downloads)
     : m_config(config)
     , m_callLog(callLog)
+    , m_downloads(downloads)
     , m_metrics(config.metricsToken)
 {}
 
@@ -45,8 +47,9 @@ bool WebhookListener::listen(QString *error)
         auto http = std::make_unique<HttpThread>(i + 1);
         // Built on its thread, so that QHttpServer, its timers and its sockets belong there.
         http->thread.run([this, &http] {
-            http->server = new WebhookServer(m_config, m_callLog, m_metrics, m_openConnections,
-                                             [this](qintptr descriptor) { deal(descriptor); });
+            http->server =
+                new WebhookServer(m_config, m_callLog, m_downloads, m_metrics, m_openConnections,
+                                  [this](qintptr descriptor) { deal(descriptor); });
         });
         m_threads.push_back(std::move(http));
     }

@@ -12,6 +12,7 @@
 namespace Switchboard {
 
 class CallLogThread;
+class DownloadThread;
 class WebhookServer;
 
 // Listens on --listen for the HTTP threads, each running a WebhookServer. QHttpServer answers
@@ -23,7 +24,7 @@ class WebhookListener final
     Q_DISABLE_COPY_MOVE(WebhookListener)
 
 public:
-    WebhookListener(const ServiceConfig &config, CallLogThread &callLog);
+    WebhookListener(const ServiceConfig &config, CallLogThread &callLog, DownloadThread &downloads);
     ~WebhookListener(); // stops the HTTP threads; connections still open are closed
 
     bool listen(QString *error);
@@ -41,6 +42,7 @@ private:
 
     ServiceConfig m_config;
     CallLogThread &m_callLog;
+    DownloadThread &m_downloads;
     Metrics m_metrics;
     std::atomic<int> m_openConnections = 0;
     QTcpServer m_socket; // binds the address; the HTTP threads accept

@@ -4,6 +4,7 @@
 #include "ConnectionGuard.h"
 #include "core/Logging.h"
 #include "db/Database.h"
+#include "DownloadThread.h"
 #include "twilio/Identifiers.h"
 #include "twilio/RequestSignature.h"
 #include "twilio/TwimlWriter.h"
@@ -43,12 +44,14 @@ QHttpServerResponse twiml(const QByteArray &document)
 
 } // namespace
 
-WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog, Metrics &metrics,
+WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog,
+                             DownloadThread &downloads, Metrics &metrics,
                              std::atomic<int> &openConnections, ConnectionGuard::Dealer deal,
                              QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_callLog(callLog)
+    , m_downloads(downloads)
     , m_metrics(metrics)
     , m_flow(config.callFlow)
 {
@@ -240,7 +243,7 @@ QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
     case WebhookKind::Recording:
         return twiml(m_flow.recordingDone());
     case WebhookKind::RecordingStatus:
-        m_callLog.wakeFetcher();
+        m_downloads.wake();
         return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
     case WebhookKind::Status:
         return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);

@@ -15,6 +15,7 @@
 namespace Switchboard {
 
 class CallLogThread;
+class DownloadThread;
 class Database;
 
 // The HTTP face of the service on one of its HTTP threads: Twilio's webhooks, /healthz and
@@ -26,8 +27,8 @@ class WebhookServer final : public QObject
 
 public:
     // `config.callFlow.publicUrl` is final: the listener fills it in when it was not given.
-    WebhookServer(const ServiceConfig &config, CallLogThread &callLog, Metrics &metrics,
-                  std::atomic<int> &openConnections, ConnectionGuard::Dealer deal,
+    WebhookServer(const ServiceConfig &config, CallLogThread &callLog, DownloadThread &downloads,
+                  Metrics &metrics, std::atomic<int> &openConnections, ConnectionGuard::Dealer deal,
                   QObject *parent = nullptr);
     ~WebhookServer() override;
 
@@ -52,6 +53,7 @@ private:
 
     ServiceConfig m_config;
     CallLogThread &m_callLog;
+    DownloadThread &m_downloads;
     Metrics &m_metrics;
     RecordingDownload::Options m_recordingPolicy; // which RecordingUrls may be accepted
     CallFlow m_flow;

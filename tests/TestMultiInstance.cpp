@@ -1,6 +1,8 @@
+#include "db/CallWriter.h"
 #include "db/Database.h"
 #include "ServiceHarness.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -97,6 +99,55 @@ private Q_SLOTS:
         // Both instances did part of the work.
         const QString log = harness.serviceOutput();
         QVERIFY(log.count(QLatin1String("listening on")) == 2);
+    }
+
+    // A batch does not queue behind another instance's transaction: the call that instance
+    // holds is left for the next batch, the other calls are written at once.
+    void batchLeavesBusyCallForLater()
+    {
+        ServiceHarness harness;
+        QString error;
+        const DatabaseUrl url = *DatabaseUrl::parse(harness.databaseUrl(), &error);
+        Database mine(url, QStringLiteral("batch-writer"));
+        QVERIFY2(mine.openAndMigrate(&error), qPrintable(error));
+        Database other(url, QStringLiteral("other-instance"));
+        QVERIFY2(other.open(&error), qPrintable(error));
+
+        const auto voice = [](const QString &callSid) {
+            Webhook webhook;
+            webhook.kind = WebhookKind::Voice;
+            webhook.url = QStringLiteral("https://switchboard.example.com/twilio/voice");
+            webhook.receivedAt = QDateTime::currentDateTimeUtc();
+            webhook.params = {{QStringLiteral("CallSid"), callSid},
+                              {QStringLiteral("AccountSid"), ServiceHarness::accountSid},
+                              {QStringLiteral("From"), QStringLiteral("+14155550100")},
+                              {QStringLiteral("CallStatus"), QStringLiteral("ringing")}};
+            return CallWriter::event(webhook);
+        };
+        const QString busy = QStringLiteral("CA000000000000000000000000000000b1");
+        const QString free = QStringLiteral("CA000000000000000000000000000000f2");
+
+        // The other instance is in the middle of writing the busy call.
+        QSqlQuery hold(other.connection());
+        QVERIFY(hold.exec(QStringLiteral("BEGIN")));
+        QVERIFY(
+            hold.exec(QStringLiteral("SELECT pg_advisory_xact_lock(hashtext('%1'))").arg(busy)));
+
+        CallWriter writer(mine);
+        QList<CallWriter::Result> results;
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY2(writer.recordAll({voice(busy), voice(free)}, &results),
+                 qPrintable(writer.lastError()));
+        QVERIFY(timer.elapsed() < 1000); // did not wait for the other transaction
+        QCOMPARE(results, (QList<CallWriter::Result>{CallWriter::Result::Deferred,
+                                                     CallWriter::Result::Recorded}));
+        QCOMPARE(scalar(mine.connection(), QStringLiteral("SELECT COUNT(*) FROM calls")), 1);
+
+        QVERIFY(hold.exec(QStringLiteral("COMMIT")));
+        QVERIFY(writer.recordAll({voice(busy)}, &results));
+        QCOMPARE(results, QList<CallWriter::Result>{CallWriter::Result::Recorded});
+        QCOMPARE(scalar(mine.connection(), QStringLiteral("SELECT COUNT(*) FROM calls")), 2);
     }
 };
 

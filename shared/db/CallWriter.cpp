@@ -50,6 +50,7 @@ struct CallWriter::Statements
         , deleteVoicemail(db)
         , bumpRevision(db)
         , lockCalls(db)
+        , tryLockCalls(db)
         , notify(db)
         , dueDownloads(db)
         , claimDownload(db)
@@ -65,6 +66,7 @@ struct CallWriter::Statements
     QSqlQuery deleteVoicemail;
     QSqlQuery bumpRevision;
     QSqlQuery lockCalls;
+    QSqlQuery tryLockCalls;
     QSqlQuery notify;
     QSqlQuery dueDownloads;
     QSqlQuery claimDownload;
@@ -115,8 +117,10 @@ void CallWriter::prepare()
     s.deleteVoicemail.prepare(QStringLiteral("DELETE FROM voicemails WHERE call_sid = ?"));
     s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + nextRevision +
                            QStringLiteral(" WHERE call_sid = ?"));
-    if (!dialect.lockCalls().isEmpty())
+    if (!dialect.lockCalls().isEmpty()) {
         s.lockCalls.prepare(dialect.lockCalls());
+        s.tryLockCalls.prepare(dialect.tryLockCalls());
+    }
     if (!dialect.notifyCallsChanged().isEmpty())
         s.notify.prepare(dialect.notifyCallsChanged());
     // Media is ready once Twilio said so; a recording whose status callback never came is
@@ -153,18 +157,23 @@ bool CallWriter::begin()
     if (m_statements->control.exec(m_database.dialect().beginWrite()))
         return true;
     m_lastError = m_statements->control.lastError().text();
+    if (!reconnect())
+        return false;
+    if (m_statements->control.exec(m_database.dialect().beginWrite()))
+        return true;
+    m_lastError = m_statements->control.lastError().text();
+    return false;
+}
+
+bool CallWriter::reconnect()
+{
     // A server restart or a network cut leaves the connection dead: open a new one, once.
     if (m_database.dialect().isSqlite())
         return false;
     m_statements.reset(); // no query may hold the old connection while it is replaced
     const bool reconnected = m_database.reconnect(&m_lastError);
     prepare();
-    if (!reconnected)
-        return false;
-    if (m_statements->control.exec(m_database.dialect().beginWrite()))
-        return true;
-    m_lastError = m_statements->control.lastError().text();
-    return false;
+    return reconnected;
 }
 
 bool CallWriter::commit()
@@ -197,10 +206,16 @@ CallWriter::Event CallWriter::event(const Webhook &webhook)
 
 CallWriter::Result CallWriter::record(const Webhook &webhook, CallRecord *updated)
 {
-    QList<Result> results;
-    if (!recordAll({event(webhook)}, &results, updated))
+    if (!begin() || !lockCalls({webhook.callSid()}))
         return Result::Failed;
-    return results.constFirst();
+    const Result result = recordInTransaction(event(webhook), updated);
+    if (result == Result::Failed)
+        return Result::Failed;
+    if (result == Result::Recorded && !notify({webhook.callSid()})) {
+        rollback();
+        return Result::Failed;
+    }
+    return commit() ? result : Result::Failed;
 }
 
 bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results,
@@ -210,11 +225,16 @@ bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results,
     for (const Event &event : events)
         callSids.append(event.webhook.callSid());
     callSids.removeDuplicates();
-    if (!begin() || !lockCalls(callSids))
+    QStringList busy;
+    if (!begin() || !tryLockCalls(callSids, &busy))
         return false;
     QList<Result> outcomes;
     QStringList changed;
     for (const Event &event : events) {
+        if (busy.contains(event.webhook.callSid())) {
+            outcomes.append(Result::Deferred);
+            continue;
+        }
         const Result result = recordInTransaction(event, lastUpdated);
         if (result == Result::Failed)
             return false;
@@ -243,6 +263,22 @@ bool CallWriter::lockCalls(const QStringList &callSids)
         rollback();
         return false;
     }
+    lock.finish();
+    return true;
+}
+
+bool CallWriter::tryLockCalls(const QStringList &callSids, QStringList *busy)
+{
+    QSqlQuery &lock = m_statements->tryLockCalls;
+    if (lock.lastQuery().isEmpty())
+        return true;
+    lock.bindValue(0, callSids.join(QLatin1Char(',')));
+    if (!exec(lock)) {
+        rollback();
+        return false;
+    }
+    while (lock.next())
+        busy->append(lock.value(0).toString());
     lock.finish();
     return true;
 }
@@ -350,13 +386,19 @@ bool CallWriter::notify(const QStringList &callSids)
 
 QList<CallWriter::Download> CallWriter::dueDownloads(const QDateTime &now, int limit)
 {
-    QSqlQuery &query = m_statements->dueDownloads;
-    query.bindValue(0, now.toMSecsSinceEpoch());
-    query.bindValue(1, now.addSecs(-60).toMSecsSinceEpoch());
-    query.bindValue(2, limit);
+    const auto select = [&] {
+        QSqlQuery &query = m_statements->dueDownloads;
+        query.bindValue(0, now.toMSecsSinceEpoch());
+        query.bindValue(1, now.addSecs(-60).toMSecsSinceEpoch());
+        query.bindValue(2, limit);
+        return exec(query);
+    };
     QList<Download> due;
-    if (!exec(query))
+    // Outside any transaction, this may be the first statement on a connection the server
+    // has dropped since: then once more on a new one.
+    if (!select() && !(reconnect() && select()))
         return due;
+    QSqlQuery &query = m_statements->dueDownloads;
     while (query.next())
         due.append({query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
                     query.value(3).toInt()});
@@ -376,13 +418,15 @@ bool CallWriter::claimDownload(const QString &callSid, const QDateTime &now, int
 bool CallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
                             const QString &contentType)
 {
+    // Hashed before the transaction: on SQLite a write transaction keeps every other writer out.
+    const QString sha256 =
+        QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex());
     if (!begin() || !lockCalls({callSid}))
         return false;
     QSqlQuery &query = m_statements->storeAudio;
     query.bindValue(0, audio);
     query.bindValue(1, qint64(audio.size()));
-    query.bindValue(2, QString::fromLatin1(
-                           QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
+    query.bindValue(2, sha256);
     query.bindValue(3, contentType);
     query.bindValue(4, callSid);
     const bool stored = exec(query);

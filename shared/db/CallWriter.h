@@ -25,6 +25,7 @@ public:
     {
         Recorded,
         Duplicate, // the same webhook was recorded before: nothing changed
+        Deferred,  // another writer holds the call (recordAll only): nothing written, try again
         Failed,
     };
 
@@ -43,7 +44,9 @@ public:
 
     // Records several webhooks, in order, in one transaction: one commit for all of them.
     // False when the transaction failed, and then none of them is recorded. `lastUpdated`
-    // receives the row of the last webhook's call.
+    // receives the row of the last webhook's call. A call that another writer (instance) holds
+    // is not waited for: its webhooks come back Deferred, so that this batch does not queue
+    // behind the other's.
     bool recordAll(const QList<Event> &events, QList<Result> *results,
                    CallRecord *lastUpdated = nullptr);
 
@@ -73,9 +76,11 @@ private:
     void prepare();
     bool exec(QSqlQuery &query);
     bool lockCalls(const QStringList &callSids);
+    bool tryLockCalls(const QStringList &callSids, QStringList *busy);
     bool notify(const QStringList &callSids);
     Result recordInTransaction(const Event &event, CallRecord *updated);
     bool begin();
+    bool reconnect();
     bool commit();
     void rollback();
     bool writeCall(const CallRecord &call);

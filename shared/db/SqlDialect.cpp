@@ -25,6 +25,13 @@ QString SqlDialect::lockCalls() const
                                        " AS sid ORDER BY key) AS keys");
 }
 
+QString SqlDialect::tryLockCalls() const
+{
+    return isSqlite() ? QString()
+                      : QStringLiteral("SELECT sid FROM unnest(string_to_array(?, ',')) AS sid"
+                                       " WHERE NOT pg_try_advisory_xact_lock(hashtext(sid))");
+}
+
 QString SqlDialect::nextRevision() const
 {
     return isSqlite() ? QStringLiteral("(SELECT COALESCE(MAX(revision), 0) + 1 FROM calls)")

@@ -32,6 +32,10 @@ public:
     // transaction already excludes every other writer.
     QString lockCalls() const;
 
+    // Locks, without waiting, the calls whose CallSids are bound (comma-separated), as
+    // lockCalls() does; selects the CallSids another transaction holds. Empty on SQLite.
+    QString tryLockCalls() const;
+
     // The next value of calls.revision: unique and increasing across concurrent writers.
     QString nextRevision() const;
 

@@ -1,0 +1,58 @@
+#include "DownloadThread.h"
+
+#include "db/CallWriter.h"
+#include "db/Database.h"
+#include "RecordingFetcher.h"
+
+namespace Switchboard {
+
+DownloadThread::DownloadThread(const ServiceConfig &config)
+    : m_config(config)
+    , m_thread(QStringLiteral("downloads"))
+{}
+
+DownloadThread::~DownloadThread()
+{
+    m_thread.run([this] {
+        m_fetcher.reset();
+        m_writer.reset();
+        m_database.reset();
+    });
+}
+
+bool DownloadThread::start(QString *error)
+{
+    bool opened = false;
+    m_thread.run([this, error, &opened] { opened = open(error); });
+    return opened;
+}
+
+bool DownloadThread::open(QString *error)
+{
+    m_database = std::make_unique<Database>(m_config.database, QStringLiteral("downloads"));
+    m_database->setLockTimeoutMs(m_config.databaseTimeoutMs);
+    if (!m_database->open(error)) {
+        *error = QStringLiteral("--database: ") + *error;
+        return false;
+    }
+    m_writer = std::make_unique<CallWriter>(*m_database);
+    RecordingFetcher::Options fetch;
+    fetch.download.apiBase = m_config.twilioApi;
+    fetch.download.accountSid = m_config.accountSid;
+    fetch.download.authToken = m_config.authToken;
+    fetch.retryBaseMs = m_config.downloadRetryMs;
+    fetch.maxAttempts = m_config.downloadAttempts;
+    m_fetcher = std::make_unique<RecordingFetcher>(*m_writer, fetch);
+    m_fetcher->wake(); // resume downloads left pending by a previous run
+    return true;
+}
+
+void DownloadThread::wake()
+{
+    m_thread.post([this] {
+        if (m_fetcher)
+            m_fetcher->wake();
+    });
+}
+
+} // namespace Switchboard

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "ServiceConfig.h"
+#include "WorkerThread.h"
+
+#include <memory>
+
+namespace Switchboard {
+
+class CallWriter;
+class Database;
+class RecordingFetcher;
+
+// Voicemail downloads on a thread and a database connection of their own: fetching, hashing
+// and storing audio never holds up a batch of webhooks on the call log's thread.
+class DownloadThread final
+{
+    Q_DISABLE_COPY_MOVE(DownloadThread)
+
+public:
+    explicit DownloadThread(const ServiceConfig &config);
+    ~DownloadThread();
+
+    // Opens the connection (the schema is already migrated) and resumes pending downloads.
+    bool start(QString *error);
+    // From any thread: looks for voicemails to download soon.
+    void wake();
+
+private:
+    bool open(QString *error);
+
+    ServiceConfig m_config;
+    WorkerThread m_thread;
+
+    // Used on m_thread only.
+    std::unique_ptr<Database> m_database;
+    std::unique_ptr<CallWriter> m_writer;
+    std::unique_ptr<RecordingFetcher> m_fetcher;
+};
+
+} // namespace Switchboard
