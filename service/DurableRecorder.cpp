@@ -17,11 +17,6 @@ DurableRecorder::DurableRecorder(CallWriter &writer, WebhookJournal &journal, QO
         m_retry.start();
 }
 
-bool DurableRecorder::isDegraded() const
-{
-    return !m_journal.isEmpty();
-}
-
 qsizetype DurableRecorder::journaled() const
 {
     return m_journal.entries().size();

@@ -34,7 +34,6 @@ public:
     // Several webhooks, in order, committed together when the database takes them.
     QList<Result> recordAll(const QList<CallWriter::Event> &events);
 
-    bool isDegraded() const;
     qsizetype journaled() const;
 
     // Replays the journal now; true when it is empty afterwards.

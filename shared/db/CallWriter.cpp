@@ -226,7 +226,7 @@ bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results,
         callSids.append(event.webhook.callSid());
     callSids.removeDuplicates();
     QStringList busy;
-    if (!begin() || !tryLockCalls(callSids, &busy))
+    if (!begin() || !lockCalls(callSids, &busy))
         return false;
     QList<Result> outcomes;
     QStringList changed;
@@ -253,9 +253,10 @@ bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results,
     return true;
 }
 
-bool CallWriter::lockCalls(const QStringList &callSids)
+// Waits for the locks, or with `busy` takes those it can at once and lists the others.
+bool CallWriter::lockCalls(const QStringList &callSids, QStringList *busy)
 {
-    QSqlQuery &lock = m_statements->lockCalls;
+    QSqlQuery &lock = busy ? m_statements->tryLockCalls : m_statements->lockCalls;
     if (lock.lastQuery().isEmpty())
         return true;
     lock.bindValue(0, callSids.join(QLatin1Char(',')));
@@ -263,21 +264,7 @@ bool CallWriter::lockCalls(const QStringList &callSids)
         rollback();
         return false;
     }
-    lock.finish();
-    return true;
-}
-
-bool CallWriter::tryLockCalls(const QStringList &callSids, QStringList *busy)
-{
-    QSqlQuery &lock = m_statements->tryLockCalls;
-    if (lock.lastQuery().isEmpty())
-        return true;
-    lock.bindValue(0, callSids.join(QLatin1Char(',')));
-    if (!exec(lock)) {
-        rollback();
-        return false;
-    }
-    while (lock.next())
+    while (busy && lock.next())
         busy->append(lock.value(0).toString());
     lock.finish();
     return true;

@@ -75,8 +75,7 @@ private:
 
     void prepare();
     bool exec(QSqlQuery &query);
-    bool lockCalls(const QStringList &callSids);
-    bool tryLockCalls(const QStringList &callSids, QStringList *busy);
+    bool lockCalls(const QStringList &callSids, QStringList *busy = nullptr);
     bool notify(const QStringList &callSids);
     Result recordInTransaction(const Event &event, CallRecord *updated);
     bool begin();
