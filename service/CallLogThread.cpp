@@ -24,9 +24,7 @@ CallLogThread::~CallLogThread()
 
 bool CallLogThread::start(QString *error)
 {
-    bool opened = false;
-    m_thread.run([this, error, &opened] { opened = open(error); });
-    return opened;
+    return m_thread.run([this, error] { return open(error); });
 }
 
 bool CallLogThread::open(QString *error)

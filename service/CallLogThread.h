@@ -17,7 +17,6 @@ class Database;
 class DownloadThread;
 class WalCheckpointer;
 class WebhookJournal;
-struct Webhook;
 
 // The service's writer of webhooks to the call log, on a thread and a database connection of
 // its own: the webhooks and the journal's replay write from here (voicemail audio is stored

@@ -22,9 +22,7 @@ DownloadThread::~DownloadThread()
 
 bool DownloadThread::start(QString *error)
 {
-    bool opened = false;
-    m_thread.run([this, error, &opened] { opened = open(error); });
-    return opened;
+    return m_thread.run([this, error] { return open(error); });
 }
 
 bool DownloadThread::open(QString *error)

@@ -9,7 +9,6 @@
 namespace Switchboard {
 
 class WebhookJournal;
-struct Webhook;
 
 // Records each webhook in the call log, or, when the database cannot take it (unavailable,
 // locked, read-only), in the local journal, so the caller still gets the right TwiML and

@@ -34,12 +34,10 @@ WalCheckpointer::~WalCheckpointer()
 
 bool WalCheckpointer::start(QString *error)
 {
-    bool opened = false;
-    m_thread.run([this, error, &opened] {
+    return m_thread.run([this, error] {
         m_database = std::make_unique<Database>(m_url, QStringLiteral("checkpoint"));
-        opened = m_database->open(error);
+        return m_database->open(error);
     });
-    return opened;
 }
 
 bool WalCheckpointer::configureWriter(Database &writer, QString *error)

@@ -54,9 +54,8 @@ bool WebhookListener::listen(QString *error)
         m_threads.push_back(std::move(http));
     }
     for (const auto &http : m_threads) {
-        bool listening = false;
-        http->thread.run([this, &http, &listening] {
-            listening = http->server->listen(::dup(int(m_socket.socketDescriptor())));
+        const bool listening = http->thread.run([this, &http] {
+            return http->server->listen(::dup(int(m_socket.socketDescriptor())));
         });
         if (!listening) {
             *error = QStringLiteral("--listen: cannot accept connections on %1:%2")
@@ -88,7 +87,7 @@ int WebhookListener::requestsInFlight() const
 {
     int total = 0;
     for (const auto &http : m_threads)
-        http->thread.run([&http, &total] { total += http->server->requestsInFlight(); });
+        total += http->thread.run([&http] { return http->server->requestsInFlight(); });
     return total;
 }
 

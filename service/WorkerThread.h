@@ -3,6 +3,7 @@
 #include <memory>
 #include <QObject>
 #include <QThread>
+#include <type_traits>
 #include <utility>
 
 namespace Switchboard {
@@ -29,11 +30,20 @@ public:
         m_thread.wait();
     } // m_context goes after the thread has stopped: nothing can be running on it
 
-    // Runs `work` on the thread and returns once it has run.
-    template<typename Work> void run(Work &&work)
+    // Runs `work` on the thread and returns what it returned, once it has run.
+    template<typename Work> std::invoke_result_t<Work> run(Work &&work)
     {
-        QMetaObject::invokeMethod(m_context.get(), std::forward<Work>(work),
-                                  Qt::BlockingQueuedConnection);
+        using Result = std::invoke_result_t<Work>;
+        if constexpr (std::is_void_v<Result>) {
+            QMetaObject::invokeMethod(m_context.get(), std::forward<Work>(work),
+                                      Qt::BlockingQueuedConnection);
+        } else {
+            Result result{};
+            QMetaObject::invokeMethod(
+                m_context.get(), [&result, &work] { result = work(); },
+                Qt::BlockingQueuedConnection);
+            return result;
+        }
     }
 
     // Queues `work` to run on the thread.

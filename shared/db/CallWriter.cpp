@@ -206,27 +206,26 @@ CallWriter::Event CallWriter::event(const Webhook &webhook)
 
 CallWriter::Result CallWriter::record(const Webhook &webhook, CallRecord *updated)
 {
-    if (!begin() || !lockCalls({webhook.callSid()}))
-        return Result::Failed;
-    const Result result = recordInTransaction(event(webhook), updated);
-    if (result == Result::Failed)
-        return Result::Failed;
-    if (result == Result::Recorded && !notify({webhook.callSid()})) {
-        rollback();
-        return Result::Failed;
-    }
-    return commit() ? result : Result::Failed;
+    QList<Result> results;
+    return write({event(webhook)}, &results, updated, LockWait::Wait) ? results.constFirst()
+                                                                      : Result::Failed;
 }
 
 bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results,
                            CallRecord *lastUpdated)
+{
+    return write(events, results, lastUpdated, LockWait::DeferBusy);
+}
+
+bool CallWriter::write(const QList<Event> &events, QList<Result> *results, CallRecord *lastUpdated,
+                       LockWait lockWait)
 {
     QStringList callSids;
     for (const Event &event : events)
         callSids.append(event.webhook.callSid());
     callSids.removeDuplicates();
     QStringList busy;
-    if (!begin() || !lockCalls(callSids, &busy))
+    if (!begin() || !lockCalls(callSids, lockWait == LockWait::DeferBusy ? &busy : nullptr))
         return false;
     QList<Result> outcomes;
     QStringList changed;

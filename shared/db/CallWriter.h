@@ -72,9 +72,16 @@ public:
 
 private:
     struct Statements;
+    enum class LockWait
+    {
+        Wait,      // for a call another writer holds
+        DeferBusy, // leave that call's webhooks Deferred
+    };
 
     void prepare();
     bool exec(QSqlQuery &query);
+    bool write(const QList<Event> &events, QList<Result> *results, CallRecord *lastUpdated,
+               LockWait lockWait);
     bool lockCalls(const QStringList &callSids, QStringList *busy = nullptr);
     bool notify(const QStringList &callSids);
     Result recordInTransaction(const Event &event, CallRecord *updated);
