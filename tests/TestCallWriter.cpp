@@ -160,18 +160,43 @@ private Q_SLOTS:
 
     void revisionGrowsWithEveryChange()
     {
-        CallRecord first, second;
         m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
-                                 {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}),
-                         &first);
+                                 {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}));
+        CallReader reader(*m_db);
+        const qint64 first = reader.call(kCall)->revision;
+        QVERIFY(first > 0);
         m_writer->record(webhook(WebhookKind::Status,
                                  QStringLiteral("https://x.test/twilio/status"),
-                                 {{QStringLiteral("CallStatus"), QStringLiteral("completed")}}),
-                         &second);
-        CallReader reader(*m_db);
-        QVERIFY(reader.call(kCall)->revision > 0);
-        QCOMPARE(count(QStringLiteral("SELECT COUNT(DISTINCT revision) FROM calls")), 1);
-        QVERIFY(reader.call(kCall)->revision >= 2);
+                                 {{QStringLiteral("CallStatus"), QStringLiteral("completed")}}));
+        QVERIFY(reader.call(kCall)->revision > first);
+    }
+
+    // The feed reads changes in revision order, a page at a time: calls written by one batch
+    // must not share a revision, or a page ending inside the group would skip the rest.
+    void batchGivesEachCallItsOwnRevision()
+    {
+        m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                                 {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}));
+        const qint64 earlier = CallReader(*m_db).call(kCall)->revision;
+        QList<CallWriter::Event> events;
+        QStringList callSids;
+        for (int i = 0; i < 5; ++i) {
+            const QString callSid = QStringLiteral("CB%1").arg(i, 32, 10, QLatin1Char('0'));
+            callSids.append(callSid);
+            Webhook voice =
+                webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                        {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}});
+            voice.params.set(QStringLiteral("CallSid"), callSid);
+            events.append(CallWriter::event(voice));
+        }
+        QList<CallWriter::Result> results;
+        QVERIFY2(m_writer->recordAll(events, &results), qPrintable(m_writer->lastError()));
+        QCOMPARE(results.count(CallWriter::Result::Recorded), 5);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(DISTINCT revision) FROM calls")), 6);
+        // And all above the earlier one.
+        QCOMPARE(
+            count(QStringLiteral("SELECT COUNT(*) FROM calls WHERE revision > %1").arg(earlier)),
+            5);
     }
 
     void voicemailDownloadLifecycle()

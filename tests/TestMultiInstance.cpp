@@ -101,6 +101,56 @@ private Q_SLOTS:
         QVERIFY(log.count(QLatin1String("listening on")) == 2);
     }
 
+    // The writer plans its statements once per connection, often while the log is empty.
+    // As the log grows to many calls, finding a batch's calls must still take its index, not
+    // read the whole log.
+    void writerFindsCallsByIndexAsTheLogGrows()
+    {
+        ServiceHarness harness;
+        QString error;
+        const DatabaseUrl url = *DatabaseUrl::parse(harness.databaseUrl(), &error);
+        Database mine(url, QStringLiteral("growing-writer"));
+        QVERIFY2(mine.openAndMigrate(&error), qPrintable(error));
+        CallWriter writer(mine);
+        const auto recordCalls = [&](int first) {
+            for (int i = first; i < first + 8; ++i) {
+                Webhook webhook;
+                webhook.kind = WebhookKind::Voice;
+                webhook.url = QStringLiteral("https://switchboard.example.com/twilio/voice");
+                webhook.receivedAt = QDateTime::currentDateTimeUtc();
+                webhook.params = {{QStringLiteral("CallSid"),
+                                   QStringLiteral("CA%1").arg(i, 32, 16, QLatin1Char('0'))},
+                                  {QStringLiteral("AccountSid"), ServiceHarness::accountSid},
+                                  {QStringLiteral("CallStatus"), QStringLiteral("ringing")}};
+                QCOMPARE(writer.record(webhook), CallWriter::Result::Recorded);
+            }
+        };
+        recordCalls(0);
+
+        QSqlQuery grow(mine.connection());
+        QVERIFY(grow.exec(QStringLiteral(
+            "INSERT INTO calls (call_sid, account_sid, started_at, status, outcome, revision)"
+            " SELECT 'CB' || i, 'AC', i, 'completed', 'answered', i FROM generate_series(1, 20000) "
+            "i")));
+        QVERIFY(grow.exec(QStringLiteral(
+            "INSERT INTO voicemails (call_sid, recording_sid, recording_url, created_at)"
+            " SELECT 'CB' || i, 'RE' || i, 'u', i FROM generate_series(1, 20000, 2) i")));
+        recordCalls(100);
+
+        QSqlQuery plan(mine.connection());
+        QVERIFY(plan.exec(QStringLiteral("SELECT name FROM pg_prepared_statements WHERE statement"
+                                         " LIKE '%FROM calls c LEFT JOIN voicemails v%'")));
+        QVERIFY(plan.next());
+        const QString statement = plan.value(0).toString();
+        QVERIFY(plan.exec(QStringLiteral("EXPLAIN EXECUTE %1('[\"CA1\"]')").arg(statement)));
+        QStringList lines;
+        while (plan.next())
+            lines.append(plan.value(0).toString());
+        const QString text = lines.join(QLatin1Char('\n'));
+        QVERIFY2(text.contains(QLatin1String("calls_pkey")), qPrintable(text));
+        QVERIFY2(!text.contains(QLatin1String("Seq Scan")), qPrintable(text));
+    }
+
     // A batch does not queue behind another instance's transaction: the call that instance
     // holds is left for the next batch, the other calls are written at once.
     void batchLeavesBusyCallForLater()

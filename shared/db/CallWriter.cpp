@@ -7,34 +7,44 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QSqlError>
 #include <QVariant>
 
 namespace Switchboard {
 namespace {
 
+QString jsonText(const QJsonArray &array)
+{
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
 QString paramsJson(const FormData &params)
 {
     QJsonArray pairs;
     for (const auto &[name, value] : params.items())
         pairs.append(QJsonArray{name, value});
-    return QString::fromUtf8(QJsonDocument(pairs).toJson(QJsonDocument::Compact));
+    return jsonText(pairs);
 }
 
-QVariant optionalColumn(const std::optional<int> &value)
+QJsonValue optionalJson(const std::optional<int> &value)
 {
-    return value ? QVariant(*value) : QVariant(QMetaType::fromType<int>());
+    return value ? QJsonValue(*value) : QJsonValue();
 }
 
-// QtSql binds a null QString as NULL; the NOT NULL text columns want ''.
-QString text(const QString &value)
+QJsonValue timeJson(const QDateTime &time)
 {
-    return value.isNull() ? QStringLiteral("") : value;
+    return time.isValid() ? QJsonValue(time.toMSecsSinceEpoch()) : QJsonValue();
 }
 
-QVariant textOrNull(const QString &text)
+QJsonValue textOrNull(const QString &text)
 {
-    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+}
+
+QString jsonText(const QStringList &strings)
+{
+    return jsonText(QJsonArray::fromStringList(strings));
 }
 
 } // namespace
@@ -43,11 +53,11 @@ QVariant textOrNull(const QString &text)
 struct CallWriter::Statements
 {
     explicit Statements(const QSqlDatabase &db)
-        : insertEvent(db)
-        , selectCall(db)
-        , upsertCall(db)
-        , upsertVoicemail(db)
-        , deleteVoicemail(db)
+        : insertEvents(db)
+        , selectCalls(db)
+        , upsertCalls(db)
+        , upsertVoicemails(db)
+        , deleteVoicemails(db)
         , bumpRevision(db)
         , lockCalls(db)
         , tryLockCalls(db)
@@ -59,11 +69,11 @@ struct CallWriter::Statements
         , control(db)
     {}
 
-    QSqlQuery insertEvent;
-    QSqlQuery selectCall;
-    QSqlQuery upsertCall;
-    QSqlQuery upsertVoicemail;
-    QSqlQuery deleteVoicemail;
+    QSqlQuery insertEvents;
+    QSqlQuery selectCalls;
+    QSqlQuery upsertCalls;
+    QSqlQuery upsertVoicemails;
+    QSqlQuery deleteVoicemails;
     QSqlQuery bumpRevision;
     QSqlQuery lockCalls;
     QSqlQuery tryLockCalls;
@@ -87,20 +97,36 @@ void CallWriter::prepare()
     Statements &s = *m_statements;
     const SqlDialect &dialect = m_database.dialect();
     const QString nextRevision = dialect.nextRevision();
-    s.insertEvent.prepare(QStringLiteral(
-        "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest, params)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING"));
-    s.selectCall.prepare(CallRows::selectSql() + QStringLiteral(" WHERE c.call_sid = ?"));
-    s.upsertCall.prepare(
+    if (!dialect.preferIndexes().isEmpty())
+        s.control.exec(dialect.preferIndexes());
+    const auto fields = [&dialect](std::initializer_list<const char *> types) {
+        QStringList fields;
+        for (const char *type : types)
+            fields.append(dialect.jsonField(int(fields.size()), type));
+        return fields.join(QLatin1String(", "));
+    };
+    // A batch's rows go in as one JSON parameter: one statement per table and batch.
+    const QString rows =
+        QStringLiteral(" FROM ") + dialect.jsonRows() + QStringLiteral(" WHERE true");
+    s.insertEvents.prepare(
+        QStringLiteral("INSERT INTO call_events (call_sid, received_at, kind, call_status, digest,"
+                       " params) SELECT ") +
+        fields({"TEXT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT"}) + rows +
+        QStringLiteral(" ORDER BY r.key ON CONFLICT (digest) DO NOTHING RETURNING digest"));
+    s.selectCalls.prepare(CallRows::selectSql() + QStringLiteral(" WHERE c.call_sid") +
+                          dialect.inJsonTexts());
+    s.upsertCalls.prepare(
         QStringLiteral(
             "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name, "
             "from_city,"
             " from_state, from_country, started_at, answered_at, ended_at, status, duration_s,"
-            " menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ") +
-        nextRevision +
+            " menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision) "
+            "SELECT ") +
+        fields({"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT",
+                "BIGINT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT", "INTEGER", "TEXT"}) +
+        QStringLiteral(", ") + dialect.nextRevisionPerRow() + rows +
         QStringLiteral(
-            ") ON CONFLICT (call_sid) DO UPDATE SET"
+            " ON CONFLICT (call_sid) DO UPDATE SET"
             " account_sid = excluded.account_sid, from_number = excluded.from_number,"
             " to_number = excluded.to_number, caller_name = excluded.caller_name,"
             " from_city = excluded.from_city, from_state = excluded.from_state,"
@@ -110,11 +136,14 @@ void CallWriter::prepare()
             " menu_choice = excluded.menu_choice, forwarded_to = excluded.forwarded_to,"
             " dial_status = excluded.dial_status, talk_duration_s = excluded.talk_duration_s,"
             " outcome = excluded.outcome, revision = excluded.revision"));
-    s.upsertVoicemail.prepare(QStringLiteral(
-        "INSERT INTO voicemails (call_sid, recording_sid, recording_url, recording_status,"
-        " duration_s, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (call_sid) DO UPDATE SET"
-        " recording_status = excluded.recording_status"));
-    s.deleteVoicemail.prepare(QStringLiteral("DELETE FROM voicemails WHERE call_sid = ?"));
+    s.upsertVoicemails.prepare(
+        QStringLiteral("INSERT INTO voicemails (call_sid, recording_sid, recording_url,"
+                       " recording_status, duration_s, created_at) SELECT ") +
+        fields({"TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT"}) + rows +
+        QStringLiteral(" ON CONFLICT (call_sid) DO UPDATE SET"
+                       " recording_status = excluded.recording_status"));
+    s.deleteVoicemails.prepare(QStringLiteral("DELETE FROM voicemails WHERE call_sid") +
+                               dialect.inJsonTexts());
     s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + nextRevision +
                            QStringLiteral(" WHERE call_sid = ?"));
     if (!dialect.lockCalls().isEmpty()) {
@@ -188,7 +217,7 @@ bool CallWriter::commit()
 
 void CallWriter::rollback()
 {
-    for (QSqlQuery *query : {&m_statements->selectCall, &m_statements->insertEvent})
+    for (QSqlQuery *query : {&m_statements->selectCalls, &m_statements->insertEvents})
         query->finish();
     m_statements->control.exec(QStringLiteral("ROLLBACK"));
 }
@@ -204,21 +233,19 @@ CallWriter::Event CallWriter::event(const Webhook &webhook)
         paramsJson(webhook.params)};
 }
 
-CallWriter::Result CallWriter::record(const Webhook &webhook, CallRecord *updated)
+CallWriter::Result CallWriter::record(const Webhook &webhook)
 {
     QList<Result> results;
-    return write({event(webhook)}, &results, updated, LockWait::Wait) ? results.constFirst()
-                                                                      : Result::Failed;
+    return write({event(webhook)}, &results, LockWait::Wait) ? results.constFirst()
+                                                             : Result::Failed;
 }
 
-bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results,
-                           CallRecord *lastUpdated)
+bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results)
 {
-    return write(events, results, lastUpdated, LockWait::DeferBusy);
+    return write(events, results, LockWait::DeferBusy);
 }
 
-bool CallWriter::write(const QList<Event> &events, QList<Result> *results, CallRecord *lastUpdated,
-                       LockWait lockWait)
+bool CallWriter::write(const QList<Event> &events, QList<Result> *results, LockWait lockWait)
 {
     QStringList callSids;
     for (const Event &event : events)
@@ -227,22 +254,43 @@ bool CallWriter::write(const QList<Event> &events, QList<Result> *results, CallR
     QStringList busy;
     if (!begin() || !lockCalls(callSids, lockWait == LockWait::DeferBusy ? &busy : nullptr))
         return false;
+    for (const QString &callSid : std::as_const(busy))
+        callSids.removeOne(callSid);
+
+    QList<const Event *> writable;
+    for (const Event &event : events) {
+        if (!busy.contains(event.webhook.callSid()))
+            writable.append(&event);
+    }
+    QSet<QString> added;
+    QHash<QString, CallRecord> calls;
+    if (!insertEvents(writable, &added) || !selectCalls(callSids, &calls)) {
+        rollback();
+        return false;
+    }
+    QSet<QString> hadVoicemail;
+    for (const CallRecord &call : std::as_const(calls)) {
+        if (call.voicemail)
+            hadVoicemail.insert(call.callSid);
+    }
+
+    // A webhook new to the timeline folds into its call's row, in the order they came.
     QList<Result> outcomes;
     QStringList changed;
     for (const Event &event : events) {
-        if (busy.contains(event.webhook.callSid())) {
+        const QString callSid = event.webhook.callSid();
+        if (busy.contains(callSid)) {
             outcomes.append(Result::Deferred);
-            continue;
+        } else if (added.remove(event.digest)) {
+            calls[callSid].apply(event.webhook);
+            changed.append(callSid);
+            outcomes.append(Result::Recorded);
+        } else {
+            outcomes.append(Result::Duplicate);
         }
-        const Result result = recordInTransaction(event, lastUpdated);
-        if (result == Result::Failed)
-            return false;
-        if (result == Result::Recorded)
-            changed.append(event.webhook.callSid());
-        outcomes.append(result);
     }
     changed.removeDuplicates();
-    if (!notify(changed)) {
+    if (!writeCalls(changed, calls, hadVoicemail) || !notify(changed)) {
         rollback();
         return false;
     }
@@ -269,88 +317,88 @@ bool CallWriter::lockCalls(const QStringList &callSids, QStringList *busy)
     return true;
 }
 
-// Inside a transaction the caller opened; on failure the transaction is rolled back.
-CallWriter::Result CallWriter::recordInTransaction(const Event &event, CallRecord *updated)
+// Adds the events to the timeline; `added` receives the digests of those it did not have.
+bool CallWriter::insertEvents(const QList<const Event *> &events, QSet<QString> *added)
 {
-    const Webhook &webhook = event.webhook;
-    Statements &s = *m_statements;
-    s.insertEvent.bindValue(0, webhook.callSid());
-    s.insertEvent.bindValue(1, webhook.receivedAt.toMSecsSinceEpoch());
-    s.insertEvent.bindValue(2, webhookKindToString(webhook.kind));
-    s.insertEvent.bindValue(3, text(webhook.params.value(QStringLiteral("CallStatus"))));
-    s.insertEvent.bindValue(4, event.digest);
-    s.insertEvent.bindValue(5, event.paramsJson);
-    if (!exec(s.insertEvent)) {
-        rollback();
-        return Result::Failed;
+    QJsonArray rows;
+    QSet<QString> digests; // a webhook retried within the batch goes in once
+    for (const Event *event : events) {
+        if (digests.contains(event->digest))
+            continue;
+        digests.insert(event->digest);
+        const Webhook &webhook = event->webhook;
+        rows.append(QJsonArray{webhook.callSid(), webhook.receivedAt.toMSecsSinceEpoch(),
+                               webhookKindToString(webhook.kind),
+                               webhook.params.value(QStringLiteral("CallStatus")), event->digest,
+                               event->paramsJson});
     }
-    const bool duplicate = s.insertEvent.numRowsAffected() == 0;
-
-    s.selectCall.bindValue(0, webhook.callSid());
-    if (!exec(s.selectCall)) {
-        rollback();
-        return Result::Failed;
-    }
-    CallRecord call = s.selectCall.next() ? CallRows::fromQuery(s.selectCall) : CallRecord{};
-    s.selectCall.finish();
-
-    if (!duplicate) {
-        const bool hadVoicemail = call.voicemail.has_value();
-        call.apply(webhook);
-        if (!writeCall(call)) {
-            rollback();
-            return Result::Failed;
-        }
-        if (hadVoicemail && !call.voicemail) {
-            s.deleteVoicemail.bindValue(0, call.callSid);
-            if (!exec(s.deleteVoicemail)) {
-                rollback();
-                return Result::Failed;
-            }
-        }
-    }
-    if (updated)
-        *updated = call;
-    return duplicate ? Result::Duplicate : Result::Recorded;
+    if (rows.isEmpty())
+        return true;
+    QSqlQuery &insert = m_statements->insertEvents;
+    insert.bindValue(0, jsonText(rows));
+    if (!exec(insert))
+        return false;
+    while (insert.next())
+        added->insert(insert.value(0).toString());
+    insert.finish();
+    return true;
 }
 
-bool CallWriter::writeCall(const CallRecord &call)
+bool CallWriter::selectCalls(const QStringList &callSids, QHash<QString, CallRecord> *calls)
 {
-    Statements &s = *m_statements;
-    const QVariantList values{
-        call.callSid,
-        text(call.accountSid),
-        text(call.from),
-        text(call.to),
-        text(call.callerName),
-        text(call.fromCity),
-        text(call.fromState),
-        text(call.fromCountry),
-        CallRows::toColumn(call.startedAt),
-        CallRows::toColumn(call.answeredAt),
-        CallRows::toColumn(call.endedAt),
-        callStatusToString(call.status),
-        optionalColumn(call.durationS),
-        textOrNull(menuChoiceToString(call.menuChoice)),
-        text(call.forwardedTo),
-        text(call.dialStatus),
-        optionalColumn(call.talkDurationS),
-        outcomeToString(call.outcome()),
-    };
-    for (int i = 0; i < values.size(); ++i)
-        s.upsertCall.bindValue(i, values.at(i));
-    if (!exec(s.upsertCall))
-        return false;
-    if (!call.voicemail)
+    if (callSids.isEmpty())
         return true;
-    const Voicemail &voicemail = *call.voicemail;
-    s.upsertVoicemail.bindValue(0, call.callSid);
-    s.upsertVoicemail.bindValue(1, voicemail.recordingSid);
-    s.upsertVoicemail.bindValue(2, voicemail.recordingUrl);
-    s.upsertVoicemail.bindValue(3, text(voicemail.recordingStatus));
-    s.upsertVoicemail.bindValue(4, voicemail.durationS);
-    s.upsertVoicemail.bindValue(5, QDateTime::currentMSecsSinceEpoch());
-    return exec(s.upsertVoicemail);
+    QSqlQuery &select = m_statements->selectCalls;
+    select.bindValue(0, jsonText(callSids));
+    if (!exec(select))
+        return false;
+    while (select.next()) {
+        CallRecord call = CallRows::fromQuery(select);
+        calls->insert(call.callSid, std::move(call));
+    }
+    select.finish();
+    return true;
+}
+
+bool CallWriter::writeCalls(const QStringList &callSids, const QHash<QString, CallRecord> &calls,
+                            const QSet<QString> &hadVoicemail)
+{
+    if (callSids.isEmpty())
+        return true;
+    QJsonArray callRows;
+    QJsonArray voicemailRows;
+    QStringList voicemailsGone;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const QString &callSid : callSids) {
+        const CallRecord &call = *calls.constFind(callSid);
+        callRows.append(QJsonArray{
+            call.callSid, call.accountSid, call.from, call.to, call.callerName, call.fromCity,
+            call.fromState, call.fromCountry, timeJson(call.startedAt), timeJson(call.answeredAt),
+            timeJson(call.endedAt), callStatusToString(call.status), optionalJson(call.durationS),
+            textOrNull(menuChoiceToString(call.menuChoice)), call.forwardedTo, call.dialStatus,
+            optionalJson(call.talkDurationS), outcomeToString(call.outcome())});
+        if (call.voicemail) {
+            const Voicemail &voicemail = *call.voicemail;
+            voicemailRows.append(QJsonArray{call.callSid, voicemail.recordingSid,
+                                            voicemail.recordingUrl, voicemail.recordingStatus,
+                                            voicemail.durationS, now});
+        } else if (hadVoicemail.contains(callSid)) {
+            voicemailsGone.append(callSid);
+        }
+    }
+    Statements &s = *m_statements;
+    s.upsertCalls.bindValue(0, jsonText(callRows));
+    if (!exec(s.upsertCalls))
+        return false;
+    if (!voicemailsGone.isEmpty()) {
+        s.deleteVoicemails.bindValue(0, jsonText(voicemailsGone));
+        if (!exec(s.deleteVoicemails))
+            return false;
+    }
+    if (voicemailRows.isEmpty())
+        return true;
+    s.upsertVoicemails.bindValue(0, jsonText(voicemailRows));
+    return exec(s.upsertVoicemails);
 }
 
 bool CallWriter::bumpRevision(const QString &callSid)

@@ -3,6 +3,8 @@
 #include "core/CallRecord.h"
 
 #include <memory>
+#include <QHash>
+#include <QSet>
 #include <QSqlQuery>
 #include <QString>
 #include <QStringList>
@@ -40,15 +42,13 @@ public:
     static Event event(const Webhook &webhook);
 
     // Adds the webhook to the call's timeline and folds it into the call's row.
-    Result record(const Webhook &webhook, CallRecord *updated = nullptr);
+    Result record(const Webhook &webhook);
 
     // Records several webhooks, in order, in one transaction: one commit for all of them.
-    // False when the transaction failed, and then none of them is recorded. `lastUpdated`
-    // receives the row of the last webhook's call. A call that another writer (instance) holds
-    // is not waited for: its webhooks come back Deferred, so that this batch does not queue
-    // behind the other's.
-    bool recordAll(const QList<Event> &events, QList<Result> *results,
-                   CallRecord *lastUpdated = nullptr);
+    // False when the transaction failed, and then none of them is recorded. A call that
+    // another writer (instance) holds is not waited for: its webhooks come back Deferred, so
+    // that this batch does not queue behind the other's.
+    bool recordAll(const QList<Event> &events, QList<Result> *results);
 
     struct Download
     {
@@ -80,16 +80,17 @@ private:
 
     void prepare();
     bool exec(QSqlQuery &query);
-    bool write(const QList<Event> &events, QList<Result> *results, CallRecord *lastUpdated,
-               LockWait lockWait);
+    bool write(const QList<Event> &events, QList<Result> *results, LockWait lockWait);
     bool lockCalls(const QStringList &callSids, QStringList *busy = nullptr);
     bool notify(const QStringList &callSids);
-    Result recordInTransaction(const Event &event, CallRecord *updated);
+    bool insertEvents(const QList<const Event *> &events, QSet<QString> *added);
+    bool selectCalls(const QStringList &callSids, QHash<QString, CallRecord> *calls);
+    bool writeCalls(const QStringList &callSids, const QHash<QString, CallRecord> &calls,
+                    const QSet<QString> &hadVoicemail);
     bool begin();
     bool reconnect();
     bool commit();
     void rollback();
-    bool writeCall(const CallRecord &call);
     bool bumpRevision(const QString &callSid);
 
     Database &m_database;

@@ -60,7 +60,10 @@ bool Database::configureSqlite(QString *error)
     const QStringList pragmas{QStringLiteral("PRAGMA journal_mode=WAL"),
                               QStringLiteral("PRAGMA synchronous=NORMAL"),
                               QStringLiteral("PRAGMA busy_timeout=%1").arg(m_lockTimeoutMs),
-                              QStringLiteral("PRAGMA foreign_keys=ON")};
+                              QStringLiteral("PRAGMA foreign_keys=ON"),
+                              // A batch's upsert reads the table it writes: SQLite stages its
+                              // rows in a temporary table, a file per statement otherwise.
+                              QStringLiteral("PRAGMA temp_store=MEMORY")};
     for (const QString &pragma : pragmas) {
         if (!query.exec(pragma)) {
             *error = QStringLiteral("cannot set up %1 (%2): %3")

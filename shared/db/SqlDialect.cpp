@@ -38,6 +38,41 @@ QString SqlDialect::nextRevision() const
                       : QStringLiteral("nextval('call_revisions')");
 }
 
+QString SqlDialect::nextRevisionPerRow() const
+{
+    // SQLite evaluates the MAX once per statement: the row's position keeps revisions apart.
+    return isSqlite() ? QStringLiteral("(SELECT COALESCE(MAX(revision), 0) FROM calls) + 1 + r.key")
+                      : nextRevision();
+}
+
+QString SqlDialect::jsonRows() const
+{
+    return isSqlite()
+               ? QStringLiteral("json_each(?) AS r")
+               : QStringLiteral("json_array_elements(?::json) WITH ORDINALITY AS r(value, key)");
+}
+
+QString SqlDialect::jsonField(int index, const char *type) const
+{
+    // SQLite's ->> already yields a JSON number as an integer.
+    const QString field = QStringLiteral("r.value ->> %1").arg(index);
+    return isSqlite() || qstrcmp(type, "TEXT") == 0
+               ? field
+               : QStringLiteral("(%1)::%2").arg(field, QLatin1String(type));
+}
+
+QString SqlDialect::inJsonTexts() const
+{
+    // PostgreSQL plans IN (set-returning function) as a scan of the whole table.
+    return isSqlite() ? QStringLiteral(" IN (SELECT value FROM json_each(?))")
+                      : QStringLiteral(" = ANY (ARRAY(SELECT json_array_elements_text(?::json)))");
+}
+
+QString SqlDialect::preferIndexes() const
+{
+    return isSqlite() ? QString() : QStringLiteral("SET enable_seqscan = off");
+}
+
 QString SqlDialect::resyncRevisions() const
 {
     return isSqlite() ? QString()

@@ -38,10 +38,29 @@ public:
 
     // The next value of calls.revision: unique and increasing across concurrent writers.
     QString nextRevision() const;
+    // The same for each row of jsonRows(): unique per row although the statement reads the
+    // table it writes.
+    QString nextRevisionPerRow() const;
+
+    // The rows of a JSON array of arrays bound as the statement's parameter, as a FROM item
+    // `r`, in the array's order by `r.key`. Sending a whole batch as one parameter makes it one
+    // statement, one round trip to a server, however many rows it has.
+    QString jsonRows() const;
+    // Element `index` of a row of jsonRows(), as `type` (TEXT, BIGINT or INTEGER).
+    QString jsonField(int index, const char *type) const;
+    // "Is one of the strings of the JSON array bound as the parameter", after a column name, in
+    // the form each engine looks up in the column's index.
+    QString inJsonTexts() const;
 
     // Tells listeners, when the transaction commits, that calls changed (their CallSids bound,
     // comma-separated). Empty on SQLite: readers there watch PRAGMA data_version instead.
     QString notifyCallsChanged() const;
+
+    // Set on a connection whose statements all find their rows by key (the writer's). Its
+    // statements are planned once per connection, maybe while the log is still empty: the
+    // plan must stay an index lookup as the tables grow, before statistics catch up. Empty on
+    // SQLite, which plans by the indexes it has.
+    QString preferIndexes() const;
 
     // After rows were copied in with their revisions: moves the revision source past them.
     QString resyncRevisions() const;
