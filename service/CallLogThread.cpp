@@ -84,7 +84,7 @@ DurableRecorder::Result CallLogThread::record(const Webhook &webhook)
         m_thread.post([this] { commitPending(); });
     m_pending.push_back(&pending);
     while (!pending.done)
-        m_committed.wait(&m_mutex);
+        pending.committed.wait(&m_mutex);
     return pending.result;
 }
 
@@ -116,8 +116,8 @@ void CallLogThread::commitPending()
         }
         batch[i]->result = result;
         batch[i]->done = true;
+        batch[i]->committed.wakeOne();
     }
-    m_committed.wakeAll();
     if (deferred.empty())
         return;
     // Another instance holds these calls: they go first in the next batch (in their order),

@@ -49,6 +49,7 @@ private:
         CallWriter::Event event;
         DurableRecorder::Result result = DurableRecorder::Result::Lost;
         bool done = false;
+        QWaitCondition committed; // its own: a commit wakes only the handlers it answers
     };
 
     bool open(QString *error);
@@ -67,7 +68,6 @@ private:
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only
 
     QMutex m_mutex;
-    QWaitCondition m_committed;
     std::vector<Pending *> m_pending; // guarded by m_mutex
     std::atomic<qsizetype> m_journaled = 0;
 };

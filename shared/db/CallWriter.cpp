@@ -162,10 +162,11 @@ void CallWriter::prepare()
     s.claimDownload.prepare(
         QStringLiteral("UPDATE voicemails SET next_attempt_at = ? WHERE call_sid = ?"
                        " AND download_state = 'pending' AND next_attempt_at <= ?"));
-    s.storeAudio.prepare(QStringLiteral(
-        "UPDATE voicemails SET download_state = 'downloaded', audio = ?, bytes = ?, sha256 = ?,"
-        " content_type = ?, last_error = '', download_attempts = download_attempts + 1"
-        " WHERE call_sid = ?"));
+    s.storeAudio.prepare(
+        QStringLiteral("UPDATE voicemails SET download_state = 'downloaded', audio = ") +
+        dialect.binaryParameter() +
+        QStringLiteral(", bytes = ?, sha256 = ?, content_type = ?, last_error = '',"
+                       " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
     s.downloadFailed.prepare(QStringLiteral(
         "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
         " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
@@ -458,7 +459,7 @@ bool CallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
     if (!begin() || !lockCalls({callSid}))
         return false;
     QSqlQuery &query = m_statements->storeAudio;
-    query.bindValue(0, audio);
+    query.bindValue(0, m_database.dialect().binaryValue(audio));
     query.bindValue(1, qint64(audio.size()));
     query.bindValue(2, sha256);
     query.bindValue(3, contentType);

@@ -68,6 +68,16 @@ QString SqlDialect::inJsonTexts() const
                       : QStringLiteral(" = ANY (ARRAY(SELECT json_array_elements_text(?::json)))");
 }
 
+QString SqlDialect::binaryParameter() const
+{
+    return isSqlite() ? QStringLiteral("?") : QStringLiteral("decode(?, 'base64')");
+}
+
+QVariant SqlDialect::binaryValue(const QByteArray &bytes) const
+{
+    return isSqlite() ? QVariant(bytes) : QVariant(QString::fromLatin1(bytes.toBase64()));
+}
+
 QString SqlDialect::preferIndexes() const
 {
     return isSqlite() ? QString() : QStringLiteral("SET enable_seqscan = off");

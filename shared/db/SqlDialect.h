@@ -3,6 +3,7 @@
 #include "DatabaseUrl.h"
 
 #include <QString>
+#include <QVariant>
 
 namespace Switchboard {
 
@@ -55,6 +56,12 @@ public:
     // Tells listeners, when the transaction commits, that calls changed (their CallSids bound,
     // comma-separated). Empty on SQLite: readers there watch PRAGMA data_version instead.
     QString notifyCallsChanged() const;
+
+    // A large binary parameter (voicemail audio) and the value to bind to it. PostgreSQL's
+    // driver sends parameters inside the statement's text, where base64 is a third the size
+    // of bytea's hex form: fewer bytes to send and for the server to parse.
+    QString binaryParameter() const;
+    QVariant binaryValue(const QByteArray &bytes) const;
 
     // Set on a connection whose statements all find their rows by key (the writer's). Its
     // statements are planned once per connection, maybe while the log is still empty: the
