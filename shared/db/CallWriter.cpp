@@ -135,7 +135,8 @@ void CallWriter::prepare()
             " status = excluded.status, duration_s = excluded.duration_s,"
             " menu_choice = excluded.menu_choice, forwarded_to = excluded.forwarded_to,"
             " dial_status = excluded.dial_status, talk_duration_s = excluded.talk_duration_s,"
-            " outcome = excluded.outcome, revision = excluded.revision"));
+            " outcome = excluded.outcome, revision = excluded.revision") +
+        dialect.notifyCallsWritten());
     s.upsertVoicemails.prepare(
         QStringLiteral("INSERT INTO voicemails (call_sid, recording_sid, recording_url,"
                        " recording_status, duration_s, created_at) SELECT ") +
@@ -291,7 +292,7 @@ bool CallWriter::write(const QList<Event> &events, QList<Result> *results, LockW
         }
     }
     changed.removeDuplicates();
-    if (!writeCalls(changed, calls, hadVoicemail) || !notify(changed)) {
+    if (!writeCalls(changed, calls, hadVoicemail)) {
         rollback();
         return false;
     }
@@ -391,6 +392,7 @@ bool CallWriter::writeCalls(const QStringList &callSids, const QHash<QString, Ca
     s.upsertCalls.bindValue(0, jsonText(callRows));
     if (!exec(s.upsertCalls))
         return false;
+    s.upsertCalls.finish(); // its rows, if any, are the notifications sent
     if (!voicemailsGone.isEmpty()) {
         s.deleteVoicemails.bindValue(0, jsonText(voicemailsGone));
         if (!exec(s.deleteVoicemails))

@@ -38,6 +38,13 @@ QString SqlDialect::nextRevision() const
                       : QStringLiteral("nextval('call_revisions')");
 }
 
+QString SqlDialect::notifyCallsWritten() const
+{
+    return isSqlite()
+               ? QString()
+               : QStringLiteral(" RETURNING pg_notify('%1', call_sid)").arg(callChangesChannel());
+}
+
 QString SqlDialect::nextRevisionPerRow() const
 {
     // SQLite evaluates the MAX once per statement: the row's position keeps revisions apart.

@@ -56,6 +56,9 @@ public:
     // Tells listeners, when the transaction commits, that calls changed (their CallSids bound,
     // comma-separated). Empty on SQLite: readers there watch PRAGMA data_version instead.
     QString notifyCallsChanged() const;
+    // The same, as the RETURNING clause of a statement that writes calls rows: no round trip
+    // of its own.
+    QString notifyCallsWritten() const;
 
     // A large binary parameter (voicemail audio) and the value to bind to it. PostgreSQL's
     // driver sends parameters inside the statement's text, where base64 is a third the size
