@@ -1,6 +1,7 @@
 #include "Metrics.h"
 
 #include "db/Database.h"
+#include "StatusReader.h"
 
 #include <QCryptographicHash>
 #include <QHttpServerRequest>
@@ -63,7 +64,7 @@ void Metrics::record(const QString &route, int statusCode, qint64 elapsedNs)
     histogram.sumSeconds += seconds;
 }
 
-QHttpServerResponse Metrics::respond(const QHttpServerRequest &request, Database &callLog)
+QHttpServerResponse Metrics::respond(const QHttpServerRequest &request, StatusReader &status)
 {
     if (m_token.isEmpty())
         return text("not found", QHttpServerResponse::StatusCode::NotFound);
@@ -76,12 +77,16 @@ QHttpServerResponse Metrics::respond(const QHttpServerRequest &request, Database
         return denied;
     }
     return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-                               exposition(callLog));
+                               status.metrics(*this));
 }
 
 QByteArray Metrics::exposition(Database &callLog)
 {
+    // Read before taking the lock: counting a large log must not hold up webhooks' record().
+    QByteArray callLogFigures;
+    const int failedQueries = writeCallLog(callLogFigures, callLog);
     const QMutexLocker lock(&m_mutex);
+    m_databaseErrors += quint64(failedQueries);
     QByteArray out;
     header(out, "switchboard_http_requests_total", "counter",
            "Twilio webhook requests answered, by route and HTTP status code.");
@@ -108,7 +113,7 @@ QByteArray Metrics::exposition(Database &callLog)
         out += name + "_count{" + routeLabel + "} " + QByteArray::number(histogram.count) + '\n';
     }
 
-    writeCallLog(out, callLog);
+    out += callLogFigures;
 
     header(out, "switchboard_database_errors_total", "counter",
            "Call log writes that failed (the webhook answered 500) and failed metrics queries.");
@@ -116,8 +121,10 @@ QByteArray Metrics::exposition(Database &callLog)
     return out;
 }
 
-void Metrics::writeCallLog(QByteArray &out, Database &callLog)
+// Returns the number of queries that failed.
+int Metrics::writeCallLog(QByteArray &out, Database &callLog)
 {
+    int failed = 0;
     QSqlQuery query(callLog.connection());
     header(out, "switchboard_calls", "gauge", "Calls in the call log, by outcome.");
     if (query.exec(QStringLiteral("SELECT outcome, COUNT(*) FROM calls GROUP BY outcome"))) {
@@ -126,7 +133,7 @@ void Metrics::writeCallLog(QByteArray &out, Database &callLog)
                    QByteArray::number(query.value(1).toLongLong()) + '\n';
         }
     } else {
-        ++m_databaseErrors;
+        ++failed;
     }
 
     // pending and failed are always written, so that an alert on them sees 0 rather than nothing.
@@ -137,7 +144,7 @@ void Metrics::writeCallLog(QByteArray &out, Database &callLog)
         while (query.next())
             downloads[query.value(0).toString()] = query.value(1).toLongLong();
     } else {
-        ++m_databaseErrors;
+        ++failed;
     }
     header(out, "switchboard_voicemail_downloads", "gauge",
            "Voicemail recordings by download state (pending: not yet in the call log).");
@@ -145,6 +152,7 @@ void Metrics::writeCallLog(QByteArray &out, Database &callLog)
         out += "switchboard_voicemail_downloads{state=" + label(state) + "} " +
                QByteArray::number(count) + '\n';
     }
+    return failed;
 }
 
 } // namespace Switchboard

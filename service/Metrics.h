@@ -13,6 +13,7 @@ class QHttpServerRequest;
 namespace Switchboard {
 
 class Database;
+class StatusReader;
 
 // GET /metrics in Prometheus' text format: requests by route and status code, their latency,
 // calls by outcome and voicemail downloads by state (read from the call log at each scrape, so
@@ -30,8 +31,11 @@ public:
     void record(const QString &route, int statusCode, qint64 elapsedNs);
 
     // 404 when no token is configured (metrics off), 401 without the right token. The call log
-    // figures are read through `callLog`, a connection of the calling thread.
-    QHttpServerResponse respond(const QHttpServerRequest &request, Database &callLog);
+    // figures are read by `status`.
+    QHttpServerResponse respond(const QHttpServerRequest &request, StatusReader &status);
+
+    // The exposition, the call log read through `callLog`, a connection of the calling thread.
+    QByteArray exposition(Database &callLog);
 
 private:
     static constexpr std::array<double, 11> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
@@ -43,8 +47,7 @@ private:
         double sumSeconds = 0;
     };
 
-    QByteArray exposition(Database &callLog);
-    void writeCallLog(QByteArray &out, Database &callLog);
+    static int writeCallLog(QByteArray &out, Database &callLog);
 
     QByteArray m_token;
     QMutex m_mutex; // guards the counters below

@@ -78,7 +78,7 @@ const Setting kSettings[] = {
     {"max-connections", "SWITCHBOARD_MAX_CONNECTIONS", "count",
      "Open connections at most; more are answered 503.", "512"},
     {"http-threads", "SWITCHBOARD_HTTP_THREADS", "count",
-     "Threads answering webhooks; the webhooks they have in flight are committed together.", "16"},
+     "Threads answering webhooks; the webhooks they have in flight are committed together.", "32"},
     {"metrics-token", "SWITCHBOARD_METRICS_TOKEN", "token",
      "Bearer token that GET /metrics requires; without one /metrics is off (404).", ""},
 };
@@ -389,7 +389,7 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         {"database-timeout-ms", 600000, &config.databaseTimeoutMs},
         {"idle-timeout-ms", 3600000, &config.idleTimeoutMs},
         {"max-connections", 100000, &config.maxConnections},
-        {"http-threads", 64, &config.httpThreads},
+        {"http-threads", 256, &config.httpThreads},
         {"voicemail-max", 14400, &flow.voicemailMaxS},
         {"menu-repeats", 10, &flow.menuRepeats},
         {"download-retry-ms", 3600000, &config.downloadRetryMs},

@@ -49,7 +49,7 @@ struct ServiceConfig
     int requestTimeoutMs = 10000; // limits in front of QHttpServer (ConnectionGuard)
     int idleTimeoutMs = 30000;
     int maxConnections = 512;
-    int httpThreads = 16; // threads answering webhooks; their writes are committed together
+    int httpThreads = 32; // threads answering webhooks; their writes are committed together
 
     // Reads the command line, then the environment, then the --config INI file, then defaults.
     // On bad configuration returns nothing and sets `error` to one line naming the setting.

@@ -23,6 +23,7 @@ WebhookListener::WebhookListener(const ServiceConfig &config, CallLogThread &cal
     , m_callLog(callLog)
     , m_downloads(downloads)
     , m_metrics(config.metricsToken)
+    , m_status(config.database)
 {}
 
 WebhookListener::~WebhookListener()
@@ -47,9 +48,9 @@ bool WebhookListener::listen(QString *error)
         auto http = std::make_unique<HttpThread>(i + 1);
         // Built on its thread, so that QHttpServer, its timers and its sockets belong there.
         http->thread.run([this, &http] {
-            http->server =
-                new WebhookServer(m_config, m_callLog, m_downloads, m_metrics, m_openConnections,
-                                  [this](qintptr descriptor) { deal(descriptor); });
+            http->server = new WebhookServer(m_config, m_callLog, m_downloads, m_metrics, m_status,
+                                             m_openConnections,
+                                             [this](qintptr descriptor) { deal(descriptor); });
         });
         m_threads.push_back(std::move(http));
     }

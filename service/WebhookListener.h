@@ -2,6 +2,7 @@
 
 #include "Metrics.h"
 #include "ServiceConfig.h"
+#include "StatusReader.h"
 
 #include <atomic>
 #include <memory>
@@ -44,6 +45,7 @@ private:
     CallLogThread &m_callLog;
     DownloadThread &m_downloads;
     Metrics m_metrics;
+    StatusReader m_status;
     std::atomic<int> m_openConnections = 0;
     QTcpServer m_socket; // binds the address; the HTTP threads accept
     std::vector<std::unique_ptr<HttpThread>> m_threads;

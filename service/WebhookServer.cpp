@@ -3,8 +3,8 @@
 #include "CallLogThread.h"
 #include "ConnectionGuard.h"
 #include "core/Logging.h"
-#include "db/Database.h"
 #include "DownloadThread.h"
+#include "StatusReader.h"
 #include "twilio/Identifiers.h"
 #include "twilio/RequestSignature.h"
 #include "twilio/TwimlWriter.h"
@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <QElapsedTimer>
-#include <QThread>
 #include <QUrlQuery>
 
 namespace Switchboard {
@@ -45,7 +44,7 @@ QHttpServerResponse twiml(const QByteArray &document)
 } // namespace
 
 WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog,
-                             DownloadThread &downloads, Metrics &metrics,
+                             DownloadThread &downloads, Metrics &metrics, StatusReader &status,
                              std::atomic<int> &openConnections, ConnectionGuard::Dealer deal,
                              QObject *parent)
     : QObject(parent)
@@ -54,6 +53,7 @@ WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog
     , m_downloads(downloads)
     , m_metrics(metrics)
     , m_flow(config.callFlow)
+    , m_status(status)
 {
     m_recordingPolicy.apiBase = config.twilioApi;
     m_recordingPolicy.accountSid = config.accountSid;
@@ -96,19 +96,6 @@ int WebhookServer::requestsInFlight() const
     return m_guard->requestsInFlight();
 }
 
-Database &WebhookServer::reader()
-{
-    if (!m_reader) {
-        m_reader = std::make_unique<Database>(
-            m_config.database,
-            QStringLiteral("http-%1").arg(quintptr(QThread::currentThreadId()), 0, 16));
-        QString error;
-        if (!m_reader->open(&error))
-            qCWarning(lcDatabase).noquote() << "cannot read the call log:" << error;
-    }
-    return *m_reader;
-}
-
 QHttpServerResponse WebhookServer::health()
 {
     if (const qsizetype journaled = m_callLog.journaled())
@@ -116,10 +103,7 @@ QHttpServerResponse WebhookServer::health()
             QStringLiteral("degraded: the database is unavailable; %1 webhooks wait in the journal")
                 .arg(journaled),
             QHttpServerResponse::StatusCode::ServiceUnavailable);
-    Database &database = reader();
-    QString error;
-    // A server restart leaves this connection dead: one new one before answering 503.
-    if (database.ping() || (database.reconnect(&error) && database.ping()))
+    if (m_status.databaseAnswers())
         return text("ok", QHttpServerResponse::StatusCode::Ok);
     return text("database unavailable", QHttpServerResponse::StatusCode::ServiceUnavailable);
 }
@@ -148,7 +132,7 @@ void WebhookServer::addRoutes()
                  [this] { return health(); });
     m_http.route(
         QStringLiteral("/metrics"), QHttpServerRequest::Method::Get,
-        [this](const QHttpServerRequest &request) { return m_metrics.respond(request, reader()); });
+        [this](const QHttpServerRequest &request) { return m_metrics.respond(request, m_status); });
 
     // Rules match in order: whatever method the routes above did not take is refused here.
     for (const auto &webhook : webhooks)

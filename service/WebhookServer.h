@@ -16,7 +16,7 @@ namespace Switchboard {
 
 class CallLogThread;
 class DownloadThread;
-class Database;
+class StatusReader;
 
 // The HTTP face of the service on one of its HTTP threads: Twilio's webhooks, /healthz and
 // /metrics. Every HTTP thread accepts on the same listening socket.
@@ -28,8 +28,8 @@ class WebhookServer final : public QObject
 public:
     // `config.callFlow.publicUrl` is final: the listener fills it in when it was not given.
     WebhookServer(const ServiceConfig &config, CallLogThread &callLog, DownloadThread &downloads,
-                  Metrics &metrics, std::atomic<int> &openConnections, ConnectionGuard::Dealer deal,
-                  QObject *parent = nullptr);
+                  Metrics &metrics, StatusReader &status, std::atomic<int> &openConnections,
+                  ConnectionGuard::Dealer deal, QObject *parent = nullptr);
     ~WebhookServer() override;
 
     // Takes a listening socket (a duplicate of the listener's); false when the descriptor is
@@ -49,7 +49,6 @@ private:
     QHttpServerResponse respond(Webhook &&webhook, const QUrl &url);
     QHttpServerResponse health();
     QString signedUrl(const QHttpServerRequest &request, const QUrl &url) const;
-    Database &reader();
 
     ServiceConfig m_config;
     CallLogThread &m_callLog;
@@ -57,8 +56,7 @@ private:
     Metrics &m_metrics;
     RecordingDownload::Options m_recordingPolicy; // which RecordingUrls may be accepted
     CallFlow m_flow;
-    // This thread's own connection, for /healthz and /metrics; opened when first needed.
-    std::unique_ptr<Database> m_reader;
+    StatusReader &m_status;
     QHttpServer m_http;
     ConnectionGuard *m_guard = nullptr; // owned by m_http
 };
