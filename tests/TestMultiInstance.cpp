@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSqlQuery>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace Switchboard;
@@ -99,6 +100,33 @@ private Q_SLOTS:
         // Both instances did part of the work.
         const QString log = harness.serviceOutput();
         QVERIFY(log.count(QLatin1String("listening on")) == 2);
+    }
+
+    // However many HTTP threads answer /healthz, an instance holds three connections: the
+    // webhooks', the downloads' and the status reader's.
+    void instanceHoldsThreeConnections()
+    {
+        ServiceHarness harness;
+        QVERIFY2(harness.startService(), qPrintable(harness.serviceOutput()));
+        const QUrl service(harness.serviceUrl());
+        for (int i = 0; i < 40; ++i) { // each on a new connection: dealt to the threads in turn
+            QTcpSocket socket;
+            socket.connectToHost(service.host(), quint16(service.port()));
+            QVERIFY(socket.waitForConnected(5000));
+            socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            QByteArray answer;
+            while (!answer.endsWith("\r\n\r\nok\n") && socket.waitForReadyRead(5000))
+                answer += socket.readAll();
+            QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+        }
+        QString error;
+        Database observer(*DatabaseUrl::parse(harness.databaseUrl(), &error),
+                          QStringLiteral("observer"));
+        QVERIFY2(observer.open(&error), qPrintable(error));
+        QCOMPARE(scalar(observer.connection(),
+                        QStringLiteral("SELECT COUNT(*) FROM pg_stat_activity WHERE datname ="
+                                       " current_database() AND pid <> pg_backend_pid()")),
+                 3);
     }
 
     // The writer plans its statements once per connection, often while the log is empty.
