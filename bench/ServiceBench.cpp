@@ -34,6 +34,7 @@ struct Figures
     double p99Ms = 0;
     double cpuUsPerRequest = 0;
     double clientCpuUsPerRequest = 0;
+    double serverCpuUsPerRequest = -1; // PostgreSQL's backends, when the server is local
     int failures = 0;
     QString verification;
 };
@@ -47,6 +48,37 @@ qint64 cpuMicroseconds(qint64 pid)
     const QList<QByteArray> fields = stat.readAll().split(')').last().trimmed().split(' ');
     const long ticks = sysconf(_SC_CLK_TCK);
     return (fields.value(11).toLongLong() + fields.value(12).toLongLong()) * 1000000 / ticks;
+}
+
+// The PostgreSQL backends serving the database, when the server runs on this machine.
+QList<qint64> serverBackends(const QString &databaseUrl)
+{
+    QList<qint64> pids;
+    QString error;
+    const auto url = DatabaseUrl::parse(databaseUrl, &error);
+    if (!url || url->engine != DatabaseUrl::Engine::Postgres)
+        return pids;
+    Database db(*url, QStringLiteral("bench-backends"));
+    if (!db.open(&error))
+        return pids;
+    QSqlQuery query(db.connection());
+    if (query.exec(QStringLiteral("SELECT pid FROM pg_stat_activity WHERE datname ="
+                                  " current_database() AND pid <> pg_backend_pid()"))) {
+        while (query.next()) {
+            if (QFile::exists(QStringLiteral("/proc/%1/stat").arg(query.value(0).toLongLong())))
+                pids.append(query.value(0).toLongLong());
+        }
+    }
+    query.finish();
+    return pids;
+}
+
+qint64 cpuMicroseconds(const QList<qint64> &pids)
+{
+    qint64 total = 0;
+    for (const qint64 pid : pids)
+        total += cpuMicroseconds(pid);
+    return total;
 }
 
 double percentileMs(std::vector<qint64> values, double fraction)
@@ -119,6 +151,8 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
         plans.append(CallPlan::make(CallPlan::pick(i), i, ServiceHarness::accountSid, media));
 
     const qint64 pid = harness.service()->processId(); // the first instance's CPU
+    const QList<qint64> backends = serverBackends(harness.databaseUrl());
+    const qint64 serverBefore = cpuMicroseconds(backends);
     const qint64 cpuBefore = cpuMicroseconds(pid);
     const qint64 clientBefore = cpuMicroseconds(QCoreApplication::applicationPid());
     WebhookLoad load(services, kPublicUrl, ServiceHarness::authToken.toUtf8(), plans, connections,
@@ -126,6 +160,7 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
     load.run();
     const qint64 cpuAfter = cpuMicroseconds(pid);
     const qint64 clientAfter = cpuMicroseconds(QCoreApplication::applicationPid());
+    const qint64 serverAfter = cpuMicroseconds(backends);
 
     // Downloads run behind the webhooks; give them time to finish before checking.
     const QDeadlineTimer deadline(60000);
@@ -143,6 +178,9 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
     // The load generator and the recordings it serves share the machine with the service.
     figures.clientCpuUsPerRequest =
         double(clientAfter - clientBefore) / std::max(1, figures.requests);
+    if (!backends.isEmpty())
+        figures.serverCpuUsPerRequest =
+            double(serverAfter - serverBefore) / std::max(1, figures.requests);
     figures.failures = load.failures();
     figures.verification = verify(harness.databaseUrl(), plans, figures.requests);
     return figures;
@@ -150,9 +188,13 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
 
 void print(const Figures &f)
 {
-    std::printf("%-22s %6d %8d %8.0f %10.0f %7.2f %7.2f %9.0f %10.0f %6d\n", qPrintable(f.name),
-                f.calls, f.requests, f.calls / f.seconds, f.requests / f.seconds, f.p50Ms, f.p99Ms,
-                f.cpuUsPerRequest, f.clientCpuUsPerRequest, f.failures);
+    const QByteArray server = f.serverCpuUsPerRequest < 0
+                                  ? QByteArray("-")
+                                  : QByteArray::number(f.serverCpuUsPerRequest, 'f', 0);
+    std::printf("%-22s %6d %8d %8.0f %10.0f %7.2f %7.2f %9.0f %10.0f %10s %6d\n",
+                qPrintable(f.name), f.calls, f.requests, f.calls / f.seconds,
+                f.requests / f.seconds, f.p50Ms, f.p99Ms, f.cpuUsPerRequest,
+                f.clientCpuUsPerRequest, server.constData(), f.failures);
     std::printf("    %s\n", qPrintable(f.verification));
     std::fflush(stdout);
 }
@@ -201,8 +243,9 @@ int main(int argc, char *argv[])
     // The mix averages 4.65 webhooks a call.
     const int latencyCalls = int(rate * parser.value(secondsOption).toDouble() / 4.65);
 
-    std::printf("%-22s %6s %8s %8s %10s %7s %7s %9s %10s %6s\n", "run", "calls", "webhooks",
-                "calls/s", "webhooks/s", "p50 ms", "p99 ms", "CPU us/wh", "client us/wh", "errors");
+    std::printf("%-22s %6s %8s %8s %10s %7s %7s %9s %10s %10s %6s\n", "run", "calls", "webhooks",
+                "calls/s", "webhooks/s", "p50 ms", "p99 ms", "CPU us/wh", "client us/wh",
+                "server us/wh", "errors");
     print(runPhase(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), connections,
                    0, instances));
     print(runPhase(QStringLiteral("fixed %1 webhooks/s").arg(rate), latencyCalls, connections, rate,
