@@ -10,24 +10,58 @@ FormData::FormData(std::initializer_list<Item> items)
     : m_items(items)
 {}
 
-FormData FormData::decode(const QByteArray &body)
+namespace {
+
+// A name or value as sent: '+' is a space (a literal plus is %2B), then percent-decoded to
+// bytes, read as UTF-8 afterwards. QUrlQuery's FullyDecoded would turn a percent-encoded
+// noncharacter (U+FFFF...) into U+FFFD while the same character sent raw survives, so a value
+// would not match what Twilio signed.
+QByteArray decodedBytes(QByteArray bytes)
 {
-    // Percent-decoded to bytes first, then read as UTF-8: QUrlQuery's FullyDecoded turns a
-    // percent-encoded noncharacter (U+FFFF, U+7FFFF...) into U+FFFD while the same character
-    // sent raw survives, so a value would not match what Twilio signed.
+    bytes.replace('+', ' ');
+    return QByteArray::fromPercentEncoding(bytes);
+}
+
+// What decodeStrict() refuses in a decoded name or value; empty when it is fine.
+QString problemIn(const QByteArray &bytes)
+{
+    if (!QUtf8StringView(bytes).isValidUtf8())
+        return QStringLiteral("a parameter is not valid UTF-8");
+    for (const char c : bytes) {
+        if (uchar(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            return QStringLiteral("a parameter holds a control character (0x%1)")
+                .arg(int(uchar(c)), 2, 16, QLatin1Char('0'));
+    }
+    return {};
+}
+
+// One pass over the body; with `error`, checking each name and value as it goes.
+std::optional<FormData> parse(const QByteArray &body, QString *error)
+{
     FormData form;
     for (const QByteArray &pair : body.split('&')) {
         if (pair.isEmpty())
             continue; // "a=1&&b=2"
         const qsizetype equals = pair.indexOf('=');
-        const auto decoded = [](QByteArray bytes) {
-            bytes.replace('+', ' '); // in a form body '+' is a space; a literal plus is %2B
-            return QString::fromUtf8(QByteArray::fromPercentEncoding(bytes));
-        };
-        form.m_items.append({decoded(pair.left(equals < 0 ? pair.size() : equals)),
-                             equals < 0 ? QString() : decoded(pair.mid(equals + 1))});
+        const QByteArray name = decodedBytes(pair.left(equals < 0 ? pair.size() : equals));
+        const QByteArray value = equals < 0 ? QByteArray() : decodedBytes(pair.mid(equals + 1));
+        if (error) {
+            *error = problemIn(name);
+            if (error->isEmpty())
+                *error = problemIn(value);
+            if (!error->isEmpty())
+                return std::nullopt;
+        }
+        form.add(QString::fromUtf8(name), equals < 0 ? QString() : QString::fromUtf8(value));
     }
     return form;
+}
+
+} // namespace
+
+FormData FormData::decode(const QByteArray &body)
+{
+    return *parse(body, nullptr);
 }
 
 std::optional<FormData> FormData::decodeStrict(const QByteArray &body, QString *error)
@@ -39,23 +73,7 @@ std::optional<FormData> FormData::decodeStrict(const QByteArray &body, QString *
             return std::nullopt;
         }
     }
-    QByteArray spaced = body;
-    spaced.replace('+', ' ');
-    // '&' and '=' are ASCII, so the whole body decodes to valid UTF-8 exactly when every
-    // name and value does.
-    const QByteArray bytes = QByteArray::fromPercentEncoding(spaced);
-    if (!QUtf8StringView(bytes).isValidUtf8()) {
-        *error = QStringLiteral("a parameter is not valid UTF-8");
-        return std::nullopt;
-    }
-    for (const char c : bytes) {
-        if (uchar(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            *error = QStringLiteral("a parameter holds a control character (0x%1)")
-                         .arg(int(uchar(c)), 2, 16, QLatin1Char('0'));
-            return std::nullopt;
-        }
-    }
-    return decode(body);
+    return parse(body, error);
 }
 
 QByteArray FormData::encode() const

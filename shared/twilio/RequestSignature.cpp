@@ -48,9 +48,12 @@ QStringList portVariants(const QString &url)
 
 } // namespace
 
-QByteArray RequestSignature::payload(const QString &url, const FormData &params)
+namespace {
+
+// The parameters as Twilio signs them: each name and value, sorted by the bytes of the names,
+// then of the values (repeated names).
+QByteArray sortedParameters(const FormData &params)
 {
-    // Encoded once, then sorted by the bytes of the names, then of the values (repeated names).
     std::vector<std::pair<QByteArray, QByteArray>> items;
     items.reserve(params.items().size());
     qsizetype size = 0;
@@ -59,20 +62,30 @@ QByteArray RequestSignature::payload(const QString &url, const FormData &params)
         size += items.back().first.size() + items.back().second.size();
     }
     std::sort(items.begin(), items.end());
-
-    QByteArray bytes = url.toUtf8();
-    bytes.reserve(bytes.size() + size);
+    QByteArray bytes;
+    bytes.reserve(size);
     for (const auto &[name, value] : items)
         bytes.append(name).append(value);
     return bytes;
 }
 
+QByteArray sign(const QByteArray &authToken, const QByteArray &payload)
+{
+    return QMessageAuthenticationCode::hash(payload, authToken, QCryptographicHash::Sha1)
+        .toBase64();
+}
+
+} // namespace
+
+QByteArray RequestSignature::payload(const QString &url, const FormData &params)
+{
+    return url.toUtf8() + sortedParameters(params);
+}
+
 QByteArray RequestSignature::compute(const QByteArray &authToken, const QString &url,
                                      const FormData &params)
 {
-    return QMessageAuthenticationCode::hash(payload(url, params), authToken,
-                                            QCryptographicHash::Sha1)
-        .toBase64();
+    return sign(authToken, payload(url, params));
 }
 
 bool RequestSignature::isValid(const QByteArray &authToken, const QString &url,
@@ -80,10 +93,11 @@ bool RequestSignature::isValid(const QByteArray &authToken, const QString &url,
 {
     if (authToken.isEmpty() || signature.isEmpty())
         return false;
+    const QByteArray parameters = sortedParameters(params); // the same for every variant
     bool valid = false;
     // Every variant is checked, so the time taken does not depend on which one matched.
     for (const QString &candidate : portVariants(url))
-        valid |= constantTimeEquals(compute(authToken, candidate, params), signature);
+        valid |= constantTimeEquals(sign(authToken, candidate.toUtf8() + parameters), signature);
     return valid;
 }
 

@@ -1,0 +1,164 @@
+// bench-handler: the CPU a webhook handler itself costs, without HTTP and without the database:
+// what WebhookServer does on its HTTP thread for each request of the service benchmark's mix
+// (decode the form, check the signature and the parameters, write the TwiML, and work out the
+// timeline row's digest and JSON), step by step, in microseconds per webhook.
+
+#include "CallFlow.h"
+#include "db/CallWriter.h"
+#include "MediaServer.h"
+#include "twilio/FormData.h"
+#include "twilio/RequestSignature.h"
+#include "WebhookLoad.h"
+#include "WebhookValidation.h"
+
+#include <cstdio>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QUrlQuery>
+
+using namespace Switchboard;
+
+namespace {
+
+const QString kAccountSid = QStringLiteral("AC0123456789abcdef0123456789abcdef");
+const QByteArray kAuthToken = "12345678901234567890123456789012";
+const QUrl kPublicUrl(QStringLiteral("https://switchboard.bench.example"));
+
+struct Request
+{
+    WebhookKind kind;
+    QString url;
+    QByteArray body;
+    QByteArray signature;
+};
+
+WebhookKind kindOf(const QString &path)
+{
+    static const QList<std::pair<QString, WebhookKind>> routes{
+        {QStringLiteral("/twilio/voice"), WebhookKind::Voice},
+        {QStringLiteral("/twilio/menu"), WebhookKind::Menu},
+        {QStringLiteral("/twilio/dial"), WebhookKind::Dial},
+        {QStringLiteral("/twilio/recording-status"), WebhookKind::RecordingStatus},
+        {QStringLiteral("/twilio/recording"), WebhookKind::Recording},
+        {QStringLiteral("/twilio/status"), WebhookKind::Status},
+    };
+    for (const auto &[route, kind] : routes) {
+        if (path.startsWith(route))
+            return kind;
+    }
+    return WebhookKind::Status;
+}
+
+QByteArray twiml(const CallFlow &flow, const Webhook &webhook, const QUrl &url)
+{
+    const FormData &params = webhook.params;
+    switch (webhook.kind) {
+    case WebhookKind::Voice:
+        return flow.incomingCall();
+    case WebhookKind::Menu:
+        return flow.menuChoice(params.value(QStringLiteral("Digits")),
+                               QUrlQuery(url).queryItemValue(QStringLiteral("attempt")).toInt(),
+                               params.value(QStringLiteral("From")));
+    case WebhookKind::Dial:
+        return flow.dialResult(params.value(QStringLiteral("DialCallStatus")));
+    case WebhookKind::Recording:
+        return flow.recordingDone();
+    case WebhookKind::RecordingStatus:
+    case WebhookKind::Status:
+        return {};
+    }
+    return {};
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("CPU per webhook of the handler alone (no HTTP, no database)."));
+    parser.addHelpOption();
+    const QCommandLineOption callsOption(QStringLiteral("calls"),
+                                         QStringLiteral("Calls of the mix, each handled once."),
+                                         QStringLiteral("n"), QStringLiteral("20000"));
+    parser.addOption(callsOption);
+    parser.process(app);
+
+    MediaServer media(kAccountSid, kAuthToken);
+    QString error;
+    if (!media.listen(QHostAddress::LocalHost, 0, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return 1;
+    }
+    RecordingDownload::Options recordings;
+    recordings.apiBase = media.baseUrl();
+    recordings.accountSid = kAccountSid;
+    CallFlowSettings settings;
+    settings.publicUrl = kPublicUrl;
+    settings.forwardTo = QStringLiteral("+14155550100");
+    settings.greeting = QStringLiteral(
+        "Thank you for calling. To speak to someone, press 1. To leave a message, press 2.");
+    settings.voice = QStringLiteral("Polly.Joanna");
+    settings.language = QStringLiteral("en-US");
+    const CallFlow flow(settings);
+
+    QList<Request> requests;
+    const int calls = parser.value(callsOption).toInt();
+    for (int i = 0; i < calls; ++i) {
+        const CallPlan plan = CallPlan::make(CallPlan::pick(i), i, kAccountSid, media);
+        for (const CallPlan::Step &step : plan.steps) {
+            const QString url = kPublicUrl.resolved(QUrl(step.path)).toString(QUrl::FullyEncoded);
+            requests.append({kindOf(step.path), url, step.params.encode(),
+                             RequestSignature::compute(kAuthToken, url, step.params)});
+        }
+    }
+
+    // Each step over every request, timed on its own; then the whole handler at once.
+    qint64 decodeNs = 0, signatureNs = 0, validateNs = 0, twimlNs = 0, eventNs = 0;
+    qsizetype checksum = 0; // keeps the compiler from dropping work whose result is unused
+    QElapsedTimer total;
+    total.start();
+    QElapsedTimer step;
+    for (const Request &request : requests) {
+        Webhook webhook;
+        webhook.kind = request.kind;
+        webhook.url = request.url;
+        step.start();
+        QString problem;
+        webhook.params = *FormData::decodeStrict(request.body, &problem);
+        decodeNs += step.nsecsElapsed();
+        step.start();
+        if (!RequestSignature::isValid(kAuthToken, webhook.url, webhook.params, request.signature))
+            return 2;
+        signatureNs += step.nsecsElapsed();
+        step.start();
+        if (!webhookProblem(webhook, recordings).isEmpty())
+            return 3;
+        validateNs += step.nsecsElapsed();
+        step.start();
+        webhook.receivedAt = QDateTime::currentDateTimeUtc();
+        checksum += twiml(flow, webhook, QUrl(request.url)).size();
+        twimlNs += step.nsecsElapsed();
+        step.start();
+        checksum += CallWriter::event(webhook).paramsJson.size();
+        eventNs += step.nsecsElapsed();
+    }
+    const qint64 totalNs = total.nsecsElapsed();
+
+    const double n = double(requests.size());
+    std::printf("%lld webhooks of %d calls (checksum %lld)\n", qint64(requests.size()), calls,
+                qint64(checksum));
+    std::printf("%-44s %8s\n", "step", "us/wh");
+    const auto row = [n](const char *name, qint64 ns) {
+        std::printf("%-44s %8.1f\n", name, double(ns) / n / 1000);
+    };
+    row("decode the form body", decodeNs);
+    row("check X-Twilio-Signature (HMAC-SHA1)", signatureNs);
+    row("check the parameters", validateNs);
+    row("write the TwiML", twimlNs);
+    row("timeline row: digest (SHA-256) and JSON", eventNs);
+    row("handler in all", totalNs);
+    return 0;
+}
