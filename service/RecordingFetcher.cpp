@@ -36,11 +36,9 @@ void RecordingFetcher::sweep()
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const int leaseSeconds = m_options.download.timeoutMs / 1000 + 30;
-    for (const CallWriter::Download &due : m_writer.dueDownloads(now, room)) {
-        if (m_inFlight.contains(due.callSid) ||
-            !m_writer.claimDownload(due.callSid, now, leaseSeconds))
-            continue;
-        startDownload(due.callSid, due.recordingUrl, due.attempts);
+    for (const CallWriter::Download &due : m_writer.claimDueDownloads(now, room, leaseSeconds)) {
+        if (!m_inFlight.contains(due.callSid))
+            startDownload(due.callSid, due.recordingUrl, due.attempts);
     }
 }
 

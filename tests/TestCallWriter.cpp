@@ -211,22 +211,25 @@ private Q_SLOTS:
         m_writer->record(webhook(WebhookKind::Recording,
                                  QStringLiteral("https://x.test/twilio/recording"), recording));
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        QVERIFY(m_writer->dueDownloads(now, 10).isEmpty()); // media not ready until Twilio says so
+        // Media is not ready until Twilio says so.
+        QVERIFY(m_writer->claimDueDownloads(now, 10, 60).isEmpty());
 
         FormData ready = recording;
         ready.add(QStringLiteral("RecordingStatus"), QStringLiteral("completed"));
         m_writer->record(webhook(WebhookKind::RecordingStatus,
                                  QStringLiteral("https://x.test/twilio/recording-status"), ready));
-        const auto due = m_writer->dueDownloads(now.addMSecs(1), 10);
+        const auto due = m_writer->claimDueDownloads(now.addMSecs(1), 10, 60);
         QCOMPARE(due.size(), 1);
+        QCOMPARE(due.first().callSid, kCall);
         QCOMPARE(due.first().recordingUrl, recordingUrl);
+        QVERIFY(m_writer->claimDueDownloads(now.addMSecs(2), 10, 60).isEmpty()); // claimed once
 
-        QVERIFY(m_writer->claimDownload(kCall, now.addMSecs(1), 60));
-        QVERIFY(!m_writer->claimDownload(kCall, now.addMSecs(2), 60)); // claimed once
         QVERIFY(m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"), now.addSecs(5),
                                                 false));
-        QVERIFY(m_writer->dueDownloads(now.addSecs(1), 10).isEmpty());
-        QCOMPARE(m_writer->dueDownloads(now.addSecs(6), 10).size(), 1);
+        QVERIFY(m_writer->claimDueDownloads(now.addSecs(1), 10, 60).isEmpty());
+        const auto retry = m_writer->claimDueDownloads(now.addSecs(6), 10, 60);
+        QCOMPARE(retry.size(), 1);
+        QCOMPARE(retry.first().attempts, 1);
 
         const QByteArray audio("RIFF....WAVEfmt fake audio");
         QVERIFY(m_writer->storeAudio(kCall, audio, QStringLiteral("audio/x-wav")));

@@ -62,8 +62,7 @@ struct CallWriter::Statements
         , lockCalls(db)
         , tryLockCalls(db)
         , notify(db)
-        , dueDownloads(db)
-        , claimDownload(db)
+        , claimDueDownloads(db)
         , storeAudio(db)
         , downloadFailed(db)
         , control(db)
@@ -78,8 +77,7 @@ struct CallWriter::Statements
     QSqlQuery lockCalls;
     QSqlQuery tryLockCalls;
     QSqlQuery notify;
-    QSqlQuery dueDownloads;
-    QSqlQuery claimDownload;
+    QSqlQuery claimDueDownloads;
     QSqlQuery storeAudio;
     QSqlQuery downloadFailed;
     QSqlQuery control;
@@ -154,15 +152,16 @@ void CallWriter::prepare()
     if (!dialect.notifyCallsChanged().isEmpty())
         s.notify.prepare(dialect.notifyCallsChanged());
     // Media is ready once Twilio said so; a recording whose status callback never came is
-    // tried a minute after its <Record> action.
-    s.dueDownloads.prepare(QStringLiteral(
-        "SELECT call_sid, recording_sid, recording_url, download_attempts FROM voicemails"
-        " WHERE download_state = 'pending' AND next_attempt_at <= ?"
-        " AND (recording_status = 'completed' OR created_at <= ?)"
-        " ORDER BY next_attempt_at LIMIT ?"));
-    s.claimDownload.prepare(
-        QStringLiteral("UPDATE voicemails SET next_attempt_at = ? WHERE call_sid = ?"
-                       " AND download_state = 'pending' AND next_attempt_at <= ?"));
+    // tried a minute after its <Record> action. Claiming moves a download's next attempt past
+    // its lease, so that no other instance fetches it meanwhile.
+    s.claimDueDownloads.prepare(
+        QStringLiteral("UPDATE voicemails SET next_attempt_at = ? WHERE call_sid IN ("
+                       "SELECT call_sid FROM voicemails WHERE download_state = 'pending'"
+                       " AND next_attempt_at <= ? AND (recording_status = 'completed'"
+                       " OR created_at <= ?) ORDER BY next_attempt_at LIMIT ?") +
+        dialect.skipLocked() +
+        QStringLiteral(") AND download_state = 'pending' AND next_attempt_at <= ?"
+                       " RETURNING call_sid, recording_sid, recording_url, download_attempts"));
     s.storeAudio.prepare(
         QStringLiteral("UPDATE voicemails SET download_state = 'downloaded', audio = ") +
         dialect.binaryParameter() +
@@ -421,35 +420,29 @@ bool CallWriter::notify(const QStringList &callSids)
     return ok;
 }
 
-QList<CallWriter::Download> CallWriter::dueDownloads(const QDateTime &now, int limit)
+QList<CallWriter::Download> CallWriter::claimDueDownloads(const QDateTime &now, int limit,
+                                                          int leaseSeconds)
 {
-    const auto select = [&] {
-        QSqlQuery &query = m_statements->dueDownloads;
-        query.bindValue(0, now.toMSecsSinceEpoch());
-        query.bindValue(1, now.addSecs(-60).toMSecsSinceEpoch());
-        query.bindValue(2, limit);
+    const auto claim = [&] {
+        QSqlQuery &query = m_statements->claimDueDownloads; // replaced by a reconnect
+        query.bindValue(0, now.addSecs(leaseSeconds).toMSecsSinceEpoch());
+        query.bindValue(1, now.toMSecsSinceEpoch());
+        query.bindValue(2, now.addSecs(-60).toMSecsSinceEpoch());
+        query.bindValue(3, limit);
+        query.bindValue(4, now.toMSecsSinceEpoch());
         return exec(query);
     };
-    QList<Download> due;
+    QList<Download> claimed;
     // Outside any transaction, this may be the first statement on a connection the server
     // has dropped since: then once more on a new one.
-    if (!select() && !(reconnect() && select()))
-        return due;
-    QSqlQuery &query = m_statements->dueDownloads;
+    if (!claim() && !(reconnect() && claim()))
+        return claimed;
+    QSqlQuery &query = m_statements->claimDueDownloads;
     while (query.next())
-        due.append({query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
-                    query.value(3).toInt()});
+        claimed.append({query.value(0).toString(), query.value(1).toString(),
+                        query.value(2).toString(), query.value(3).toInt()});
     query.finish();
-    return due;
-}
-
-bool CallWriter::claimDownload(const QString &callSid, const QDateTime &now, int leaseSeconds)
-{
-    QSqlQuery &query = m_statements->claimDownload;
-    query.bindValue(0, now.addSecs(leaseSeconds).toMSecsSinceEpoch());
-    query.bindValue(1, callSid);
-    query.bindValue(2, now.toMSecsSinceEpoch());
-    return exec(query) && query.numRowsAffected() == 1;
+    return claimed;
 }
 
 bool CallWriter::storeAudio(const QString &callSid, const QByteArray &audio,

@@ -58,10 +58,9 @@ public:
         int attempts = 0;
     };
 
-    // Voicemails whose media Twilio has ready and that are due for a (new) download attempt.
-    QList<Download> dueDownloads(const QDateTime &now, int limit);
-    // Takes a download for `lease`, so that no other instance fetches it meanwhile.
-    bool claimDownload(const QString &callSid, const QDateTime &now, int leaseSeconds);
+    // Takes, for `leaseSeconds`, up to `limit` voicemails whose media Twilio has ready and
+    // that are due for a (new) download attempt: no other instance fetches them meanwhile.
+    QList<Download> claimDueDownloads(const QDateTime &now, int limit, int leaseSeconds);
     bool storeAudio(const QString &callSid, const QByteArray &audio, const QString &contentType);
     bool recordDownloadFailure(const QString &callSid, const QString &error,
                                const QDateTime &retryAt, bool giveUp);

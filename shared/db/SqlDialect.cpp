@@ -85,6 +85,11 @@ QVariant SqlDialect::binaryValue(const QByteArray &bytes) const
     return isSqlite() ? QVariant(bytes) : QVariant(QString::fromLatin1(bytes.toBase64()));
 }
 
+QString SqlDialect::skipLocked() const
+{
+    return isSqlite() ? QString() : QStringLiteral(" FOR UPDATE SKIP LOCKED");
+}
+
 QString SqlDialect::preferIndexes() const
 {
     return isSqlite() ? QString() : QStringLiteral("SET enable_seqscan = off");

@@ -66,6 +66,10 @@ public:
     QString binaryParameter() const;
     QVariant binaryValue(const QByteArray &bytes) const;
 
+    // After a subquery's ORDER BY … LIMIT: its rows are locked, and rows another transaction
+    // holds are passed over rather than waited for. Empty on SQLite (one writer at a time).
+    QString skipLocked() const;
+
     // Set on a connection whose statements all find their rows by key (the writer's). Its
     // statements are planned once per connection, maybe while the log is still empty: the
     // plan must stay an index lookup as the tables grow, before statistics catch up. Empty on
