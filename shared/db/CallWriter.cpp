@@ -61,7 +61,6 @@ struct CallWriter::Statements
         , bumpRevision(db)
         , lockCalls(db)
         , tryLockCalls(db)
-        , notify(db)
         , claimDueDownloads(db)
         , storeAudio(db)
         , downloadFailed(db)
@@ -76,7 +75,6 @@ struct CallWriter::Statements
     QSqlQuery bumpRevision;
     QSqlQuery lockCalls;
     QSqlQuery tryLockCalls;
-    QSqlQuery notify;
     QSqlQuery claimDueDownloads;
     QSqlQuery storeAudio;
     QSqlQuery downloadFailed;
@@ -144,13 +142,11 @@ void CallWriter::prepare()
     s.deleteVoicemails.prepare(QStringLiteral("DELETE FROM voicemails WHERE call_sid") +
                                dialect.inJsonTexts());
     s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + nextRevision +
-                           QStringLiteral(" WHERE call_sid = ?"));
+                           QStringLiteral(" WHERE call_sid = ?") + dialect.notifyCallsWritten());
     if (!dialect.lockCalls().isEmpty()) {
         s.lockCalls.prepare(dialect.lockCalls());
         s.tryLockCalls.prepare(dialect.tryLockCalls());
     }
-    if (!dialect.notifyCallsChanged().isEmpty())
-        s.notify.prepare(dialect.notifyCallsChanged());
     // Media is ready once Twilio said so; a recording whose status callback never came is
     // tried a minute after its <Record> action. Claiming moves a download's next attempt past
     // its lease, so that no other instance fetches it meanwhile.
@@ -405,19 +401,11 @@ bool CallWriter::writeCalls(const QStringList &callSids, const QHash<QString, Ca
 
 bool CallWriter::bumpRevision(const QString &callSid)
 {
-    m_statements->bumpRevision.bindValue(0, callSid);
-    return exec(m_statements->bumpRevision) && notify({callSid});
-}
-
-bool CallWriter::notify(const QStringList &callSids)
-{
-    QSqlQuery &notify = m_statements->notify;
-    if (notify.lastQuery().isEmpty() || callSids.isEmpty())
-        return true;
-    notify.bindValue(0, callSids.join(QLatin1Char(',')));
-    const bool ok = exec(notify);
-    notify.finish();
-    return ok;
+    QSqlQuery &bump = m_statements->bumpRevision;
+    bump.bindValue(0, callSid);
+    const bool bumped = exec(bump);
+    bump.finish(); // its row, if any, is the notification sent
+    return bumped;
 }
 
 QList<CallWriter::Download> CallWriter::claimDueDownloads(const QDateTime &now, int limit,

@@ -81,7 +81,6 @@ private:
     bool exec(QSqlQuery &query);
     bool write(const QList<Event> &events, QList<Result> *results, LockWait lockWait);
     bool lockCalls(const QStringList &callSids, QStringList *busy = nullptr);
-    bool notify(const QStringList &callSids);
     bool insertEvents(const QList<const Event *> &events, QSet<QString> *added);
     bool selectCalls(const QStringList &callSids, QHash<QString, CallRecord> *calls);
     bool writeCalls(const QStringList &callSids, const QHash<QString, CallRecord> &calls,

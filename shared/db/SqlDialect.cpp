@@ -102,12 +102,4 @@ QString SqlDialect::resyncRevisions() const
                                        "COALESCE(MAX(revision), 0) + 1 FROM calls), false)");
 }
 
-QString SqlDialect::notifyCallsChanged() const
-{
-    return isSqlite() ? QString()
-                      : QStringLiteral("SELECT pg_notify('%1', sid) FROM"
-                                       " unnest(string_to_array(?, ',')) AS sid")
-                            .arg(callChangesChannel());
-}
-
 } // namespace Switchboard

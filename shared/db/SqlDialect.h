@@ -53,11 +53,9 @@ public:
     // the form each engine looks up in the column's index.
     QString inJsonTexts() const;
 
-    // Tells listeners, when the transaction commits, that calls changed (their CallSids bound,
-    // comma-separated). Empty on SQLite: readers there watch PRAGMA data_version instead.
-    QString notifyCallsChanged() const;
-    // The same, as the RETURNING clause of a statement that writes calls rows: no round trip
-    // of its own.
+    // The RETURNING clause of a statement that writes calls rows: tells listeners, when the
+    // transaction commits, which calls changed, without a round trip of its own. Empty on
+    // SQLite: readers there watch PRAGMA data_version instead.
     QString notifyCallsWritten() const;
 
     // A large binary parameter (voicemail audio) and the value to bind to it. PostgreSQL's
