@@ -76,7 +76,8 @@ void CallLogThread::close()
 
 DurableRecorder::Result CallLogThread::record(const Webhook &webhook)
 {
-    Pending pending{CallWriter::event(webhook)}; // worked out here, on the HTTP thread
+    Pending pending;
+    pending.event = CallWriter::event(webhook); // worked out here, on the HTTP thread
     QMutexLocker lock(&m_mutex);
     // A batch is scheduled when the first webhook of it arrives; later ones join it until it
     // starts committing.

@@ -59,8 +59,8 @@ struct CallWriter::Statements
         , upsertVoicemails(db)
         , deleteVoicemails(db)
         , bumpRevision(db)
+        , writeCalls(db)
         , lockCalls(db)
-        , tryLockCalls(db)
         , claimDueDownloads(db)
         , storeAudio(db)
         , downloadFailed(db)
@@ -73,8 +73,8 @@ struct CallWriter::Statements
     QSqlQuery upsertVoicemails;
     QSqlQuery deleteVoicemails;
     QSqlQuery bumpRevision;
+    QSqlQuery writeCalls; // upsertCalls, deleteVoicemails and upsertVoicemails, where possible
     QSqlQuery lockCalls;
-    QSqlQuery tryLockCalls;
     QSqlQuery claimDueDownloads;
     QSqlQuery storeAudio;
     QSqlQuery downloadFailed;
@@ -104,14 +104,17 @@ void CallWriter::prepare()
     // A batch's rows go in as one JSON parameter: one statement per table and batch.
     const QString rows =
         QStringLiteral(" FROM ") + dialect.jsonRows() + QStringLiteral(" WHERE true");
-    s.insertEvents.prepare(
+    // The calls are locked by the statement that adds their events: a call another instance
+    // holds gets no events, and comes back busy.
+    s.insertEvents.prepare(dialect.afterTryLockingCalls(
         QStringLiteral("INSERT INTO call_events (call_sid, received_at, kind, call_status, digest,"
                        " params) SELECT ") +
         fields({"TEXT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT"}) + rows +
-        QStringLiteral(" ORDER BY r.key ON CONFLICT (digest) DO NOTHING RETURNING digest"));
+        dialect.andCallNotBusy(dialect.jsonField(0, "TEXT")) +
+        QStringLiteral(" ORDER BY r.key ON CONFLICT (digest) DO NOTHING RETURNING digest")));
     s.selectCalls.prepare(CallRows::selectSql() + QStringLiteral(" WHERE c.call_sid") +
                           dialect.inJsonTexts());
-    s.upsertCalls.prepare(
+    const QString upsertCalls =
         QStringLiteral(
             "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name, "
             "from_city,"
@@ -132,21 +135,27 @@ void CallWriter::prepare()
             " menu_choice = excluded.menu_choice, forwarded_to = excluded.forwarded_to,"
             " dial_status = excluded.dial_status, talk_duration_s = excluded.talk_duration_s,"
             " outcome = excluded.outcome, revision = excluded.revision") +
-        dialect.notifyCallsWritten());
-    s.upsertVoicemails.prepare(
+        dialect.notifyCallsWritten();
+    const QString deleteVoicemails =
+        QStringLiteral("DELETE FROM voicemails WHERE call_sid") + dialect.inJsonTexts();
+    const QString upsertVoicemails =
         QStringLiteral("INSERT INTO voicemails (call_sid, recording_sid, recording_url,"
                        " recording_status, duration_s, created_at) SELECT ") +
         fields({"TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT"}) + rows +
         QStringLiteral(" ON CONFLICT (call_sid) DO UPDATE SET"
-                       " recording_status = excluded.recording_status"));
-    s.deleteVoicemails.prepare(QStringLiteral("DELETE FROM voicemails WHERE call_sid") +
-                               dialect.inJsonTexts());
+                       " recording_status = excluded.recording_status");
+    const QString writeCalls = dialect.allInOne({upsertCalls, deleteVoicemails, upsertVoicemails});
+    if (writeCalls.isEmpty()) {
+        s.upsertCalls.prepare(upsertCalls);
+        s.deleteVoicemails.prepare(deleteVoicemails);
+        s.upsertVoicemails.prepare(upsertVoicemails);
+    } else {
+        s.writeCalls.prepare(writeCalls);
+    }
     s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + nextRevision +
                            QStringLiteral(" WHERE call_sid = ?") + dialect.notifyCallsWritten());
-    if (!dialect.lockCalls().isEmpty()) {
+    if (!dialect.lockCalls().isEmpty())
         s.lockCalls.prepare(dialect.lockCalls());
-        s.tryLockCalls.prepare(dialect.tryLockCalls());
-    }
     // Media is ready once Twilio said so; a recording whose status callback never came is
     // tried a minute after its <Record> action. Claiming moves a download's next attempt past
     // its lease, so that no other instance fetches it meanwhile.
@@ -248,20 +257,19 @@ bool CallWriter::write(const QList<Event> &events, QList<Result> *results, LockW
     for (const Event &event : events)
         callSids.append(event.webhook.callSid());
     callSids.removeDuplicates();
-    QStringList busy;
-    if (!begin() || !lockCalls(callSids, lockWait == LockWait::DeferBusy ? &busy : nullptr))
+    if (!begin() || (lockWait == LockWait::Wait && !lockCalls(callSids)))
         return false;
+    QSet<QString> added;
+    QStringList busy;
+    if (!insertEvents(events, callSids, &added, &busy)) {
+        rollback();
+        return false;
+    }
     for (const QString &callSid : std::as_const(busy))
         callSids.removeOne(callSid);
-
-    QList<const Event *> writable;
-    for (const Event &event : events) {
-        if (!busy.contains(event.webhook.callSid()))
-            writable.append(&event);
-    }
-    QSet<QString> added;
+    // Read after the locks are held: another instance's last write to a call is in its row.
     QHash<QString, CallRecord> calls;
-    if (!insertEvents(writable, &added) || !selectCalls(callSids, &calls)) {
+    if (!selectCalls(callSids, &calls)) {
         rollback();
         return false;
     }
@@ -297,10 +305,9 @@ bool CallWriter::write(const QList<Event> &events, QList<Result> *results, LockW
     return true;
 }
 
-// Waits for the locks, or with `busy` takes those it can at once and lists the others.
-bool CallWriter::lockCalls(const QStringList &callSids, QStringList *busy)
+bool CallWriter::lockCalls(const QStringList &callSids)
 {
-    QSqlQuery &lock = busy ? m_statements->tryLockCalls : m_statements->lockCalls;
+    QSqlQuery &lock = m_statements->lockCalls;
     if (lock.lastQuery().isEmpty())
         return true;
     lock.bindValue(0, callSids.join(QLatin1Char(',')));
@@ -308,35 +315,42 @@ bool CallWriter::lockCalls(const QStringList &callSids, QStringList *busy)
         rollback();
         return false;
     }
-    while (busy && lock.next())
-        busy->append(lock.value(0).toString());
     lock.finish();
     return true;
 }
 
-// Adds the events to the timeline; `added` receives the digests of those it did not have.
-bool CallWriter::insertEvents(const QList<const Event *> &events, QSet<QString> *added)
+// Takes the calls' locks that are free, and adds the events of those calls to the timeline.
+// `added` receives the digests of the events it did not have, `busy` the calls another writer
+// holds.
+bool CallWriter::insertEvents(const QList<Event> &events, const QStringList &callSids,
+                              QSet<QString> *added, QStringList *busy)
 {
     QJsonArray rows;
     QSet<QString> digests; // a webhook retried within the batch goes in once
-    for (const Event *event : events) {
-        if (digests.contains(event->digest))
+    for (const Event &event : events) {
+        if (digests.contains(event.digest))
             continue;
-        digests.insert(event->digest);
-        const Webhook &webhook = event->webhook;
+        digests.insert(event.digest);
+        const Webhook &webhook = event.webhook;
         rows.append(QJsonArray{webhook.callSid(), webhook.receivedAt.toMSecsSinceEpoch(),
                                webhookKindToString(webhook.kind),
-                               webhook.params.value(QStringLiteral("CallStatus")), event->digest,
-                               event->paramsJson});
+                               webhook.params.value(QStringLiteral("CallStatus")), event.digest,
+                               event.paramsJson});
     }
-    if (rows.isEmpty())
-        return true;
     QSqlQuery &insert = m_statements->insertEvents;
-    insert.bindValue(0, jsonText(rows));
+    int parameter = 0;
+    if (!m_statements->lockCalls.lastQuery().isEmpty())
+        insert.bindValue(parameter++, callSids.join(QLatin1Char(',')));
+    insert.bindValue(parameter, jsonText(rows));
     if (!exec(insert))
         return false;
-    while (insert.next())
-        added->insert(insert.value(0).toString());
+    while (insert.next()) {
+        const QString value = insert.value(0).toString();
+        if (insert.value(1).toBool())
+            busy->append(value);
+        else
+            added->insert(value);
+    }
     insert.finish();
     return true;
 }
@@ -384,6 +398,14 @@ bool CallWriter::writeCalls(const QStringList &callSids, const QHash<QString, Ca
         }
     }
     Statements &s = *m_statements;
+    if (!s.writeCalls.lastQuery().isEmpty()) {
+        s.writeCalls.bindValue(0, jsonText(callRows));
+        s.writeCalls.bindValue(1, jsonText(voicemailsGone));
+        s.writeCalls.bindValue(2, jsonText(voicemailRows));
+        const bool written = exec(s.writeCalls);
+        s.writeCalls.finish(); // its rows, if any, are the notifications sent
+        return written;
+    }
     s.upsertCalls.bindValue(0, jsonText(callRows));
     if (!exec(s.upsertCalls))
         return false;

@@ -80,8 +80,9 @@ private:
     void prepare();
     bool exec(QSqlQuery &query);
     bool write(const QList<Event> &events, QList<Result> *results, LockWait lockWait);
-    bool lockCalls(const QStringList &callSids, QStringList *busy = nullptr);
-    bool insertEvents(const QList<const Event *> &events, QSet<QString> *added);
+    bool lockCalls(const QStringList &callSids);
+    bool insertEvents(const QList<Event> &events, const QStringList &callSids, QSet<QString> *added,
+                      QStringList *busy);
     bool selectCalls(const QStringList &callSids, QHash<QString, CallRecord> *calls);
     bool writeCalls(const QStringList &callSids, const QHash<QString, CallRecord> &calls,
                     const QSet<QString> &hadVoicemail);

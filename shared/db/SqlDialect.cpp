@@ -25,11 +25,34 @@ QString SqlDialect::lockCalls() const
                                        " AS sid ORDER BY key) AS keys");
 }
 
-QString SqlDialect::tryLockCalls() const
+QString SqlDialect::afterTryLockingCalls(const QString &insert) const
+{
+    // MATERIALIZED: the locks are tried once, although the statement reads `busy` twice.
+    return isSqlite() ? insert + QStringLiteral(", false")
+                      : QStringLiteral("WITH busy AS MATERIALIZED (SELECT sid FROM"
+                                       " unnest(string_to_array(?, ',')) AS sid WHERE NOT"
+                                       " pg_try_advisory_xact_lock(hashtext(sid))),"
+                                       " written AS (%1) SELECT written.*, false FROM written"
+                                       " UNION ALL SELECT sid, true FROM busy")
+                            .arg(insert);
+}
+
+QString SqlDialect::andCallNotBusy(const QString &callSid) const
 {
     return isSqlite() ? QString()
-                      : QStringLiteral("SELECT sid FROM unnest(string_to_array(?, ',')) AS sid"
-                                       " WHERE NOT pg_try_advisory_xact_lock(hashtext(sid))");
+                      : QStringLiteral(" AND %1 NOT IN (SELECT sid FROM busy)").arg(callSid);
+}
+
+QString SqlDialect::allInOne(const QStringList &writes) const
+{
+    if (isSqlite())
+        return {};
+    // Every data-changing WITH query runs to completion, whether or not it is read.
+    QStringList parts;
+    for (qsizetype i = 0; i < writes.size(); ++i)
+        parts.append(QStringLiteral("w%1 AS (%2)").arg(i).arg(writes.at(i)));
+    return QStringLiteral("WITH ") + parts.join(QLatin1String(", ")) +
+           QStringLiteral(" SELECT * FROM w0");
 }
 
 QString SqlDialect::nextRevision() const
@@ -54,9 +77,10 @@ QString SqlDialect::nextRevisionPerRow() const
 
 QString SqlDialect::jsonRows() const
 {
+    // jsonb: parsed once, where each ->> on a json value would parse its row again.
     return isSqlite()
                ? QStringLiteral("json_each(?) AS r")
-               : QStringLiteral("json_array_elements(?::json) WITH ORDINALITY AS r(value, key)");
+               : QStringLiteral("jsonb_array_elements(?::jsonb) WITH ORDINALITY AS r(value, key)");
 }
 
 QString SqlDialect::jsonField(int index, const char *type) const
@@ -71,8 +95,9 @@ QString SqlDialect::jsonField(int index, const char *type) const
 QString SqlDialect::inJsonTexts() const
 {
     // PostgreSQL plans IN (set-returning function) as a scan of the whole table.
-    return isSqlite() ? QStringLiteral(" IN (SELECT value FROM json_each(?))")
-                      : QStringLiteral(" = ANY (ARRAY(SELECT json_array_elements_text(?::json)))");
+    return isSqlite()
+               ? QStringLiteral(" IN (SELECT value FROM json_each(?))")
+               : QStringLiteral(" = ANY (ARRAY(SELECT jsonb_array_elements_text(?::jsonb)))");
 }
 
 QString SqlDialect::binaryParameter() const

@@ -33,9 +33,19 @@ public:
     // transaction already excludes every other writer.
     QString lockCalls() const;
 
-    // Locks, without waiting, the calls whose CallSids are bound (comma-separated), as
-    // lockCalls() does; selects the CallSids another transaction holds. Empty on SQLite.
-    QString tryLockCalls() const;
+    // `insert` (ending in a RETURNING list), preceded by locking without waiting, as
+    // lockCalls() does, the calls whose CallSids are bound first (comma-separated). Its rows
+    // get a last column: false. Then, one row per CallSid another transaction holds: the
+    // CallSid, and true. On SQLite, `insert` with the column added: the write transaction
+    // already excludes every other writer. One statement: one round trip to a server.
+    QString afterTryLockingCalls(const QString &insert) const;
+    // In `insert`'s WHERE clause: " AND" the call is not one another transaction holds.
+    QString andCallNotBusy(const QString &callSid) const;
+
+    // `writes` (data-changing statements; the first's RETURNING rows are the result) as one
+    // statement, one round trip, that runs them all. Empty on SQLite, which cannot: there
+    // they run one after the other, without a round trip each.
+    QString allInOne(const QStringList &writes) const;
 
     // The next value of calls.revision: unique and increasing across concurrent writers.
     QString nextRevision() const;
