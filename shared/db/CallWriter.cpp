@@ -64,6 +64,7 @@ struct CallWriter::Statements
         , claimDueDownloads(db)
         , storeAudio(db)
         , downloadFailed(db)
+        , markHeard(db)
         , control(db)
     {}
 
@@ -78,6 +79,8 @@ struct CallWriter::Statements
     QSqlQuery claimDueDownloads;
     QSqlQuery storeAudio;
     QSqlQuery downloadFailed;
+    QSqlQuery markHeard;
+    bool voicemailChangesInOne = false; // storeAudio, downloadFailed and markHeard
     QSqlQuery control;
 };
 
@@ -167,14 +170,25 @@ void CallWriter::prepare()
         dialect.skipLocked() +
         QStringLiteral(") AND download_state = 'pending' AND next_attempt_at <= ?"
                        " RETURNING call_sid, recording_sid, recording_url, download_attempts"));
-    s.storeAudio.prepare(
+    // A voicemail's change and its call's new revision: one statement where the engine can.
+    const auto prepareVoicemailChange = [&](QSqlQuery &query, const QString &update) {
+        const QString inOne = dialect.withCallLockedAndRevised(update);
+        s.voicemailChangesInOne = !inOne.isEmpty();
+        query.prepare(s.voicemailChangesInOne ? inOne : update);
+    };
+    prepareVoicemailChange(
+        s.storeAudio,
         QStringLiteral("UPDATE voicemails SET download_state = 'downloaded', audio = ") +
-        dialect.binaryParameter() +
-        QStringLiteral(", bytes = ?, sha256 = ?, content_type = ?, last_error = '',"
-                       " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
-    s.downloadFailed.prepare(QStringLiteral(
-        "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
-        " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
+            dialect.binaryParameter() +
+            QStringLiteral(", bytes = ?, sha256 = ?, content_type = ?, last_error = '',"
+                           " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
+    prepareVoicemailChange(
+        s.downloadFailed,
+        QStringLiteral(
+            "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
+            " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
+    prepareVoicemailChange(s.markHeard,
+                           QStringLiteral("UPDATE voicemails SET heard_at = ? WHERE call_sid = ?"));
 }
 
 CallWriter::~CallWriter() = default;
@@ -461,56 +475,69 @@ bool CallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
     // Hashed before the transaction: on SQLite a write transaction keeps every other writer out.
     const QString sha256 =
         QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex());
-    if (!begin() || !lockCalls({callSid}))
-        return false;
-    QSqlQuery &query = m_statements->storeAudio;
-    query.bindValue(0, m_database.dialect().binaryValue(audio));
-    query.bindValue(1, qint64(audio.size()));
-    query.bindValue(2, sha256);
-    query.bindValue(3, contentType);
-    query.bindValue(4, callSid);
-    const bool stored = exec(query);
-    query.bindValue(0, QByteArray()); // let go of the audio
-    if (!stored || !bumpRevision(callSid)) {
-        rollback();
-        return false;
-    }
-    return commit();
+    return changeVoicemail(
+        &Statements::storeAudio, callSid,
+        {m_database.dialect().binaryValue(audio), qint64(audio.size()), sha256, contentType});
 }
 
 bool CallWriter::recordDownloadFailure(const QString &callSid, const QString &error,
                                        const QDateTime &retryAt, bool giveUp)
 {
-    if (!begin() || !lockCalls({callSid}))
-        return false;
-    QSqlQuery &query = m_statements->downloadFailed;
-    query.bindValue(0,
-                    downloadStateToString(giveUp ? DownloadState::Failed : DownloadState::Pending));
-    query.bindValue(1, error);
-    query.bindValue(2, retryAt.toMSecsSinceEpoch());
-    query.bindValue(3, callSid);
-    if (!exec(query) || !bumpRevision(callSid)) {
-        rollback();
-        return false;
-    }
-    return commit();
+    return changeVoicemail(
+        &Statements::downloadFailed, callSid,
+        {downloadStateToString(giveUp ? DownloadState::Failed : DownloadState::Pending), error,
+         retryAt.toMSecsSinceEpoch()});
 }
 
 bool CallWriter::setHeard(const QString &callSid, bool heard)
 {
+    return changeVoicemail(&Statements::markHeard, callSid,
+                           {heard ? QVariant(QDateTime::currentMSecsSinceEpoch())
+                                  : QVariant(QMetaType::fromType<qint64>())});
+}
+
+bool CallWriter::changeVoicemail(QSqlQuery Statements::*statement, const QString &callSid,
+                                 const QVariantList &values)
+{
+    // `statement` is looked up again after a reconnect, which prepares new ones.
+    const auto run = [&] {
+        QSqlQuery &query = (*m_statements).*statement;
+        int parameter = 0;
+        if (m_statements->voicemailChangesInOne)
+            query.bindValue(parameter++, callSid); // for the lock
+        for (const QVariant &value : values)
+            query.bindValue(parameter++, value);
+        query.bindValue(parameter, callSid);
+        const bool done = exec(query);
+        for (int i = 0; i <= parameter; ++i)
+            query.bindValue(i, QVariant()); // let go of the audio
+        return done;
+    };
+    const auto noVoicemail = [&] {
+        m_lastError = QStringLiteral("call %1 has no voicemail").arg(callSid);
+        return false;
+    };
+    if (m_statements->voicemailChangesInOne) {
+        // Its own transaction, and maybe the first statement on a connection the server has
+        // dropped since: then once more on a new one.
+        if (!run() && !(reconnect() && run()))
+            return false;
+        QSqlQuery &query = (*m_statements).*statement;
+        const bool found = query.next();
+        query.finish();
+        return found || noVoicemail();
+    }
     if (!begin() || !lockCalls({callSid}))
         return false;
-    QSqlQuery query(m_database.connection());
-    query.prepare(QStringLiteral("UPDATE voicemails SET heard_at = ? WHERE call_sid = ?"));
-    query.addBindValue(heard ? QVariant(QDateTime::currentMSecsSinceEpoch())
-                             : QVariant(QMetaType::fromType<qint64>()));
-    query.addBindValue(callSid);
-    if (!exec(query) || !bumpRevision(callSid)) {
+    if (!run()) {
         rollback();
         return false;
     }
-    if (query.numRowsAffected() != 1) {
-        m_lastError = QStringLiteral("call %1 has no voicemail").arg(callSid);
+    if (((*m_statements).*statement).numRowsAffected() != 1) {
+        rollback();
+        return noVoicemail();
+    }
+    if (!bumpRevision(callSid)) {
         rollback();
         return false;
     }

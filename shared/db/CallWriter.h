@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 #include <QString>
 #include <QStringList>
+#include <QVariant>
 
 namespace Switchboard {
 
@@ -91,6 +92,10 @@ private:
     bool commit();
     void rollback();
     bool bumpRevision(const QString &callSid);
+    // Changes one call's voicemail with `statement` (bound `values`, then the CallSid) and
+    // moves the call's revision on, atomically. False also when the call has no voicemail.
+    bool changeVoicemail(QSqlQuery Statements::*statement, const QString &callSid,
+                         const QVariantList &values);
 
     Database &m_database;
     std::unique_ptr<Statements> m_statements;

@@ -55,6 +55,20 @@ QString SqlDialect::allInOne(const QStringList &writes) const
            QStringLiteral(" SELECT * FROM w0");
 }
 
+QString SqlDialect::withCallLockedAndRevised(const QString &update) const
+{
+    if (isSqlite())
+        return {};
+    // The lock is taken before the update's row lock: the update's filter reads `held`.
+    return QStringLiteral(
+               "WITH held AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(?))),"
+               " changed AS (%1 AND EXISTS (SELECT FROM held) RETURNING call_sid),"
+               " revised AS (UPDATE calls SET revision = %2 WHERE call_sid IN (SELECT"
+               " call_sid FROM changed)%3)"
+               " SELECT c.call_sid FROM changed AS c, (SELECT count(*) FROM revised) AS n")
+        .arg(update, nextRevision(), notifyCallsWritten());
+}
+
 QString SqlDialect::nextRevision() const
 {
     return isSqlite() ? QStringLiteral("(SELECT COALESCE(MAX(revision), 0) + 1 FROM calls)")

@@ -47,6 +47,12 @@ public:
     // they run one after the other, without a round trip each.
     QString allInOne(const QStringList &writes) const;
 
+    // `update` (an UPDATE of voicemails ending in its WHERE clause) as one statement that
+    // first takes, as lockCalls() does, the lock of the call whose CallSid is bound first,
+    // then moves the call's revision on and notifies as a calls write does; it selects the
+    // CallSid of the row it updated. Empty on SQLite: there, a transaction of statements.
+    QString withCallLockedAndRevised(const QString &update) const;
+
     // The next value of calls.revision: unique and increasing across concurrent writers.
     QString nextRevision() const;
     // The same for each row of jsonRows(): unique per row although the statement reads the
