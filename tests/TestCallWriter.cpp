@@ -1,12 +1,13 @@
 #include "db/CallReader.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"
+#include "ServiceHarness.h"
 
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Switchboard;
+using Switchboard::Testing::ServiceHarness;
 
 namespace {
 
@@ -31,7 +32,7 @@ class TestCallWriter final : public QObject
 {
     Q_OBJECT
 
-    QTemporaryDir m_dir;
+    std::unique_ptr<ServiceHarness> m_harness; // a database of its own for each test
     std::unique_ptr<Database> m_db;
     std::unique_ptr<CallWriter> m_writer;
 
@@ -44,11 +45,11 @@ class TestCallWriter final : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_db = std::make_unique<Database>(
-            DatabaseUrl::sqlite(m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) +
-                                               QStringLiteral(".db"))),
-            QStringLiteral("writer"));
+        m_harness = std::make_unique<ServiceHarness>();
         QString error;
+        const auto url = DatabaseUrl::parse(m_harness->databaseUrl(), &error);
+        QVERIFY2(url, qPrintable(error));
+        m_db = std::make_unique<Database>(*url, QStringLiteral("writer"));
         QVERIFY2(m_db->openAndMigrate(&error), qPrintable(error));
         m_writer = std::make_unique<CallWriter>(*m_db);
     }
@@ -57,6 +58,7 @@ private Q_SLOTS:
     {
         m_writer.reset();
         m_db.reset();
+        m_harness.reset();
     }
 
     void retriedWebhookIsRecordedOnce()
@@ -144,9 +146,18 @@ private Q_SLOTS:
                          QStringLiteral("CA00000000000000000000000000000002"));
         // The database refuses the second call's event, after the first call was written.
         QSqlQuery trigger(m_db->connection());
-        QVERIFY(trigger.exec(QStringLiteral(
-            "CREATE TRIGGER refuse BEFORE INSERT ON call_events WHEN NEW.call_sid = "
-            "'CA00000000000000000000000000000002' BEGIN SELECT RAISE(ABORT, 'refused'); END")));
+        if (m_db->dialect().isSqlite()) {
+            QVERIFY(trigger.exec(QStringLiteral(
+                "CREATE TRIGGER refuse BEFORE INSERT ON call_events WHEN NEW.call_sid = "
+                "'CA00000000000000000000000000000002' BEGIN SELECT RAISE(ABORT, 'refused'); END")));
+        } else {
+            QVERIFY(trigger.exec(QStringLiteral(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF"
+                " NEW.call_sid = 'CA00000000000000000000000000000002' THEN RAISE EXCEPTION"
+                " 'refused'; END IF; RETURN NEW; END $$")));
+            QVERIFY(trigger.exec(QStringLiteral("CREATE TRIGGER refuse BEFORE INSERT ON call_events"
+                                                " FOR EACH ROW EXECUTE FUNCTION refuse()")));
+        }
         QList<CallWriter::Result> results;
         QVERIFY(
             !m_writer->recordAll({CallWriter::event(voice), CallWriter::event(other)}, &results));
@@ -248,6 +259,35 @@ private Q_SLOTS:
         QVERIFY(reader.call(kCall)->voicemail->isHeard());
         QVERIFY(m_writer->setHeard(kCall, false));
         QVERIFY(!reader.call(kCall)->voicemail->isHeard());
+    }
+
+    // Storing audio, a failed download, marking heard: each changes the call's voicemail and
+    // moves its revision on (one statement on PostgreSQL). Without a voicemail: nothing.
+    void voicemailChangeNeedsAVoicemail()
+    {
+        m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                                 {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}));
+        CallReader reader(*m_db);
+        const qint64 revision = reader.call(kCall)->revision;
+        QVERIFY(!m_writer->setHeard(kCall, true));
+        QVERIFY(m_writer->lastError().contains(QStringLiteral("has no voicemail")));
+        QVERIFY(!m_writer->storeAudio(kCall, "RIFF", QStringLiteral("audio/x-wav")));
+        QVERIFY(!m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"),
+                                                 QDateTime::currentDateTimeUtc(), true));
+        QCOMPARE(reader.call(kCall)->revision, revision);
+
+        m_writer->record(webhook(
+            WebhookKind::Recording, QStringLiteral("https://x.test/twilio/recording"),
+            {{QStringLiteral("RecordingSid"), QStringLiteral("RE0123456789abcdef0123456789abcdef")},
+             {QStringLiteral("RecordingUrl"),
+              QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/"
+                             "AC0123456789abcdef0123456789abcdef/Recordings/"
+                             "RE0123456789abcdef0123456789abcdef")},
+             {QStringLiteral("RecordingDuration"), QStringLiteral("6")}}));
+        const qint64 withVoicemail = reader.call(kCall)->revision;
+        QVERIFY2(m_writer->setHeard(kCall, true), qPrintable(m_writer->lastError()));
+        QVERIFY(reader.call(kCall)->revision > withVoicemail);
+        QVERIFY(reader.call(kCall)->voicemail->isHeard());
     }
 };
 

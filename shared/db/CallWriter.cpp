@@ -353,7 +353,7 @@ bool CallWriter::insertEvents(const QList<Event> &events, const QStringList &cal
     }
     QSqlQuery &insert = m_statements->insertEvents;
     int parameter = 0;
-    if (!m_statements->lockCalls.lastQuery().isEmpty())
+    if (!m_statements->lockCalls.lastQuery().isEmpty()) // where calls are locked, they come first
         insert.bindValue(parameter++, callSids.join(QLatin1Char(',')));
     insert.bindValue(parameter, jsonText(rows));
     if (!exec(insert))
