@@ -1,7 +1,7 @@
 // bench-handler: the CPU a webhook handler itself costs, without HTTP and without the database:
 // what WebhookServer does on its HTTP thread for each request of the service benchmark's mix
 // (decode the form, check the signature and the parameters, write the TwiML, and work out the
-// timeline row's digest and JSON), step by step, in microseconds per webhook.
+// timeline row's digest and parameters), step by step, in microseconds per webhook.
 
 #include "CallFlow.h"
 #include "db/CallWriter.h"
@@ -142,7 +142,7 @@ int main(int argc, char *argv[])
         checksum += twiml(flow, webhook, QUrl(request.url)).size();
         twimlNs += step.nsecsElapsed();
         step.start();
-        checksum += CallWriter::event(webhook).paramsJson.size();
+        checksum += CallWriter::event(webhook).params.size();
         eventNs += step.nsecsElapsed();
     }
     const qint64 totalNs = total.nsecsElapsed();
@@ -158,7 +158,7 @@ int main(int argc, char *argv[])
     row("check X-Twilio-Signature (HMAC-SHA1)", signatureNs);
     row("check the parameters", validateNs);
     row("write the TwiML", twimlNs);
-    row("timeline row: digest (SHA-256) and JSON", eventNs);
+    row("timeline row: digest (SHA-256), parameters", eventNs);
     row("handler in all", totalNs);
     return 0;
 }

@@ -261,6 +261,32 @@ private Q_SLOTS:
         QVERIFY(!reader.call(kCall)->voicemail->isHeard());
     }
 
+    // The timeline keeps each webhook's parameters as they came, whatever they hold; rows an
+    // earlier version wrote (a JSON array of pairs) still read.
+    void timelineKeepsTheParametersAsSent()
+    {
+        const Webhook voice =
+            webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                    {{QStringLiteral("CallStatus"), QStringLiteral("ringing")},
+                     {QStringLiteral("CallerName"), QStringLiteral("Zoë & Co = 1+1 %20")},
+                     {QStringLiteral("Empty"), QString()}});
+        QCOMPARE(m_writer->record(voice), CallWriter::Result::Recorded);
+        QSqlQuery legacy(m_db->connection());
+        QVERIFY(legacy.exec(
+            QStringLiteral(
+                "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest, params)"
+                " VALUES ('%1', 0, 'status', 'completed', 'legacy',"
+                " '[[\"CallStatus\",\"completed\"],[\"CallerName\",\"Zoë\"]]')")
+                .arg(kCall)));
+
+        const QList<CallEvent> timeline = CallReader(*m_db).timeline(kCall);
+        QCOMPARE(timeline.size(), 2); // the earlier row first (received at 0)
+        QCOMPARE(timeline.at(1).params.items(), voice.params.items());
+        QCOMPARE(timeline.at(0).params.value(QStringLiteral("CallerName")), QStringLiteral("Zoë"));
+        QCOMPARE(timeline.at(0).params.value(QStringLiteral("CallStatus")),
+                 QStringLiteral("completed"));
+    }
+
     // Storing audio, a failed download, marking heard: each changes the call's voicemail and
     // moves its revision on (one statement on PostgreSQL). Without a voicemail: nothing.
     void voicemailChangeNeedsAVoicemail()

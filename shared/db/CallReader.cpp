@@ -63,9 +63,13 @@ QList<CallEvent> CallReader::timeline(const QString &callSid)
         event.receivedAt = CallRows::fromColumn(query.value(1));
         event.kind = webhookKindFromString(query.value(2).toString()).value_or(WebhookKind::Voice);
         event.callStatus = query.value(3).toString();
-        const QJsonArray pairs = QJsonDocument::fromJson(query.value(4).toByteArray()).array();
-        for (const auto &pair : pairs)
-            event.params.add(pair[0].toString(), pair[1].toString());
+        const QByteArray params = query.value(4).toByteArray();
+        if (params.startsWith('[')) { // by earlier versions: a JSON array of [name, value] pairs
+            for (const QJsonValue pair : QJsonDocument::fromJson(params).array())
+                event.params.add(pair[0].toString(), pair[1].toString());
+        } else {
+            event.params = FormData::decode(params);
+        }
         events.append(event);
     }
     return events;

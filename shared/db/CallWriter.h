@@ -33,12 +33,13 @@ public:
     };
 
     // A webhook with what its timeline row needs that takes no database (its digest, its
-    // parameters as JSON): worked out on the caller's thread, so that the writer only writes.
+    // parameters form-encoded): worked out on the caller's thread, so that the writer only
+    // writes.
     struct Event
     {
         Webhook webhook;
         QString digest;
-        QString paramsJson;
+        QString params;
     };
     static Event event(const Webhook &webhook);
 
