@@ -72,7 +72,6 @@ struct CallWriter::Statements
     QSqlQuery storeAudio;
     QSqlQuery downloadFailed;
     QSqlQuery markHeard;
-    bool voicemailChangesInOne = false; // storeAudio, downloadFailed and markHeard
     QSqlQuery control;
 };
 
@@ -149,7 +148,7 @@ void CallWriter::prepare()
     }
     s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + nextRevision +
                            QStringLiteral(" WHERE call_sid = ?") + dialect.notifyCallsWritten());
-    if (!dialect.lockCalls().isEmpty())
+    if (dialect.locksCalls())
         s.lockCalls.prepare(dialect.lockCalls());
     // Media is ready once Twilio said so; a recording whose status callback never came is
     // tried a minute after its <Record> action. Claiming moves a download's next attempt past
@@ -163,10 +162,8 @@ void CallWriter::prepare()
         QStringLiteral(") AND download_state = 'pending' AND next_attempt_at <= ?"
                        " RETURNING call_sid, recording_sid, recording_url, download_attempts"));
     // A voicemail's change and its call's new revision: one statement where the engine can.
-    const auto prepareVoicemailChange = [&](QSqlQuery &query, const QString &update) {
-        const QString inOne = dialect.withCallLockedAndRevised(update);
-        s.voicemailChangesInOne = !inOne.isEmpty();
-        query.prepare(s.voicemailChangesInOne ? inOne : update);
+    const auto prepareVoicemailChange = [&dialect](QSqlQuery &query, const QString &update) {
+        query.prepare(dialect.locksCalls() ? dialect.withCallLockedAndRevised(update) : update);
     };
     prepareVoicemailChange(
         s.storeAudio,
@@ -314,9 +311,9 @@ bool CallWriter::write(const QList<Event> &events, QList<Result> *results, LockW
 
 bool CallWriter::lockCalls(const QStringList &callSids)
 {
-    QSqlQuery &lock = m_statements->lockCalls;
-    if (lock.lastQuery().isEmpty())
+    if (!m_database.dialect().locksCalls())
         return true;
+    QSqlQuery &lock = m_statements->lockCalls;
     lock.bindValue(0, callSids.join(QLatin1Char(',')));
     if (!exec(lock)) {
         rollback();
@@ -346,7 +343,7 @@ bool CallWriter::insertEvents(const QList<Event> &events, const QStringList &cal
     }
     QSqlQuery &insert = m_statements->insertEvents;
     int parameter = 0;
-    if (!m_statements->lockCalls.lastQuery().isEmpty()) // where calls are locked, they come first
+    if (m_database.dialect().locksCalls())
         insert.bindValue(parameter++, callSids.join(QLatin1Char(',')));
     insert.bindValue(parameter, jsonText(rows));
     if (!exec(insert))
@@ -492,11 +489,12 @@ bool CallWriter::setHeard(const QString &callSid, bool heard)
 bool CallWriter::changeVoicemail(QSqlQuery Statements::*statement, const QString &callSid,
                                  const QVariantList &values)
 {
+    const bool inOne = m_database.dialect().locksCalls();
     // `statement` is looked up again after a reconnect, which prepares new ones.
     const auto run = [&] {
         QSqlQuery &query = (*m_statements).*statement;
         int parameter = 0;
-        if (m_statements->voicemailChangesInOne)
+        if (inOne)
             query.bindValue(parameter++, callSid); // for the lock
         for (const QVariant &value : values)
             query.bindValue(parameter++, value);
@@ -510,7 +508,7 @@ bool CallWriter::changeVoicemail(QSqlQuery Statements::*statement, const QString
         m_lastError = QStringLiteral("call %1 has no voicemail").arg(callSid);
         return false;
     };
-    if (m_statements->voicemailChangesInOne) {
+    if (inOne) {
         // Its own transaction, and maybe the first statement on a connection the server has
         // dropped since: then once more on a new one.
         if (!run() && !(reconnect() && run()))

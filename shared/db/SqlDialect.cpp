@@ -50,7 +50,7 @@ QString SqlDialect::allInOne(const QStringList &writes) const
     // Every data-changing WITH query runs to completion, whether or not it is read.
     QStringList parts;
     for (qsizetype i = 0; i < writes.size(); ++i)
-        parts.append(QStringLiteral("w%1 AS (%2)").arg(i).arg(writes.at(i)));
+        parts.append(QStringLiteral("w%1 AS (%2)").arg(QString::number(i), writes.at(i)));
     return QStringLiteral("WITH ") + parts.join(QLatin1String(", ")) +
            QStringLiteral(" SELECT * FROM w0");
 }

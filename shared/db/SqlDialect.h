@@ -18,6 +18,10 @@ public:
 
     DatabaseUrl::Engine engine() const { return m_engine; }
     bool isSqlite() const { return m_engine == DatabaseUrl::Engine::Sqlite; }
+    // Whether writers lock the calls they write (PostgreSQL: concurrent instances). Then the
+    // statements below that lock calls take the CallSids as their first parameter, and
+    // withCallLockedAndRevised() gives one statement.
+    bool locksCalls() const { return !isSqlite(); }
 
     // Replaces {BLOB} and {AUTO_ID} in a schema statement.
     QString schema(QString statement) const;
