@@ -3,6 +3,7 @@
 #include "ServiceConfig.h"
 #include "WorkerThread.h"
 
+#include <atomic>
 #include <memory>
 
 namespace Switchboard {
@@ -36,6 +37,7 @@ private:
     std::unique_ptr<Database> m_database;
     std::unique_ptr<CallWriter> m_writer;
     std::unique_ptr<RecordingFetcher> m_fetcher;
+    std::atomic<bool> m_wakeQueued = false;
 };
 
 } // namespace Switchboard

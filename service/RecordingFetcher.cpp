@@ -22,11 +22,16 @@ RecordingFetcher::RecordingFetcher(CallWriter &writer, const Options &options, Q
     m_sweepTimer.setInterval(kSweepIntervalMs);
     connect(&m_sweepTimer, &QTimer::timeout, this, &RecordingFetcher::sweep);
     m_sweepTimer.start();
+    m_sweepSoon.setSingleShot(true);
+    m_sweepSoon.setInterval(0);
+    connect(&m_sweepSoon, &QTimer::timeout, this, &RecordingFetcher::sweep);
 }
 
 void RecordingFetcher::wake()
 {
-    QTimer::singleShot(0, this, &RecordingFetcher::sweep);
+    // A sweep already due covers this wake too: it claims every download then due.
+    if (!m_sweepSoon.isActive())
+        m_sweepSoon.start();
 }
 
 void RecordingFetcher::sweep()

@@ -47,6 +47,7 @@ private:
     Options m_options;
     QNetworkAccessManager m_network;
     QTimer m_sweepTimer;
+    QTimer m_sweepSoon; // wakes that come together make one sweep
     QSet<QString> m_inFlight;
 };
 
