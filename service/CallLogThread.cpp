@@ -52,7 +52,8 @@ bool CallLogThread::open(QString *error)
     }
     m_writer = std::make_unique<CallWriter>(*m_database);
 
-    m_journal = std::make_unique<WebhookJournal>(m_config.journalPath);
+    m_journal =
+        std::make_unique<WebhookJournal>(m_config.journalPath, m_config.database.toDisplayString());
     if (!m_journal->open(error))
         return false;
     m_recorder = std::make_unique<DurableRecorder>(*m_writer, *m_journal);

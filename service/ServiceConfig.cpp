@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <QCommandLineParser>
+#include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcessEnvironment>
@@ -317,12 +318,17 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
     }
     config.journalPath = sources.value("journal");
     if (config.journalPath.isEmpty()) {
+        // One journal per database and listening port: instances on one host each have their
+        // own, and a service pointed at another database does not take over its webhooks.
+        const QByteArray database = QCryptographicHash::hash(
+            config.database.toDisplayString().toUtf8(), QCryptographicHash::Sha256);
         config.journalPath =
             config.database.engine == DatabaseUrl::Engine::Sqlite
                 ? config.database.path + QStringLiteral(".journal")
                 : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-                      QStringLiteral("/switchboard/journal-%1.jsonl")
-                          .arg(sources.value("listen").section(QLatin1Char(':'), -1));
+                      QStringLiteral("/switchboard/journal-%1-%2.jsonl")
+                          .arg(sources.value("listen").section(QLatin1Char(':'), -1),
+                               QString::fromLatin1(database.toHex().left(12)));
     }
     if (!parseListen(sources.value("listen"), config)) {
         *error = QStringLiteral("--listen: '%1' is not HOST:PORT").arg(sources.value("listen"));

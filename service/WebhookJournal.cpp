@@ -12,12 +12,15 @@
 namespace Switchboard {
 namespace {
 
-QByteArray toLine(const Webhook &webhook)
+const QString kDatabaseKey = QStringLiteral("database");
+
+QByteArray toLine(const Webhook &webhook, const QString &database)
 {
     QJsonArray params;
     for (const auto &[name, value] : webhook.params.items())
         params.append(QJsonArray{name, value});
     const QJsonObject entry{
+        {kDatabaseKey, database},
         {QStringLiteral("kind"), webhookKindToString(webhook.kind)},
         {QStringLiteral("received_ms"), webhook.receivedAt.toMSecsSinceEpoch()},
         {QStringLiteral("url"), webhook.url},
@@ -27,12 +30,11 @@ QByteArray toLine(const Webhook &webhook)
     return QJsonDocument(entry).toJson(QJsonDocument::Compact) + '\n';
 }
 
-std::optional<Webhook> fromLine(const QByteArray &line)
+std::optional<Webhook> fromEntry(const QJsonObject &entry)
 {
-    const QJsonObject entry = QJsonDocument::fromJson(line).object();
     const auto kind = webhookKindFromString(entry.value(QStringLiteral("kind")).toString());
     if (!kind)
-        return std::nullopt; // a line cut short by a crash while it was written
+        return std::nullopt;
     Webhook webhook;
     webhook.kind = *kind;
     webhook.receivedAt = QDateTime::fromMSecsSinceEpoch(
@@ -46,8 +48,9 @@ std::optional<Webhook> fromLine(const QByteArray &line)
 
 } // namespace
 
-WebhookJournal::WebhookJournal(const QString &path)
+WebhookJournal::WebhookJournal(const QString &path, const QString &database)
     : m_file(path)
+    , m_database(database)
 {}
 
 bool WebhookJournal::open(QString *error)
@@ -60,9 +63,30 @@ bool WebhookJournal::open(QString *error)
     }
     m_file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     m_file.seek(0);
+    QString otherDatabase;
+    int others = 0;
     while (!m_file.atEnd()) {
-        if (const auto webhook = fromLine(m_file.readLine()))
-            m_entries.append(*webhook);
+        const QJsonObject entry = QJsonDocument::fromJson(m_file.readLine()).object();
+        const auto webhook = fromEntry(entry);
+        if (!webhook)
+            continue; // a line cut short by a crash while it was written
+        // Entries written before journals named their database belong to this one.
+        const QString database = entry.value(kDatabaseKey).toString(m_database);
+        if (database != m_database) {
+            otherDatabase = database;
+            ++others;
+            continue;
+        }
+        m_entries.append(*webhook);
+    }
+    if (others > 0) {
+        *error = QStringLiteral("--journal: %1 holds %2 webhooks for %3, not for this --database "
+                                "%4: start the service once with --database %3 to write them "
+                                "there, or give this one another --journal")
+                     .arg(m_file.fileName(), QString::number(others), otherDatabase, m_database);
+        m_entries.clear();
+        m_file.close();
+        return false;
     }
     if (!m_entries.isEmpty())
         qCWarning(lcDatabase).noquote()
@@ -72,7 +96,7 @@ bool WebhookJournal::open(QString *error)
 
 bool WebhookJournal::append(const Webhook &webhook)
 {
-    const QByteArray line = toLine(webhook);
+    const QByteArray line = toLine(webhook, m_database);
     if (m_file.write(line) != line.size() || !m_file.flush() || ::fsync(m_file.handle()) != 0)
         return false;
     m_entries.append(webhook);

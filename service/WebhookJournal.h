@@ -11,15 +11,18 @@ namespace Switchboard {
 // Webhooks the database could not take, kept in a local file until it can: appended and
 // fsync'ed before the webhook is answered, so a 200 means the event is on disk somewhere.
 // Replay is idempotent (the call log recognises a webhook it already has), so the journal is
-// cleared only once everything in it has been recorded.
+// cleared only once everything in it has been recorded. Each entry names its database: a
+// journal is never replayed into another one.
 class WebhookJournal final
 {
     Q_DISABLE_COPY_MOVE(WebhookJournal)
 
 public:
-    explicit WebhookJournal(const QString &path);
+    // `database`: the call log it belongs to, as DatabaseUrl::toDisplayString() names it.
+    WebhookJournal(const QString &path, const QString &database);
 
-    bool open(QString *error); // reads what a previous run left
+    // Reads what a previous run left; fails when that was meant for another database.
+    bool open(QString *error);
     bool append(const Webhook &webhook);
     const QList<Webhook> &entries() const { return m_entries; }
     bool isEmpty() const { return m_entries.isEmpty(); }
@@ -28,6 +31,7 @@ public:
 
 private:
     QFile m_file;
+    QString m_database;
     QList<Webhook> m_entries;
 };
 

@@ -15,6 +15,7 @@
 #include <QNetworkReply>
 #include <QSqlQuery>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Switchboard;
@@ -47,6 +48,15 @@ class TestResilience final : public QObject
             std::make_unique<Database>(*DatabaseUrl::parse(harness.databaseUrl(), &error), name);
         db->open(&error);
         return db;
+    }
+
+    // Another process's lock keeps every write out, as a stuck migration or backup would.
+    static bool lockOutWriters(const Database &holder, QSqlQuery &lock)
+    {
+        if (holder.dialect().isSqlite())
+            return lock.exec(QStringLiteral("BEGIN EXCLUSIVE"));
+        return lock.exec(QStringLiteral("BEGIN")) &&
+               lock.exec(QStringLiteral("LOCK TABLE calls, call_events IN ACCESS EXCLUSIVE MODE"));
     }
 
     // Every webhook the simulator saw acknowledged (2xx), by call and route, is in the timeline.
@@ -92,15 +102,9 @@ private Q_SLOTS:
         QVERIFY(
             harness.startService({QStringLiteral("--database-timeout-ms"), QStringLiteral("200")}));
 
-        // Another process's lock keeps every write out, as a stuck migration or backup would.
         auto holder = open(harness, QStringLiteral("lock-holder"));
         QSqlQuery lock(holder->connection());
-        if (holder->dialect().isSqlite())
-            QVERIFY(lock.exec(QStringLiteral("BEGIN EXCLUSIVE")));
-        else
-            QVERIFY(lock.exec(QStringLiteral("BEGIN")) &&
-                    lock.exec(
-                        QStringLiteral("LOCK TABLE calls, call_events IN ACCESS EXCLUSIVE MODE")));
+        QVERIFY(lockOutWriters(*holder, lock));
 
         QProcess *sim = harness.startSim(
             {QStringLiteral("--calls"), QStringLiteral("6"), QStringLiteral("--concurrency"),
@@ -129,6 +133,46 @@ private Q_SLOTS:
             QStringLiteral("callers got the right TwiML; /healthz 503 degraded; %1 webhooks "
                            "journaled and replayed in order; all in the log")
                 .arg(acknowledged));
+    }
+
+    void journalIsWrittenOnlyToItsDatabase()
+    {
+        QTemporaryDir journalDir;
+        const QStringList journal{QStringLiteral("--journal"),
+                                  journalDir.filePath(QStringLiteral("webhooks.jsonl")),
+                                  QStringLiteral("--database-timeout-ms"), QStringLiteral("200")};
+        ServiceHarness owner;
+        QVERIFY(owner.startService(journal));
+        auto holder = open(owner, QStringLiteral("journal-lock-holder"));
+        QSqlQuery lock(holder->connection());
+        QVERIFY(lockOutWriters(*holder, lock));
+        const auto call =
+            owner.runSim({QStringLiteral("--calls"), QStringLiteral("1"), QStringLiteral("--press"),
+                          QStringLiteral("1"), QStringLiteral("--json")});
+        QVERIFY2(call.exitCode == 0, qPrintable(call.output)); // answered from the journal
+        owner.stopService(); // with the database still locked: the webhooks stay there
+
+        // Another call log, the same journal file: refused, naming the journal's database.
+        ServiceHarness stranger;
+        QVERIFY(!stranger.startService(journal));
+        QVERIFY2(stranger.serviceOutput().contains(QLatin1String("--journal: ")) &&
+                     stranger.serviceOutput().contains(owner.databaseUrl()),
+                 qPrintable(stranger.serviceOutput()));
+        auto strangerDb = open(stranger, QStringLiteral("journal-stranger"));
+        QSqlQuery events(strangerDb->connection());
+        QVERIFY(events.exec(QStringLiteral("SELECT COUNT(*) FROM call_events")) && events.next());
+        QCOMPARE(events.value(0).toInt(), 0);
+        events.finish();
+
+        // Its own database takes them once it is back.
+        QVERIFY(lock.exec(QStringLiteral("COMMIT")));
+        QVERIFY(owner.startService(journal));
+        int acknowledged = 0;
+        QString missing;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (missing = missingAcknowledged(owner, call.standardOutput, &acknowledged)).isEmpty(),
+            10000);
+        QVERIFY(acknowledged >= 3);
     }
 
     void killedMidLoadLosesNothing()
