@@ -3,6 +3,7 @@
 // Prints calls/s, webhook requests/s, p50/p99 latency, the service's CPU per webhook,
 // and checks afterwards that every call is fully logged.
 
+#include "CpuCap.h"
 #include "db/CallReader.h"
 #include "db/Database.h"
 #include "MediaServer.h"
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 using namespace Switchboard;
+using Switchboard::Bench::CpuCap;
 using Switchboard::Testing::ServiceHarness;
 
 namespace {
@@ -128,10 +130,19 @@ QString verify(const QString &databaseUrl, const QList<CallPlan> &plans, int req
 // Instances behind one load balancer share the public URL Twilio signs.
 const QUrl kPublicUrl(QStringLiteral("https://switchboard.bench.example"));
 
-Figures runPhase(const QString &name, int calls, int connections, double rate, int instances)
+struct Setup
+{
+    int connections = 24;
+    int instances = 1;
+    double instanceCpus = 0; // a cgroup's CPU limit for each instance; 0: none
+};
+
+Figures runPhase(const QString &name, int calls, double rate, const Setup &setup)
 {
     Figures figures;
     figures.name = name;
+    const int instances = setup.instances;
+    std::vector<std::unique_ptr<CpuCap>> caps; // removed after the harness stopped the services
     ServiceHarness harness;
     MediaServer media(ServiceHarness::accountSid, ServiceHarness::authToken.toUtf8());
     QString error;
@@ -145,6 +156,16 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
     QList<QUrl> services{QUrl(harness.serviceUrl())};
     while (services.size() < instances)
         services.append(QUrl(harness.startAnotherService(shared)));
+    if (setup.instanceCpus > 0) {
+        for (const qint64 pid : harness.servicePids()) {
+            caps.push_back(CpuCap::create(QStringLiteral("switchboard-bench-%1").arg(pid),
+                                          setup.instanceCpus, &error));
+            if (!caps.back() || !caps.back()->add(pid, &error)) {
+                figures.verification = QStringLiteral("--instance-cpu: ") + error;
+                return figures;
+            }
+        }
+    }
 
     QList<CallPlan> plans;
     for (int i = 0; i < calls; ++i)
@@ -155,8 +176,8 @@ Figures runPhase(const QString &name, int calls, int connections, double rate, i
     const qint64 serverBefore = cpuMicroseconds(backends);
     const qint64 cpuBefore = cpuMicroseconds(pid);
     const qint64 clientBefore = cpuMicroseconds(QCoreApplication::applicationPid());
-    WebhookLoad load(services, kPublicUrl, ServiceHarness::authToken.toUtf8(), plans, connections,
-                     rate);
+    WebhookLoad load(services, kPublicUrl, ServiceHarness::authToken.toUtf8(), plans,
+                     setup.connections, rate);
     load.run();
     const qint64 cpuAfter = cpuMicroseconds(pid);
     const qint64 clientAfter = cpuMicroseconds(QCoreApplication::applicationPid());
@@ -229,16 +250,27 @@ int main(int argc, char *argv[])
         QStringLiteral("instances"),
         QStringLiteral("Service instances sharing the database (PostgreSQL)."), QStringLiteral("n"),
         QStringLiteral("1"));
+    const QCommandLineOption instanceCpuOption(
+        QStringLiteral("instance-cpu"),
+        QStringLiteral("Caps each instance at this share of one core (a cgroup; needs root), as if "
+                       "each ran on a small machine of its own: how instances scale out can then "
+                       "be measured on one machine."),
+        QStringLiteral("cores"));
     parser.addOptions({callsOption, connectionsOption, rateOption, secondsOption, postgresOption,
-                       instancesOption});
+                       instancesOption, instanceCpuOption});
     parser.process(app);
     if (parser.isSet(postgresOption))
         qputenv("SWITCHBOARD_TEST_POSTGRES", parser.value(postgresOption).toUtf8());
-    const int instances = std::max(1, parser.value(instancesOption).toInt());
-    std::printf("engine: %s, %d instance(s)\n",
-                parser.isSet(postgresOption) ? "PostgreSQL" : "SQLite", instances);
+    Setup setup;
+    setup.instances = std::max(1, parser.value(instancesOption).toInt());
+    setup.connections = parser.value(connectionsOption).toInt();
+    setup.instanceCpus = parser.value(instanceCpuOption).toDouble();
+    std::printf("engine: %s, %d instance(s)",
+                parser.isSet(postgresOption) ? "PostgreSQL" : "SQLite", setup.instances);
+    if (setup.instanceCpus > 0)
+        std::printf(", each capped at %.2f of a core", setup.instanceCpus);
+    std::printf("\n");
 
-    const int connections = parser.value(connectionsOption).toInt();
     const double rate = parser.value(rateOption).toDouble();
     // The mix averages 4.65 webhooks a call.
     const int latencyCalls = int(rate * parser.value(secondsOption).toDouble() / 4.65);
@@ -246,9 +278,7 @@ int main(int argc, char *argv[])
     std::printf("%-22s %6s %8s %8s %10s %7s %7s %9s %10s %10s %6s\n", "run", "calls", "webhooks",
                 "calls/s", "webhooks/s", "p50 ms", "p99 ms", "CPU us/wh", "client us/wh",
                 "server us/wh", "errors");
-    print(runPhase(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), connections,
-                   0, instances));
-    print(runPhase(QStringLiteral("fixed %1 webhooks/s").arg(rate), latencyCalls, connections, rate,
-                   instances));
+    print(runPhase(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), 0, setup));
+    print(runPhase(QStringLiteral("fixed %1 webhooks/s").arg(rate), latencyCalls, rate, setup));
     return 0;
 }

@@ -174,6 +174,16 @@ QString ServiceHarness::startAnotherService(const QStringList &extraArgs)
     return QStringLiteral("http://127.0.0.1:%1").arg(port);
 }
 
+QList<qint64> ServiceHarness::servicePids() const
+{
+    QList<qint64> pids;
+    if (m_service)
+        pids.append(m_service->processId());
+    for (const auto &service : m_extraServices)
+        pids.append(service->processId());
+    return pids;
+}
+
 void ServiceHarness::stopService()
 {
     if (!m_service)

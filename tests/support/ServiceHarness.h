@@ -40,6 +40,8 @@ public:
     // Another instance on the same database and media endpoint; returns its URL, or empty.
     QString startAnotherService(const QStringList &extraArgs = {});
     QProcess *service() const { return m_service.get(); }
+    // The process IDs of the running instances, the first one first.
+    QList<qint64> servicePids() const;
     QString serviceOutput() const; // what the service printed, this run and earlier ones
 
     struct SimResult
