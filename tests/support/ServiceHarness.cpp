@@ -120,6 +120,16 @@ QProcessEnvironment ServiceHarness::credentialsEnvironment()
     return environment;
 }
 
+QStringList ServiceHarness::journalArguments(quint16 port, const QStringList &extraArgs) const
+{
+    // On PostgreSQL in the test's folder, not in the user's data folder (the default there);
+    // on SQLite the default, beside the database file, is in the test's folder already.
+    if (databasePath().size() > 0 || extraArgs.contains(QLatin1String("--journal")))
+        return {};
+    return {QStringLiteral("--journal"),
+            m_dir.filePath(QStringLiteral("journal-%1.jsonl").arg(port))};
+}
+
 std::unique_ptr<QProcess> ServiceHarness::launchService(quint16 port, const QStringList &extraArgs)
 {
     auto service = std::make_unique<QProcess>();
@@ -135,7 +145,7 @@ std::unique_ptr<QProcess> ServiceHarness::launchService(quint16 port, const QStr
                                QStringLiteral("--forward-to"), forwardTo,
                                QStringLiteral("--twilio-api"), mediaUrl(),
                                QStringLiteral("--download-retry-ms"), QStringLiteral("100")} +
-                       extraArgs);
+                       journalArguments(port, extraArgs) + extraArgs);
     if (!service->waitForStarted(5000))
         return nullptr;
 

@@ -66,6 +66,7 @@ public:
 
 private:
     QStringList simArguments(const QStringList &args) const;
+    QStringList journalArguments(quint16 port, const QStringList &extraArgs) const;
     std::unique_ptr<QProcess> launchService(quint16 port, const QStringList &extraArgs);
 
     QTemporaryDir m_dir;
