@@ -317,18 +317,17 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         config.trustedProxies.append(proxy);
     }
     config.journalPath = sources.value("journal");
-    if (config.journalPath.isEmpty()) {
+    if (config.journalPath.isEmpty() && config.database.engine == DatabaseUrl::Engine::Sqlite) {
+        config.journalPath = config.database.path + QStringLiteral(".journal");
+    } else if (config.journalPath.isEmpty()) {
         // One journal per database and listening port: instances on one host each have their
         // own, and a service pointed at another database does not take over its webhooks.
         const QByteArray database = QCryptographicHash::hash(
             config.database.toDisplayString().toUtf8(), QCryptographicHash::Sha256);
-        config.journalPath =
-            config.database.engine == DatabaseUrl::Engine::Sqlite
-                ? config.database.path + QStringLiteral(".journal")
-                : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-                      QStringLiteral("/switchboard/journal-%1-%2.jsonl")
-                          .arg(sources.value("listen").section(QLatin1Char(':'), -1),
-                               QString::fromLatin1(database.toHex().left(12)));
+        config.journalPath = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                             QStringLiteral("/switchboard/journal-%1-%2.jsonl")
+                                 .arg(sources.value("listen").section(QLatin1Char(':'), -1),
+                                      QString::fromLatin1(database.toHex().left(12)));
     }
     if (!parseListen(sources.value("listen"), config)) {
         *error = QStringLiteral("--listen: '%1' is not HOST:PORT").arg(sources.value("listen"));
