@@ -173,6 +173,16 @@ private Q_SLOTS:
             (missing = missingAcknowledged(owner, call.standardOutput, &acknowledged)).isEmpty(),
             10000);
         QVERIFY(acknowledged >= 3);
+        ReliabilityLog::record(
+            QStringLiteral("fault"),
+            QStringLiteral("a service stopped with webhooks in its journal; another service given "
+                           "that journal and another database (%1)")
+                .arg(holder->dialect().isSqlite() ? QStringLiteral("SQLite")
+                                                  : QStringLiteral("PostgreSQL")),
+            QStringLiteral("refused to start, naming the journal's database; nothing written to "
+                           "the other call log; the %1 webhooks replayed into their own once it "
+                           "was back")
+                .arg(acknowledged));
     }
 
     void killedMidLoadLosesNothing()
