@@ -264,7 +264,15 @@ int main(int argc, char *argv[])
     Setup setup;
     setup.instances = std::max(1, parser.value(instancesOption).toInt());
     setup.connections = parser.value(connectionsOption).toInt();
-    setup.instanceCpus = parser.value(instanceCpuOption).toDouble();
+    if (parser.isSet(instanceCpuOption)) {
+        bool isNumber = false;
+        setup.instanceCpus = parser.value(instanceCpuOption).toDouble(&isNumber);
+        if (!isNumber || setup.instanceCpus <= 0) {
+            std::fprintf(stderr, "--instance-cpu: '%s' is not a share of a core (e.g. 0.3)\n",
+                         qPrintable(parser.value(instanceCpuOption)));
+            return 2;
+        }
+    }
     std::printf("engine: %s, %d instance(s)",
                 parser.isSet(postgresOption) ? "PostgreSQL" : "SQLite", setup.instances);
     if (setup.instanceCpus > 0)

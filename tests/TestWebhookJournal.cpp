@@ -28,6 +28,15 @@ class TestWebhookJournal final : public QObject
         return webhook;
     }
 
+    // A journal left by a service on `database`, holding one webhook.
+    static void leaveJournal(const QString &path, const QString &database)
+    {
+        WebhookJournal journal(path, database);
+        QString error;
+        QVERIFY2(journal.open(&error), qPrintable(error));
+        QVERIFY(journal.append(webhook(QStringLiteral("CA1"))));
+    }
+
     static QString journalPath(const QStringList &arguments)
     {
         QString error;
@@ -50,11 +59,11 @@ private Q_SLOTS:
     void entriesSurviveARestart()
     {
         const QString path = m_dir.filePath(QStringLiteral("restart.jsonl"));
+        leaveJournal(path, m_callLogA);
         {
             WebhookJournal journal(path, m_callLogA);
             QString error;
             QVERIFY2(journal.open(&error), qPrintable(error));
-            QVERIFY(journal.append(webhook(QStringLiteral("CA1"))));
             QVERIFY(journal.append(webhook(QStringLiteral("CA2"))));
         }
         WebhookJournal reopened(path, m_callLogA);
@@ -70,12 +79,7 @@ private Q_SLOTS:
     void anotherDatabasesJournalIsRefused()
     {
         const QString path = m_dir.filePath(QStringLiteral("shared.jsonl"));
-        {
-            WebhookJournal journal(path, m_callLogA);
-            QString error;
-            QVERIFY2(journal.open(&error), qPrintable(error));
-            QVERIFY(journal.append(webhook(QStringLiteral("CA1"))));
-        }
+        leaveJournal(path, m_callLogA);
         WebhookJournal other(path, m_callLogB);
         QString error;
         QVERIFY(!other.open(&error));
