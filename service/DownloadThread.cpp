@@ -47,12 +47,7 @@ bool DownloadThread::open(QString *error)
 
 void DownloadThread::wake()
 {
-    // One queued wake is enough: it is handled after this voicemail was committed, and the
-    // sweep it starts claims every download then due.
-    if (m_wakeQueued.exchange(true))
-        return;
     m_thread.post([this] {
-        m_wakeQueued = false;
         if (m_fetcher)
             m_fetcher->wake();
     });

@@ -3,7 +3,6 @@
 #include "ServiceConfig.h"
 #include "WorkerThread.h"
 
-#include <atomic>
 #include <memory>
 
 namespace Switchboard {
@@ -37,7 +36,6 @@ private:
     std::unique_ptr<Database> m_database;
     std::unique_ptr<CallWriter> m_writer;
     std::unique_ptr<RecordingFetcher> m_fetcher;
-    std::atomic<bool> m_wakeQueued = false;
 };
 
 } // namespace Switchboard

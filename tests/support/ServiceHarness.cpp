@@ -124,7 +124,7 @@ QStringList ServiceHarness::journalArguments(quint16 port, const QStringList &ex
 {
     // On PostgreSQL in the test's folder, not in the user's data folder (the default there);
     // on SQLite the default, beside the database file, is in the test's folder already.
-    if (databasePath().size() > 0 || extraArgs.contains(QLatin1String("--journal")))
+    if (!databasePath().isEmpty() || extraArgs.contains(QLatin1String("--journal")))
         return {};
     return {QStringLiteral("--journal"),
             m_dir.filePath(QStringLiteral("journal-%1.jsonl").arg(port))};
