@@ -1,17 +1,21 @@
 #include "db/Database.h"
 #include "db/Migrations.h"
+#include "ServiceHarness.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Switchboard;
+using Switchboard::Testing::ServiceHarness;
 
 class TestMigrations final : public QObject
 {
     Q_OBJECT
 
     QTemporaryDir m_dir;
+    std::unique_ptr<ServiceHarness> m_harness; // the database of a test that runs on both engines
 
     DatabaseUrl url(const QString &name) const { return DatabaseUrl::sqlite(m_dir.filePath(name)); }
 
@@ -44,28 +48,88 @@ private Q_SLOTS:
         QCOMPARE(rows.value(0).toInt(), Migrations::latestVersion());
     }
 
+    // Both engines (TestMigrations_postgres runs the tests that take their database from here).
+    std::unique_ptr<Database> databaseAt(int version)
+    {
+        m_harness = std::make_unique<ServiceHarness>();
+        QString error;
+        const auto url = DatabaseUrl::parse(m_harness->databaseUrl(), &error);
+        if (!url)
+            qFatal("%s", qPrintable(error));
+        auto db = std::make_unique<Database>(*url, QStringLiteral("old"));
+        if (!db->open(&error) || !Migrations::apply(*db, &error, version) ||
+            Migrations::currentVersion(*db, &error) != version)
+            qFatal("cannot create a database of version %d: %s", version, qPrintable(error));
+        return db;
+    }
+
     void olderSchemaIsMigratedKeepingItsCalls()
     {
-        QString error;
-        Database db(url(QStringLiteral("old.db")), QStringLiteral("old"));
-        QVERIFY(db.open(&error));
-        QVERIFY2(Migrations::apply(db, &error, 1), qPrintable(error));
-        QCOMPARE(Migrations::currentVersion(db, &error), 1);
-        QVERIFY(!db.connection().tables().contains(QStringLiteral("voicemails")));
-        QSqlQuery insert(db.connection());
+        const auto db = databaseAt(1);
+        QVERIFY(!db->connection().tables().contains(QStringLiteral("voicemails")));
+        QSqlQuery insert(db->connection());
         QVERIFY(insert.exec(QStringLiteral(
             "INSERT INTO calls (call_sid, account_sid, from_number, started_at, status, outcome, "
             "revision)"
             " VALUES ('CA0123456789abcdef0123456789abcdef', 'AC0123456789abcdef0123456789abcdef',"
             " '+14155550100', 1764079200000, 'completed', 'abandoned', 1)")));
 
-        QVERIFY2(Migrations::apply(db, &error), qPrintable(error));
-        QCOMPARE(Migrations::currentVersion(db, &error), Migrations::latestVersion());
-        QSqlQuery kept(db.connection());
+        QString error;
+        QVERIFY2(Migrations::apply(*db, &error), qPrintable(error));
+        QCOMPARE(Migrations::currentVersion(*db, &error), Migrations::latestVersion());
+        QSqlQuery kept(db->connection());
         QVERIFY(kept.exec(QStringLiteral("SELECT from_number, outcome FROM calls")) && kept.next());
         QCOMPARE(kept.value(0).toString(), QStringLiteral("+14155550100"));
         QCOMPARE(kept.value(1).toString(), QStringLiteral("abandoned"));
-        QVERIFY(db.connection().tables().contains(QStringLiteral("voicemails")));
+        QVERIFY(db->connection().tables().contains(QStringLiteral("voicemails")));
+    }
+
+    // Version 3 finds a retried webhook by its call and digest: the events written before keep
+    // their order, and a webhook retried across the upgrade still goes in once.
+    void eventsSurviveTheMoveToOneIndexPerCall()
+    {
+        const auto db = databaseAt(2);
+        QSqlQuery query(db->connection());
+        const auto addEvent = [&query](const char *sid, const char *digest) {
+            query.prepare(QStringLiteral(
+                "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest,"
+                " params) VALUES (?, 1764079200000, 'voice', 'ringing', ?, 'From=%2B1415')"));
+            query.addBindValue(QString::fromLatin1(sid));
+            query.addBindValue(QString::fromLatin1(digest));
+            return query.exec();
+        };
+        QVERIFY(addEvent("CA01", "d1"));
+        QVERIFY(addEvent("CA02", "d2"));
+        QVERIFY(addEvent("CA01", "d3"));
+        const auto events = [&query] {
+            QStringList rows;
+            if (!query.exec(QStringLiteral(
+                    "SELECT id, call_sid, digest, params FROM call_events ORDER BY id")))
+                return QStringList{query.lastError().text()};
+            while (query.next())
+                rows << QStringLiteral("%1 %2 %3 %4")
+                            .arg(query.value(0).toString(), query.value(1).toString(),
+                                 query.value(2).toString(), query.value(3).toString());
+            return rows;
+        };
+        const QStringList before = events();
+        QCOMPARE(before.size(), 3);
+
+        QString error;
+        QVERIFY2(Migrations::apply(*db, &error), qPrintable(error));
+        QCOMPARE(Migrations::currentVersion(*db, &error), Migrations::latestVersion());
+        QCOMPARE(events(), before);
+        QVERIFY2(!query.exec(QStringLiteral(
+                     "INSERT INTO call_events (call_sid, received_at, kind, digest, params)"
+                     " VALUES ('CA01', 1, 'status', 'd1', '')")),
+                 "a second event with a call's digest was accepted");
+        // The same digest in another call is another webhook; new events follow the old ones.
+        QVERIFY(query.exec(
+            QStringLiteral("INSERT INTO call_events (call_sid, received_at, kind, digest, params)"
+                           " VALUES ('CA02', 1, 'status', 'd1', '')")));
+        QVERIFY(query.exec(QStringLiteral("SELECT MAX(id) FROM call_events")) && query.next());
+        const qint64 lastBefore = before.constLast().section(u' ', 0, 0).toLongLong();
+        QVERIFY2(query.value(0).toLongLong() > lastBefore, qPrintable(query.value(0).toString()));
     }
 
     void newerDatabaseIsRefused()

@@ -105,7 +105,8 @@ void CallWriter::prepare()
                        " params) SELECT ") +
         fields({"TEXT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT"}) + rows +
         dialect.andCallNotBusy(dialect.jsonField(0, "TEXT")) +
-        QStringLiteral(" ORDER BY r.key ON CONFLICT (digest) DO NOTHING RETURNING digest")));
+        QStringLiteral(
+            " ORDER BY r.key ON CONFLICT (call_sid, digest) DO NOTHING RETURNING digest")));
     s.selectCalls.prepare(CallRows::selectSql() + QStringLiteral(" WHERE c.call_sid") +
                           dialect.inJsonTexts());
     const QString upsertCalls =
