@@ -15,15 +15,19 @@ namespace {
 // A name or value as sent: '+' is a space (a literal plus is %2B), then percent-decoded to
 // bytes, read as UTF-8 afterwards. QUrlQuery's FullyDecoded would turn a percent-encoded
 // noncharacter (U+FFFF...) into U+FFFD while the same character sent raw survives, so a value
-// would not match what Twilio signed.
-QByteArray decodedBytes(QByteArray bytes)
+// would not match what Twilio signed. Most of a webhook's names and values hold neither '+'
+// nor '%': those are read as they are, without a decoded copy.
+QByteArray decodedBytes(QByteArrayView sent)
 {
+    if (!sent.contains('%') && !sent.contains('+'))
+        return QByteArray::fromRawData(sent.data(), sent.size());
+    QByteArray bytes = sent.toByteArray();
     bytes.replace('+', ' ');
     return QByteArray::fromPercentEncoding(bytes);
 }
 
 // What decodeStrict() refuses in a decoded name or value; empty when it is fine.
-QString problemIn(const QByteArray &bytes)
+QString problemIn(QByteArrayView bytes)
 {
     if (!QUtf8StringView(bytes).isValidUtf8())
         return QStringLiteral("a parameter is not valid UTF-8");
@@ -39,12 +43,18 @@ QString problemIn(const QByteArray &bytes)
 std::optional<FormData> parse(const QByteArray &body, QString *error)
 {
     FormData form;
-    for (const QByteArray &pair : body.split('&')) {
+    const QByteArrayView rest(body);
+    for (qsizetype start = 0; start < rest.size();) {
+        qsizetype end = rest.indexOf('&', start);
+        if (end < 0)
+            end = rest.size();
+        const QByteArrayView pair = rest.sliced(start, end - start);
+        start = end + 1;
         if (pair.isEmpty())
             continue; // "a=1&&b=2"
         const qsizetype equals = pair.indexOf('=');
-        const QByteArray name = decodedBytes(pair.left(equals < 0 ? pair.size() : equals));
-        const QByteArray value = equals < 0 ? QByteArray() : decodedBytes(pair.mid(equals + 1));
+        const QByteArray name = decodedBytes(pair.first(equals < 0 ? pair.size() : equals));
+        const QByteArray value = equals < 0 ? QByteArray() : decodedBytes(pair.sliced(equals + 1));
         if (error) {
             *error = problemIn(name);
             if (error->isEmpty())
