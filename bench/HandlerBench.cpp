@@ -128,6 +128,7 @@ int main(int argc, char *argv[])
         step.start();
         QString problem;
         webhook.params = *FormData::decodeStrict(request.body, &problem);
+        webhook.body = request.body;
         decodeNs += step.nsecsElapsed();
         step.start();
         if (!RequestSignature::isValid(kAuthToken, webhook.url, webhook.params, request.signature))

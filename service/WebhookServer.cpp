@@ -172,8 +172,10 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
     webhook.url = signedUrl(request, url);
     QString problem;
     const auto params = FormData::decodeStrict(request.body(), &problem);
-    if (params)
+    if (params) {
         webhook.params = *params;
+        webhook.body = request.body();
+    }
     const QString callSid = webhook.callSid();
 
     QHttpServerResponse response = [&] {

@@ -287,6 +287,29 @@ private Q_SLOTS:
                  QStringLiteral("completed"));
     }
 
+    // A webhook from the service keeps its body as Twilio sent it ('+' for a space, raw UTF-8,
+    // any order); the timeline reads back the same parameters.
+    void timelineKeepsTheBodyAsSent()
+    {
+        Webhook status =
+            webhook(WebhookKind::Status, QStringLiteral("https://x.test/twilio/status"), {});
+        status.body = "CallStatus=completed&CallerName=Zo\xc3\xab+%26+Co+%3D+1%2B1&CallSid=" +
+                      kCall.toLatin1() +
+                      "&AccountSid=AC0123456789abcdef0123456789abcdef&From=%2B14155550100&Empty=";
+        QString problem;
+        const auto params = FormData::decodeStrict(status.body, &problem);
+        QVERIFY2(params, qPrintable(problem));
+        status.params = *params;
+        QCOMPARE(m_writer->record(status), CallWriter::Result::Recorded);
+
+        const QList<CallEvent> timeline = CallReader(*m_db).timeline(kCall);
+        QCOMPARE(timeline.size(), 1);
+        QCOMPARE(timeline.at(0).params.items(), status.params.items());
+        QCOMPARE(timeline.at(0).params.value(QStringLiteral("CallerName")),
+                 QStringLiteral("Zoë & Co = 1+1"));
+        QCOMPARE(m_writer->record(status), CallWriter::Result::Duplicate);
+    }
+
     // Storing audio, a failed download, marking heard: each changes the call's voicemail and
     // moves its revision on (one statement on PostgreSQL). Without a voicemail: nothing.
     void voicemailChangeNeedsAVoicemail()

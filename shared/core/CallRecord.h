@@ -30,6 +30,7 @@ struct Webhook
     QDateTime receivedAt;
     QString url; // the URL Twilio signed
     FormData params;
+    QByteArray body;   // the form body the params came in; empty when it is not at hand
     QString forwardTo; // the staff number, when the caller chose to be forwarded
 
     QString callSid() const { return params.value(QStringLiteral("CallSid")); }
