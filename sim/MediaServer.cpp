@@ -97,6 +97,9 @@ QString MediaServer::recordingUrl(const QString &recordingSid) const
 
 QString MediaServer::addRecording(const QString &recordingSid, int seconds)
 {
+    const auto known = m_recordings.constFind(recordingSid);
+    if (known == m_recordings.cend() || known->fetches > 0 || known->deleted)
+        ++m_unfetched;
     m_recordings.insert(recordingSid, Recording{seconds, 0, false});
     return recordingUrl(recordingSid);
 }
@@ -188,6 +191,8 @@ QHttpServerResponse MediaServer::handle(const QString &account, const QString &f
         // The service may delete a recording from "Twilio" once it has stored it safely.
         const bool wasPending = it->fetches == 0;
         it->deleted = true;
+        if (wasPending)
+            --m_unfetched;
         QHttpServerResponse response(QHttpServerResponse::StatusCode::NoContent);
         Q_EMIT requestServed(methodName(method), path, int(response.statusCode()));
         if (wasPending && allFetched())
@@ -200,6 +205,8 @@ QHttpServerResponse MediaServer::handle(const QString &account, const QString &f
 
     QHttpServerResponse response(QByteArrayLiteral("audio/x-wav"), wavFor(it->seconds));
     const int fetches = ++it->fetches;
+    if (fetches == 1)
+        --m_unfetched;
     Q_EMIT requestServed(methodName(method), path, int(response.statusCode()));
     Q_EMIT recordingFetched(sid, fetches);
     if (fetches == 1 && allFetched())

@@ -43,7 +43,7 @@ public:
     int recordingCount() const { return int(m_recordings.size()); }
     int fetchCount(const QString &recordingSid) const;
     QStringList unfetchedRecordings() const;
-    bool allFetched() const { return unfetchedRecordings().isEmpty(); }
+    bool allFetched() const { return m_unfetched == 0; }
 
     // Calls `done` once every response has been handed to the network (or after `timeoutMs`),
     // so the process can exit right after the last download without cutting it short.
@@ -75,6 +75,7 @@ private:
     int m_failFirst = 0;
     int m_authorizedRequests = 0;
     QHash<QString, Recording> m_recordings;
+    int m_unfetched = 0; // recordings neither fetched nor deleted: asked after every fetch
     QHash<int, QByteArray> m_wavCache; // by length: a mixed run reuses a few durations
 };
 

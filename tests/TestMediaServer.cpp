@@ -184,8 +184,14 @@ private Q_SLOTS:
         QCOMPARE(get(wavUrl()).status, 200);
         QCOMPARE(all.size(), 0);
         QCOMPARE(m_server->unfetchedRecordings(), QStringList{other});
+        QVERIFY(!m_server->allFetched());
         QCOMPARE(get(wavUrl(other)).status, 200);
         QCOMPARE(all.size(), 1);
+        QVERIFY(m_server->allFetched());
+        QCOMPARE(get(wavUrl(other)).status, 200); // fetched again: nothing newly complete
+        QCOMPARE(all.size(), 1);
+        m_server->addRecording(other, 3); // a new take of it waits to be fetched
+        QVERIFY(!m_server->allFetched());
     }
 
     void deleteRemovesTheRecording()
@@ -193,7 +199,9 @@ private Q_SLOTS:
         m_server->addRecording(recordingSid, 1);
         const QString json = m_server->recordingUrl(recordingSid) + QStringLiteral(".json");
         QCOMPARE(request("DELETE", json, QByteArray()).status, 401);
+        QVERIFY(!m_server->allFetched());
         QCOMPARE(request("DELETE", json, basic(accountSid, authToken)).status, 204);
+        QVERIFY(m_server->allFetched()); // deleted by the service: evidently stored
         QCOMPARE(get(wavUrl()).status, 404);
     }
 };
