@@ -171,10 +171,11 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
     const QUrl url = request.url(); // rebuilt on every call: once per webhook is enough
     webhook.url = signedUrl(request, url);
     QString problem;
-    const auto params = FormData::decodeStrict(request.body(), &problem);
+    const QByteArray body = request.body();
+    const auto params = FormData::decodeStrict(body, &problem);
     if (params) {
         webhook.params = *params;
-        webhook.body = request.body();
+        webhook.body = body;
     }
     const QString callSid = webhook.callSid();
 

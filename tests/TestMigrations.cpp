@@ -48,24 +48,25 @@ private Q_SLOTS:
         QCOMPARE(rows.value(0).toInt(), Migrations::latestVersion());
     }
 
-    // Both engines (TestMigrations_postgres runs the tests that take their database from here).
+    // Both engines (TestMigrations_postgres runs the tests that take their database from here);
+    // null, with a warning saying why, when it cannot be made.
     std::unique_ptr<Database> databaseAt(int version)
     {
         m_harness = std::make_unique<ServiceHarness>();
         QString error;
         const auto url = DatabaseUrl::parse(m_harness->databaseUrl(), &error);
-        if (!url)
-            qFatal("%s", qPrintable(error));
-        auto db = std::make_unique<Database>(*url, QStringLiteral("old"));
-        if (!db->open(&error) || !Migrations::apply(*db, &error, version) ||
-            Migrations::currentVersion(*db, &error) != version)
-            qFatal("cannot create a database of version %d: %s", version, qPrintable(error));
-        return db;
+        auto db = url ? std::make_unique<Database>(*url, QStringLiteral("old")) : nullptr;
+        if (db && db->open(&error) && Migrations::apply(*db, &error, version) &&
+            Migrations::currentVersion(*db, &error) == version)
+            return db;
+        qWarning("cannot create a database of version %d: %s", version, qPrintable(error));
+        return nullptr;
     }
 
     void olderSchemaIsMigratedKeepingItsCalls()
     {
         const auto db = databaseAt(1);
+        QVERIFY(db);
         QVERIFY(!db->connection().tables().contains(QStringLiteral("voicemails")));
         QSqlQuery insert(db->connection());
         QVERIFY(insert.exec(QStringLiteral(
@@ -89,6 +90,7 @@ private Q_SLOTS:
     void eventsSurviveTheMoveToOneIndexPerCall()
     {
         const auto db = databaseAt(2);
+        QVERIFY(db);
         QSqlQuery query(db->connection());
         const auto addEvent = [&query](const char *sid, const char *digest) {
             query.prepare(QStringLiteral(
