@@ -7,12 +7,113 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTest>
+#include <QThread>
 
 using namespace Switchboard;
 using Switchboard::Testing::ServiceHarness;
+
+namespace {
+
+int scalar(QSqlDatabase db, const QString &sql)
+{
+    QSqlQuery query(db);
+    return query.exec(sql) && query.next() ? query.value(0).toInt() : -1;
+}
+
+// Two writers of one call: `other` changes it with `change` (an open transaction) while
+// `writer` records a batch of `pressedOne` (for that call) and a new call's first webhook.
+struct TwoWriters
+{
+    ServiceHarness harness;
+    DatabaseUrl url;
+    std::unique_ptr<Database> mine;
+    std::unique_ptr<Database> other;
+    std::unique_ptr<CallWriter> writer;
+    const QString changed = QStringLiteral("CA000000000000000000000000000000b1");
+    const QString untouched = QStringLiteral("CA000000000000000000000000000000f2");
+
+    static CallWriter::Event event(WebhookKind kind, const QString &path, const QString &callSid,
+                                   FormData params)
+    {
+        Webhook webhook;
+        webhook.kind = kind;
+        webhook.url = QStringLiteral("https://switchboard.example.com") + path;
+        webhook.receivedAt = QDateTime::currentDateTimeUtc();
+        params.set(QStringLiteral("CallSid"), callSid);
+        params.set(QStringLiteral("AccountSid"), ServiceHarness::accountSid);
+        params.set(QStringLiteral("From"), QStringLiteral("+14155550100"));
+        webhook.params = params;
+        return CallWriter::event(webhook);
+    }
+    static CallWriter::Event voice(const QString &callSid)
+    {
+        return event(WebhookKind::Voice, QStringLiteral("/twilio/voice"), callSid,
+                     {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}});
+    }
+    CallWriter::Event pressedOne() const
+    {
+        return event(WebhookKind::Menu, QStringLiteral("/twilio/menu?attempt=1"), changed,
+                     {{QStringLiteral("CallStatus"), QStringLiteral("in-progress")},
+                      {QStringLiteral("Digits"), QStringLiteral("1")}});
+    }
+    QString change() const
+    {
+        return QStringLiteral("UPDATE calls SET caller_name = 'CHANGED ELSEWHERE', revision ="
+                              " nextval('call_revisions') WHERE call_sid = '%1'")
+            .arg(changed);
+    }
+    int eventsOfChanged() const
+    {
+        return scalar(
+            mine->connection(),
+            QStringLiteral("SELECT COUNT(*) FROM call_events WHERE call_sid = '%1'").arg(changed));
+    }
+    int calls() const
+    {
+        return scalar(mine->connection(), QStringLiteral("SELECT COUNT(*) FROM calls"));
+    }
+
+    // The next batch folds the webhook into the row as the other writer left it.
+    void checkRetryKeepsTheOtherChange()
+    {
+        QList<CallWriter::Result> results;
+        QVERIFY(writer->recordAll({pressedOne()}, &results));
+        QCOMPARE(results, QList<CallWriter::Result>{CallWriter::Result::Recorded});
+        QCOMPARE(eventsOfChanged(), 2);
+        QSqlQuery row(mine->connection());
+        QVERIFY(row.exec(QStringLiteral("SELECT caller_name, menu_choice FROM calls WHERE"
+                                        " call_sid = '%1'")
+                             .arg(changed)));
+        QVERIFY(row.next());
+        QCOMPARE(row.value(0).toString(), QStringLiteral("CHANGED ELSEWHERE"));
+        QCOMPARE(row.value(1).toString(), QStringLiteral("forward"));
+    }
+};
+
+std::unique_ptr<TwoWriters> twoWriters()
+{
+    auto two = std::make_unique<TwoWriters>();
+    QString error;
+    two->url = *DatabaseUrl::parse(two->harness.databaseUrl(), &error);
+    two->mine = std::make_unique<Database>(two->url, QStringLiteral("batch-writer"));
+    two->other = std::make_unique<Database>(two->url, QStringLiteral("other-instance"));
+    if (!two->mine->openAndMigrate(&error) || !two->other->open(&error)) {
+        qWarning() << error;
+        return nullptr;
+    }
+    two->writer = std::make_unique<CallWriter>(*two->mine);
+    if (two->writer->record(TwoWriters::voice(two->changed).webhook) !=
+        CallWriter::Result::Recorded)
+        return nullptr;
+    return two;
+}
+
+} // namespace
 
 // Two service instances behind one public URL share a PostgreSQL database; the simulator
 // sends each call's webhooks alternately to both, many calls at once.
@@ -21,12 +122,6 @@ class TestMultiInstance final : public QObject
     Q_OBJECT
 
     const QString publicUrl = QStringLiteral("https://switchboard.example.com");
-
-    static int scalar(QSqlDatabase db, const QString &sql)
-    {
-        QSqlQuery query(db);
-        return query.exec(sql) && query.next() ? query.value(0).toInt() : -1;
-    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -170,62 +265,91 @@ private Q_SLOTS:
                                          " LIKE '%FROM calls c LEFT JOIN voicemails v%'")));
         QVERIFY(plan.next());
         const QString statement = plan.value(0).toString();
-        QVERIFY(plan.exec(QStringLiteral("EXPLAIN EXECUTE %1('[\"CA1\"]')").arg(statement)));
+        QVERIFY(plan.exec(
+            QStringLiteral("EXPLAIN EXECUTE %1('[\"0a1b\"]', '[\"CA1\"]')").arg(statement)));
         QStringList lines;
         while (plan.next())
             lines.append(plan.value(0).toString());
         const QString text = lines.join(QLatin1Char('\n'));
         QVERIFY2(text.contains(QLatin1String("calls_pkey")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("call_events_by_call")), qPrintable(text));
         QVERIFY2(!text.contains(QLatin1String("Seq Scan")), qPrintable(text));
     }
 
-    // A batch does not queue behind another instance's transaction: the call that instance
-    // holds is left for the next batch, the other calls are written at once.
+    // A batch does not queue behind another writer's transaction: the call it holds is left
+    // for the next batch, the other calls are written at once.
     void batchLeavesBusyCallForLater()
     {
-        ServiceHarness harness;
-        QString error;
-        const DatabaseUrl url = *DatabaseUrl::parse(harness.databaseUrl(), &error);
-        Database mine(url, QStringLiteral("batch-writer"));
-        QVERIFY2(mine.openAndMigrate(&error), qPrintable(error));
-        Database other(url, QStringLiteral("other-instance"));
-        QVERIFY2(other.open(&error), qPrintable(error));
-
-        const auto voice = [](const QString &callSid) {
-            Webhook webhook;
-            webhook.kind = WebhookKind::Voice;
-            webhook.url = QStringLiteral("https://switchboard.example.com/twilio/voice");
-            webhook.receivedAt = QDateTime::currentDateTimeUtc();
-            webhook.params = {{QStringLiteral("CallSid"), callSid},
-                              {QStringLiteral("AccountSid"), ServiceHarness::accountSid},
-                              {QStringLiteral("From"), QStringLiteral("+14155550100")},
-                              {QStringLiteral("CallStatus"), QStringLiteral("ringing")}};
-            return CallWriter::event(webhook);
-        };
-        const QString busy = QStringLiteral("CA000000000000000000000000000000b1");
-        const QString free = QStringLiteral("CA000000000000000000000000000000f2");
-
-        // The other instance is in the middle of writing the busy call.
-        QSqlQuery hold(other.connection());
+        const auto two = twoWriters();
+        QVERIFY(two);
+        QSqlQuery hold(two->other->connection());
         QVERIFY(hold.exec(QStringLiteral("BEGIN")));
-        QVERIFY(
-            hold.exec(QStringLiteral("SELECT pg_advisory_xact_lock(hashtext('%1'))").arg(busy)));
+        QVERIFY(hold.exec(two->change()));
 
-        CallWriter writer(mine);
         QList<CallWriter::Result> results;
         QElapsedTimer timer;
         timer.start();
-        QVERIFY2(writer.recordAll({voice(busy), voice(free)}, &results),
-                 qPrintable(writer.lastError()));
+        QVERIFY2(two->writer->recordAll({two->pressedOne(), TwoWriters::voice(two->untouched)},
+                                        &results),
+                 qPrintable(two->writer->lastError()));
         QVERIFY(timer.elapsed() < 1000); // did not wait for the other transaction
         QCOMPARE(results, (QList<CallWriter::Result>{CallWriter::Result::Deferred,
                                                      CallWriter::Result::Recorded}));
-        QCOMPARE(scalar(mine.connection(), QStringLiteral("SELECT COUNT(*) FROM calls")), 1);
+        QCOMPARE(two->calls(), 2);
+        QCOMPARE(two->eventsOfChanged(), 1);
 
         QVERIFY(hold.exec(QStringLiteral("COMMIT")));
-        QVERIFY(writer.recordAll({voice(busy)}, &results));
-        QCOMPARE(results, QList<CallWriter::Result>{CallWriter::Result::Recorded});
-        QCOMPARE(scalar(mine.connection(), QStringLiteral("SELECT COUNT(*) FROM calls")), 2);
+        two->checkRetryKeepsTheOtherChange();
+    }
+
+    // No transaction spans a batch's read and its write: a call that another writer changes
+    // in between is not written over with what was read.
+    void callChangedAfterTheReadIsLeftForLater()
+    {
+        const auto two = twoWriters();
+        QVERIFY(two);
+        QList<CallWriter::Result> results;
+        bool written = false;
+        QString batchError;
+        const CallWriter::Event pressedOne = two->pressedOne();
+        const CallWriter::Event voice = TwoWriters::voice(two->untouched);
+        QSemaphore prepared;
+        QSemaphore go;
+        std::unique_ptr<QThread> batch(QThread::create([&] {
+            Database connection(two->url, QStringLiteral("batch-thread"));
+            if (!connection.open(&batchError))
+                return prepared.release();
+            CallWriter writer(connection);
+            prepared.release();
+            go.acquire();
+            written = writer.recordAll({pressedOne, voice}, &results);
+            batchError = writer.lastError();
+        }));
+        batch->start();
+        const auto finishBatch = qScopeGuard([&] {
+            go.release(); // when a check below fails first
+            batch->wait();
+        });
+        prepared.acquire();
+        // The other writer keeps the batch's write waiting (its tables' locks) while it
+        // changes the call.
+        QSqlQuery hold(two->other->connection());
+        QVERIFY(hold.exec(QStringLiteral("BEGIN")));
+        QVERIFY(hold.exec(QStringLiteral("LOCK TABLE call_events IN SHARE MODE")));
+        QVERIFY(hold.exec(two->change()));
+        go.release();
+        QTRY_COMPARE(scalar(two->mine->connection(),
+                            QStringLiteral("SELECT COUNT(*) FROM pg_stat_activity WHERE"
+                                           " wait_event_type = 'Lock'")),
+                     1); // the batch has read the call and waits to write it
+        QVERIFY(hold.exec(QStringLiteral("COMMIT")));
+        QVERIFY(batch->wait(10000));
+        QVERIFY2(written, qPrintable(batchError));
+        QCOMPARE(results, (QList<CallWriter::Result>{CallWriter::Result::Deferred,
+                                                     CallWriter::Result::Recorded}));
+        QCOMPARE(two->calls(), 2);
+        QCOMPARE(two->eventsOfChanged(), 1);
+        two->checkRetryKeepsTheOtherChange();
     }
 };
 

@@ -36,6 +36,7 @@ enum Column
     Sha256,
     Transcription,
     HeardAt,
+    ColumnCount,
 };
 
 std::optional<int> optionalInt(const QVariant &value)
@@ -45,16 +46,26 @@ std::optional<int> optionalInt(const QVariant &value)
 
 } // namespace
 
-QString selectSql()
+QString selectSql(const QString &extraColumns)
 {
+    const QString extra = extraColumns.isEmpty() ? QString() : QStringLiteral(", ") + extraColumns;
     return QStringLiteral(
-        "SELECT c.call_sid, c.account_sid, c.from_number, c.to_number, c.caller_name, c.from_city,"
-        " c.from_state, c.from_country, c.started_at, c.answered_at, c.ended_at, c.status,"
-        " c.duration_s, c.menu_choice, c.forwarded_to, c.dial_status, c.talk_duration_s, "
-        "c.revision,"
-        " v.recording_sid, v.recording_url, v.recording_status, v.duration_s, v.download_state,"
-        " v.download_attempts, v.last_error, v.bytes, v.sha256, v.transcription, v.heard_at"
-        " FROM calls c LEFT JOIN voicemails v ON v.call_sid = c.call_sid");
+               "SELECT c.call_sid, c.account_sid, c.from_number, c.to_number, c.caller_name, "
+               "c.from_city,"
+               " c.from_state, c.from_country, c.started_at, c.answered_at, c.ended_at, c.status,"
+               " c.duration_s, c.menu_choice, c.forwarded_to, c.dial_status, c.talk_duration_s, "
+               "c.revision,"
+               " v.recording_sid, v.recording_url, v.recording_status, v.duration_s, "
+               "v.download_state,"
+               " v.download_attempts, v.last_error, v.bytes, v.sha256, v.transcription, "
+               "v.heard_at") +
+           extra +
+           QStringLiteral(" FROM calls c LEFT JOIN voicemails v ON v.call_sid = c.call_sid");
+}
+
+int columnCount()
+{
+    return ColumnCount;
 }
 
 CallRecord fromQuery(const QSqlQuery &query)

@@ -7,9 +7,10 @@
 
 namespace Switchboard::CallRows {
 
-// "SELECT <every call and voicemail column but the audio> FROM calls c LEFT JOIN voicemails v";
-// append WHERE / ORDER BY.
-QString selectSql();
+// "SELECT <every call and voicemail column but the audio>[, extraColumns] FROM calls c LEFT
+// JOIN voicemails v"; append WHERE / ORDER BY. The extra columns come from columnCount() on.
+QString selectSql(const QString &extraColumns = {});
+int columnCount();
 
 // Reads the current row of a query started with selectSql().
 CallRecord fromQuery(const QSqlQuery &query);

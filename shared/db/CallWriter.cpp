@@ -45,14 +45,13 @@ QString jsonText(const QStringList &strings)
 struct CallWriter::Statements
 {
     explicit Statements(const QSqlDatabase &db)
-        : insertEvents(db)
-        , selectCalls(db)
+        : selectCalls(db)
+        , insertEvents(db)
         , upsertCalls(db)
-        , upsertVoicemails(db)
         , deleteVoicemails(db)
+        , upsertVoicemails(db)
+        , writeBatch(db)
         , bumpRevision(db)
-        , writeCalls(db)
-        , lockCalls(db)
         , claimDueDownloads(db)
         , storeAudio(db)
         , downloadFailed(db)
@@ -60,19 +59,30 @@ struct CallWriter::Statements
         , control(db)
     {}
 
+    QSqlQuery selectCalls; // with the digests of the batch's events each call already has
     QSqlQuery insertEvents;
-    QSqlQuery selectCalls;
     QSqlQuery upsertCalls;
-    QSqlQuery upsertVoicemails;
     QSqlQuery deleteVoicemails;
+    QSqlQuery upsertVoicemails;
+    QSqlQuery writeBatch; // the four writes above in one statement, where the engine can
     QSqlQuery bumpRevision;
-    QSqlQuery writeCalls; // upsertCalls, deleteVoicemails and upsertVoicemails, where possible
-    QSqlQuery lockCalls;
     QSqlQuery claimDueDownloads;
     QSqlQuery storeAudio;
     QSqlQuery downloadFailed;
     QSqlQuery markHeard;
     QSqlQuery control;
+};
+
+// What a batch changes, worked out from the calls' rows as read.
+struct CallWriter::Fold
+{
+    QHash<QString, CallRecord> calls;     // as read, then with the batch's new webhooks applied
+    QHash<QString, qint64> readRevisions; // of the calls that had a row
+    QSet<QString> hadVoicemail;
+    QSet<QString> knownDigests; // events the calls' timelines have (and the batch's, once seen)
+    QList<Result> outcomes;
+    QList<const Event *> added; // the batch's new events, in order
+    QStringList changed;        // the calls they change
 };
 
 CallWriter::CallWriter(Database &database)
@@ -86,7 +96,6 @@ void CallWriter::prepare()
     m_statements = std::make_unique<Statements>(m_database.connection());
     Statements &s = *m_statements;
     const SqlDialect &dialect = m_database.dialect();
-    const QString nextRevision = dialect.nextRevision();
     if (!dialect.preferIndexes().isEmpty())
         s.control.exec(dialect.preferIndexes());
     const auto fields = [&dialect](std::initializer_list<const char *> types) {
@@ -98,17 +107,14 @@ void CallWriter::prepare()
     // A batch's rows go in as one JSON parameter: one statement per table and batch.
     const QString rows =
         QStringLiteral(" FROM ") + dialect.jsonRows() + QStringLiteral(" WHERE true");
-    // The calls are locked by the statement that adds their events: a call another instance
-    // holds gets no events, and comes back busy.
-    s.insertEvents.prepare(dialect.afterTryLockingCalls(
-        QStringLiteral("INSERT INTO call_events (call_sid, received_at, kind, call_status, digest,"
-                       " params) SELECT ") +
-        fields({"TEXT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT"}) + rows +
-        dialect.andCallNotBusy(dialect.jsonField(0, "TEXT")) +
-        QStringLiteral(
-            " ORDER BY r.key ON CONFLICT (call_sid, digest) DO NOTHING RETURNING digest")));
-    s.selectCalls.prepare(CallRows::selectSql() + QStringLiteral(" WHERE c.call_sid") +
-                          dialect.inJsonTexts());
+    const QString rowsOfWrittenCalls = rows + dialect.andCallWritten(dialect.jsonField(0, "TEXT"));
+    s.selectCalls.prepare(
+        CallRows::selectSql(QStringLiteral("(SELECT ") + dialect.joinedTexts("e.digest") +
+                            QStringLiteral(" FROM call_events e WHERE e.call_sid = c.call_sid"
+                                           " AND e.digest") +
+                            dialect.inJsonTexts() + QStringLiteral(")")) +
+        QStringLiteral(" WHERE c.call_sid") + dialect.inJsonTexts());
+    // Calls in CallSid order: concurrent writers lock overlapping calls in the same order.
     const QString upsertCalls =
         QStringLiteral(
             "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name, "
@@ -118,9 +124,10 @@ void CallWriter::prepare()
             "SELECT ") +
         fields({"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT",
                 "BIGINT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT", "INTEGER", "TEXT"}) +
-        QStringLiteral(", ") + dialect.nextRevisionPerRow() + rows +
+        QStringLiteral(", ") + dialect.insertedRevision(dialect.jsonField(18, "BIGINT")) + rows +
+        dialect.andCallHeld(dialect.jsonField(0, "TEXT"), dialect.jsonField(18, "BIGINT")) +
         QStringLiteral(
-            " ON CONFLICT (call_sid) DO UPDATE SET"
+            " ORDER BY 1 ON CONFLICT (call_sid) DO UPDATE SET"
             " account_sid = excluded.account_sid, from_number = excluded.from_number,"
             " to_number = excluded.to_number, caller_name = excluded.caller_name,"
             " from_city = excluded.from_city, from_state = excluded.from_state,"
@@ -129,28 +136,33 @@ void CallWriter::prepare()
             " status = excluded.status, duration_s = excluded.duration_s,"
             " menu_choice = excluded.menu_choice, forwarded_to = excluded.forwarded_to,"
             " dial_status = excluded.dial_status, talk_duration_s = excluded.talk_duration_s,"
-            " outcome = excluded.outcome, revision = excluded.revision") +
-        dialect.notifyCallsWritten();
-    const QString deleteVoicemails =
-        QStringLiteral("DELETE FROM voicemails WHERE call_sid") + dialect.inJsonTexts();
+            " outcome = excluded.outcome, revision = ") +
+        dialect.updatedRevision() + dialect.ifRevisionAsRead() + dialect.returningCallsWritten();
+    const QString insertEvents =
+        QStringLiteral("INSERT INTO call_events (call_sid, received_at, kind, call_status, digest,"
+                       " params) SELECT ") +
+        fields({"TEXT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT"}) + rowsOfWrittenCalls +
+        QStringLiteral(" ORDER BY r.key");
+    const QString deleteVoicemails = QStringLiteral("DELETE FROM voicemails WHERE call_sid") +
+                                     dialect.inJsonTexts() + dialect.andCallWritten("call_sid");
     const QString upsertVoicemails =
         QStringLiteral("INSERT INTO voicemails (call_sid, recording_sid, recording_url,"
                        " recording_status, duration_s, created_at) SELECT ") +
-        fields({"TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT"}) + rows +
+        fields({"TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "BIGINT"}) + rowsOfWrittenCalls +
         QStringLiteral(" ON CONFLICT (call_sid) DO UPDATE SET"
                        " recording_status = excluded.recording_status");
-    const QString writeCalls = dialect.allInOne({upsertCalls, deleteVoicemails, upsertVoicemails});
-    if (writeCalls.isEmpty()) {
+    const QString writeBatch =
+        dialect.allInOne({upsertCalls, insertEvents, deleteVoicemails, upsertVoicemails});
+    if (writeBatch.isEmpty()) {
         s.upsertCalls.prepare(upsertCalls);
+        s.insertEvents.prepare(insertEvents);
         s.deleteVoicemails.prepare(deleteVoicemails);
         s.upsertVoicemails.prepare(upsertVoicemails);
     } else {
-        s.writeCalls.prepare(writeCalls);
+        s.writeBatch.prepare(writeBatch);
     }
-    s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + nextRevision +
-                           QStringLiteral(" WHERE call_sid = ?") + dialect.notifyCallsWritten());
-    if (dialect.locksCalls())
-        s.lockCalls.prepare(dialect.lockCalls());
+    s.bumpRevision.prepare(QStringLiteral("UPDATE calls SET revision = ") + dialect.nextRevision() +
+                           QStringLiteral(" WHERE call_sid = ?") + dialect.returningCallsWritten());
     // Media is ready once Twilio said so; a recording whose status callback never came is
     // tried a minute after its <Record> action. Claiming moves a download's next attempt past
     // its lease, so that no other instance fetches it meanwhile.
@@ -164,7 +176,8 @@ void CallWriter::prepare()
                        " RETURNING call_sid, recording_sid, recording_url, download_attempts"));
     // A voicemail's change and its call's new revision: one statement where the engine can.
     const auto prepareVoicemailChange = [&dialect](QSqlQuery &query, const QString &update) {
-        query.prepare(dialect.locksCalls() ? dialect.withCallLockedAndRevised(update) : update);
+        const QString inOne = dialect.withCallLockedAndRevised(update);
+        query.prepare(inOne.isEmpty() ? update : inOne);
     };
     prepareVoicemailChange(
         s.storeAudio,
@@ -196,11 +209,6 @@ bool CallWriter::begin()
     if (m_statements->control.exec(m_database.dialect().beginWrite()))
         return true;
     m_lastError = m_statements->control.lastError().text();
-    if (!reconnect())
-        return false;
-    if (m_statements->control.exec(m_database.dialect().beginWrite()))
-        return true;
-    m_lastError = m_statements->control.lastError().text();
     return false;
 }
 
@@ -227,8 +235,7 @@ bool CallWriter::commit()
 
 void CallWriter::rollback()
 {
-    for (QSqlQuery *query : {&m_statements->selectCalls, &m_statements->insertEvents})
-        query->finish();
+    m_statements->selectCalls.finish();
     m_statements->control.exec(QStringLiteral("ROLLBACK"));
 }
 
@@ -247,175 +254,178 @@ CallWriter::Event CallWriter::event(const Webhook &webhook)
 
 CallWriter::Result CallWriter::record(const Webhook &webhook)
 {
+    // Deferred only while other writers keep changing the call: each try reads it anew.
+    constexpr int maxTries = 100;
     QList<Result> results;
-    return write({event(webhook)}, &results, LockWait::Wait) ? results.constFirst()
-                                                             : Result::Failed;
+    for (int i = 0; i < maxTries; ++i) {
+        if (!recordAll({event(webhook)}, &results))
+            return Result::Failed;
+        if (results.constFirst() != Result::Deferred)
+            return results.constFirst();
+    }
+    m_lastError = QStringLiteral("call %1 kept changing under %2 tries")
+                      .arg(webhook.callSid(), QString::number(maxTries));
+    return Result::Failed;
 }
 
 bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results)
 {
-    return write(events, results, LockWait::DeferBusy);
-}
-
-bool CallWriter::write(const QList<Event> &events, QList<Result> *results, LockWait lockWait)
-{
     QStringList callSids;
-    for (const Event &event : events)
-        callSids.append(event.webhook.callSid());
-    callSids.removeDuplicates();
-    if (!begin() || (lockWait == LockWait::Wait && !lockCalls(callSids)))
-        return false;
-    QSet<QString> added;
-    QStringList busy;
-    if (!insertEvents(events, callSids, &added, &busy)) {
-        rollback();
-        return false;
-    }
-    for (const QString &callSid : std::as_const(busy))
-        callSids.removeOne(callSid);
-    // Read after the locks are held: another instance's last write to a call is in its row.
-    QHash<QString, CallRecord> calls;
-    if (!selectCalls(callSids, &calls)) {
-        rollback();
-        return false;
-    }
-    QSet<QString> hadVoicemail;
-    for (const CallRecord &call : std::as_const(calls)) {
-        if (call.voicemail)
-            hadVoicemail.insert(call.callSid);
-    }
-
-    // A webhook new to the timeline folds into its call's row, in the order they came.
-    QList<Result> outcomes;
-    QStringList changed;
+    QStringList digests;
     for (const Event &event : events) {
-        const QString callSid = event.webhook.callSid();
-        if (busy.contains(callSid)) {
-            outcomes.append(Result::Deferred);
-        } else if (added.remove(event.digest)) {
-            calls[callSid].apply(event.webhook);
-            changed.append(callSid);
-            outcomes.append(Result::Recorded);
-        } else {
-            outcomes.append(Result::Duplicate);
-        }
+        callSids.append(event.webhook.callSid());
+        digests.append(event.digest);
     }
-    changed.removeDuplicates();
-    if (!writeCalls(changed, calls, hadVoicemail)) {
+    callSids.removeDuplicates();
+    if (!m_database.dialect().isSqlite())
+        return writeIfUnchanged(events, callSids, digests, results);
+    // SQLite: the write transaction keeps every other writer out from the read to the commit.
+    Fold fold;
+    if (!begin())
+        return false;
+    if (!selectCalls(callSids, digests, &fold)) {
+        rollback();
+        return false;
+    }
+    foldIn(events, &fold);
+    QSet<QString> written;
+    if (!writeCalls(fold, &written)) {
         rollback();
         return false;
     }
     if (!commit())
         return false;
-    *results = outcomes;
+    *results = fold.outcomes;
     return true;
 }
 
-bool CallWriter::lockCalls(const QStringList &callSids)
+// PostgreSQL: no transaction spans round trips. One statement reads the calls, another writes
+// the changed ones with their events and voicemails, and commits: each call only if its row is
+// not held by another writer (a batch does not queue behind another instance's, nor behind a
+// voicemail being stored) and its revision is still the one read. A call not written comes
+// back Deferred, to be folded again into its new row. Two round trips a batch, and no lock
+// held while the service works.
+bool CallWriter::writeIfUnchanged(const QList<Event> &events, const QStringList &callSids,
+                                  const QStringList &digests, QList<Result> *results)
 {
-    if (!m_database.dialect().locksCalls())
-        return true;
-    QSqlQuery &lock = m_statements->lockCalls;
-    lock.bindValue(0, callSids.join(QLatin1Char(',')));
-    if (!exec(lock)) {
-        rollback();
+    Fold fold;
+    // Maybe the first statement on a connection the server has dropped since: then once more
+    // on a new one.
+    if (!selectCalls(callSids, digests, &fold) &&
+        !(reconnect() && selectCalls(callSids, digests, &fold)))
         return false;
-    }
-    lock.finish();
-    return true;
-}
-
-// Takes the calls' locks that are free, and adds the events of those calls to the timeline.
-// `added` receives the digests of the events it did not have, `busy` the calls another writer
-// holds.
-bool CallWriter::insertEvents(const QList<Event> &events, const QStringList &callSids,
-                              QSet<QString> *added, QStringList *busy)
-{
-    QJsonArray rows;
-    QSet<QString> digests; // a webhook retried within the batch goes in once
-    for (const Event &event : events) {
-        if (digests.contains(event.digest))
-            continue;
-        digests.insert(event.digest);
-        const Webhook &webhook = event.webhook;
-        rows.append(QJsonArray{webhook.callSid(), webhook.receivedAt.toMSecsSinceEpoch(),
-                               webhookKindToString(webhook.kind),
-                               webhook.params.value(QStringLiteral("CallStatus")), event.digest,
-                               event.params});
-    }
-    QSqlQuery &insert = m_statements->insertEvents;
-    int parameter = 0;
-    if (m_database.dialect().locksCalls())
-        insert.bindValue(parameter++, callSids.join(QLatin1Char(',')));
-    insert.bindValue(parameter, jsonText(rows));
-    if (!exec(insert))
+    foldIn(events, &fold);
+    QSet<QString> written;
+    if (!writeCalls(fold, &written))
         return false;
-    while (insert.next()) {
-        const QString value = insert.value(0).toString();
-        if (insert.value(1).toBool())
-            busy->append(value);
-        else
-            added->insert(value);
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const QString callSid = events.at(i).webhook.callSid();
+        if (fold.changed.contains(callSid) && !written.contains(callSid))
+            fold.outcomes[i] = Result::Deferred;
     }
-    insert.finish();
+    *results = fold.outcomes;
     return true;
 }
 
-bool CallWriter::selectCalls(const QStringList &callSids, QHash<QString, CallRecord> *calls)
+bool CallWriter::selectCalls(const QStringList &callSids, const QStringList &digests, Fold *fold)
 {
-    if (callSids.isEmpty())
-        return true;
     QSqlQuery &select = m_statements->selectCalls;
-    select.bindValue(0, jsonText(callSids));
+    select.bindValue(0, jsonText(digests));
+    select.bindValue(1, jsonText(callSids));
     if (!exec(select))
         return false;
+    const int knownDigests = CallRows::columnCount();
     while (select.next()) {
         CallRecord call = CallRows::fromQuery(select);
-        calls->insert(call.callSid, std::move(call));
+        for (const QString &digest :
+             select.value(knownDigests).toString().split(QLatin1Char(','), Qt::SkipEmptyParts))
+            fold->knownDigests.insert(digest);
+        fold->readRevisions.insert(call.callSid, call.revision);
+        if (call.voicemail)
+            fold->hadVoicemail.insert(call.callSid);
+        fold->calls.insert(call.callSid, std::move(call));
     }
     select.finish();
     return true;
 }
 
-bool CallWriter::writeCalls(const QStringList &callSids, const QHash<QString, CallRecord> &calls,
-                            const QSet<QString> &hadVoicemail)
+void CallWriter::foldIn(const QList<Event> &events, Fold *fold)
 {
-    if (callSids.isEmpty())
+    // A webhook new to the timeline folds into its call's row, in the order they came.
+    for (const Event &event : events) {
+        if (fold->knownDigests.contains(event.digest)) {
+            fold->outcomes.append(Result::Duplicate);
+            continue;
+        }
+        fold->knownDigests.insert(event.digest); // a webhook retried within the batch
+        const QString callSid = event.webhook.callSid();
+        fold->calls[callSid].apply(event.webhook);
+        fold->added.append(&event);
+        fold->changed.append(callSid);
+        fold->outcomes.append(Result::Recorded);
+    }
+    fold->changed.removeDuplicates();
+}
+
+bool CallWriter::writeCalls(const Fold &fold, QSet<QString> *written)
+{
+    if (fold.changed.isEmpty())
         return true;
     QJsonArray callRows;
+    QJsonArray eventRows;
     QJsonArray voicemailRows;
     QStringList voicemailsGone;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (const QString &callSid : callSids) {
-        const CallRecord &call = *calls.constFind(callSid);
+    for (const QString &callSid : fold.changed) {
+        const CallRecord &call = *fold.calls.constFind(callSid);
+        const auto readRevision = fold.readRevisions.constFind(callSid);
         callRows.append(QJsonArray{
             call.callSid, call.accountSid, call.from, call.to, call.callerName, call.fromCity,
             call.fromState, call.fromCountry, timeJson(call.startedAt), timeJson(call.answeredAt),
             timeJson(call.endedAt), callStatusToString(call.status), optionalJson(call.durationS),
             textOrNull(menuChoiceToString(call.menuChoice)), call.forwardedTo, call.dialStatus,
-            optionalJson(call.talkDurationS), outcomeToString(call.outcome())});
+            optionalJson(call.talkDurationS), outcomeToString(call.outcome()),
+            readRevision == fold.readRevisions.cend() ? QJsonValue() : QJsonValue(*readRevision)});
         if (call.voicemail) {
             const Voicemail &voicemail = *call.voicemail;
             voicemailRows.append(QJsonArray{call.callSid, voicemail.recordingSid,
                                             voicemail.recordingUrl, voicemail.recordingStatus,
                                             voicemail.durationS, now});
-        } else if (hadVoicemail.contains(callSid)) {
+        } else if (fold.hadVoicemail.contains(callSid)) {
             voicemailsGone.append(callSid);
         }
     }
+    for (const Event *event : fold.added) {
+        const Webhook &webhook = event->webhook;
+        eventRows.append(QJsonArray{webhook.callSid(), webhook.receivedAt.toMSecsSinceEpoch(),
+                                    webhookKindToString(webhook.kind),
+                                    webhook.params.value(QStringLiteral("CallStatus")),
+                                    event->digest, event->params});
+    }
     Statements &s = *m_statements;
-    if (!s.writeCalls.lastQuery().isEmpty()) {
-        s.writeCalls.bindValue(0, jsonText(callRows));
-        s.writeCalls.bindValue(1, jsonText(voicemailsGone));
-        s.writeCalls.bindValue(2, jsonText(voicemailRows));
-        const bool written = exec(s.writeCalls);
-        s.writeCalls.finish(); // its rows, if any, are the notifications sent
-        return written;
+    const auto readWritten = [written](QSqlQuery &query) {
+        while (query.next())
+            written->insert(query.value(0).toString());
+        query.finish();
+    };
+    if (!s.writeBatch.lastQuery().isEmpty()) {
+        s.writeBatch.bindValue(0, jsonText(fold.changed));
+        s.writeBatch.bindValue(1, jsonText(callRows));
+        s.writeBatch.bindValue(2, jsonText(eventRows));
+        s.writeBatch.bindValue(3, jsonText(voicemailsGone));
+        s.writeBatch.bindValue(4, jsonText(voicemailRows));
+        if (!exec(s.writeBatch))
+            return false;
+        readWritten(s.writeBatch);
+        return true;
     }
     s.upsertCalls.bindValue(0, jsonText(callRows));
     if (!exec(s.upsertCalls))
         return false;
-    s.upsertCalls.finish(); // its rows, if any, are the notifications sent
+    readWritten(s.upsertCalls);
+    s.insertEvents.bindValue(0, jsonText(eventRows));
+    if (!exec(s.insertEvents))
+        return false;
     if (!voicemailsGone.isEmpty()) {
         s.deleteVoicemails.bindValue(0, jsonText(voicemailsGone));
         if (!exec(s.deleteVoicemails))
@@ -491,7 +501,7 @@ bool CallWriter::setHeard(const QString &callSid, bool heard)
 bool CallWriter::changeVoicemail(QSqlQuery Statements::*statement, const QString &callSid,
                                  const QVariantList &values)
 {
-    const bool inOne = m_database.dialect().locksCalls();
+    const bool inOne = !m_database.dialect().isSqlite();
     // `statement` is looked up again after a reconnect, which prepares new ones.
     const auto run = [&] {
         QSqlQuery &query = (*m_statements).*statement;
@@ -520,7 +530,7 @@ bool CallWriter::changeVoicemail(QSqlQuery Statements::*statement, const QString
         query.finish();
         return found || noVoicemail();
     }
-    if (!begin() || !lockCalls({callSid}))
+    if (!begin())
         return false;
     if (!run()) {
         rollback();

@@ -15,8 +15,8 @@ namespace Switchboard {
 class Database;
 
 // Everything that writes the call log. Each method is one transaction: when it returns true
-// the change is committed. Every transaction first locks the calls it writes (on PostgreSQL),
-// so that concurrent instances never take two calls' row locks in opposite orders.
+// the change is committed. Concurrent writers (instances on PostgreSQL) lock the rows of the
+// calls they write before any other row, in CallSid order, so never in opposite orders.
 class CallWriter final
 {
 public:
@@ -28,7 +28,8 @@ public:
     {
         Recorded,
         Duplicate, // the same webhook was recorded before: nothing changed
-        Deferred,  // another writer holds the call (recordAll only): nothing written, try again
+        Deferred,  // another writer changed the call meanwhile (recordAll only): nothing
+                   // written, try again
         Failed,
     };
 
@@ -48,8 +49,8 @@ public:
 
     // Records several webhooks, in order, in one transaction: one commit for all of them.
     // False when the transaction failed, and then none of them is recorded. A call that
-    // another writer (instance) holds is not waited for: its webhooks come back Deferred, so
-    // that this batch does not queue behind the other's.
+    // another writer (instance) changed between this batch's read and its write is not
+    // written: its webhooks come back Deferred.
     bool recordAll(const QList<Event> &events, QList<Result> *results);
 
     struct Download
@@ -73,21 +74,18 @@ public:
 
 private:
     struct Statements;
-    enum class LockWait
-    {
-        Wait,      // for a call another writer holds
-        DeferBusy, // leave that call's webhooks Deferred
-    };
+    struct Fold;
 
     void prepare();
     bool exec(QSqlQuery &query);
-    bool write(const QList<Event> &events, QList<Result> *results, LockWait lockWait);
-    bool lockCalls(const QStringList &callSids);
-    bool insertEvents(const QList<Event> &events, const QStringList &callSids, QSet<QString> *added,
-                      QStringList *busy);
-    bool selectCalls(const QStringList &callSids, QHash<QString, CallRecord> *calls);
-    bool writeCalls(const QStringList &callSids, const QHash<QString, CallRecord> &calls,
-                    const QSet<QString> &hadVoicemail);
+    bool writeIfUnchanged(const QList<Event> &events, const QStringList &callSids,
+                          const QStringList &digests, QList<Result> *results);
+    // Reads the calls, and which of `digests` their timelines have.
+    bool selectCalls(const QStringList &callSids, const QStringList &digests, Fold *fold);
+    static void foldIn(const QList<Event> &events, Fold *fold);
+    // Writes the changed calls, their new events and voicemails; `written` receives the calls
+    // written (on PostgreSQL, those whose revision was still the one read).
+    bool writeCalls(const Fold &fold, QSet<QString> *written);
     bool begin();
     bool reconnect();
     bool commit();

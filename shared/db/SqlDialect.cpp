@@ -17,56 +17,65 @@ QString SqlDialect::beginWrite() const
     return isSqlite() ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN");
 }
 
-QString SqlDialect::lockCalls() const
-{
-    return isSqlite() ? QString()
-                      : QStringLiteral("SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT"
-                                       " hashtext(sid) AS key FROM unnest(string_to_array(?, ','))"
-                                       " AS sid ORDER BY key) AS keys");
-}
-
-QString SqlDialect::afterTryLockingCalls(const QString &insert) const
-{
-    // MATERIALIZED: the locks are tried once, although the statement reads `busy` twice.
-    return isSqlite() ? insert + QStringLiteral(", false")
-                      : QStringLiteral("WITH busy AS MATERIALIZED (SELECT sid FROM"
-                                       " unnest(string_to_array(?, ',')) AS sid WHERE NOT"
-                                       " pg_try_advisory_xact_lock(hashtext(sid))),"
-                                       " written AS (%1) SELECT written.*, false FROM written"
-                                       " UNION ALL SELECT sid, true FROM busy")
-                            .arg(insert);
-}
-
-QString SqlDialect::andCallNotBusy(const QString &callSid) const
-{
-    return isSqlite() ? QString()
-                      : QStringLiteral(" AND %1 NOT IN (SELECT sid FROM busy)").arg(callSid);
-}
-
 QString SqlDialect::allInOne(const QStringList &writes) const
 {
     if (isSqlite())
         return {};
-    // Every data-changing WITH query runs to completion, whether or not it is read.
-    QStringList parts;
-    for (qsizetype i = 0; i < writes.size(); ++i)
+    // MATERIALIZED: the rows are locked once, before the first write reads `held`.
+    QStringList parts{QStringLiteral("held AS MATERIALIZED (SELECT call_sid FROM calls WHERE"
+                                     " call_sid") +
+                          inJsonTexts() +
+                          QStringLiteral(" ORDER BY call_sid FOR UPDATE SKIP LOCKED)"),
+                      QStringLiteral("written AS (%1)").arg(writes.constFirst())};
+    for (qsizetype i = 1; i < writes.size(); ++i)
         parts.append(QStringLiteral("w%1 AS (%2)").arg(QString::number(i), writes.at(i)));
     return QStringLiteral("WITH ") + parts.join(QLatin1String(", ")) +
-           QStringLiteral(" SELECT * FROM w0");
+           QStringLiteral(" SELECT * FROM written");
+}
+
+QString SqlDialect::andCallHeld(const QString &callSid, const QString &readRevision) const
+{
+    return isSqlite() ? QString()
+                      : QStringLiteral(" AND (%1 IS NULL OR %2 IN (SELECT call_sid FROM held))")
+                            .arg(readRevision, callSid);
+}
+
+QString SqlDialect::andCallWritten(const QString &callSid) const
+{
+    return isSqlite() ? QString()
+                      : QStringLiteral(" AND %1 IN (SELECT call_sid FROM written)").arg(callSid);
+}
+
+QString SqlDialect::insertedRevision(const QString &readRevision) const
+{
+    // PostgreSQL inserts the revision read, so that the conflict can compare it; a new call
+    // gets a fresh one, which no existing row has.
+    return isSqlite() ? nextRevisionPerRow()
+                      : QStringLiteral("COALESCE(%1, %2)").arg(readRevision, nextRevision());
+}
+
+QString SqlDialect::updatedRevision() const
+{
+    return isSqlite() ? QStringLiteral("excluded.revision") : nextRevision();
+}
+
+QString SqlDialect::ifRevisionAsRead() const
+{
+    return isSqlite() ? QString() : QStringLiteral(" WHERE calls.revision = excluded.revision");
 }
 
 QString SqlDialect::withCallLockedAndRevised(const QString &update) const
 {
     if (isSqlite())
         return {};
-    // The lock is taken before the update's row lock: the update's filter reads `held`.
+    // The call's row is locked before the voicemail's: the update's filter reads `held`.
     return QStringLiteral(
-               "WITH held AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(?))),"
+               "WITH held AS MATERIALIZED (SELECT FROM calls WHERE call_sid = ? FOR UPDATE),"
                " changed AS (%1 AND EXISTS (SELECT FROM held) RETURNING call_sid),"
                " revised AS (UPDATE calls SET revision = %2 WHERE call_sid IN (SELECT"
                " call_sid FROM changed)%3)"
                " SELECT c.call_sid FROM changed AS c, (SELECT count(*) FROM revised) AS n")
-        .arg(update, nextRevision(), notifyCallsWritten());
+        .arg(update, nextRevision(), returningCallsWritten());
 }
 
 QString SqlDialect::nextRevision() const
@@ -75,11 +84,18 @@ QString SqlDialect::nextRevision() const
                       : QStringLiteral("nextval('call_revisions')");
 }
 
-QString SqlDialect::notifyCallsWritten() const
+QString SqlDialect::returningCallsWritten() const
 {
-    return isSqlite()
-               ? QString()
-               : QStringLiteral(" RETURNING pg_notify('%1', call_sid)").arg(callChangesChannel());
+    return isSqlite() ? QStringLiteral(" RETURNING call_sid")
+                      : QStringLiteral(" RETURNING call_sid, pg_notify('%1', call_sid)")
+                            .arg(callChangesChannel());
+}
+
+QString SqlDialect::joinedTexts(const QString &text) const
+{
+    return (isSqlite() ? QStringLiteral("group_concat(%1, ',')")
+                       : QStringLiteral("string_agg(%1, ',')"))
+        .arg(text);
 }
 
 QString SqlDialect::nextRevisionPerRow() const

@@ -18,11 +18,6 @@ public:
 
     DatabaseUrl::Engine engine() const { return m_engine; }
     bool isSqlite() const { return m_engine == DatabaseUrl::Engine::Sqlite; }
-    // Whether writers lock the calls they write (PostgreSQL: concurrent instances). Then the
-    // statements below that lock calls take the CallSids as their first parameter, and
-    // withCallLockedAndRevised() gives one statement.
-    bool locksCalls() const { return !isSqlite(); }
-
     // Replaces {BLOB} and {AUTO_ID} in a schema statement.
     QString schema(QString statement) const;
 
@@ -30,31 +25,36 @@ public:
     // read inside the transaction cannot be invalidated by another process's commit.
     QString beginWrite() const;
 
-    // Serialises the writers of the calls whose CallSids are bound (comma-separated) until the
-    // transaction ends, also before their rows exist (service instances may receive two
-    // webhooks of a call at the same moment). The locks are taken in one fixed order, so two
-    // transactions locking overlapping sets cannot deadlock. Empty on SQLite, where the write
-    // transaction already excludes every other writer.
-    QString lockCalls() const;
-
-    // `insert` (ending in a RETURNING list), preceded by locking without waiting, as
-    // lockCalls() does, the calls whose CallSids are bound first (comma-separated). Its rows
-    // get a last column: false. Then, one row per CallSid another transaction holds: the
-    // CallSid, and true. On SQLite, `insert` with the column added: the write transaction
-    // already excludes every other writer. One statement: one round trip to a server.
-    QString afterTryLockingCalls(const QString &insert) const;
-    // In `insert`'s WHERE clause: " AND" the call is not one another transaction holds.
-    QString andCallNotBusy(const QString &callSid) const;
-
-    // `writes` (data-changing statements; the first's RETURNING rows are the result) as one
-    // statement, one round trip, that runs them all. Empty on SQLite, which cannot: there
-    // they run one after the other, without a round trip each.
+    // `writes` (data-changing statements) as one statement, one round trip, that commits on
+    // its own. It first locks the rows of the calls whose CallSids are bound first (a JSON
+    // array), in CallSid order, passing over those another transaction holds (see
+    // andCallHeld()). The first write then writes calls rows and returns the CallSids it wrote
+    // (see returningCallsWritten()): those are `written` to the other writes, and the
+    // statement's result. Every data-changing WITH query runs to completion, whether or not it
+    // is read. Empty on SQLite, which cannot: there they run one after the other, in a
+    // transaction that keeps every other writer out.
     QString allInOne(const QStringList &writes) const;
+    // In the WHERE clause of allInOne()'s first write: " AND" the call is new (no revision was
+    // read) or its row is locked, not held by another writer. Empty on SQLite.
+    QString andCallHeld(const QString &callSid, const QString &readRevision) const;
+    // In a WHERE clause of one of allInOne()'s later writes: " AND" `callSid` is a call the
+    // first one wrote. Empty on SQLite.
+    QString andCallWritten(const QString &callSid) const;
+
+    // The revision of a calls row, in an upsert that is given the revision it read (NULL for
+    // a call it found no row of): inserted, and then on a conflict. On PostgreSQL an existing
+    // row is updated only if its revision is still the one read: instances write concurrently,
+    // without a transaction between reading a call and writing it. On SQLite the write
+    // transaction keeps other writers out from the read to the commit.
+    QString insertedRevision(const QString &readRevision) const;
+    QString updatedRevision() const;
+    QString ifRevisionAsRead() const;
 
     // `update` (an UPDATE of voicemails ending in its WHERE clause) as one statement that
-    // first takes, as lockCalls() does, the lock of the call whose CallSid is bound first,
-    // then moves the call's revision on and notifies as a calls write does; it selects the
-    // CallSid of the row it updated. Empty on SQLite: there, a transaction of statements.
+    // first locks the row of the call whose CallSid is bound first (calls rows are locked
+    // before any other, as a batch does), then moves the call's revision on and notifies as a
+    // calls write does; it selects the CallSid of the row it updated. Empty on SQLite: there,
+    // a transaction of statements.
     QString withCallLockedAndRevised(const QString &update) const;
 
     // The next value of calls.revision: unique and increasing across concurrent writers.
@@ -73,10 +73,13 @@ public:
     // the form each engine looks up in the column's index.
     QString inJsonTexts() const;
 
-    // The RETURNING clause of a statement that writes calls rows: tells listeners, when the
-    // transaction commits, which calls changed, without a round trip of its own. Empty on
-    // SQLite: readers there watch PRAGMA data_version instead.
-    QString notifyCallsWritten() const;
+    // The RETURNING clause of a statement that writes calls rows: the CallSids written, and on
+    // PostgreSQL a notification to listeners, sent when the transaction commits, without a
+    // round trip of its own (readers of SQLite watch PRAGMA data_version instead).
+    QString returningCallsWritten() const;
+
+    // The aggregate of `text` over a query's rows: the texts joined with commas.
+    QString joinedTexts(const QString &text) const;
 
     // A large binary parameter (voicemail audio) and the value to bind to it. PostgreSQL's
     // driver sends parameters inside the statement's text, where base64 is a third the size
