@@ -265,7 +265,8 @@ private Q_SLOTS:
                                          " LIKE '%FROM calls c LEFT JOIN voicemails v%'")));
         QVERIFY(plan.next());
         const QString statement = plan.value(0).toString();
-        QVERIFY(plan.exec(QStringLiteral("EXPLAIN EXECUTE %1('[\"CA1\"]')").arg(statement)));
+        QVERIFY(plan.exec(
+            QStringLiteral("EXPLAIN EXECUTE %1('[\"0a1b\"]', '[\"CA1\"]')").arg(statement)));
         QStringList lines;
         while (plan.next())
             lines.append(plan.value(0).toString());
@@ -351,11 +352,9 @@ private Q_SLOTS:
         two->checkRetryKeepsTheOtherChange();
     }
 
-    // A writer remembers the calls it wrote, so that while a call's webhooks keep to one
-    // instance a batch need not read it again. What another writer did in between must still
-    // count: a webhook already recorded elsewhere is a duplicate, a change made elsewhere is
-    // kept, and nothing is Deferred for it.
-    void rememberedCallsFollowOtherWriters()
+    // Webhooks of one call spread over instances: a webhook already recorded by the other is a
+    // duplicate, and a change made by the other is kept.
+    void callWrittenElsewhereIsFoldedNotOverwritten()
     {
         const auto two = twoWriters(); // `writer` has recorded the call's first webhook
         QVERIFY(two);

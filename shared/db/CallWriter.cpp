@@ -73,33 +73,20 @@ struct CallWriter::Statements
     QSqlQuery control;
 };
 
-// What a batch changes, worked out from the calls' rows as they were.
+// What a batch changes, worked out from the calls' rows as read.
 struct CallWriter::Fold
 {
-    QHash<QString, CallRecord> calls;     // as they were, then with the batch's webhooks applied
+    QHash<QString, CallRecord> calls;     // as read, then with the batch's new webhooks applied
     QHash<QString, qint64> readRevisions; // of the calls that had a row
     QSet<QString> hadVoicemail;
-    QHash<QString, QSet<QString>> digests; // of each call's timeline, then with the batch's
+    QSet<QString> knownDigests; // events the calls' timelines have (and the batch's, once seen)
     QList<Result> outcomes;
     QList<const Event *> added; // the batch's new events, in order
     QStringList changed;        // the calls they change
 };
 
-// A call as the database has it at `call.revision`, timeline digests included, known from this
-// writer's last read or write of it. Exact while the revision is unchanged: every write of the
-// call, of its timeline or its voicemail moves the revision on. A call found changed by another
-// writer (an instance that gets some of its webhooks, a voicemail stored) is read from then on:
-// writing it from memory would most likely fail again.
-struct CallWriter::KnownCall
-{
-    CallRecord call;
-    QSet<QString> digests;
-    bool changedElsewhere = false;
-};
-
 CallWriter::CallWriter(Database &database)
     : m_database(database)
-    , m_known(knownCallsMax)
 {
     prepare();
 }
@@ -123,7 +110,9 @@ void CallWriter::prepare()
     const QString rowsOfWrittenCalls = rows + dialect.andCallWritten(dialect.jsonField(0, "TEXT"));
     s.selectCalls.prepare(
         CallRows::selectSql(QStringLiteral("(SELECT ") + dialect.joinedTexts("e.digest") +
-                            QStringLiteral(" FROM call_events e WHERE e.call_sid = c.call_sid)")) +
+                            QStringLiteral(" FROM call_events e WHERE e.call_sid = c.call_sid"
+                                           " AND e.digest") +
+                            dialect.inJsonTexts() + QStringLiteral(")")) +
         QStringLiteral(" WHERE c.call_sid") + dialect.inJsonTexts());
     // Calls in CallSid order: concurrent writers lock overlapping calls in the same order.
     const QString upsertCalls =
@@ -229,7 +218,6 @@ bool CallWriter::reconnect()
     if (m_database.dialect().isSqlite())
         return false;
     m_statements.reset(); // no query may hold the old connection while it is replaced
-    m_known.clear();
     const bool reconnected = m_database.reconnect(&m_lastError);
     prepare();
     return reconnected;
@@ -282,18 +270,25 @@ CallWriter::Result CallWriter::record(const Webhook &webhook)
 
 bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results)
 {
+    QStringList callSids;
+    QStringList digests;
+    for (const Event &event : events) {
+        callSids.append(event.webhook.callSid());
+        digests.append(event.digest);
+    }
+    callSids.removeDuplicates();
     if (!m_database.dialect().isSqlite())
-        return writeIfUnchanged(events, results);
+        return writeIfUnchanged(events, callSids, digests, results);
     // SQLite: the write transaction keeps every other writer out from the read to the commit.
     Fold fold;
     if (!begin())
         return false;
-    if (!selectCalls(callSidsOf(events), &fold)) {
+    if (!selectCalls(callSids, digests, &fold)) {
         rollback();
         return false;
     }
     foldIn(events, &fold);
-    QHash<QString, qint64> written;
+    QSet<QString> written;
     if (!writeCalls(fold, &written)) {
         rollback();
         return false;
@@ -304,101 +299,25 @@ bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results)
     return true;
 }
 
-QStringList CallWriter::callSidsOf(const QList<Event> &events)
-{
-    QStringList callSids;
-    for (const Event &event : events)
-        callSids.append(event.webhook.callSid());
-    callSids.removeDuplicates();
-    return callSids;
-}
-
-// PostgreSQL: no transaction spans round trips. The calls are read (those this writer does not
-// know as they are), then one statement writes the changed ones with their events and
-// voicemails, and commits: each call only if its row is not held by another writer (a batch
-// does not queue behind another instance's, nor behind a voicemail being stored) and its
-// revision is still the one known. No lock is held while the service works, and while calls
-// keep to one instance a batch is one round trip. A call known from before that has changed is
-// read and tried again at once; one read in this batch and still not written comes back
-// Deferred, to be folded again into its new row.
-bool CallWriter::writeIfUnchanged(const QList<Event> &events, QList<Result> *results)
-{
-    QStringList stale;
-    // Maybe the first statement on a connection the server has dropped since: then once more,
-    // reading every call, on a new one.
-    if (!writeOnce(events, Knowledge::Remembered, results, &stale) &&
-        !(reconnect() && writeOnce(events, Knowledge::Read, results, &stale)))
-        return false;
-    if (stale.isEmpty())
-        return true;
-    QList<Event> again;
-    QList<qsizetype> positions;
-    for (qsizetype i = 0; i < events.size(); ++i) {
-        if (stale.contains(events.at(i).webhook.callSid())) {
-            again.append(events.at(i));
-            positions.append(i);
-        }
-    }
-    QList<Result> outcomes;
-    if (!writeOnce(again, Knowledge::Read, &outcomes, &stale))
-        return false;
-    for (qsizetype i = 0; i < positions.size(); ++i)
-        (*results)[positions.at(i)] = outcomes.at(i);
-    return true;
-}
-
-bool CallWriter::writeOnce(const QList<Event> &events, Knowledge knowledge, QList<Result> *results,
-                           QStringList *stale)
+// PostgreSQL: no transaction spans round trips. One statement reads the calls, another writes
+// the changed ones with their events and voicemails, and commits: each call only if its row is
+// not held by another writer (a batch does not queue behind another instance's, nor behind a
+// voicemail being stored) and its revision is still the one read. A call not written comes
+// back Deferred, to be folded again into its new row. Two round trips a batch, and no lock
+// held while the service works.
+bool CallWriter::writeIfUnchanged(const QList<Event> &events, const QStringList &callSids,
+                                  const QStringList &digests, QList<Result> *results)
 {
     Fold fold;
-    QStringList unknown;
-    QSet<QString> remembered;
-    for (const QString &callSid : callSidsOf(events)) {
-        if (knowledge == Knowledge::Read) {
-            unknown.append(callSid);
-        } else if (const KnownCall *known = m_known.object(callSid)) {
-            if (known->changedElsewhere) {
-                unknown.append(callSid);
-                continue;
-            }
-            fold.calls.insert(callSid, known->call);
-            fold.readRevisions.insert(callSid, known->call.revision);
-            fold.digests.insert(callSid, known->digests);
-            if (known->call.voicemail)
-                fold.hadVoicemail.insert(callSid);
-            remembered.insert(callSid);
-        } else if (firstKindOf(events, callSid) == WebhookKind::Voice) {
-            remembered.insert(callSid); // a call's first webhook: a new call, most likely
-        } else {
-            unknown.append(callSid);
-        }
-    }
-    if (!unknown.isEmpty() && !selectCalls(unknown, &fold))
+    // Maybe the first statement on a connection the server has dropped since: then once more
+    // on a new one.
+    if (!selectCalls(callSids, digests, &fold) &&
+        !(reconnect() && selectCalls(callSids, digests, &fold)))
         return false;
     foldIn(events, &fold);
-    QHash<QString, qint64> written;
-    if (!writeCalls(fold, &written)) {
-        m_known.clear(); // what reached the database is not known
+    QSet<QString> written;
+    if (!writeCalls(fold, &written))
         return false;
-    }
-    for (auto call = fold.calls.cbegin(); call != fold.calls.cend(); ++call) {
-        const QString &callSid = call.key();
-        const bool changed = fold.changed.contains(callSid);
-        const KnownCall *before = m_known.object(callSid);
-        const bool changedElsewhere = before && before->changedElsewhere;
-        if (changed && !written.contains(callSid)) {
-            m_known.insert(callSid, new KnownCall{{}, {}, true});
-            if (remembered.contains(callSid))
-                stale->append(callSid);
-            continue;
-        }
-        if (!changed && !fold.readRevisions.contains(callSid))
-            continue;
-        auto *known = new KnownCall{call.value(), fold.digests.value(callSid), changedElsewhere};
-        if (changed)
-            known->call.revision = written.value(callSid);
-        m_known.insert(callSid, known);
-    }
     for (qsizetype i = 0; i < events.size(); ++i) {
         const QString callSid = events.at(i).webhook.callSid();
         if (fold.changed.contains(callSid) && !written.contains(callSid))
@@ -408,28 +327,19 @@ bool CallWriter::writeOnce(const QList<Event> &events, Knowledge knowledge, QLis
     return true;
 }
 
-WebhookKind CallWriter::firstKindOf(const QList<Event> &events, const QString &callSid)
-{
-    for (const Event &event : events) {
-        if (event.webhook.callSid() == callSid)
-            return event.webhook.kind;
-    }
-    Q_UNREACHABLE();
-}
-
-bool CallWriter::selectCalls(const QStringList &callSids, Fold *fold)
+bool CallWriter::selectCalls(const QStringList &callSids, const QStringList &digests, Fold *fold)
 {
     QSqlQuery &select = m_statements->selectCalls;
-    select.bindValue(0, jsonText(callSids));
+    select.bindValue(0, jsonText(digests));
+    select.bindValue(1, jsonText(callSids));
     if (!exec(select))
         return false;
-    const int digestsColumn = CallRows::columnCount();
+    const int knownDigests = CallRows::columnCount();
     while (select.next()) {
         CallRecord call = CallRows::fromQuery(select);
-        QSet<QString> &digests = fold->digests[call.callSid];
         for (const QString &digest :
-             select.value(digestsColumn).toString().split(QLatin1Char(','), Qt::SkipEmptyParts))
-            digests.insert(digest);
+             select.value(knownDigests).toString().split(QLatin1Char(','), Qt::SkipEmptyParts))
+            fold->knownDigests.insert(digest);
         fold->readRevisions.insert(call.callSid, call.revision);
         if (call.voicemail)
             fold->hadVoicemail.insert(call.callSid);
@@ -443,13 +353,12 @@ void CallWriter::foldIn(const QList<Event> &events, Fold *fold)
 {
     // A webhook new to the timeline folds into its call's row, in the order they came.
     for (const Event &event : events) {
-        const QString callSid = event.webhook.callSid();
-        QSet<QString> &digests = fold->digests[callSid];
-        if (digests.contains(event.digest)) {
+        if (fold->knownDigests.contains(event.digest)) {
             fold->outcomes.append(Result::Duplicate);
             continue;
         }
-        digests.insert(event.digest); // a webhook retried within the batch is a duplicate
+        fold->knownDigests.insert(event.digest); // a webhook retried within the batch
+        const QString callSid = event.webhook.callSid();
         fold->calls[callSid].apply(event.webhook);
         fold->added.append(&event);
         fold->changed.append(callSid);
@@ -458,7 +367,7 @@ void CallWriter::foldIn(const QList<Event> &events, Fold *fold)
     fold->changed.removeDuplicates();
 }
 
-bool CallWriter::writeCalls(const Fold &fold, QHash<QString, qint64> *written)
+bool CallWriter::writeCalls(const Fold &fold, QSet<QString> *written)
 {
     if (fold.changed.isEmpty())
         return true;
@@ -496,7 +405,7 @@ bool CallWriter::writeCalls(const Fold &fold, QHash<QString, qint64> *written)
     Statements &s = *m_statements;
     const auto readWritten = [written](QSqlQuery &query) {
         while (query.next())
-            written->insert(query.value(0).toString(), query.value(1).toLongLong());
+            written->insert(query.value(0).toString());
         query.finish();
     };
     if (!s.writeBatch.lastQuery().isEmpty()) {

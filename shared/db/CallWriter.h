@@ -3,7 +3,6 @@
 #include "core/CallRecord.h"
 
 #include <memory>
-#include <QCache>
 #include <QHash>
 #include <QSet>
 #include <QSqlQuery>
@@ -76,29 +75,17 @@ public:
 private:
     struct Statements;
     struct Fold;
-    struct KnownCall;
-    enum class Knowledge
-    {
-        Remembered, // the calls this writer knows as they were, and new calls, are not read
-        Read,       // every call is read
-    };
-    static constexpr int knownCallsMax = 2048;
 
     void prepare();
     bool exec(QSqlQuery &query);
-    static QStringList callSidsOf(const QList<Event> &events);
-    static WebhookKind firstKindOf(const QList<Event> &events, const QString &callSid);
-    bool writeIfUnchanged(const QList<Event> &events, QList<Result> *results);
-    // One try at the batch; `stale` receives the calls that were not read and not written.
-    bool writeOnce(const QList<Event> &events, Knowledge knowledge, QList<Result> *results,
-                   QStringList *stale);
-    // Reads the calls, with the digests of their timelines.
-    bool selectCalls(const QStringList &callSids, Fold *fold);
+    bool writeIfUnchanged(const QList<Event> &events, const QStringList &callSids,
+                          const QStringList &digests, QList<Result> *results);
+    // Reads the calls, and which of `digests` their timelines have.
+    bool selectCalls(const QStringList &callSids, const QStringList &digests, Fold *fold);
     static void foldIn(const QList<Event> &events, Fold *fold);
     // Writes the changed calls, their new events and voicemails; `written` receives the calls
-    // written (on PostgreSQL, those whose revision was still the one known) and their new
-    // revisions.
-    bool writeCalls(const Fold &fold, QHash<QString, qint64> *written);
+    // written (on PostgreSQL, those whose revision was still the one read).
+    bool writeCalls(const Fold &fold, QSet<QString> *written);
     bool begin();
     bool reconnect();
     bool commit();
@@ -111,7 +98,6 @@ private:
 
     Database &m_database;
     std::unique_ptr<Statements> m_statements;
-    QCache<QString, KnownCall> m_known; // PostgreSQL
     QString m_lastError;
 };
 

@@ -86,8 +86,8 @@ QString SqlDialect::nextRevision() const
 
 QString SqlDialect::returningCallsWritten() const
 {
-    return isSqlite() ? QStringLiteral(" RETURNING call_sid, revision")
-                      : QStringLiteral(" RETURNING call_sid, revision, pg_notify('%1', call_sid)")
+    return isSqlite() ? QStringLiteral(" RETURNING call_sid")
+                      : QStringLiteral(" RETURNING call_sid, pg_notify('%1', call_sid)")
                             .arg(callChangesChannel());
 }
 

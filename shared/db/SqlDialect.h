@@ -73,10 +73,9 @@ public:
     // the form each engine looks up in the column's index.
     QString inJsonTexts() const;
 
-    // The RETURNING clause of a statement that writes calls rows: the CallSids written and
-    // their revisions, and on PostgreSQL a notification to listeners, sent when the
-    // transaction commits, without a round trip of its own (readers of SQLite watch
-    // PRAGMA data_version instead).
+    // The RETURNING clause of a statement that writes calls rows: the CallSids written, and on
+    // PostgreSQL a notification to listeners, sent when the transaction commits, without a
+    // round trip of its own (readers of SQLite watch PRAGMA data_version instead).
     QString returningCallsWritten() const;
 
     // The aggregate of `text` over a query's rows: the texts joined with commas.
