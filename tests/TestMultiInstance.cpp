@@ -284,6 +284,8 @@ private Q_SLOTS:
         QVERIFY(two);
         QSqlQuery hold(two->other->connection());
         QVERIFY(hold.exec(QStringLiteral("BEGIN")));
+        QVERIFY(hold.exec(
+            QStringLiteral("SELECT pg_advisory_xact_lock(hashtext('%1'))").arg(two->changed)));
         QVERIFY(hold.exec(two->change()));
 
         QList<CallWriter::Result> results;

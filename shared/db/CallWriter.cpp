@@ -125,7 +125,7 @@ void CallWriter::prepare()
         fields({"TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT",
                 "BIGINT", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT", "INTEGER", "TEXT"}) +
         QStringLiteral(", ") + dialect.insertedRevision(dialect.jsonField(18, "BIGINT")) + rows +
-        dialect.andCallHeld(dialect.jsonField(0, "TEXT"), dialect.jsonField(18, "BIGINT")) +
+        dialect.andCallHeld(dialect.jsonField(0, "TEXT")) +
         QStringLiteral(
             " ORDER BY 1 ON CONFLICT (call_sid) DO UPDATE SET"
             " account_sid = excluded.account_sid, from_number = excluded.from_number,"
@@ -300,8 +300,8 @@ bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results)
 }
 
 // PostgreSQL: no transaction spans round trips. One statement reads the calls, another writes
-// the changed ones with their events and voicemails, and commits: each call only if its row is
-// not held by another writer (a batch does not queue behind another instance's, nor behind a
+// the changed ones with their events and voicemails, and commits: each call only if no other
+// writer holds its lock (a batch does not queue behind another instance's, nor behind a
 // voicemail being stored) and its revision is still the one read. A call not written comes
 // back Deferred, to be folded again into its new row. Two round trips a batch, and no lock
 // held while the service works.

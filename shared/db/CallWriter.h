@@ -15,8 +15,8 @@ namespace Switchboard {
 class Database;
 
 // Everything that writes the call log. Each method is one transaction: when it returns true
-// the change is committed. Concurrent writers (instances on PostgreSQL) lock the rows of the
-// calls they write before any other row, in CallSid order, so never in opposite orders.
+// the change is committed. Concurrent writers (instances on PostgreSQL) take a call's lock
+// before writing any of its rows.
 class CallWriter final
 {
 public:

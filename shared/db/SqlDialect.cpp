@@ -21,11 +21,11 @@ QString SqlDialect::allInOne(const QStringList &writes) const
 {
     if (isSqlite())
         return {};
-    // MATERIALIZED: the rows are locked once, before the first write reads `held`.
-    QStringList parts{QStringLiteral("held AS MATERIALIZED (SELECT call_sid FROM calls WHERE"
-                                     " call_sid") +
-                          inJsonTexts() +
-                          QStringLiteral(" ORDER BY call_sid FOR UPDATE SKIP LOCKED)"),
+    // Advisory locks: kept in memory, where a row lock would be written to the table and its
+    // WAL. MATERIALIZED: tried once, before the first write reads `held`.
+    QStringList parts{QStringLiteral("held AS MATERIALIZED (SELECT sid AS call_sid FROM"
+                                     " jsonb_array_elements_text(?::jsonb) AS sid WHERE"
+                                     " pg_try_advisory_xact_lock(hashtext(sid)))"),
                       QStringLiteral("written AS (%1)").arg(writes.constFirst())};
     for (qsizetype i = 1; i < writes.size(); ++i)
         parts.append(QStringLiteral("w%1 AS (%2)").arg(QString::number(i), writes.at(i)));
@@ -33,11 +33,10 @@ QString SqlDialect::allInOne(const QStringList &writes) const
            QStringLiteral(" SELECT * FROM written");
 }
 
-QString SqlDialect::andCallHeld(const QString &callSid, const QString &readRevision) const
+QString SqlDialect::andCallHeld(const QString &callSid) const
 {
     return isSqlite() ? QString()
-                      : QStringLiteral(" AND (%1 IS NULL OR %2 IN (SELECT call_sid FROM held))")
-                            .arg(readRevision, callSid);
+                      : QStringLiteral(" AND %1 IN (SELECT call_sid FROM held)").arg(callSid);
 }
 
 QString SqlDialect::andCallWritten(const QString &callSid) const
@@ -68,9 +67,9 @@ QString SqlDialect::withCallLockedAndRevised(const QString &update) const
 {
     if (isSqlite())
         return {};
-    // The call's row is locked before the voicemail's: the update's filter reads `held`.
+    // The call's lock is taken before the update's row lock: the update's filter reads `held`.
     return QStringLiteral(
-               "WITH held AS MATERIALIZED (SELECT FROM calls WHERE call_sid = ? FOR UPDATE),"
+               "WITH held AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(?))),"
                " changed AS (%1 AND EXISTS (SELECT FROM held) RETURNING call_sid),"
                " revised AS (UPDATE calls SET revision = %2 WHERE call_sid IN (SELECT"
                " call_sid FROM changed)%3)"

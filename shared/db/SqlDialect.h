@@ -26,17 +26,17 @@ public:
     QString beginWrite() const;
 
     // `writes` (data-changing statements) as one statement, one round trip, that commits on
-    // its own. It first locks the rows of the calls whose CallSids are bound first (a JSON
-    // array), in CallSid order, passing over those another transaction holds (see
+    // its own. It first takes, without waiting, the locks of the calls whose CallSids are bound
+    // first (a JSON array): a call another transaction holds is passed over (see
     // andCallHeld()). The first write then writes calls rows and returns the CallSids it wrote
     // (see returningCallsWritten()): those are `written` to the other writes, and the
     // statement's result. Every data-changing WITH query runs to completion, whether or not it
     // is read. Empty on SQLite, which cannot: there they run one after the other, in a
     // transaction that keeps every other writer out.
     QString allInOne(const QStringList &writes) const;
-    // In the WHERE clause of allInOne()'s first write: " AND" the call is new (no revision was
-    // read) or its row is locked, not held by another writer. Empty on SQLite.
-    QString andCallHeld(const QString &callSid, const QString &readRevision) const;
+    // In the WHERE clause of allInOne()'s first write: " AND" the call's lock was taken. Empty
+    // on SQLite.
+    QString andCallHeld(const QString &callSid) const;
     // In a WHERE clause of one of allInOne()'s later writes: " AND" `callSid` is a call the
     // first one wrote. Empty on SQLite.
     QString andCallWritten(const QString &callSid) const;
@@ -51,10 +51,10 @@ public:
     QString ifRevisionAsRead() const;
 
     // `update` (an UPDATE of voicemails ending in its WHERE clause) as one statement that
-    // first locks the row of the call whose CallSid is bound first (calls rows are locked
-    // before any other, as a batch does), then moves the call's revision on and notifies as a
-    // calls write does; it selects the CallSid of the row it updated. Empty on SQLite: there,
-    // a transaction of statements.
+    // first takes the lock of the call whose CallSid is bound first (as a batch does, but
+    // waiting for it), then moves the call's revision on and notifies as a calls write does;
+    // it selects the CallSid of the row it updated. Empty on SQLite: there, a transaction of
+    // statements.
     QString withCallLockedAndRevised(const QString &update) const;
 
     // The next value of calls.revision: unique and increasing across concurrent writers.
