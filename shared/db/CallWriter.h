@@ -28,8 +28,8 @@ public:
     {
         Recorded,
         Duplicate, // the same webhook was recorded before: nothing changed
-        Deferred,  // another writer changed the call meanwhile (recordAll only): nothing
-                   // written, try again
+        Deferred,  // another writer holds the call or changed it meanwhile (recordAll only):
+                   // nothing written, try again
         Failed,
     };
 
@@ -49,8 +49,8 @@ public:
 
     // Records several webhooks, in order, in one transaction: one commit for all of them.
     // False when the transaction failed, and then none of them is recorded. A call that
-    // another writer (instance) changed between this batch's read and its write is not
-    // written: its webhooks come back Deferred.
+    // another writer (instance) holds is not waited for, and one it changed between this
+    // batch's read and its write is not written over: their webhooks come back Deferred.
     bool recordAll(const QList<Event> &events, QList<Result> *results);
 
     struct Download
