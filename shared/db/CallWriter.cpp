@@ -5,10 +5,12 @@
 #include "twilio/RequestSignature.h"
 
 #include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
 #include <QSqlError>
+#include <QThread>
 #include <QVariant>
 
 namespace Switchboard {
@@ -114,7 +116,6 @@ void CallWriter::prepare()
                                            " AND e.digest") +
                             dialect.inJsonTexts() + QStringLiteral(")")) +
         QStringLiteral(" WHERE c.call_sid") + dialect.inJsonTexts());
-    // Calls in CallSid order: concurrent writers lock overlapping calls in the same order.
     const QString upsertCalls =
         QStringLiteral(
             "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name, "
@@ -127,7 +128,7 @@ void CallWriter::prepare()
         QStringLiteral(", ") + dialect.insertedRevision(dialect.jsonField(18, "BIGINT")) + rows +
         dialect.andCallHeld(dialect.jsonField(0, "TEXT")) +
         QStringLiteral(
-            " ORDER BY 1 ON CONFLICT (call_sid) DO UPDATE SET"
+            " ON CONFLICT (call_sid) DO UPDATE SET"
             " account_sid = excluded.account_sid, from_number = excluded.from_number,"
             " to_number = excluded.to_number, caller_name = excluded.caller_name,"
             " from_city = excluded.from_city, from_state = excluded.from_state,"
@@ -254,17 +255,20 @@ CallWriter::Event CallWriter::event(const Webhook &webhook)
 
 CallWriter::Result CallWriter::record(const Webhook &webhook)
 {
-    // Deferred only while other writers keep changing the call: each try reads it anew.
-    constexpr int maxTries = 100;
+    // Deferred while another writer holds the call (a voicemail being stored) or keeps
+    // changing it: each try reads it anew, a moment after the last.
+    const QDeadlineTimer deadline(std::chrono::seconds(5));
     QList<Result> results;
-    for (int i = 0; i < maxTries; ++i) {
-        if (!recordAll({event(webhook)}, &results))
-            return Result::Failed;
+    while (recordAll({event(webhook)}, &results)) {
         if (results.constFirst() != Result::Deferred)
             return results.constFirst();
+        if (deadline.hasExpired()) {
+            m_lastError = QStringLiteral("call %1 stayed held by other writers for 5 s")
+                              .arg(webhook.callSid());
+            return Result::Failed;
+        }
+        QThread::msleep(1);
     }
-    m_lastError = QStringLiteral("call %1 kept changing under %2 tries")
-                      .arg(webhook.callSid(), QString::number(maxTries));
     return Result::Failed;
 }
 
