@@ -15,6 +15,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSqlQuery>
 #include <QThread>
@@ -38,8 +39,14 @@ struct Figures
     double clientCpuUsPerRequest = 0;
     double serverCpuUsPerRequest = -1; // PostgreSQL's backends, when the server is local
     int failures = 0;
+    // Webhooks/s over each kSustainedWindowNs of the run (sliding by a second): whether the
+    // rate held. Empty when the run was shorter than two windows.
+    std::vector<double> windowRates;
+    double downloadsBehindS = 0; // from the last webhook's answer to no download pending
     QString verification;
 };
+
+constexpr qint64 kSustainedWindowNs = 5'000'000'000;
 
 // User plus system CPU time of a process, in microseconds.
 qint64 cpuMicroseconds(qint64 pid)
@@ -81,6 +88,22 @@ qint64 cpuMicroseconds(const QList<qint64> &pids)
     for (const qint64 pid : pids)
         total += cpuMicroseconds(pid);
     return total;
+}
+
+std::vector<double> windowRates(const std::vector<qint64> &answeredAtNs, qint64 elapsedNs)
+{
+    std::vector<double> rates;
+    if (elapsedNs < 2 * kSustainedWindowNs)
+        return rates;
+    constexpr qint64 kStepNs = 1'000'000'000;
+    auto begin = answeredAtNs.begin();
+    auto end = answeredAtNs.begin();
+    for (qint64 start = 0; start + kSustainedWindowNs <= elapsedNs; start += kStepNs) {
+        begin = std::lower_bound(begin, answeredAtNs.end(), start);
+        end = std::lower_bound(end, answeredAtNs.end(), start + kSustainedWindowNs);
+        rates.push_back(double(end - begin) * 1e9 / double(kSustainedWindowNs));
+    }
+    return rates;
 }
 
 double percentileMs(std::vector<qint64> values, double fraction)
@@ -184,10 +207,13 @@ Figures runPhase(const QString &name, int calls, double rate, const Setup &setup
     const qint64 serverAfter = cpuMicroseconds(backends);
 
     // Downloads run behind the webhooks; give them time to finish before checking.
+    QElapsedTimer catchingUp;
+    catchingUp.start();
     const QDeadlineTimer deadline(60000);
     while (!media.allFetched() && !deadline.hasExpired())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     harness.waitForDownloads(60000); // fetched is not yet stored
+    figures.downloadsBehindS = double(catchingUp.elapsed()) / 1000;
 
     figures.calls = load.calls();
     figures.requests = load.requests();
@@ -203,6 +229,8 @@ Figures runPhase(const QString &name, int calls, double rate, const Setup &setup
         figures.serverCpuUsPerRequest =
             double(serverAfter - serverBefore) / std::max(1, figures.requests);
     figures.failures = load.failures();
+    if (rate == 0)
+        figures.windowRates = windowRates(load.answeredAtNs(), load.elapsedNs());
     figures.verification = verify(harness.databaseUrl(), plans, figures.requests);
     return figures;
 }
@@ -216,7 +244,16 @@ void print(const Figures &f)
                 qPrintable(f.name), f.calls, f.requests, f.calls / f.seconds,
                 f.requests / f.seconds, f.p50Ms, f.p99Ms, f.cpuUsPerRequest,
                 f.clientCpuUsPerRequest, server.constData(), f.failures);
-    std::printf("    %s\n", qPrintable(f.verification));
+    if (!f.windowRates.empty()) {
+        const auto [slowest, fastest] =
+            std::minmax_element(f.windowRates.begin(), f.windowRates.end());
+        std::printf("    sustained, webhooks/s over %zu windows of %lld s: first %.0f, slowest "
+                    "%.0f, fastest %.0f, last %.0f\n",
+                    f.windowRates.size(), kSustainedWindowNs / 1'000'000'000, f.windowRates.front(),
+                    *slowest, *fastest, f.windowRates.back());
+    }
+    std::printf("    %s (the downloads done %.1f s after the last webhook)\n",
+                qPrintable(f.verification), f.downloadsBehindS);
     std::fflush(stdout);
 }
 

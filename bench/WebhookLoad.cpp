@@ -205,6 +205,7 @@ WebhookLoad::WebhookLoad(const QList<QUrl> &services, const QUrl &publicUrl,
         m_requests.append(requests);
     }
     m_latencies.reserve(total);
+    m_answeredAt.reserve(total);
 
     m_lanes.resize(connections);
     for (Lane &lane : m_lanes) {
@@ -300,7 +301,9 @@ void WebhookLoad::receive(Lane &lane)
 
 void WebhookLoad::finish(Lane &lane, int status)
 {
-    m_latencies.push_back(m_clock.nsecsElapsed() - lane.dueNs);
+    const qint64 now = m_clock.nsecsElapsed();
+    m_latencies.push_back(now - lane.dueNs);
+    m_answeredAt.push_back(now);
     if (status < 200 || status >= 300)
         ++m_failures;
     ++lane.step;

@@ -63,6 +63,8 @@ public:
 
     void run(); // returns when every call has been sent
     const std::vector<qint64> &latenciesNs() const { return m_latencies; }
+    // When each answer came in, from the start of the run, in order.
+    const std::vector<qint64> &answeredAtNs() const { return m_answeredAt; }
     qint64 elapsedNs() const { return m_elapsedNs; }
     int requests() const { return int(m_latencies.size()); }
     int failures() const { return m_failures; }
@@ -95,6 +97,7 @@ private:
     int m_failures = 0;
     std::vector<Lane> m_lanes;
     std::vector<qint64> m_latencies;
+    std::vector<qint64> m_answeredAt;
     QElapsedTimer m_clock;
     qint64 m_elapsedNs = 0;
     std::function<void()> m_done;

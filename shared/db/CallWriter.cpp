@@ -166,15 +166,17 @@ void CallWriter::prepare()
                            QStringLiteral(" WHERE call_sid = ?") + dialect.returningCallsWritten());
     // Media is ready once Twilio said so; a recording whose status callback never came is
     // tried a minute after its <Record> action. Claiming moves a download's next attempt past
-    // its lease, so that no other instance fetches it meanwhile.
+    // its lease, so that no other instance fetches it meanwhile. Only the subquery looks for
+    // due voicemails (on PostgreSQL it locks them, and skips those another claim holds); the
+    // update takes the ones it found by key: a condition of its own on the download state
+    // made SQLite read every pending voicemail at each claim, a growing backlog under load.
     s.claimDueDownloads.prepare(
         QStringLiteral("UPDATE voicemails SET next_attempt_at = ? WHERE call_sid IN ("
                        "SELECT call_sid FROM voicemails WHERE download_state = 'pending'"
                        " AND next_attempt_at <= ? AND (recording_status = 'completed'"
                        " OR created_at <= ?) ORDER BY next_attempt_at LIMIT ?") +
         dialect.skipLocked() +
-        QStringLiteral(") AND download_state = 'pending' AND next_attempt_at <= ?"
-                       " RETURNING call_sid, recording_sid, recording_url, download_attempts"));
+        QStringLiteral(") RETURNING call_sid, recording_sid, recording_url, download_attempts"));
     // A voicemail's change and its call's new revision: one statement where the engine can.
     const auto prepareVoicemailChange = [&dialect](QSqlQuery &query, const QString &update) {
         const QString inOne = dialect.withCallLockedAndRevised(update);
@@ -459,7 +461,6 @@ QList<CallWriter::Download> CallWriter::claimDueDownloads(const QDateTime &now, 
         query.bindValue(1, now.toMSecsSinceEpoch());
         query.bindValue(2, now.addSecs(-60).toMSecsSinceEpoch());
         query.bindValue(3, limit);
-        query.bindValue(4, now.toMSecsSinceEpoch());
         return exec(query);
     };
     QList<Download> claimed;
