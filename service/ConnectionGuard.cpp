@@ -184,16 +184,23 @@ void ConnectionGuard::forget(QTcpSocket *socket)
 
 void ConnectionGuard::sweep()
 {
-    for (auto it = m_connections.begin(); it != m_connections.end();) {
-        QTcpSocket *socket = it.key();
-        Connection &connection = it.value();
-        ++it; // refuse() and the idle close remove entries
-        if (connection.inRequest() && connection.since.hasExpired(m_limits.requestTimeoutMs)) {
-            refuse(socket, 408, "request timeout");
-        } else if (!connection.inRequest() && connection.since.hasExpired(m_limits.idleTimeoutMs)) {
-            forget(socket);
-            socket->disconnectFromHost();
-        }
+    // Collected first, acted on after: refuse() and forget() erase from m_connections, and
+    // Qt 6's QHash moves entries on erase, so no iterator may live across them.
+    QList<QTcpSocket *> slow;
+    QList<QTcpSocket *> idle;
+    for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
+        const Connection &connection = it.value();
+        if (connection.inRequest() && connection.since.hasExpired(m_limits.requestTimeoutMs))
+            slow.append(it.key());
+        else if (!connection.inRequest() && connection.since.hasExpired(m_limits.idleTimeoutMs))
+            idle.append(it.key());
+    }
+    // Neither deletes a socket at once (deleteLater), so every pointer collected stays valid.
+    for (QTcpSocket *socket : std::as_const(slow))
+        refuse(socket, 408, "request timeout");
+    for (QTcpSocket *socket : std::as_const(idle)) {
+        forget(socket);
+        socket->disconnectFromHost();
     }
 }
 
