@@ -34,6 +34,9 @@ WebhookListener::~WebhookListener()
 
 bool WebhookListener::listen(QString *error)
 {
+    // A burst of connections (Twilio's, or a crowd's) waits in the kernel's queue rather than
+    // being dropped half-open: room for as many as the service may hold.
+    m_socket.setListenBacklogSize(qMax(50, m_config.maxConnections));
     if (!m_socket.listen(m_config.listenAddress, m_config.listenPort)) {
         *error = QStringLiteral("--listen: cannot listen on %1:%2: %3")
                      .arg(m_config.listenAddress.toString())
