@@ -1,12 +1,15 @@
 #include "db/Database.h"
 #include "ReliabilityLog.h"
 #include "ServiceHarness.h"
+#include "twilio/RequestSignature.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
+#include <sys/resource.h>
 
 using namespace Switchboard;
 using Switchboard::Testing::ReliabilityLog;
@@ -76,7 +79,102 @@ class TestConnectionGuard final : public QObject
         return readUntilClosed(*socket, timeoutMs);
     }
 
+    bool healthzAnswers()
+    {
+        return statusLine(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: "
+                                   "close\r\n\r\n")) == "HTTP/1.1 200 OK";
+    }
+
+    // A /twilio/voice webhook signed as Twilio signs it, for a call of its own.
+    QByteArray signedWebhook(int call) const
+    {
+        const QByteArray body = "AccountSid=" + ServiceHarness::accountSid.toUtf8() +
+                                "&CallSid=CA" +
+                                QByteArray::number(call, 16).rightJustified(32, '0') +
+                                "&CallStatus=ringing&From=%2B14155550100&To=%2B14155550199";
+        const QByteArray signature = RequestSignature::compute(
+            ServiceHarness::authToken.toUtf8(),
+            m_harness->serviceUrl() + QStringLiteral("/twilio/voice"), FormData::decode(body));
+        return "POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Type: "
+               "application/x-www-form-urlencoded\r\nX-Twilio-Signature: " +
+               signature + "\r\nContent-Length: " + QByteArray::number(body.size()) +
+               "\r\nConnection: close\r\n\r\n" + body;
+    }
+
+    // Why /healthz went unanswered: whether the service is still there.
+    QByteArray serviceState() const
+    {
+        QProcess *service = m_harness->service();
+        service->waitForFinished(500);
+        if (service->state() == QProcess::Running)
+            return "running, but /healthz went unanswered";
+        return service->exitStatus() == QProcess::CrashExit
+                   ? QByteArray("the service crashed")
+                   : "the service exited with " + QByteArray::number(service->exitCode());
+    }
+
+    using Crowd = std::vector<std::unique_ptr<QTcpSocket>>;
+
+    // Sends each request on a connection of its own, all at once; returns each answer's status
+    // line once every connection is closed (or `timeoutMs` passed).
+    QList<QByteArray> exchangeAll(const QList<QByteArray> &requests, int timeoutMs = 10000)
+    {
+        Crowd sockets;
+        QList<QByteArray> received(requests.size());
+        for (qsizetype i = 0; i < requests.size(); ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            QTcpSocket *raw = socket.get();
+            connect(raw, &QTcpSocket::connected, raw,
+                    [raw, request = requests[i]] { raw->write(request); });
+            connect(raw, &QTcpSocket::readyRead, raw,
+                    [raw, &answer = received[i]] { answer += raw->readAll(); });
+            raw->connectToHost(QHostAddress::LocalHost, QUrl(m_harness->serviceUrl()).port());
+            sockets.push_back(std::move(socket));
+        }
+        QElapsedTimer timer;
+        timer.start();
+        while (stillConnected(sockets) > 0 && !timer.hasExpired(timeoutMs))
+            QTest::qWait(10);
+        for (QByteArray &answer : received)
+            answer = statusLine(answer);
+        return received;
+    }
+
+    // `count` connections opened at once, each sending `first` (nothing when empty) as soon as
+    // it is connected; the event loop drives them.
+    Crowd openCrowd(int count, const QByteArray &first)
+    {
+        Crowd crowd;
+        for (int i = 0; i < count; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            QTcpSocket *raw = socket.get();
+            if (!first.isEmpty())
+                connect(raw, &QTcpSocket::connected, raw, [raw, first] { raw->write(first); });
+            raw->connectToHost(QHostAddress::LocalHost, QUrl(m_harness->serviceUrl()).port());
+            crowd.push_back(std::move(socket));
+        }
+        return crowd;
+    }
+
+    static int stillConnected(const Crowd &crowd)
+    {
+        return int(std::count_if(crowd.cbegin(), crowd.cend(), [](const auto &socket) {
+            return socket->state() != QAbstractSocket::UnconnectedState;
+        }));
+    }
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        // Crowds of a thousand connections: this process and the service it starts need a
+        // descriptor for each.
+        rlimit files{};
+        QVERIFY(getrlimit(RLIMIT_NOFILE, &files) == 0);
+        files.rlim_cur = files.rlim_max;
+        QVERIFY(setrlimit(RLIMIT_NOFILE, &files) == 0);
+        QVERIFY2(files.rlim_cur >= 4096, "the tests need 4,096 open files");
+    }
+
     void init()
     {
         m_harness = std::make_unique<ServiceHarness>();
@@ -274,6 +372,123 @@ private Q_SLOTS:
             statusLine(exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) ==
                 "HTTP/1.1 200 OK",
             5000);
+    }
+    // Hundreds of connections reaching their timeouts in the same sweep, next to idle
+    // kept-alive connections and signed webhooks in flight: the guard closes each of them
+    // (closing one used to move the others under its feet and crash the service).
+    void manyConnectionsExpireTogether()
+    {
+        m_harness->stopService();
+        QVERIFY(
+            m_harness->startService({QStringLiteral("--request-timeout-ms"), QStringLiteral("1000"),
+                                     QStringLiteral("--idle-timeout-ms"), QStringLiteral("1000"),
+                                     QStringLiteral("--max-connections"), QStringLiteral("4000"),
+                                     QStringLiteral("--http-threads"), QStringLiteral("1")}));
+        const qint64 before = serviceRssKiB();
+        Crowd slow = openCrowd(300, "POST /twilio/voice HTTP/1.1\r\nHost: x\r\n");
+        Crowd silent = openCrowd(400, {});
+        Crowd keptAlive = openCrowd(50, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTimer dribble; // a header line now and then, never the end of the head
+        dribble.setInterval(300);
+        connect(&dribble, &QTimer::timeout, this, [&slow] {
+            for (const auto &socket : slow) {
+                if (socket->state() == QAbstractSocket::ConnectedState)
+                    socket->write("X-Slow: 1\r\n");
+            }
+        });
+        dribble.start();
+        qint64 peak = 0;
+        int webhooksAnswered = 0;
+        int call = 0;
+        QElapsedTimer watched;
+        watched.start();
+        // Until every crowd is closed, for three seconds and twenty webhooks at least (their
+        // timeouts are one second):
+        // the service must keep answering webhooks and /healthz.
+        while ((stillConnected(slow) + stillConnected(silent) + stillConnected(keptAlive) > 0 ||
+                !watched.hasExpired(3000) || call < 20) &&
+               !watched.hasExpired(20000)) {
+            QList<QByteArray> webhooks;
+            for (int i = 0; i < 4; ++i)
+                webhooks.append(signedWebhook(++call));
+            for (const QByteArray &answer : exchangeAll(webhooks)) {
+                if (answer == "HTTP/1.1 200 OK")
+                    ++webhooksAnswered;
+                else
+                    qWarning() << "webhook answered" << answer;
+            }
+            QVERIFY2(healthzAnswers(), serviceState().constData());
+            peak = qMax(peak, serviceRssKiB());
+            QTest::qWait(100);
+        }
+        QCOMPARE(stillConnected(slow) + stillConnected(silent) + stillConnected(keptAlive), 0);
+        QCOMPARE(webhooksAnswered, call);
+        QVERIFY2(healthzAnswers(), serviceState().constData());
+        qInfo("service RSS: %lld KiB before, %lld KiB at most; %d signed webhooks answered", before,
+              peak, webhooksAnswered);
+        QVERIFY2(peak - before < 64 * 1024, "750 connections must not cost more than 64 MiB");
+        ReliabilityLog::record(
+            QStringLiteral("limits"),
+            QStringLiteral("300 slow, 400 silent and 50 idle kept-alive connections expiring in "
+                           "the same sweep, signed webhooks in flight (one HTTP thread)"),
+            QStringLiteral("all closed; %1 webhooks answered 200 and /healthz 200 throughout; "
+                           "resident size %2 MiB before, %3 MiB at most")
+                .arg(webhooksAnswered)
+                .arg(before / 1024)
+                .arg(peak / 1024));
+    }
+
+    // Crowds one after another: each is closed at its timeout and the service answers after.
+    void slowAndSilentCrowdsAreClosed_data()
+    {
+        QTest::addColumn<int>("count");
+        QTest::addColumn<QByteArray>("first");
+        const QByteArray slowHead = "POST /twilio/voice HTTP/1.1\r\nHost: x\r\n";
+        QTest::newRow("300 slow clients") << 300 << slowHead;
+        QTest::newRow("1,000 slow clients") << 1000 << slowHead;
+        QTest::newRow("400 silent clients") << 400 << QByteArray();
+    }
+
+    void slowAndSilentCrowdsAreClosed()
+    {
+        QFETCH(int, count);
+        QFETCH(QByteArray, first);
+        m_harness->stopService();
+        QVERIFY(
+            m_harness->startService({QStringLiteral("--request-timeout-ms"), QStringLiteral("1000"),
+                                     QStringLiteral("--idle-timeout-ms"), QStringLiteral("1000"),
+                                     QStringLiteral("--max-connections"), QStringLiteral("2000")}));
+        const qint64 before = serviceRssKiB();
+        Crowd crowd = openCrowd(count, first);
+        QTimer dribble;
+        dribble.setInterval(300);
+        connect(&dribble, &QTimer::timeout, this, [&crowd, &first] {
+            for (const auto &socket : crowd) {
+                if (!first.isEmpty() && socket->state() == QAbstractSocket::ConnectedState)
+                    socket->write("X-Slow: 1\r\n");
+            }
+        });
+        dribble.start();
+        qint64 peak = 0;
+        QElapsedTimer watched;
+        watched.start();
+        while (stillConnected(crowd) > 0 && !watched.hasExpired(20000)) {
+            QVERIFY2(healthzAnswers(), serviceState().constData());
+            peak = qMax(peak, serviceRssKiB());
+            QTest::qWait(100);
+        }
+        QCOMPARE(stillConnected(crowd), 0);
+        QVERIFY2(healthzAnswers(), serviceState().constData());
+        QVERIFY2(peak - before < 64 * 1024, qPrintable(QString::number(peak - before)));
+        ReliabilityLog::record(
+            QStringLiteral("limits"),
+            QStringLiteral("%1 %2 clients at once")
+                .arg(count)
+                .arg(first.isEmpty() ? "silent" : "slow"),
+            QStringLiteral("all closed at the timeout; /healthz 200 throughout; resident size "
+                           "%1 MiB before, %2 MiB at most")
+                .arg(before / 1024)
+                .arg(peak / 1024));
     }
 };
 
