@@ -2,36 +2,92 @@
 
 #include "core/Logging.h"
 
+#include <algorithm>
 #include <QTcpSocket>
 
 namespace Switchboard {
 namespace {
 
-// Where the head ends, or -1 while it is incomplete.
-qsizetype headEnd(const QByteArray &bytes)
+// An IPv4 client reached over a dual-stack socket is the same client as over IPv4.
+QHostAddress clientAddress(const QHostAddress &peer)
 {
-    const qsizetype end = bytes.indexOf("\r\n\r\n");
-    return end < 0 ? -1 : end + 4;
+    bool isIPv4 = false;
+    const quint32 ipv4 = peer.toIPv4Address(&isIPv4);
+    return isIPv4 ? QHostAddress(ipv4) : peer;
 }
 
-// The value of a header in a raw head, lower-cased; empty when absent.
-QByteArray headerValue(const QByteArray &head, const QByteArray &name)
+// RFC 9110 token: what a method and a header name may be made of.
+bool isToken(QByteArrayView text)
 {
-    for (const QByteArray &line : head.split('\n')) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().toLower() == name)
-            return line.mid(colon + 1).trimmed().toLower();
-    }
-    return {};
+    static constexpr QByteArrayView punctuation("!#$%&'*+-.^_`|~");
+    return !text.isEmpty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               punctuation.contains(c);
+    });
+}
+
+bool isVisible(QByteArrayView text)
+{
+    return !text.isEmpty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+bool hasControlCharacter(QByteArrayView text)
+{
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return (uchar(c) < 0x20 && c != '\t') || c == 0x7f; });
 }
 
 } // namespace
 
-ConnectionGuard::ConnectionGuard(const Limits &limits, std::atomic<int> &openConnections,
-                                 Dealer deal, QObject *parent)
+ConnectionBudget::ConnectionBudget(int maxConnections, int maxPerAddress,
+                                   QList<QHostAddress> uncapped)
+    : m_maxConnections(maxConnections)
+    , m_maxPerAddress(maxPerAddress)
+    , m_uncapped(std::move(uncapped))
+{}
+
+ConnectionBudget::Verdict ConnectionBudget::admit(const QHostAddress &peer)
+{
+    const QHostAddress client = clientAddress(peer);
+    // A trusted reverse proxy carries every caller's connections from its one address: capping
+    // it per address would cap the whole service far below --max-connections.
+    const bool uncapped =
+        std::any_of(m_uncapped.cbegin(), m_uncapped.cend(), [&client](const QHostAddress &proxy) {
+            return proxy.isEqual(client, QHostAddress::ConvertV4MappedToIPv4);
+        });
+    QMutexLocker lock(&m_mutex);
+    if (!uncapped && m_perAddress.value(client) >= m_maxPerAddress)
+        return Verdict::AddressFull;
+    if (m_open >= m_maxConnections)
+        return Verdict::Full;
+    ++m_open;
+    if (!uncapped)
+        ++m_perAddress[client];
+    return Verdict::Admitted;
+}
+
+void ConnectionBudget::release(const QHostAddress &peer)
+{
+    const QHostAddress client = clientAddress(peer);
+    QMutexLocker lock(&m_mutex);
+    --m_open;
+    const auto it = m_perAddress.find(client);
+    if (it != m_perAddress.end() && --*it <= 0)
+        m_perAddress.erase(it);
+}
+
+bool ConnectionBudget::isFull() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_open >= m_maxConnections;
+}
+
+ConnectionGuard::ConnectionGuard(const Limits &limits, ConnectionBudget &budget, Dealer deal,
+                                 QObject *parent)
     : QTcpServer(parent)
     , m_limits(limits)
-    , m_openConnections(openConnections)
+    , m_budget(budget)
     , m_deal(std::move(deal))
 {
     m_sweep.setInterval(250);
@@ -59,97 +115,233 @@ void ConnectionGuard::serve(qintptr descriptor)
         delete socket;
         return;
     }
-    if (m_openConnections.load() >= m_limits.maxConnections) {
-        refuse(socket, 503, "too many connections");
+    const QHostAddress peer = socket->peerAddress();
+    ConnectionBudget::Verdict verdict = m_budget.admit(peer);
+    // Rather than refuse a new connection (Twilio's, perhaps), close one that has nothing to say.
+    if (verdict == ConnectionBudget::Verdict::Full && closeLongestIdle())
+        verdict = m_budget.admit(peer);
+    if (verdict != ConnectionBudget::Verdict::Admitted) {
+        refuse(socket, 503,
+               verdict == ConnectionBudget::Verdict::AddressFull
+                   ? "too many connections from this address"
+                   : "too many connections");
         return;
     }
     // Reading from the kernel stops here, so a flood cannot grow the buffer further.
     socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 4096);
-    m_connections[socket].since.start();
-    ++m_openConnections;
+    Connection &connection = m_connections[socket];
+    connection.peer = peer;
+    connection.since.start();
+    ++m_idle;
     // Connected before QHttpServer sees the socket, so this slot runs first on every read.
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspect(socket); });
     connect(socket, &QObject::destroyed, this, [this, socket] { forget(socket); });
     addPendingConnection(socket);
     Q_EMIT newConnection();
+    // Connected after QHttpServer's slot (connected as the socket was added): what it left in
+    // the buffer has been followed already.
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
+        const auto it = m_connections.find(socket);
+        if (it != m_connections.end())
+            it->followedAhead = socket->bytesAvailable();
+    });
 }
 
 void ConnectionGuard::inspect(QTcpSocket *socket)
 {
     const auto it = m_connections.find(socket);
-    if (it != m_connections.end())
-        follow(socket, *it, socket->peek(socket->bytesAvailable()));
+    if (it == m_connections.end())
+        return;
+    // QHttpServer reads one request per readyRead and signals again for the rest: only the
+    // bytes that arrived since are new (following all of them each time costs the square).
+    const QByteArray buffered = socket->peek(socket->bytesAvailable());
+    const qsizetype followed = qBound<qsizetype>(0, it->followedAhead, buffered.size());
+    Connection &connection = *it;
+    if (follow(socket, connection, QByteArrayView(buffered).sliced(followed)))
+        connection.followedAhead = buffered.size();
 }
 
-bool ConnectionGuard::follow(QTcpSocket *socket, Connection &connection, QByteArray bytes)
+void ConnectionGuard::setStage(Connection &connection, Stage stage)
 {
-    while (!bytes.isEmpty()) {
-        if (connection.inBody) {
-            const qint64 taken = qMin<qint64>(connection.bodyLeft, bytes.size());
+    if (connection.stage == Stage::Idle && stage != Stage::Idle)
+        --m_idle;
+    else if (connection.stage != Stage::Idle && stage == Stage::Idle)
+        ++m_idle;
+    // A request's clock starts at its first byte; the idle clock at the end of the last one.
+    if (stage == Stage::Idle || stage == Stage::RequestLine)
+        connection.since.restart();
+    connection.stage = stage;
+}
+
+bool ConnectionGuard::follow(QTcpSocket *socket, Connection &connection, QByteArrayView bytes)
+{
+    qsizetype at = 0;
+    while (at < bytes.size()) {
+        if (connection.stage == Stage::Body) {
+            const qint64 taken = qMin<qint64>(connection.bodyLeft, bytes.size() - at);
             connection.bodyLeft -= taken;
-            bytes.remove(0, taken);
-            if (connection.bodyLeft == 0) { // the request is complete: idle from now on
-                connection.inBody = false;
-                connection.since.restart();
-            }
+            at += taken;
+            if (connection.bodyLeft == 0)
+                setStage(connection, Stage::Idle);
             continue;
         }
-        if (connection.head.isEmpty())
-            connection.since.restart(); // a new request's first byte
-        const qsizetype before = connection.head.size();
-        connection.head += bytes.left(m_limits.maxHeaderBytes + 1 - before);
-        const qsizetype end = headEnd(connection.head);
-        if (end < 0) {
-            return checkHead(socket, connection);
+        if (connection.stage == Stage::Idle) { // a new request's first byte
+            connection.line.clear();
+            connection.headBytes = 0;
+            connection.fields = 0;
+            connection.contentLength = -1;
+            connection.transferEncoding = false;
+            connection.expectContinue = false;
+            setStage(connection, Stage::RequestLine);
         }
-        bytes.remove(0, end - before); // what follows the head is body, or the next request
-        connection.head.truncate(end);
-        if (!checkHead(socket, connection))
+        const qsizetype lineFeed = bytes.indexOf('\n', at);
+        const qsizetype end = lineFeed < 0 ? bytes.size() : lineFeed;
+        connection.headBytes += end - at + (lineFeed < 0 ? 0 : 1);
+        const bool requestLine = connection.stage == Stage::RequestLine;
+        const qint64 lineLimit =
+            requestLine ? m_limits.maxRequestLineBytes : m_limits.maxHeaderFieldBytes;
+        // + 1: the line's CR, not yet told from its text
+        if (connection.line.size() + (end - at) > lineLimit + 1) {
+            if (requestLine)
+                refuse(socket, 414, "request line too long");
+            else
+                refuse(socket, 431, "request header field too large");
             return false;
-        connection.head.clear();
-        connection.inBody = connection.bodyLeft > 0;
-        if (!connection.inBody)
-            connection.since.restart();
+        }
+        if (connection.headBytes > m_limits.maxHeaderBytes) {
+            refuse(socket, 431, "request header fields too large");
+            return false;
+        }
+        connection.line += bytes.sliced(at, end - at);
+        if (lineFeed < 0)
+            return true; // more to come
+        at = lineFeed + 1;
+        // QHttpServer also ends lines with a bare LF, and its head at LF LF or LF CR LF: only
+        // CR LF, and no CR elsewhere, leaves both parsers one reading.
+        if (!connection.line.endsWith('\r')) {
+            refuse(socket, 400, "a line of the head ends without CR");
+            return false;
+        }
+        connection.line.chop(1);
+        if (connection.line.contains('\r')) {
+            refuse(socket, 400, "a CR inside a line of the head");
+            return false;
+        }
+        if (!takeLine(socket, connection))
+            return false;
+        connection.line.clear();
     }
     return true;
 }
 
-bool ConnectionGuard::checkHead(QTcpSocket *socket, Connection &connection)
+bool ConnectionGuard::takeLine(QTcpSocket *socket, Connection &connection)
 {
-    const QByteArray &head = connection.head;
-    const qsizetype lineEnd = head.indexOf("\r\n");
-    if ((lineEnd < 0 && head.size() > m_limits.maxRequestLineBytes) ||
-        lineEnd > m_limits.maxRequestLineBytes) {
-        refuse(socket, 414, "request line too long");
+    if (connection.stage == Stage::RequestLine) {
+        // An empty line before a request may be skipped (RFC 9112, 2.2), as QHttpServer does;
+        // it belongs to the request, whose clock it started, so empty lines cannot keep a
+        // connection alive.
+        return connection.line.isEmpty() || takeRequestLine(socket, connection);
+    }
+    return connection.line.isEmpty() ? endHead(socket, connection) : takeField(socket, connection);
+}
+
+bool ConnectionGuard::takeRequestLine(QTcpSocket *socket, Connection &connection)
+{
+    const QList<QByteArray> parts = connection.line.split(' ');
+    if (parts.size() != 3 || !isToken(parts[0]) || !isVisible(parts[1]) ||
+        (parts[2] != "HTTP/1.1" && parts[2] != "HTTP/1.0")) {
+        refuse(socket, 400, "malformed request line");
         return false;
     }
-    const qsizetype end = headEnd(head);
-    if (end < 0) {
-        if (head.size() > m_limits.maxHeaderBytes) {
-            refuse(socket, 431, "request header fields too large");
+    setStage(connection, Stage::Headers);
+    return true;
+}
+
+bool ConnectionGuard::takeField(QTcpSocket *socket, Connection &connection)
+{
+    const QByteArray &line = connection.line;
+    // QHttpServer joins a folded line to the previous field; the guard would not.
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+        refuse(socket, 400, "a folded header line");
+        return false;
+    }
+    const qsizetype colon = line.indexOf(':');
+    if (colon < 0) {
+        refuse(socket, 400, "a header line without a colon");
+        return false;
+    }
+    // QHttpServer drops every header of a request with a name that is not a token.
+    const QByteArray name = line.left(colon).toLower();
+    if (!isToken(name)) {
+        refuse(socket, 400, "a header name that is not a token");
+        return false;
+    }
+    if (++connection.fields > m_limits.maxHeaderFields) {
+        refuse(socket, 431, "too many header fields");
+        return false;
+    }
+    const QByteArray value = line.mid(colon + 1).trimmed();
+    if (hasControlCharacter(value)) {
+        refuse(socket, 400, "a control character in a header value");
+        return false;
+    }
+    if (name == "content-length") {
+        // QHttpServer reads the first one, leniently (a sign, spaces): one, of digits only.
+        if (connection.contentLength >= 0) {
+            refuse(socket, 400, "several Content-Length headers");
             return false;
         }
-        return true; // more to come
+        if (value.isEmpty() || value.size() > 18 ||
+            !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            refuse(socket, 400, "malformed Content-Length");
+            return false;
+        }
+        connection.contentLength = value.toLongLong();
+    } else if (name == "transfer-encoding") {
+        connection.transferEncoding = true;
+    } else if (name == "expect") {
+        connection.expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
     }
-    if (!headerValue(head, "transfer-encoding").isEmpty()) {
+    return true;
+}
+
+bool ConnectionGuard::endHead(QTcpSocket *socket, Connection &connection)
+{
+    if (connection.transferEncoding && connection.contentLength >= 0) {
+        refuse(socket, 400, "both Content-Length and Transfer-Encoding");
+        return false;
+    }
+    if (connection.transferEncoding) {
         refuse(socket, 411, "a Content-Length is required");
         return false;
     }
-    bool ok = true;
-    const QByteArray length = headerValue(head, "content-length");
-    const qint64 bodyBytes = length.isEmpty() ? 0 : length.toLongLong(&ok);
-    if (!ok || bodyBytes < 0) {
-        refuse(socket, 400, "malformed Content-Length");
-        return false;
-    }
-    if (bodyBytes > m_limits.maxBodyBytes) {
+    if (connection.contentLength > m_limits.maxBodyBytes) {
         refuse(socket, 413, "request body too large");
         return false;
     }
-    connection.bodyLeft = bodyBytes;
+    connection.bodyLeft = qMax<qint64>(0, connection.contentLength);
     // QHttpServer 6.4 does not answer this, and clients wait a second before sending the body.
-    if (bodyBytes > 0 && headerValue(head, "expect") == "100-continue")
+    if (connection.bodyLeft > 0 && connection.expectContinue)
         socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    setStage(connection, connection.bodyLeft > 0 ? Stage::Body : Stage::Idle);
+    return true;
+}
+
+bool ConnectionGuard::closeLongestIdle()
+{
+    // Found first, closed after: forget() erases from m_connections.
+    QTcpSocket *longestIdle = nullptr;
+    qint64 longest = -1;
+    for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
+        if (!it->inRequest() && it->since.elapsed() > longest) {
+            longest = it->since.elapsed();
+            longestIdle = it.key();
+        }
+    }
+    if (!longestIdle)
+        return false;
+    forget(longestIdle);
+    longestIdle->disconnectFromHost();
     return true;
 }
 
@@ -178,8 +370,13 @@ void ConnectionGuard::refuse(QTcpSocket *socket, int status, const char *reason)
 
 void ConnectionGuard::forget(QTcpSocket *socket)
 {
-    if (m_connections.remove(socket))
-        --m_openConnections;
+    const auto it = m_connections.find(socket);
+    if (it == m_connections.end())
+        return;
+    if (!it->inRequest())
+        --m_idle;
+    m_budget.release(it->peer);
+    m_connections.erase(it);
 }
 
 void ConnectionGuard::sweep()

@@ -78,6 +78,10 @@ const Setting kSettings[] = {
      "An idle kept-alive connection is closed after this time.", "30000"},
     {"max-connections", "SWITCHBOARD_MAX_CONNECTIONS", "count",
      "Open connections at most; more are answered 503.", "512"},
+    {"max-connections-per-address", "SWITCHBOARD_MAX_CONNECTIONS_PER_ADDRESS", "count",
+     "Open connections from one client address at most (trusted proxies are not capped); more "
+     "are answered 503.",
+     "128"},
     {"http-threads", "SWITCHBOARD_HTTP_THREADS", "count",
      "Threads answering webhooks; the webhooks they have in flight are committed together.", "32"},
     {"metrics-token", "SWITCHBOARD_METRICS_TOKEN", "token",
@@ -394,6 +398,7 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         {"database-timeout-ms", 600000, &config.databaseTimeoutMs},
         {"idle-timeout-ms", 3600000, &config.idleTimeoutMs},
         {"max-connections", 100000, &config.maxConnections},
+        {"max-connections-per-address", 100000, &config.maxConnectionsPerAddress},
         {"http-threads", 256, &config.httpThreads},
         {"voicemail-max", 14400, &flow.voicemailMaxS},
         {"menu-repeats", 10, &flow.menuRepeats},

@@ -49,6 +49,7 @@ struct ServiceConfig
     int requestTimeoutMs = 10000; // limits in front of QHttpServer (ConnectionGuard)
     int idleTimeoutMs = 30000;
     int maxConnections = 512;
+    int maxConnectionsPerAddress = 128; // a reverse proxy (--trusted-proxy) is not capped
     int httpThreads = 32; // threads answering webhooks; their writes are committed together
 
     // Reads the command line, then the environment, then the --config INI file, then defaults.

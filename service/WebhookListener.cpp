@@ -24,6 +24,7 @@ WebhookListener::WebhookListener(const ServiceConfig &config, CallLogThread &cal
     , m_downloads(downloads)
     , m_metrics(config.metricsToken)
     , m_status(config.database)
+    , m_connections(config.maxConnections, config.maxConnectionsPerAddress, config.trustedProxies)
 {}
 
 WebhookListener::~WebhookListener()
@@ -51,9 +52,9 @@ bool WebhookListener::listen(QString *error)
         auto http = std::make_unique<HttpThread>(i + 1);
         // Built on its thread, so that QHttpServer, its timers and its sockets belong there.
         http->thread.run([this, &http] {
-            http->server = new WebhookServer(m_config, m_callLog, m_downloads, m_metrics, m_status,
-                                             m_openConnections,
-                                             [this](qintptr descriptor) { deal(descriptor); });
+            http->server =
+                new WebhookServer(m_config, m_callLog, m_downloads, m_metrics, m_status,
+                                  m_connections, [this](qintptr descriptor) { deal(descriptor); });
         });
         m_threads.push_back(std::move(http));
     }
@@ -76,7 +77,19 @@ bool WebhookListener::listen(QString *error)
 
 void WebhookListener::deal(qintptr descriptor)
 {
-    WebhookServer *server = m_threads[m_dealt++ % m_threads.size()]->server;
+    std::size_t pick = m_dealt++ % m_threads.size();
+    // When every connection is taken, a thread with an idle connection serves the new one: it
+    // closes its longest-idle connection to make room rather than refuse (Twilio, perhaps).
+    if (m_connections.isFull()) {
+        for (std::size_t i = 0; i < m_threads.size(); ++i) {
+            const std::size_t candidate = (pick + i) % m_threads.size();
+            if (m_threads[candidate]->server->idleConnections() > 0) {
+                pick = candidate;
+                break;
+            }
+        }
+    }
+    WebhookServer *server = m_threads[pick]->server;
     QMetaObject::invokeMethod(server, [server, descriptor] { server->serve(descriptor); });
 }
 

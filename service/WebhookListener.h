@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ConnectionGuard.h"
 #include "Metrics.h"
 #include "ServiceConfig.h"
 #include "StatusReader.h"
@@ -46,8 +47,8 @@ private:
     DownloadThread &m_downloads;
     Metrics m_metrics;
     StatusReader m_status;
-    std::atomic<int> m_openConnections = 0;
-    QTcpServer m_socket; // binds the address; the HTTP threads accept
+    ConnectionBudget m_connections; // every HTTP thread's
+    QTcpServer m_socket;            // binds the address; the HTTP threads accept
     std::vector<std::unique_ptr<HttpThread>> m_threads;
     std::atomic<std::size_t> m_dealt = 0;
 };

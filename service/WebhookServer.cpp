@@ -45,7 +45,7 @@ QHttpServerResponse twiml(const QByteArray &document)
 
 WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog,
                              DownloadThread &downloads, Metrics &metrics, StatusReader &status,
-                             std::atomic<int> &openConnections, ConnectionGuard::Dealer deal,
+                             ConnectionBudget &connections, ConnectionGuard::Dealer deal,
                              QObject *parent)
     : QObject(parent)
     , m_config(config)
@@ -60,8 +60,7 @@ WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog
     ConnectionGuard::Limits limits;
     limits.requestTimeoutMs = m_config.requestTimeoutMs;
     limits.idleTimeoutMs = m_config.idleTimeoutMs;
-    limits.maxConnections = m_config.maxConnections;
-    m_guard = new ConnectionGuard(limits, openConnections, std::move(deal), &m_http);
+    m_guard = new ConnectionGuard(limits, connections, std::move(deal), &m_http);
     addRoutes();
 }
 
@@ -94,6 +93,11 @@ void WebhookServer::serve(qintptr descriptor)
 int WebhookServer::requestsInFlight() const
 {
     return m_guard->requestsInFlight();
+}
+
+int WebhookServer::idleConnections() const
+{
+    return m_guard->idleConnections();
 }
 
 QHttpServerResponse WebhookServer::health()

@@ -28,7 +28,7 @@ class WebhookServer final : public QObject
 public:
     // `config.callFlow.publicUrl` is final: the listener fills it in when it was not given.
     WebhookServer(const ServiceConfig &config, CallLogThread &callLog, DownloadThread &downloads,
-                  Metrics &metrics, StatusReader &status, std::atomic<int> &openConnections,
+                  Metrics &metrics, StatusReader &status, ConnectionBudget &connections,
                   ConnectionGuard::Dealer deal, QObject *parent = nullptr);
     ~WebhookServer() override;
 
@@ -42,6 +42,8 @@ public:
     // Serves a connection the dealer picked this thread for (call on this object's thread).
     void serve(qintptr descriptor);
     int requestsInFlight() const;
+    // Connections between requests (from any thread).
+    int idleConnections() const;
 
 private:
     void addRoutes();
