@@ -98,6 +98,9 @@ private Q_SLOTS:
         QTest::newRow("ring-timeout")
             << QStringList{QStringLiteral("--ring-timeout"), QStringLiteral("-4")}
             << QStringLiteral("--ring-timeout");
+        QTest::newRow("max-connections-per-address")
+            << QStringList{QStringLiteral("--max-connections-per-address"), QStringLiteral("0")}
+            << QStringLiteral("--max-connections-per-address");
     }
 
     void badConfigurationIsOneClearLine()
