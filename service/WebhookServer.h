@@ -7,7 +7,6 @@
 #include "ServiceConfig.h"
 #include "twilio/RecordingDownload.h"
 
-#include <atomic>
 #include <memory>
 #include <QHttpServer>
 #include <QObject>
