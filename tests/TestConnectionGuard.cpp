@@ -3,6 +3,7 @@
 #include "ServiceHarness.h"
 #include "twilio/RequestSignature.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSqlQuery>
@@ -732,6 +733,45 @@ private Q_SLOTS:
             QStringLiteral("framing"),
             QStringLiteral("2,000 pipelined requests in one send (%1 bytes)").arg(requests.size()),
             QStringLiteral("all answered; %1 ms of the service's CPU").arg(cpuMs));
+    }
+
+    // More connections than the service has file descriptors: accepting fails for a while, and
+    // resumes once they are closed (Qt stops accepting on such an error unless told again).
+    void runningOutOfDescriptorsIsNotForever()
+    {
+        m_harness->stopService();
+        rlimit files{};
+        QVERIFY(getrlimit(RLIMIT_NOFILE, &files) == 0);
+        const rlim_t ours = files.rlim_cur;
+        files.rlim_cur = 256; // inherited by the service
+        QVERIFY(setrlimit(RLIMIT_NOFILE, &files) == 0);
+        const bool started = m_harness->startService(
+            {QStringLiteral("--max-connections"), QStringLiteral("1000"),
+             QStringLiteral("--max-connections-per-address"), QStringLiteral("1000"),
+             QStringLiteral("--idle-timeout-ms"), QStringLiteral("60000")});
+        files.rlim_cur = ours;
+        QVERIFY(setrlimit(RLIMIT_NOFILE, &files) == 0);
+        QVERIFY(started);
+        Crowd crowd = openCrowd(400, {});
+        QTRY_COMPARE_WITH_TIMEOUT(int(std::count_if(crowd.cbegin(), crowd.cend(),
+                                                    [](const auto &socket) {
+                                                        return socket->state() ==
+                                                               QAbstractSocket::ConnectedState;
+                                                    })),
+                                  400, 10000);
+        QTest::qWait(1000); // the service accepts what it can, then runs out
+        const qsizetype descriptors =
+            QDir(QStringLiteral("/proc/%1/fd").arg(m_harness->service()->processId()))
+                .entryList(QDir::Files | QDir::System)
+                .size();
+        QVERIFY2(descriptors >= 250, qPrintable(QString::number(descriptors)));
+        crowd.clear();
+        QTRY_VERIFY_WITH_TIMEOUT(healthzAnswers(), 10000);
+        ReliabilityLog::record(
+            QStringLiteral("limits"),
+            QStringLiteral("400 connections to a service limited to 256 open files"),
+            QStringLiteral("accepting paused while out of descriptors; /healthz 200 once they "
+                           "closed"));
     }
 };
 
