@@ -20,9 +20,10 @@ int main(int argc, char *argv[])
         "Churn under load against switchboard-service on loopback: whole calls, slow, vanishing "
         "and malformed clients, pipelined webhooks, floods past the connection cap."));
     parser.addHelpOption();
-    const QCommandLineOption secondsOption(QStringLiteral("seconds"),
-                                           QStringLiteral("How long the churn lasts."),
-                                           QStringLiteral("s"), QStringLiteral("300"));
+    const QCommandLineOption secondsOption(
+        QStringLiteral("seconds"),
+        QStringLiteral("How long the churn lasts (at least 10: the first flood comes at 8 s)."),
+        QStringLiteral("s"), QStringLiteral("300"));
     const QCommandLineOption capOption(QStringLiteral("max-connections"),
                                        QStringLiteral("The service's connection cap."),
                                        QStringLiteral("n"), QStringLiteral("64"));
@@ -47,7 +48,7 @@ int main(int argc, char *argv[])
         }
         return value;
     };
-    options.seconds = number(secondsOption, 1, 24 * 3600);
+    options.seconds = number(secondsOption, 10, 24 * 3600);
     options.maxConnections = number(capOption, 4, 4096);
     options.callsInFlight = number(callsOption, 1, 256);
     options.seed = parser.value(seedOption).toUInt();
