@@ -4,6 +4,7 @@
 #include "core/CallLog.h"
 #include "db/CallReader.h"
 #include "db/CallWriter.h"
+#include "gui/common/PlainText.h"
 #include "gui/player/VoicemailPlayer.h"
 
 #include <QFileDialog>
@@ -12,8 +13,8 @@
 #include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
-#include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QStandardPaths>
@@ -26,6 +27,7 @@ namespace {
 QLabel *sectionTitle(const QString &text, QWidget *parent)
 {
     auto *label = new QLabel(text.toUpper(), parent);
+    label->setTextFormat(Qt::PlainText);
     QFont font = label->font();
     font.setPointSizeF(font.pointSizeF() * 0.85);
     font.setWeight(QFont::DemiBold);
@@ -51,6 +53,13 @@ QString extensionFor(const QString &contentType)
     return QStringLiteral("wav");
 }
 
+// Only the number's digits go into a suggested file name: it is the caller's text.
+QString digitsOf(const QString &number)
+{
+    static const QRegularExpression notDigit(QStringLiteral("[^0-9]"));
+    return QString(number).remove(notDigit).left(20);
+}
+
 } // namespace
 
 DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
@@ -60,6 +69,7 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     setObjectName(QStringLiteral("detailsPane"));
     setMinimumWidth(340);
     m_placeholder = new QLabel(tr("Select a call to see its details."), this);
+    m_placeholder->setTextFormat(Qt::PlainText);
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setEnabled(false);
 
@@ -75,10 +85,14 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     titleFont.setWeight(QFont::DemiBold);
     m_title->setFont(titleFont);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_title->setTextFormat(Qt::PlainText); // the caller's name: never markup
     m_subtitle = new QLabel(m_content);
+    m_subtitle->setObjectName(QStringLiteral("detailsSubtitle"));
+    m_subtitle->setTextFormat(Qt::PlainText);
     m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_outcome = new QLabel(m_content);
     m_outcome->setObjectName(QStringLiteral("detailsOutcome"));
+    m_outcome->setTextFormat(Qt::RichText); // an icon; its only text is ours, escaped
     column->addWidget(m_title);
     column->addWidget(m_subtitle);
     column->addWidget(m_outcome);
@@ -93,9 +107,12 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     voicemail->addWidget(m_player);
     m_voicemailState = new QLabel(m_voicemailBox);
     m_voicemailState->setObjectName(QStringLiteral("voicemailState"));
+    m_voicemailState->setTextFormat(Qt::PlainText);
     m_voicemailState->setWordWrap(true);
     voicemail->addWidget(m_voicemailState);
     m_transcription = new QLabel(m_voicemailBox);
+    m_transcription->setObjectName(QStringLiteral("transcription"));
+    m_transcription->setTextFormat(Qt::PlainText);
     m_transcription->setWordWrap(true);
     m_transcription->setTextInteractionFlags(Qt::TextSelectableByMouse);
     voicemail->addWidget(m_transcription);
@@ -183,9 +200,11 @@ QLabel *DetailsPane::addField(QFormLayout *form, const QString &caption, const Q
 {
     auto *value = new QLabel(m_content);
     value->setObjectName(name);
+    value->setTextFormat(Qt::PlainText);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     value->setWordWrap(true);
     auto *label = new QLabel(caption, m_content);
+    label->setTextFormat(Qt::PlainText);
     QPalette palette = label->palette();
     QColor color = palette.color(QPalette::WindowText);
     color.setAlphaF(0.6);
@@ -242,7 +261,7 @@ void DetailsPane::showFields(const CallRecord &call)
     m_dialStatus->setText(orDash(call.dialStatus));
     m_to->setText(orDash(call.to));
     m_sid->setText(call.callSid);
-    m_sid->setToolTip(call.callSid);
+    m_sid->setToolTip(PlainText::toolTip(call.callSid));
 }
 
 void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
@@ -313,7 +332,7 @@ void DetailsPane::showTimeline(const CallRecord &call)
         auto *item = new QTreeWidgetItem(
             {event.receivedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), what,
              event.callStatus});
-        item->setToolTip(0, CallFormat::fullTime(event.receivedAt));
+        item->setToolTip(0, PlainText::toolTip(CallFormat::fullTime(event.receivedAt)));
         items.append(item);
     }
     m_timeline->addTopLevelItems(items);
@@ -340,9 +359,8 @@ bool DetailsPane::setHeard(bool heard)
         return false;
     const QString callSid = m_call->callSid;
     if (!m_log->writer()->setHeard(callSid, heard)) {
-        QMessageBox::warning(
-            this, tr("Voicemail"),
-            tr("Could not mark the voicemail: %1").arg(m_log->writer()->lastError()));
+        PlainText::warn(this, tr("Voicemail"),
+                        tr("Could not mark the voicemail: %1").arg(m_log->writer()->lastError()));
         return false;
     }
     Q_EMIT heardChanged(callSid, heard);
@@ -375,7 +393,7 @@ void DetailsPane::saveAudioInteractively()
     const QString suggested =
         QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) +
         QStringLiteral("/voicemail-%1-%2.%3")
-            .arg(QString(m_call->from).remove(QLatin1Char('+')),
+            .arg(digitsOf(m_call->from),
                  m_call->startedAt.toLocalTime().toString(QStringLiteral("yyyyMMdd-HHmm")),
                  extensionFor(contentType));
     const QString fileName = QFileDialog::getSaveFileName(
@@ -384,7 +402,7 @@ void DetailsPane::saveAudioInteractively()
         return;
     QString error;
     if (!saveAudio(fileName, &error))
-        QMessageBox::warning(this, tr("Save audio"), tr("Could not save the audio: %1").arg(error));
+        PlainText::warn(this, tr("Save audio"), tr("Could not save the audio: %1").arg(error));
 }
 
 void DetailsPane::focusDetails()

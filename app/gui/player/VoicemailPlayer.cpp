@@ -92,6 +92,7 @@ VoicemailPlayer::VoicemailPlayer(QWidget *parent)
 
     d->timeLabel = new QLabel(d->controls);
     d->timeLabel->setObjectName(QStringLiteral("timeLabel"));
+    d->timeLabel->setTextFormat(Qt::PlainText);
     // Tabular digits keep the label from jittering while the position ticks.
     QFont digits = d->timeLabel->font();
     digits.setStyleHint(QFont::Monospace);
@@ -114,6 +115,7 @@ VoicemailPlayer::VoicemailPlayer(QWidget *parent)
 
     d->unavailableLabel = new QLabel(this);
     d->unavailableLabel->setObjectName(QStringLiteral("unavailableLabel"));
+    d->unavailableLabel->setTextFormat(Qt::PlainText); // error texts come from the call log
     d->unavailableLabel->setWordWrap(true);
     d->unavailableLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     d->unavailableLabel->setForegroundRole(QPalette::PlaceholderText);
