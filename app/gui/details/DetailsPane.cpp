@@ -4,7 +4,9 @@
 #include "core/CallLog.h"
 #include "db/CallReader.h"
 #include "db/CallWriter.h"
+#include "db/Database.h"
 #include "gui/common/PlainText.h"
+#include "gui/player/VoicemailAudioLoader.h"
 #include "gui/player/VoicemailPlayer.h"
 
 #include <QFileDialog>
@@ -20,6 +22,7 @@
 #include <QStandardPaths>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <utility>
 
 namespace Switchboard {
 namespace {
@@ -65,6 +68,7 @@ QString digitsOf(const QString &number)
 DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     : QWidget(parent)
     , m_log(log)
+    , m_audioLoader(new VoicemailAudioLoader(this))
 {
     setObjectName(QStringLiteral("detailsPane"));
     setMinimumWidth(340);
@@ -194,6 +198,15 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
             Q_EMIT fetchRequested(m_call->callSid, m_call->voicemail->recordingUrl);
     });
     connect(m_player, &VoicemailPlayer::playbackStarted, this, &DetailsPane::onPlaybackStarted);
+    connect(m_audioLoader, &VoicemailAudioLoader::loaded, this, &DetailsPane::onAudioLoaded);
+    connect(m_audioLoader, &VoicemailAudioLoader::failed, this,
+            [this](const QString &callSid, const QString &message) {
+                if (!m_call || m_call->callSid != callSid)
+                    return;
+                m_playWhenLoaded = false;
+                m_player->showUnavailable(callSid, message);
+                m_saveButton->setEnabled(false);
+            });
 }
 
 QLabel *DetailsPane::addField(QFormLayout *form, const QString &caption, const QString &name)
@@ -221,6 +234,7 @@ void DetailsPane::setCall(const std::optional<CallRecord> &call)
     m_call = call;
     auto *scroll = qobject_cast<QWidget *>(m_content->property("scroll").value<QObject *>());
     if (!call) {
+        m_audioLoader->cancel();
         m_player->clear();
         m_loadedAudioKey.clear();
         m_placeholder->show();
@@ -268,6 +282,7 @@ void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
 {
     m_voicemailBox->setVisible(call.voicemail.has_value());
     if (!call.voicemail) {
+        m_audioLoader->cancel();
         m_player->clear();
         m_loadedAudioKey.clear();
         return;
@@ -275,7 +290,8 @@ void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
     const Voicemail &voicemail = *call.voicemail;
     const bool downloaded = voicemail.downloadState == DownloadState::Downloaded;
     m_heardButton->setText(voicemail.isHeard() ? tr("Mark as unheard") : tr("Mark as heard"));
-    m_saveButton->setEnabled(downloaded);
+    m_saveButton->setEnabled(downloaded && m_player->callSid() == call.callSid &&
+                             !m_player->audio().isEmpty());
     m_fetchButton->setVisible(!downloaded);
     m_fetchButton->setEnabled(m_fetchingSid != call.callSid);
     QString state =
@@ -292,6 +308,7 @@ void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
     m_transcription->setVisible(!voicemail.transcription.isEmpty());
 
     if (!downloaded) {
+        m_audioLoader->cancel();
         m_loadedAudioKey.clear();
         m_player->showUnavailable(call.callSid, CallFormat::voicemailState(voicemail));
         return;
@@ -301,17 +318,27 @@ void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
     const QString key = call.callSid + QLatin1Char('/') + voicemail.sha256;
     if (sameCall && key == m_loadedAudioKey)
         return;
-    QString contentType;
-    const QByteArray audio = m_log->reader()
-                                 ? m_log->reader()->voicemailAudio(call.callSid, &contentType)
-                                 : QByteArray();
-    if (audio.isEmpty()) {
+    m_loadedAudioKey = key;
+    if (!m_log->database()) {
         m_player->showUnavailable(call.callSid, tr("The audio cannot be read from the call log."));
         m_loadedAudioKey.clear();
         return;
     }
-    m_player->setVoicemail(call.callSid, audio, contentType, voicemail.durationS);
-    m_loadedAudioKey = key;
+    // Read on a thread: a recording of tens of megabytes must not freeze the window.
+    m_player->showUnavailable(call.callSid, tr("Loading the recording…"));
+    m_playWhenLoaded = false;
+    m_audioLoader->load(m_log->database()->url(), call.callSid);
+}
+
+void DetailsPane::onAudioLoaded(const QString &callSid, const QByteArray &audio,
+                                const QString &contentType)
+{
+    if (!m_call || m_call->callSid != callSid || !m_call->voicemail)
+        return;
+    m_player->setVoicemail(callSid, audio, contentType, m_call->voicemail->durationS);
+    m_saveButton->setEnabled(m_player->callSid() == callSid && !m_player->audio().isEmpty());
+    if (std::exchange(m_playWhenLoaded, false))
+        m_player->play();
 }
 
 void DetailsPane::showTimeline(const CallRecord &call)
@@ -342,8 +369,12 @@ void DetailsPane::showTimeline(const CallRecord &call)
 
 void DetailsPane::togglePlayback()
 {
-    if (m_call && m_call->voicemail && !m_loadedAudioKey.isEmpty())
+    if (!m_call || !m_call->voicemail || m_loadedAudioKey.isEmpty())
+        return;
+    if (m_player->callSid() == m_call->callSid && !m_player->audio().isEmpty())
         m_player->togglePlayback();
+    else
+        m_playWhenLoaded = !m_playWhenLoaded; // still being read: play (or not) once it is
 }
 
 void DetailsPane::onPlaybackStarted(const QString &callSid)
@@ -370,14 +401,16 @@ bool DetailsPane::setHeard(bool heard)
 
 bool DetailsPane::saveAudio(const QString &fileName, QString *error)
 {
-    if (!m_call || !m_log->reader())
+    if (!m_call)
         return false;
-    const QByteArray audio = m_log->reader()->voicemailAudio(m_call->callSid);
+    // What the player loaded: the call log is not read again on this thread.
+    const QByteArray audio =
+        m_player->callSid() == m_call->callSid ? m_player->audio() : QByteArray();
     QSaveFile file(fileName);
     if (audio.isEmpty() || !file.open(QIODevice::WriteOnly) || file.write(audio) != audio.size() ||
         !file.commit()) {
         if (error)
-            *error = audio.isEmpty() ? tr("The call log has no audio for this voicemail.")
+            *error = audio.isEmpty() ? tr("The audio of this voicemail is not loaded.")
                                      : file.errorString();
         return false;
     }
@@ -386,16 +419,14 @@ bool DetailsPane::saveAudio(const QString &fileName, QString *error)
 
 void DetailsPane::saveAudioInteractively()
 {
-    if (!m_call || !m_call->voicemail || !m_log->reader())
+    if (!m_call || !m_call->voicemail)
         return;
-    QString contentType;
-    m_log->reader()->voicemailAudio(m_call->callSid, &contentType);
     const QString suggested =
         QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) +
         QStringLiteral("/voicemail-%1-%2.%3")
             .arg(digitsOf(m_call->from),
                  m_call->startedAt.toLocalTime().toString(QStringLiteral("yyyyMMdd-HHmm")),
-                 extensionFor(contentType));
+                 extensionFor(m_player->contentType()));
     const QString fileName = QFileDialog::getSaveFileName(
         this, tr("Save voicemail audio"), suggested, tr("Audio (*.wav *.mp3);;All files (*)"));
     if (fileName.isEmpty())
