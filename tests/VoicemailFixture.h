@@ -42,9 +42,9 @@ inline QByteArray makeWav(int milliseconds, int sampleRate = 8000)
     return wav + pcm;
 }
 
-inline Webhook webhook(WebhookKind kind, FormData params)
+inline Webhook webhook(WebhookKind kind, FormData params, const QString &callSid = voicemailCallSid)
 {
-    params.set(QStringLiteral("CallSid"), voicemailCallSid);
+    params.set(QStringLiteral("CallSid"), callSid);
     params.set(QStringLiteral("AccountSid"), voicemailAccountSid);
     Webhook hook;
     hook.kind = kind;
@@ -56,21 +56,27 @@ inline Webhook webhook(WebhookKind kind, FormData params)
 
 // Records a call whose caller pressed 2 and left a voicemail that Twilio has ready at
 // recordingUrl, as the service's webhooks would. True when every webhook was recorded.
-inline bool recordVoicemailCall(CallWriter &writer, const QString &recordingUrl, int seconds)
+inline bool recordVoicemailCall(CallWriter &writer, const QString &recordingUrl, int seconds,
+                                const QString &callSid = voicemailCallSid,
+                                const QString &recordingSid = voicemailRecordingSid)
 {
-    const FormData recording{{QStringLiteral("RecordingSid"), voicemailRecordingSid},
+    const FormData recording{{QStringLiteral("RecordingSid"), recordingSid},
                              {QStringLiteral("RecordingUrl"), recordingUrl},
                              {QStringLiteral("RecordingDuration"), QString::number(seconds)}};
     FormData status = recording;
     status.set(QStringLiteral("RecordingStatus"), QStringLiteral("completed"));
     const QList<Webhook> hooks{
-        webhook(WebhookKind::Voice, {{QStringLiteral("From"), QStringLiteral("+15551230001")},
-                                     {QStringLiteral("To"), QStringLiteral("+15559870000")},
-                                     {QStringLiteral("CallStatus"), QStringLiteral("ringing")}}),
-        webhook(WebhookKind::Menu, {{QStringLiteral("Digits"), QStringLiteral("2")},
-                                    {QStringLiteral("CallStatus"), QStringLiteral("in-progress")}}),
-        webhook(WebhookKind::Recording, recording),
-        webhook(WebhookKind::RecordingStatus, status),
+        webhook(WebhookKind::Voice,
+                {{QStringLiteral("From"), QStringLiteral("+15551230001")},
+                 {QStringLiteral("To"), QStringLiteral("+15559870000")},
+                 {QStringLiteral("CallStatus"), QStringLiteral("ringing")}},
+                callSid),
+        webhook(WebhookKind::Menu,
+                {{QStringLiteral("Digits"), QStringLiteral("2")},
+                 {QStringLiteral("CallStatus"), QStringLiteral("in-progress")}},
+                callSid),
+        webhook(WebhookKind::Recording, recording, callSid),
+        webhook(WebhookKind::RecordingStatus, status, callSid),
     };
     for (const Webhook &hook : hooks) {
         if (writer.record(hook) != CallWriter::Result::Recorded) {

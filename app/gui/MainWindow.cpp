@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "common/PlainText.h"
 #include "common/StatusBanner.h"
 #include "core/AppSettings.h"
 #include "core/CallExport.h"
@@ -82,6 +83,7 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
     setUpColumns();
 
     m_location = new QLabel(this);
+    m_location->setTextFormat(Qt::PlainText);
     statusBar()->addWidget(m_location, 1);
     statusBar()->setSizeGripEnabled(false);
 
@@ -394,7 +396,7 @@ void MainWindow::exportInteractively()
     const bool ok = exportCsv(fileName, &error);
     QApplication::restoreOverrideCursor();
     if (!ok)
-        QMessageBox::warning(this, tr("Export"), tr("Could not export the feed: %1").arg(error));
+        PlainText::warn(this, tr("Export"), tr("Could not export the feed: %1").arg(error));
     else
         statusBar()->showMessage(tr("Exported to %1").arg(fileName), 5000);
 }

@@ -48,7 +48,7 @@ void TrayNotifier::callsChanged(const QList<CallRecord> &calls)
     for (const CallRecord &call : calls) {
         if (call.startedAt.secsTo(now) > kRecentSeconds)
             continue;
-        const QString who = CallFormat::caller(call);
+        const QString who = messageText(CallFormat::caller(call));
         if (call.voicemail && !call.voicemail->isHeard() &&
             !m_voicemailsNotified.contains(call.callSid)) {
             m_voicemailsNotified.insert(call.callSid);
@@ -62,8 +62,20 @@ void TrayNotifier::callsChanged(const QList<CallRecord> &calls)
     }
 }
 
+QString TrayNotifier::messageText(const QString &text)
+{
+#if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
+    // The message goes to the desktop's notification server as its body, which is markup
+    // there (the freedesktop.org notification spec's body-markup, which includes <img>).
+    return text.toHtmlEscaped();
+#else
+    return text; // the other platforms show it as plain text
+#endif
+}
+
 void TrayNotifier::notify(const QString &callSid, const QString &title, const QString &text)
 {
+    Q_EMIT notified(callSid, title, text);
     if (!m_icon)
         return;
     m_lastNotified = callSid;

@@ -20,6 +20,8 @@ public:
     explicit TrayNotifier(QObject *parent = nullptr);
 
     static bool isAvailable();
+    // The caller's text as a notification shows it literally on this platform.
+    static QString messageText(const QString &text);
     QSystemTrayIcon *icon() const { return m_icon; }
 
     // Looks at calls that changed in the log; notifies what is new.
@@ -27,6 +29,8 @@ public:
 
 Q_SIGNALS:
     void showWindowRequested(const QString &callSid); // empty: just the window
+    // A notification was shown, or would have been where the desktop has a tray.
+    void notified(const QString &callSid, const QString &title, const QString &text);
 
 private:
     void notify(const QString &callSid, const QString &title, const QString &text);

@@ -91,4 +91,26 @@ QByteArray CallReader::voicemailAudio(const QString &callSid, QString *contentTy
     return query.value(0).toByteArray();
 }
 
+std::optional<CallReader::SizedAudio> CallReader::voicemailAudioUpTo(const QString &callSid,
+                                                                     qint64 maxBytes)
+{
+    // length() of a blob reads its size, not its content (SQLite and PostgreSQL alike).
+    QSqlQuery query(m_database.connection());
+    query.prepare(QStringLiteral("SELECT length(audio), CASE WHEN length(audio) <= ? THEN audio "
+                                 "END, content_type FROM voicemails WHERE call_sid = ?"));
+    query.addBindValue(maxBytes);
+    query.addBindValue(callSid);
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return std::nullopt;
+    }
+    SizedAudio stored;
+    if (!query.next())
+        return stored;
+    stored.size = query.value(0).toLongLong();
+    stored.audio = query.value(1).toByteArray();
+    stored.contentType = query.value(2).toString();
+    return stored;
+}
+
 } // namespace Switchboard

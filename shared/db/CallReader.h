@@ -38,6 +38,16 @@ public:
     // The stored voicemail audio; empty when it has not been downloaded.
     QByteArray voicemailAudio(const QString &callSid, QString *contentType = nullptr);
 
+    // The stored audio's size, and its bytes only when there are no more than maxBytes: a
+    // larger blob is never read. Nothing when the query failed.
+    struct SizedAudio
+    {
+        qint64 size = 0; // 0: not downloaded
+        QByteArray audio;
+        QString contentType;
+    };
+    std::optional<SizedAudio> voicemailAudioUpTo(const QString &callSid, qint64 maxBytes);
+
     QString lastError() const { return m_lastError; }
 
 private:

@@ -16,6 +16,7 @@ StatusBanner::StatusBanner(QWidget *parent)
         "#databaseBanner { background: #fdecea; border: 1px solid #f1b7b2; border-radius: 6px; }"
         "#databaseBanner QLabel { color: #7a1f17; }"));
     m_text->setWordWrap(true);
+    m_text->setTextFormat(Qt::RichText); // showError() escapes the error text
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(12, 8, 8, 8);

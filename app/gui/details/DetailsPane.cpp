@@ -4,6 +4,9 @@
 #include "core/CallLog.h"
 #include "db/CallReader.h"
 #include "db/CallWriter.h"
+#include "db/Database.h"
+#include "gui/common/PlainText.h"
+#include "gui/player/VoicemailAudioLoader.h"
 #include "gui/player/VoicemailPlayer.h"
 
 #include <QFileDialog>
@@ -12,13 +15,14 @@
 #include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
-#include <QMessageBox>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QStandardPaths>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <utility>
 
 namespace Switchboard {
 namespace {
@@ -26,6 +30,7 @@ namespace {
 QLabel *sectionTitle(const QString &text, QWidget *parent)
 {
     auto *label = new QLabel(text.toUpper(), parent);
+    label->setTextFormat(Qt::PlainText);
     QFont font = label->font();
     font.setPointSizeF(font.pointSizeF() * 0.85);
     font.setWeight(QFont::DemiBold);
@@ -51,15 +56,24 @@ QString extensionFor(const QString &contentType)
     return QStringLiteral("wav");
 }
 
+// Only the number's digits go into a suggested file name: it is the caller's text.
+QString digitsOf(const QString &number)
+{
+    static const QRegularExpression notDigit(QStringLiteral("[^0-9]"));
+    return QString(number).remove(notDigit).left(20);
+}
+
 } // namespace
 
 DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     : QWidget(parent)
     , m_log(log)
+    , m_audioLoader(new VoicemailAudioLoader(this))
 {
     setObjectName(QStringLiteral("detailsPane"));
     setMinimumWidth(340);
     m_placeholder = new QLabel(tr("Select a call to see its details."), this);
+    m_placeholder->setTextFormat(Qt::PlainText);
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setEnabled(false);
 
@@ -75,10 +89,14 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     titleFont.setWeight(QFont::DemiBold);
     m_title->setFont(titleFont);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_title->setTextFormat(Qt::PlainText); // the caller's name: never markup
     m_subtitle = new QLabel(m_content);
+    m_subtitle->setObjectName(QStringLiteral("detailsSubtitle"));
+    m_subtitle->setTextFormat(Qt::PlainText);
     m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_outcome = new QLabel(m_content);
     m_outcome->setObjectName(QStringLiteral("detailsOutcome"));
+    m_outcome->setTextFormat(Qt::RichText); // an icon; its only text is ours, escaped
     column->addWidget(m_title);
     column->addWidget(m_subtitle);
     column->addWidget(m_outcome);
@@ -93,9 +111,12 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     voicemail->addWidget(m_player);
     m_voicemailState = new QLabel(m_voicemailBox);
     m_voicemailState->setObjectName(QStringLiteral("voicemailState"));
+    m_voicemailState->setTextFormat(Qt::PlainText);
     m_voicemailState->setWordWrap(true);
     voicemail->addWidget(m_voicemailState);
     m_transcription = new QLabel(m_voicemailBox);
+    m_transcription->setObjectName(QStringLiteral("transcription"));
+    m_transcription->setTextFormat(Qt::PlainText);
     m_transcription->setWordWrap(true);
     m_transcription->setTextInteractionFlags(Qt::TextSelectableByMouse);
     voicemail->addWidget(m_transcription);
@@ -177,15 +198,26 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
             Q_EMIT fetchRequested(m_call->callSid, m_call->voicemail->recordingUrl);
     });
     connect(m_player, &VoicemailPlayer::playbackStarted, this, &DetailsPane::onPlaybackStarted);
+    connect(m_audioLoader, &VoicemailAudioLoader::loaded, this, &DetailsPane::onAudioLoaded);
+    connect(m_audioLoader, &VoicemailAudioLoader::failed, this,
+            [this](const QString &callSid, const QString &message) {
+                if (!m_call || m_call->callSid != callSid)
+                    return;
+                m_playWhenLoaded = false;
+                m_player->showUnavailable(callSid, message);
+                m_saveButton->setEnabled(false);
+            });
 }
 
 QLabel *DetailsPane::addField(QFormLayout *form, const QString &caption, const QString &name)
 {
     auto *value = new QLabel(m_content);
     value->setObjectName(name);
+    value->setTextFormat(Qt::PlainText);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     value->setWordWrap(true);
     auto *label = new QLabel(caption, m_content);
+    label->setTextFormat(Qt::PlainText);
     QPalette palette = label->palette();
     QColor color = palette.color(QPalette::WindowText);
     color.setAlphaF(0.6);
@@ -202,6 +234,7 @@ void DetailsPane::setCall(const std::optional<CallRecord> &call)
     m_call = call;
     auto *scroll = qobject_cast<QWidget *>(m_content->property("scroll").value<QObject *>());
     if (!call) {
+        m_audioLoader->cancel();
         m_player->clear();
         m_loadedAudioKey.clear();
         m_placeholder->show();
@@ -242,13 +275,14 @@ void DetailsPane::showFields(const CallRecord &call)
     m_dialStatus->setText(orDash(call.dialStatus));
     m_to->setText(orDash(call.to));
     m_sid->setText(call.callSid);
-    m_sid->setToolTip(call.callSid);
+    m_sid->setToolTip(PlainText::toolTip(call.callSid));
 }
 
 void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
 {
     m_voicemailBox->setVisible(call.voicemail.has_value());
     if (!call.voicemail) {
+        m_audioLoader->cancel();
         m_player->clear();
         m_loadedAudioKey.clear();
         return;
@@ -256,7 +290,8 @@ void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
     const Voicemail &voicemail = *call.voicemail;
     const bool downloaded = voicemail.downloadState == DownloadState::Downloaded;
     m_heardButton->setText(voicemail.isHeard() ? tr("Mark as unheard") : tr("Mark as heard"));
-    m_saveButton->setEnabled(downloaded);
+    m_saveButton->setEnabled(downloaded && m_player->callSid() == call.callSid &&
+                             !m_player->audio().isEmpty());
     m_fetchButton->setVisible(!downloaded);
     m_fetchButton->setEnabled(m_fetchingSid != call.callSid);
     QString state =
@@ -273,6 +308,7 @@ void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
     m_transcription->setVisible(!voicemail.transcription.isEmpty());
 
     if (!downloaded) {
+        m_audioLoader->cancel();
         m_loadedAudioKey.clear();
         m_player->showUnavailable(call.callSid, CallFormat::voicemailState(voicemail));
         return;
@@ -282,17 +318,27 @@ void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
     const QString key = call.callSid + QLatin1Char('/') + voicemail.sha256;
     if (sameCall && key == m_loadedAudioKey)
         return;
-    QString contentType;
-    const QByteArray audio = m_log->reader()
-                                 ? m_log->reader()->voicemailAudio(call.callSid, &contentType)
-                                 : QByteArray();
-    if (audio.isEmpty()) {
+    m_loadedAudioKey = key;
+    if (!m_log->database()) {
         m_player->showUnavailable(call.callSid, tr("The audio cannot be read from the call log."));
         m_loadedAudioKey.clear();
         return;
     }
-    m_player->setVoicemail(call.callSid, audio, contentType, voicemail.durationS);
-    m_loadedAudioKey = key;
+    // Read on a thread: a recording of tens of megabytes must not freeze the window.
+    m_player->showUnavailable(call.callSid, tr("Loading the recording…"));
+    m_playWhenLoaded = false;
+    m_audioLoader->load(m_log->database()->url(), call.callSid);
+}
+
+void DetailsPane::onAudioLoaded(const QString &callSid, const QByteArray &audio,
+                                const QString &contentType)
+{
+    if (!m_call || m_call->callSid != callSid || !m_call->voicemail)
+        return;
+    m_player->setVoicemail(callSid, audio, contentType, m_call->voicemail->durationS);
+    m_saveButton->setEnabled(m_player->callSid() == callSid && !m_player->audio().isEmpty());
+    if (std::exchange(m_playWhenLoaded, false))
+        m_player->play();
 }
 
 void DetailsPane::showTimeline(const CallRecord &call)
@@ -313,7 +359,7 @@ void DetailsPane::showTimeline(const CallRecord &call)
         auto *item = new QTreeWidgetItem(
             {event.receivedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), what,
              event.callStatus});
-        item->setToolTip(0, CallFormat::fullTime(event.receivedAt));
+        item->setToolTip(0, PlainText::toolTip(CallFormat::fullTime(event.receivedAt)));
         items.append(item);
     }
     m_timeline->addTopLevelItems(items);
@@ -323,8 +369,12 @@ void DetailsPane::showTimeline(const CallRecord &call)
 
 void DetailsPane::togglePlayback()
 {
-    if (m_call && m_call->voicemail && !m_loadedAudioKey.isEmpty())
+    if (!m_call || !m_call->voicemail || m_loadedAudioKey.isEmpty())
+        return;
+    if (m_player->callSid() == m_call->callSid && !m_player->audio().isEmpty())
         m_player->togglePlayback();
+    else
+        m_playWhenLoaded = !m_playWhenLoaded; // still being read: play (or not) once it is
 }
 
 void DetailsPane::onPlaybackStarted(const QString &callSid)
@@ -340,9 +390,8 @@ bool DetailsPane::setHeard(bool heard)
         return false;
     const QString callSid = m_call->callSid;
     if (!m_log->writer()->setHeard(callSid, heard)) {
-        QMessageBox::warning(
-            this, tr("Voicemail"),
-            tr("Could not mark the voicemail: %1").arg(m_log->writer()->lastError()));
+        PlainText::warn(this, tr("Voicemail"),
+                        tr("Could not mark the voicemail: %1").arg(m_log->writer()->lastError()));
         return false;
     }
     Q_EMIT heardChanged(callSid, heard);
@@ -352,14 +401,16 @@ bool DetailsPane::setHeard(bool heard)
 
 bool DetailsPane::saveAudio(const QString &fileName, QString *error)
 {
-    if (!m_call || !m_log->reader())
+    if (!m_call)
         return false;
-    const QByteArray audio = m_log->reader()->voicemailAudio(m_call->callSid);
+    // What the player loaded: the call log is not read again on this thread.
+    const QByteArray audio =
+        m_player->callSid() == m_call->callSid ? m_player->audio() : QByteArray();
     QSaveFile file(fileName);
     if (audio.isEmpty() || !file.open(QIODevice::WriteOnly) || file.write(audio) != audio.size() ||
         !file.commit()) {
         if (error)
-            *error = audio.isEmpty() ? tr("The call log has no audio for this voicemail.")
+            *error = audio.isEmpty() ? tr("The audio of this voicemail is not loaded.")
                                      : file.errorString();
         return false;
     }
@@ -368,23 +419,21 @@ bool DetailsPane::saveAudio(const QString &fileName, QString *error)
 
 void DetailsPane::saveAudioInteractively()
 {
-    if (!m_call || !m_call->voicemail || !m_log->reader())
+    if (!m_call || !m_call->voicemail)
         return;
-    QString contentType;
-    m_log->reader()->voicemailAudio(m_call->callSid, &contentType);
     const QString suggested =
         QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation) +
         QStringLiteral("/voicemail-%1-%2.%3")
-            .arg(QString(m_call->from).remove(QLatin1Char('+')),
+            .arg(digitsOf(m_call->from),
                  m_call->startedAt.toLocalTime().toString(QStringLiteral("yyyyMMdd-HHmm")),
-                 extensionFor(contentType));
+                 extensionFor(m_player->contentType()));
     const QString fileName = QFileDialog::getSaveFileName(
         this, tr("Save voicemail audio"), suggested, tr("Audio (*.wav *.mp3);;All files (*)"));
     if (fileName.isEmpty())
         return;
     QString error;
     if (!saveAudio(fileName, &error))
-        QMessageBox::warning(this, tr("Save audio"), tr("Could not save the audio: %1").arg(error));
+        PlainText::warn(this, tr("Save audio"), tr("Could not save the audio: %1").arg(error));
 }
 
 void DetailsPane::focusDetails()

@@ -13,6 +13,7 @@ class QTreeWidget;
 namespace Switchboard {
 
 class CallLog;
+class VoicemailAudioLoader;
 class VoicemailPlayer;
 
 // Everything about the selected call: its fields, its voicemail (player, heard/unheard, save,
@@ -49,11 +50,14 @@ private:
     void showTimeline(const CallRecord &call);
     void saveAudioInteractively();
     void onPlaybackStarted(const QString &callSid);
+    void onAudioLoaded(const QString &callSid, const QByteArray &audio, const QString &contentType);
 
     CallLog *m_log;
+    VoicemailAudioLoader *m_audioLoader;
     std::optional<CallRecord> m_call;
-    QString m_loadedAudioKey; // call and audio checksum now in the player
+    QString m_loadedAudioKey; // call and audio checksum in the player, or being loaded into it
     QString m_fetchingSid;
+    bool m_playWhenLoaded = false; // Space pressed while the recording was being read
 
     QLabel *m_placeholder;
     QWidget *m_content;

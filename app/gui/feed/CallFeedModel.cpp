@@ -2,6 +2,7 @@
 
 #include "core/CallFormat.h"
 #include "core/CallLog.h"
+#include "gui/common/PlainText.h"
 #include "gui/Resources.h"
 
 #include <algorithm>
@@ -127,16 +128,18 @@ QVariant CallFeedModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return displayData(call, column);
     case Qt::ToolTipRole:
+        // Views show a tooltip that looks like markup as rich text: the caller's text is
+        // escaped so that it shows as written.
         if (column == TimeColumn)
-            return CallFormat::fullTime(call.startedAt);
+            return PlainText::toolTip(CallFormat::fullTime(call.startedAt));
         if (column == CallerColumn) {
             QStringList lines{call.callerName, call.from, CallFormat::place(call)};
             lines.removeAll(QString());
-            return lines.join(QLatin1Char('\n'));
+            return PlainText::toolTip(lines.join(QLatin1Char('\n')));
         }
         if (column == VoicemailColumn && call.voicemail)
-            return unheard ? tr("Unheard voicemail – press Space to play")
-                           : CallFormat::voicemailState(*call.voicemail);
+            return PlainText::toolTip(unheard ? tr("Unheard voicemail – press Space to play")
+                                              : CallFormat::voicemailState(*call.voicemail));
         return {};
     case Qt::DecorationRole:
         if (column == OutcomeColumn)

@@ -46,11 +46,13 @@ QLabel *CountersBar::addCounter(const QString &name, const QString &caption)
     column->setSpacing(0);
     auto *value = new QLabel(QStringLiteral("–"), box);
     value->setObjectName(name);
+    value->setTextFormat(Qt::PlainText);
     QFont big = value->font();
     big.setPointSizeF(big.pointSizeF() * 1.6);
     big.setWeight(QFont::DemiBold);
     value->setFont(big);
     auto *label = new QLabel(caption, box);
+    label->setTextFormat(Qt::PlainText);
     QPalette muted = label->palette();
     QColor text = muted.color(QPalette::WindowText);
     text.setAlphaF(0.6);
@@ -61,6 +63,7 @@ QLabel *CountersBar::addCounter(const QString &name, const QString &caption)
     static_cast<QHBoxLayout *>(layout())->addWidget(box);
     if (name == QLatin1String("unheardVoicemails")) {
         // A click on the counter shows those voicemails.
+        value->setTextFormat(Qt::RichText); // a link around a count, nothing else
         value->setTextInteractionFlags(Qt::LinksAccessibleByMouse);
         connect(value, &QLabel::linkActivated, this, &CountersBar::unheardClicked);
     }

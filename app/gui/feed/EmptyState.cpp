@@ -18,6 +18,7 @@ EmptyState::EmptyState(QWidget *parent)
     icon->setPixmap(QIcon(QStringLiteral(":/icons/switchboard.svg")).pixmap(72, 72));
     icon->setAlignment(Qt::AlignHCenter);
     m_title->setObjectName(QStringLiteral("emptyTitle"));
+    m_title->setTextFormat(Qt::PlainText);
     m_title->setAlignment(Qt::AlignHCenter);
     QFont font = m_title->font();
     font.setPointSizeF(font.pointSizeF() * 1.4);

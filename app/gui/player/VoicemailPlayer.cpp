@@ -1,9 +1,12 @@
 #include "VoicemailPlayer.h"
 
+#include "twilio/RecordingDownload.h"
+
 #include <QAudioOutput>
 #include <QBuffer>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMediaPlayer>
 #include <QSlider>
 #include <QStackedLayout>
@@ -38,6 +41,7 @@ public:
     // device while it plays but does not own it.
     QBuffer *buffer = nullptr;
     QByteArray audio;
+    QString contentType;
     QUrl sourceHint;
     QStackedLayout *pages = nullptr;
     QWidget *controls = nullptr;
@@ -92,6 +96,7 @@ VoicemailPlayer::VoicemailPlayer(QWidget *parent)
 
     d->timeLabel = new QLabel(d->controls);
     d->timeLabel->setObjectName(QStringLiteral("timeLabel"));
+    d->timeLabel->setTextFormat(Qt::PlainText);
     // Tabular digits keep the label from jittering while the position ticks.
     QFont digits = d->timeLabel->font();
     digits.setStyleHint(QFont::Monospace);
@@ -114,6 +119,7 @@ VoicemailPlayer::VoicemailPlayer(QWidget *parent)
 
     d->unavailableLabel = new QLabel(this);
     d->unavailableLabel->setObjectName(QStringLiteral("unavailableLabel"));
+    d->unavailableLabel->setTextFormat(Qt::PlainText); // error texts come from the call log
     d->unavailableLabel->setWordWrap(true);
     d->unavailableLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     d->unavailableLabel->setForegroundRole(QPalette::PlaceholderText);
@@ -188,6 +194,19 @@ VoicemailPlayer::~VoicemailPlayer()
     delete d;
 }
 
+qint64 VoicemailPlayer::maxAudioBytes()
+{
+    return RecordingDownload::Options().maxBytes;
+}
+
+QString VoicemailPlayer::tooLargeMessage(qint64 bytes)
+{
+    return tr("This recording is too large to play: %1 bytes, more than the %2 MB limit for a "
+              "voicemail.")
+        .arg(QLocale().toString(bytes))
+        .arg(maxAudioBytes() / (1024 * 1024));
+}
+
 void VoicemailPlayer::setVoicemail(const QString &callSid, const QByteArray &audio,
                                    const QString &contentType, int durationS)
 {
@@ -195,10 +214,16 @@ void VoicemailPlayer::setVoicemail(const QString &callSid, const QByteArray &aud
         showUnavailable(callSid, tr("The recording has not been downloaded yet."));
         return;
     }
+    if (audio.size() > maxAudioBytes()) {
+        clear();
+        showUnavailable(callSid, tooLargeMessage(audio.size()));
+        return;
+    }
     clear();
     d->callSid = callSid;
     d->knownDurationMs = qint64(durationS) * 1000;
     d->audio = audio;
+    d->contentType = contentType;
     d->sourceHint = sourceHint(contentType);
     d->loadSource();
     d->seekSlider->setRange(0, int(d->knownDurationMs));
@@ -224,6 +249,7 @@ void VoicemailPlayer::clear()
     delete d->buffer;
     d->buffer = nullptr;
     d->audio.clear();
+    d->contentType.clear();
     d->callSid.clear();
     d->knownDurationMs = 0;
     d->updatingSlider = true;
@@ -237,6 +263,16 @@ void VoicemailPlayer::clear()
 QString VoicemailPlayer::callSid() const
 {
     return d->callSid;
+}
+
+QByteArray VoicemailPlayer::audio() const
+{
+    return d->audio;
+}
+
+QString VoicemailPlayer::contentType() const
+{
+    return d->contentType;
 }
 
 bool VoicemailPlayer::isPlaying() const

@@ -7,6 +7,7 @@
 namespace Switchboard {
 
 // Plays one voicemail from memory: play/pause, a seek slider with position and length, volume.
+// A recording over maxAudioBytes() is refused, with a message, and not loaded.
 class VoicemailPlayer final : public QWidget
 {
     Q_OBJECT
@@ -16,6 +17,10 @@ public:
     explicit VoicemailPlayer(QWidget *parent = nullptr);
     ~VoicemailPlayer() override;
 
+    // The largest recording it plays: the most the service downloads from Twilio.
+    static qint64 maxAudioBytes();
+    static QString tooLargeMessage(qint64 bytes);
+
     // Loads a voicemail's audio (stopping any other); durationS is shown until the media knows.
     void setVoicemail(const QString &callSid, const QByteArray &audio, const QString &contentType,
                       int durationS);
@@ -24,6 +29,9 @@ public:
     void clear();
 
     QString callSid() const;
+    // The loaded recording (empty when none is).
+    QByteArray audio() const;
+    QString contentType() const;
     bool isPlaying() const;
 
 public Q_SLOTS:

@@ -20,6 +20,7 @@ DatabasePasswordField::DatabasePasswordField(QWidget *parent)
     m_edit->setClearButtonEnabled(true);
     m_edit->setEnabled(false);
     m_status->setObjectName(QStringLiteral("databasePasswordStatus"));
+    m_status->setTextFormat(Qt::PlainText);
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *layout = new QVBoxLayout(this);

@@ -44,6 +44,7 @@ QString withoutPassword(const QString &url)
 QLabel *noteLabel(QWidget *parent)
 {
     auto *label = new QLabel(parent);
+    label->setTextFormat(Qt::PlainText); // error texts from the keychain and the database
     label->setWordWrap(true);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
