@@ -52,15 +52,19 @@ class TestHostileInput final : public QObject
     // Signs what the body decodes to (leniently, as an attacker's tool would) for `signedPath`.
     Answer post(const QString &path, const QByteArray &body, const QString &signedPath = {})
     {
-        const QString url = m_harness.serviceUrl() + path;
         const QString signedUrl =
             m_harness.serviceUrl() + (signedPath.isEmpty() ? path : signedPath);
+        return send(m_harness.serviceUrl() + path, body,
+                    RequestSignature::compute(ServiceHarness::authToken.toUtf8(), signedUrl,
+                                              FormData::decode(body)));
+    }
+
+    Answer send(const QString &url, const QByteArray &body, const QByteArray &signature)
+    {
         QNetworkRequest request{QUrl(url)};
         request.setHeader(QNetworkRequest::ContentTypeHeader,
                           QByteArrayLiteral("application/x-www-form-urlencoded"));
-        request.setRawHeader("X-Twilio-Signature",
-                             RequestSignature::compute(ServiceHarness::authToken.toUtf8(),
-                                                       signedUrl, FormData::decode(body)));
+        request.setRawHeader("X-Twilio-Signature", signature);
         QNetworkReply *reply = m_network.post(request, body);
         QEventLoop loop;
         connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
@@ -144,6 +148,9 @@ private Q_SLOTS:
             << call + "&RecordingSid=RE..%2F..&RecordingDuration=5&RecordingUrl=" +
                    recordingUrl("%2FRecordings%2FRE..%2F..")
             << 400;
+        QTest::newRow("parameter name not letters and digits")
+            << voice << call + "&Caller-Name=Jane" << 400;
+        QTest::newRow("parameter name starting with a digit") << voice << call + "&1=" << 400;
         QTest::newRow("signed for another URL")
             << QStringLiteral("/twilio/voice#status") << call << 403;
     }
@@ -167,6 +174,31 @@ private Q_SLOTS:
                                QStringLiteral("%1 \"%2\", nothing written")
                                    .arg(answer.status)
                                    .arg(QString::fromUtf8(answer.body)));
+    }
+
+    void signatureCannotBeStretchedToAnotherRoute()
+    {
+        // Twilio signs the URL and then each name and value, run together: a request signed
+        // for /twilio/recording-status, replayed to /twilio/recording with "-status=" added,
+        // reads the same ("…/twilio/recording" "-status" "" "AccountSid" …).
+        const QByteArray body =
+            base() + "&CallSid=" + kCallSid +
+            "&RecordingStatus=completed&RecordingSid=" + kRecordingSid +
+            "&RecordingDuration=5&RecordingUrl=" + recordingUrl("%2FRecordings%2F" + kRecordingSid);
+        const QByteArray signature = RequestSignature::compute(
+            ServiceHarness::authToken.toUtf8(),
+            m_harness.serviceUrl() + QStringLiteral("/twilio/recording-status"),
+            FormData::decode(body));
+        const Answer replayed = send(m_harness.serviceUrl() + QStringLiteral("/twilio/recording"),
+                                     body + "&-status=", signature);
+        QCOMPARE(replayed.status, 400);
+        QCOMPARE(eventsLogged(), 0);
+        ReliabilityLog::record(QStringLiteral("hostile input"),
+                               QStringLiteral("a signed recording-status webhook replayed to "
+                                              "/twilio/recording with \"-status=\" added"),
+                               QStringLiteral("%1 \"%2\", nothing written")
+                                   .arg(replayed.status)
+                                   .arg(QString::fromUtf8(replayed.body)));
     }
 
     void stillServingAfterwards()
