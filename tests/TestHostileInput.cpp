@@ -6,6 +6,7 @@
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -199,6 +200,51 @@ private Q_SLOTS:
                                QStringLiteral("%1 \"%2\", nothing written")
                                    .arg(replayed.status)
                                    .arg(QString::fromUtf8(replayed.body)));
+    }
+
+    void requestDataCannotForgeLogLines()
+    {
+        // Under systemd the journal reads a line's leading <N> as its priority (<0>: emergency).
+        QProcessEnvironment environment = ServiceHarness::credentialsEnvironment();
+        environment.insert(QStringLiteral("QT_LOGGING_RULES"),
+                           QStringLiteral("switchboard.webhook.info=true"));
+        environment.insert(QStringLiteral("JOURNAL_STREAM"), QStringLiteral("0:0"));
+        QProcess service;
+        service.setProcessEnvironment(environment);
+        const quint16 port = ServiceHarness::freePort();
+        service.start(
+            QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
+            {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
+             QStringLiteral("--database"),
+             QStringLiteral("sqlite:") + m_harness.folder() + QStringLiteral("/forged.db"),
+             QStringLiteral("--forward-to"), ServiceHarness::forwardTo});
+        QByteArray output;
+        QTRY_VERIFY_WITH_TIMEOUT((output += service.readAllStandardOutput()).contains("listening"),
+                                 20000);
+
+        // Unsigned: it is logged (and refused) before anything else about it is checked.
+        const Answer answer = send(QStringLiteral("http://127.0.0.1:%1/twilio/voice").arg(port),
+                                   "AccountSid=" + ServiceHarness::accountSid.toUtf8() +
+                                       "&CallSid=CA%0A%3C0%3Eforged+emergency%0D",
+                                   "bm90IGEgc2lnbmF0dXJl");
+        QCOMPARE(answer.status, 403);
+        QByteArray log;
+        QTRY_VERIFY_WITH_TIMEOUT((log += service.readAllStandardError()).contains("forged"), 10000);
+        service.terminate();
+        QVERIFY(service.waitForFinished(10000));
+        log += service.readAllStandardError();
+        for (const QByteArray &line : log.split('\n')) {
+            QVERIFY2(!line.startsWith("<0>"), line.constData());
+            QVERIFY2(!line.contains('\r'), line.constData());
+            if (line.contains("forged"))
+                QVERIFY2(line.startsWith("<6>switchboard.webhook: voice CA\\n<0>forged"),
+                         line.constData());
+        }
+        ReliabilityLog::record(QStringLiteral("hostile input"),
+                               QStringLiteral("an unsigned webhook whose CallSid holds a line "
+                                              "break, \"<0>\" and a carriage return"),
+                               QStringLiteral("403; its log line stayed one line, the control "
+                                              "characters escaped"));
     }
 
     void stillServingAfterwards()
