@@ -11,6 +11,7 @@
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QStandardPaths>
+#include <sys/stat.h>
 
 namespace Switchboard {
 namespace {
@@ -143,16 +144,24 @@ bool readTokenFile(const QString &path, ServiceConfig &config, QString *error)
     }
     // systemd's LoadCredential= hands the service a root-owned 0400 file plus an ACL entry for the
     // service user; stat() shows the ACL mask in the group bits (0440). That directory is private
-    // to the service, so only "others" may not read a credential from it.
+    // to the service, so there, and only there, the group's read bit is let through.
     const QString credentials = qEnvironmentVariable("CREDENTIALS_DIRECTORY");
     const bool fromSystemd =
         !credentials.isEmpty() &&
         QFileInfo(path).canonicalPath() == QFileInfo(credentials).canonicalFilePath();
-    const QFileDevice::Permissions forbidden =
-        fromSystemd ? QFileDevice::ReadOther : QFileDevice::ReadGroup | QFileDevice::ReadOther;
+    // Nobody else may read the token, nor write another one in: no group or other bit at all.
+    QFileDevice::Permissions forbidden = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                         QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                         QFileDevice::WriteOther | QFileDevice::ExeOther;
+    if (fromSystemd)
+        forbidden &= ~QFileDevice::Permissions(QFileDevice::ReadGroup);
     if (file.permissions() & forbidden) {
-        *error = QStringLiteral("--auth-token-file: %1 is readable by other users; chmod 600 it")
-                     .arg(path);
+        struct stat info = {};
+        ::stat(QFile::encodeName(path).constData(), &info);
+        *error = QStringLiteral("--auth-token-file: %1 (mode %2) lets other users read or write "
+                                "it; chmod 600 it")
+                     .arg(path)
+                     .arg(info.st_mode & 07777, 4, 8, QLatin1Char('0'));
         return false;
     }
     while (!file.atEnd()) {

@@ -144,7 +144,7 @@ private Q_SLOTS:
             run(valid() + QStringList{QStringLiteral("--auth-token-file"), open}, environment);
         QVERIFY(!result.started && result.exitCode != 0);
         QVERIFY2(result.output.contains(QLatin1String("--auth-token-file")) &&
-                     result.output.contains(QLatin1String("readable")),
+                     result.output.contains(QLatin1String("chmod 600")),
                  qPrintable(result.output));
         QVERIFY(!result.output.contains(QLatin1String("file-secret-token")));
 
