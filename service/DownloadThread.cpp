@@ -29,6 +29,7 @@ bool DownloadThread::open(QString *error)
 {
     m_database = std::make_unique<Database>(m_config.database, QStringLiteral("downloads"));
     m_database->setLockTimeoutMs(m_config.databaseTimeoutMs);
+    m_database->setSqliteSync(m_config.sqliteSync);
     if (!m_database->open(error)) {
         *error = QStringLiteral("--database: ") + *error;
         return false;
