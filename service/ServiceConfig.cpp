@@ -73,9 +73,9 @@ const Setting kSettings[] = {
     {"database-timeout-ms", "SWITCHBOARD_DATABASE_TIMEOUT_MS", "ms",
      "How long a write waits for a database lock before the webhook goes to the journal.", "5000"},
     {"sqlite-sync", "SWITCHBOARD_SQLITE_SYNC", "full|normal",
-     "SQLite: full syncs every commit to disk, so an answered webhook survives a power loss or an "
-     "OS crash; normal syncs only at checkpoints (less disk work; a power loss may lose the last "
-     "answered webhooks).",
+     "SQLite: full syncs every commit of webhooks to disk, so an answered webhook survives a power "
+     "loss or an OS crash; normal syncs only at checkpoints (less disk work; a power loss may lose "
+     "the last answered webhooks).",
      "full"},
     {"request-timeout-ms", "SWITCHBOARD_REQUEST_TIMEOUT_MS", "ms",
      "A request must arrive whole within this time of its first byte; slower clients are closed.",
