@@ -31,6 +31,7 @@ bool CallLogThread::open(QString *error)
 {
     m_database = std::make_unique<Database>(m_config.database, QStringLiteral("call-log"));
     m_database->setLockTimeoutMs(m_config.databaseTimeoutMs);
+    m_database->setSqliteSync(m_config.sqliteSync);
     if (!m_database->openAndMigrate(error)) {
         *error = QStringLiteral("--database: ") + *error;
         return false;

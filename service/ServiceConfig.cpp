@@ -11,6 +11,7 @@
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QStandardPaths>
+#include <sys/stat.h>
 
 namespace Switchboard {
 namespace {
@@ -71,6 +72,11 @@ const Setting kSettings[] = {
      ""},
     {"database-timeout-ms", "SWITCHBOARD_DATABASE_TIMEOUT_MS", "ms",
      "How long a write waits for a database lock before the webhook goes to the journal.", "5000"},
+    {"sqlite-sync", "SWITCHBOARD_SQLITE_SYNC", "full|normal",
+     "SQLite: full syncs every commit of webhooks to disk, so an answered webhook survives a power "
+     "loss or an OS crash; normal syncs only at checkpoints (less disk work; a power loss may lose "
+     "the last answered webhooks).",
+     "full"},
     {"request-timeout-ms", "SWITCHBOARD_REQUEST_TIMEOUT_MS", "ms",
      "A request must arrive whole within this time of its first byte; slower clients are closed.",
      "10000"},
@@ -147,16 +153,24 @@ bool readTokenFile(const QString &path, ServiceConfig &config, QString *error)
     }
     // systemd's LoadCredential= hands the service a root-owned 0400 file plus an ACL entry for the
     // service user; stat() shows the ACL mask in the group bits (0440). That directory is private
-    // to the service, so only "others" may not read a credential from it.
+    // to the service, so there, and only there, the group's read bit is let through.
     const QString credentials = qEnvironmentVariable("CREDENTIALS_DIRECTORY");
     const bool fromSystemd =
         !credentials.isEmpty() &&
         QFileInfo(path).canonicalPath() == QFileInfo(credentials).canonicalFilePath();
-    const QFileDevice::Permissions forbidden =
-        fromSystemd ? QFileDevice::ReadOther : QFileDevice::ReadGroup | QFileDevice::ReadOther;
+    // Nobody else may read the token, nor write another one in: no group or other bit at all.
+    QFileDevice::Permissions forbidden = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                         QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                         QFileDevice::WriteOther | QFileDevice::ExeOther;
+    if (fromSystemd)
+        forbidden &= ~QFileDevice::Permissions(QFileDevice::ReadGroup);
     if (file.permissions() & forbidden) {
-        *error = QStringLiteral("--auth-token-file: %1 is readable by other users; chmod 600 it")
-                     .arg(path);
+        struct stat info = {};
+        ::stat(QFile::encodeName(path).constData(), &info);
+        *error = QStringLiteral("--auth-token-file: %1 (mode %2) lets other users read or write "
+                                "it; chmod 600 it")
+                     .arg(path)
+                     .arg(info.st_mode & 07777, 4, 8, QLatin1Char('0'));
         return false;
     }
     while (!file.atEnd()) {
@@ -415,6 +429,13 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         }
         *number.target = *value;
     }
+    const auto sqliteSync = Database::sqliteSyncFromString(sources.value("sqlite-sync"));
+    if (!sqliteSync) {
+        *error = QStringLiteral("--sqlite-sync: '%1' is not full or normal")
+                     .arg(sources.value("sqlite-sync"));
+        return std::nullopt;
+    }
+    config.sqliteSync = *sqliteSync;
     config.metricsToken = sources.value("metrics-token").toUtf8();
     return config;
 }

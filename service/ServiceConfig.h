@@ -1,5 +1,6 @@
 #pragma once
 
+#include "db/Database.h"
 #include "db/DatabaseUrl.h"
 
 #include <optional>
@@ -46,6 +47,7 @@ struct ServiceConfig
     QList<QHostAddress> trustedProxies; // may say, with X-Forwarded-*, which URL Twilio signed
     QString journalPath;                // webhooks waiting for the database (DurableRecorder)
     int databaseTimeoutMs = 5000;
+    Database::SqliteSync sqliteSync = Database::SqliteSync::Full; // webhooks' commits
     int requestTimeoutMs = 10000; // limits in front of QHttpServer (ConnectionGuard)
     int idleTimeoutMs = 30000;
     int maxConnections = 512;

@@ -2,6 +2,7 @@
 
 #include "core/Logging.h"
 
+#include <fcntl.h>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -46,6 +47,29 @@ std::optional<Webhook> fromEntry(const QJsonObject &entry)
     return webhook;
 }
 
+// An entry, or, in a line an older version appended to an entry cut short, the entry at its
+// end (each line starts with '{'; the entry's values hold no unescaped quote).
+std::optional<Webhook> readEntry(QByteArrayView line, QJsonObject *entry)
+{
+    for (qsizetype from = 0; from >= 0; from = line.indexOf('{', from + 1)) {
+        *entry = QJsonDocument::fromJson(line.sliced(from).toByteArray()).object();
+        if (auto webhook = fromEntry(*entry))
+            return webhook;
+    }
+    return std::nullopt;
+}
+
+// A new file's name is durable only once its folder is synced.
+bool syncFolder(const QString &folder)
+{
+    const int descriptor = ::open(QFile::encodeName(folder).constData(), O_RDONLY | O_DIRECTORY);
+    if (descriptor < 0)
+        return false;
+    const bool synced = ::fsync(descriptor) == 0;
+    ::close(descriptor);
+    return synced;
+}
+
 } // namespace
 
 WebhookJournal::WebhookJournal(const QString &path, const QString &database)
@@ -55,21 +79,39 @@ WebhookJournal::WebhookJournal(const QString &path, const QString &database)
 
 bool WebhookJournal::open(QString *error)
 {
-    QDir().mkpath(QFileInfo(m_file).absolutePath());
-    if (!m_file.open(QIODevice::ReadWrite | QIODevice::Append)) {
+    const QString folder = QFileInfo(m_file).absolutePath();
+    QDir().mkpath(folder);
+    const bool existed = m_file.exists();
+    // Unbuffered: a write that failed must not linger in a buffer and reach the file later.
+    if (!m_file.open(QIODevice::ReadWrite | QIODevice::Append | QIODevice::Unbuffered) ||
+        (!existed && !syncFolder(folder))) {
         *error = QStringLiteral("--journal: cannot open %1: %2")
                      .arg(m_file.fileName(), m_file.errorString());
         return false;
     }
     m_file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     m_file.seek(0);
+    const QByteArray content = m_file.readAll();
+    m_size = content.lastIndexOf('\n') + 1;
+    if (m_size < content.size() && !cutTornEnd(content.size())) {
+        *error = QStringLiteral("--journal: cannot cut the unfinished entry off the end of %1: %2")
+                     .arg(m_file.fileName(), m_file.errorString());
+        return false;
+    }
     QString otherDatabase;
     int others = 0;
-    while (!m_file.atEnd()) {
-        const QJsonObject entry = QJsonDocument::fromJson(m_file.readLine()).object();
-        const auto webhook = fromEntry(entry);
-        if (!webhook)
-            continue; // a line cut short by a crash while it was written
+    for (qsizetype start = 0; start < m_size;) {
+        const qsizetype end = content.indexOf('\n', start);
+        const QByteArrayView line = QByteArrayView(content).sliced(start, end - start);
+        start = end + 1;
+        if (line.trimmed().isEmpty())
+            continue;
+        QJsonObject entry;
+        const auto webhook = readEntry(line, &entry);
+        if (!webhook) {
+            m_unreadable += line.toByteArray() + '\n';
+            continue;
+        }
         // Entries written before journals named their database belong to this one.
         const QString database = entry.value(kDatabaseKey).toString(m_database);
         if (database != m_database) {
@@ -88,25 +130,72 @@ bool WebhookJournal::open(QString *error)
         m_file.close();
         return false;
     }
+    if (!m_unreadable.isEmpty())
+        qCWarning(lcDatabase).noquote()
+            << m_unreadable.count('\n') << "lines of the journal" << m_file.fileName()
+            << "cannot be read; they go to" << unreadablePath() << "once it is replayed";
+    if (m_entries.isEmpty() && !m_unreadable.isEmpty() && !clear()) {
+        *error = QStringLiteral("--journal: cannot move its unreadable lines to %1")
+                     .arg(unreadablePath());
+        return false;
+    }
     if (!m_entries.isEmpty())
         qCWarning(lcDatabase).noquote()
             << m_entries.size() << "webhooks wait in the journal" << m_file.fileName();
     return true;
 }
 
+bool WebhookJournal::cutTornEnd(qint64 size)
+{
+    // Its append never returned: the webhook it held was not acknowledged.
+    if (!m_file.resize(m_size) || ::fsync(m_file.handle()) != 0)
+        return false;
+    qCWarning(lcDatabase).noquote()
+        << "the journal" << m_file.fileName() << "ended in an entry"
+        << "cut short," << size - m_size << "bytes never acknowledged: cut off";
+    return true;
+}
+
 bool WebhookJournal::append(const Webhook &webhook)
 {
-    const QByteArray line = toLine(webhook, m_database);
-    if (m_file.write(line) != line.size() || !m_file.flush() || ::fsync(m_file.handle()) != 0)
+    // What a failed append left must not become the start of this entry's line.
+    if (m_file.size() != m_size && (!m_file.resize(m_size) || ::fsync(m_file.handle()) != 0))
         return false;
+    const QByteArray line = toLine(webhook, m_database);
+    if (m_file.write(line) != line.size() || ::fsync(m_file.handle()) != 0) {
+        m_file.resize(m_size);
+        return false;
+    }
+    m_size += line.size();
     m_entries.append(webhook);
+    return true;
+}
+
+QString WebhookJournal::unreadablePath() const
+{
+    return m_file.fileName() + QStringLiteral(".unreadable");
+}
+
+bool WebhookJournal::setAsideUnreadable()
+{
+    if (m_unreadable.isEmpty())
+        return true;
+    QFile aside(unreadablePath());
+    const bool existed = aside.exists();
+    if (!aside.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered) ||
+        aside.write(m_unreadable) != m_unreadable.size() || ::fsync(aside.handle()) != 0 ||
+        (!existed && !syncFolder(QFileInfo(aside).absolutePath())))
+        return false;
+    aside.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    m_unreadable.clear();
     return true;
 }
 
 bool WebhookJournal::clear()
 {
-    if (!m_file.resize(0) || ::fsync(m_file.handle()) != 0)
+    if (!setAsideUnreadable() || !m_file.resize(0) || ::fsync(m_file.handle()) != 0)
         return false;
+    m_size = 0;
     m_entries.clear();
     return true;
 }

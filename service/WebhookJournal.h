@@ -13,6 +13,10 @@ namespace Switchboard {
 // Replay is idempotent (the call log recognises a webhook it already has), so the journal is
 // cleared only once everything in it has been recorded. Each entry names its database: a
 // journal is never replayed into another one.
+//
+// An append cut short (a crash, a full disk) leaves a line without its end: open() cuts it
+// off, and a failed append() takes its bytes back, so that the next entry starts a line of its
+// own. Lines that still cannot be read are moved to `<journal>.unreadable`, never dropped.
 class WebhookJournal final
 {
     Q_DISABLE_COPY_MOVE(WebhookJournal)
@@ -30,9 +34,15 @@ public:
     QString path() const { return m_file.fileName(); }
 
 private:
+    bool cutTornEnd(qint64 size);
+    QString unreadablePath() const;
+    bool setAsideUnreadable();
+
     QFile m_file;
     QString m_database;
     QList<Webhook> m_entries;
+    QByteArray m_unreadable; // lines open() could not read, set aside by clear()
+    qint64 m_size = 0;       // the end of the last complete entry
 };
 
 } // namespace Switchboard

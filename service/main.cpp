@@ -1,4 +1,5 @@
 #include "ConfigureNumber.h"
+#include "core/Logging.h"
 #include "ExportCommand.h"
 #include "MigrateCommand.h"
 #include "Service.h"
@@ -30,6 +31,7 @@ void setMessagePattern()
 int main(int argc, char *argv[])
 {
     setMessagePattern();
+    Switchboard::escapeControlCharactersInLog();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("switchboard-service"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));

@@ -6,6 +6,7 @@
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -52,15 +53,19 @@ class TestHostileInput final : public QObject
     // Signs what the body decodes to (leniently, as an attacker's tool would) for `signedPath`.
     Answer post(const QString &path, const QByteArray &body, const QString &signedPath = {})
     {
-        const QString url = m_harness.serviceUrl() + path;
         const QString signedUrl =
             m_harness.serviceUrl() + (signedPath.isEmpty() ? path : signedPath);
+        return send(m_harness.serviceUrl() + path, body,
+                    RequestSignature::compute(ServiceHarness::authToken.toUtf8(), signedUrl,
+                                              FormData::decode(body)));
+    }
+
+    Answer send(const QString &url, const QByteArray &body, const QByteArray &signature)
+    {
         QNetworkRequest request{QUrl(url)};
         request.setHeader(QNetworkRequest::ContentTypeHeader,
                           QByteArrayLiteral("application/x-www-form-urlencoded"));
-        request.setRawHeader("X-Twilio-Signature",
-                             RequestSignature::compute(ServiceHarness::authToken.toUtf8(),
-                                                       signedUrl, FormData::decode(body)));
+        request.setRawHeader("X-Twilio-Signature", signature);
         QNetworkReply *reply = m_network.post(request, body);
         QEventLoop loop;
         connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
@@ -144,6 +149,9 @@ private Q_SLOTS:
             << call + "&RecordingSid=RE..%2F..&RecordingDuration=5&RecordingUrl=" +
                    recordingUrl("%2FRecordings%2FRE..%2F..")
             << 400;
+        QTest::newRow("parameter name not letters and digits")
+            << voice << call + "&Caller-Name=Jane" << 400;
+        QTest::newRow("parameter name starting with a digit") << voice << call + "&1=" << 400;
         QTest::newRow("signed for another URL")
             << QStringLiteral("/twilio/voice#status") << call << 403;
     }
@@ -167,6 +175,76 @@ private Q_SLOTS:
                                QStringLiteral("%1 \"%2\", nothing written")
                                    .arg(answer.status)
                                    .arg(QString::fromUtf8(answer.body)));
+    }
+
+    void signatureCannotBeStretchedToAnotherRoute()
+    {
+        // Twilio signs the URL and then each name and value, run together: a request signed
+        // for /twilio/recording-status, replayed to /twilio/recording with "-status=" added,
+        // reads the same ("…/twilio/recording" "-status" "" "AccountSid" …).
+        const QByteArray body =
+            base() + "&CallSid=" + kCallSid +
+            "&RecordingStatus=completed&RecordingSid=" + kRecordingSid +
+            "&RecordingDuration=5&RecordingUrl=" + recordingUrl("%2FRecordings%2F" + kRecordingSid);
+        const QByteArray signature = RequestSignature::compute(
+            ServiceHarness::authToken.toUtf8(),
+            m_harness.serviceUrl() + QStringLiteral("/twilio/recording-status"),
+            FormData::decode(body));
+        const Answer replayed = send(m_harness.serviceUrl() + QStringLiteral("/twilio/recording"),
+                                     body + "&-status=", signature);
+        QCOMPARE(replayed.status, 400);
+        QCOMPARE(eventsLogged(), 0);
+        ReliabilityLog::record(QStringLiteral("hostile input"),
+                               QStringLiteral("a signed recording-status webhook replayed to "
+                                              "/twilio/recording with \"-status=\" added"),
+                               QStringLiteral("%1 \"%2\", nothing written")
+                                   .arg(replayed.status)
+                                   .arg(QString::fromUtf8(replayed.body)));
+    }
+
+    void requestDataCannotForgeLogLines()
+    {
+        // Under systemd the journal reads a line's leading <N> as its priority (<0>: emergency).
+        QProcessEnvironment environment = ServiceHarness::credentialsEnvironment();
+        environment.insert(QStringLiteral("QT_LOGGING_RULES"),
+                           QStringLiteral("switchboard.webhook.info=true"));
+        environment.insert(QStringLiteral("JOURNAL_STREAM"), QStringLiteral("0:0"));
+        QProcess service;
+        service.setProcessEnvironment(environment);
+        const quint16 port = ServiceHarness::freePort();
+        service.start(
+            QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
+            {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
+             QStringLiteral("--database"),
+             QStringLiteral("sqlite:") + m_harness.folder() + QStringLiteral("/forged.db"),
+             QStringLiteral("--forward-to"), ServiceHarness::forwardTo});
+        QByteArray output;
+        QTRY_VERIFY_WITH_TIMEOUT((output += service.readAllStandardOutput()).contains("listening"),
+                                 20000);
+
+        // Unsigned: it is logged (and refused) before anything else about it is checked.
+        const Answer answer = send(QStringLiteral("http://127.0.0.1:%1/twilio/voice").arg(port),
+                                   "AccountSid=" + ServiceHarness::accountSid.toUtf8() +
+                                       "&CallSid=CA%0A%3C0%3Eforged+emergency%0D",
+                                   "bm90IGEgc2lnbmF0dXJl");
+        QCOMPARE(answer.status, 403);
+        QByteArray log;
+        QTRY_VERIFY_WITH_TIMEOUT((log += service.readAllStandardError()).contains("forged"), 10000);
+        service.terminate();
+        QVERIFY(service.waitForFinished(10000));
+        log += service.readAllStandardError();
+        for (const QByteArray &line : log.split('\n')) {
+            QVERIFY2(!line.startsWith("<0>"), line.constData());
+            QVERIFY2(!line.contains('\r'), line.constData());
+            if (line.contains("forged"))
+                QVERIFY2(line.startsWith("<6>switchboard.webhook: voice CA\\n<0>forged"),
+                         line.constData());
+        }
+        ReliabilityLog::record(QStringLiteral("hostile input"),
+                               QStringLiteral("an unsigned webhook whose CallSid holds a line "
+                                              "break, \"<0>\" and a carriage return"),
+                               QStringLiteral("403; its log line stayed one line, the control "
+                                              "characters escaped"));
     }
 
     void stillServingAfterwards()

@@ -8,6 +8,8 @@
 
 #include <csignal>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -182,6 +184,56 @@ private Q_SLOTS:
             QStringLiteral("refused to start, naming the journal's database; nothing written to "
                            "the other call log; the %1 webhooks replayed into their own once it "
                            "was back")
+                .arg(acknowledged));
+    }
+
+    void journalEntryCutShortLosesNothingAfterIt()
+    {
+        // A crash in the middle of an append (or a full disk) left the journal's last line
+        // unfinished. Then the database is locked, webhooks are journaled and acknowledged, and
+        // the service is killed: once the database is back, every one of them is in the log.
+        ServiceHarness harness;
+        const QString journalPath = harness.folder() + QStringLiteral("/torn.jsonl");
+        {
+            QFile journal(journalPath);
+            QVERIFY(journal.open(QIODevice::WriteOnly));
+            journal.write("{\"database\":\"" + harness.databaseUrl().toUtf8() +
+                          "\",\"forward_to\":\"\",\"kind\":\"status\",\"params\":[["
+                          "\"CallSid\",\"CA");
+        }
+        const QStringList journal{QStringLiteral("--journal"), journalPath,
+                                  QStringLiteral("--database-timeout-ms"), QStringLiteral("200")};
+        QVERIFY(harness.startService(journal));
+        auto holder = open(harness, QStringLiteral("torn-lock-holder"));
+        QSqlQuery lock(holder->connection());
+        QVERIFY(lockOutWriters(*holder, lock));
+        const auto call = harness.runSim({QStringLiteral("--calls"), QStringLiteral("1"),
+                                          QStringLiteral("--press"), QStringLiteral("1"),
+                                          QStringLiteral("--json")});
+        QVERIFY2(call.exitCode == 0, qPrintable(call.output)); // answered from the journal
+        ::kill(pid_t(harness.service()->processId()), SIGKILL);
+        harness.service()->waitForFinished(2000);
+
+        QVERIFY(lock.exec(QStringLiteral("COMMIT")));
+        QVERIFY(harness.startService(journal));
+        int acknowledged = 0;
+        QString missing;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (missing = missingAcknowledged(harness, call.standardOutput, &acknowledged)).isEmpty(),
+            15000);
+        QVERIFY(acknowledged >= 3);
+        QTRY_COMPARE_WITH_TIMEOUT(QFileInfo(journalPath).size(), 0, 15000); // replayed: cleared
+        QVERIFY2(harness.serviceOutput().contains(QLatin1String("cut short")),
+                 qPrintable(harness.serviceOutput()));
+        ReliabilityLog::record(
+            QStringLiteral("fault"),
+            QStringLiteral("the journal's last entry cut short by a crash; the database locked "
+                           "during a call; kill -9; the lock released and the service restarted "
+                           "(%1)")
+                .arg(holder->dialect().isSqlite() ? QStringLiteral("SQLite")
+                                                  : QStringLiteral("PostgreSQL")),
+            QStringLiteral("the unfinished entry cut off at start; the %1 acknowledged webhooks "
+                           "journaled after it replayed, and the journal cleared")
                 .arg(acknowledged));
     }
 

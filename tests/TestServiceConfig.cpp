@@ -1,10 +1,15 @@
+#include "db/Database.h"
+#include "ServiceConfig.h"
 #include "ServiceHarness.h"
 
 #include <QFile>
 #include <QProcess>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
+using Switchboard::Database;
+using Switchboard::ServiceConfig;
 using Switchboard::Testing::ServiceHarness;
 
 // Bad configuration stops the service at start with one line naming the setting; good
@@ -95,6 +100,9 @@ private Q_SLOTS:
         QTest::newRow("listen") << QStringList{QStringLiteral("--listen"),
                                                QStringLiteral("everywhere")}
                                 << QStringLiteral("--listen");
+        QTest::newRow("sqlite-sync")
+            << QStringList{QStringLiteral("--sqlite-sync"), QStringLiteral("off")}
+            << QStringLiteral("--sqlite-sync");
         QTest::newRow("ring-timeout")
             << QStringList{QStringLiteral("--ring-timeout"), QStringLiteral("-4")}
             << QStringLiteral("--ring-timeout");
@@ -147,7 +155,7 @@ private Q_SLOTS:
             run(valid() + QStringList{QStringLiteral("--auth-token-file"), open}, environment);
         QVERIFY(!result.started && result.exitCode != 0);
         QVERIFY2(result.output.contains(QLatin1String("--auth-token-file")) &&
-                     result.output.contains(QLatin1String("readable")),
+                     result.output.contains(QLatin1String("chmod 600")),
                  qPrintable(result.output));
         QVERIFY(!result.output.contains(QLatin1String("file-secret-token")));
 
@@ -187,6 +195,58 @@ private Q_SLOTS:
         QVERIFY(!result.started);
     }
 
+    void sqliteSyncReachesTheConnection_data()
+    {
+        QTest::addColumn<QStringList>("flags");
+        QTest::addColumn<QString>("variable");
+        QTest::addColumn<QByteArray>("file");
+        QTest::addColumn<int>("synchronous"); // as SQLite reports it: 1 NORMAL, 2 FULL
+        QTest::newRow("default") << QStringList{} << QString() << QByteArray() << 2;
+        QTest::newRow("flag normal")
+            << QStringList{QStringLiteral("--sqlite-sync"), QStringLiteral("normal")} << QString()
+            << QByteArray() << 1;
+        QTest::newRow("environment normal")
+            << QStringList{} << QStringLiteral("normal") << QByteArray() << 1;
+        QTest::newRow("file normal")
+            << QStringList{} << QString() << QByteArray("sqlite-sync=normal\n") << 1;
+        QTest::newRow("flag full over environment normal")
+            << QStringList{QStringLiteral("--sqlite-sync"), QStringLiteral("full")}
+            << QStringLiteral("normal") << QByteArray() << 2;
+    }
+
+    void sqliteSyncReachesTheConnection()
+    {
+        QFETCH(QStringList, flags);
+        QFETCH(QString, variable);
+        QFETCH(QByteArray, file);
+        QFETCH(int, synchronous);
+        QStringList arguments =
+            QStringList{QStringLiteral("switchboard-service")} + valid() + flags;
+        if (!file.isEmpty())
+            arguments += {QStringLiteral("--config"),
+                          writeFile(QStringLiteral("sync.ini"), file,
+                                    QFileDevice::ReadOwner | QFileDevice::WriteOwner)};
+        qputenv("TWILIO_ACCOUNT_SID", ServiceHarness::accountSid.toUtf8());
+        qputenv("TWILIO_AUTH_TOKEN", ServiceHarness::authToken.toUtf8());
+        if (variable.isEmpty())
+            qunsetenv("SWITCHBOARD_SQLITE_SYNC");
+        else
+            qputenv("SWITCHBOARD_SQLITE_SYNC", variable.toUtf8());
+        QString error;
+        bool helpShown = false;
+        const auto config = ServiceConfig::load(arguments, &error, &helpShown);
+        qunsetenv("SWITCHBOARD_SQLITE_SYNC");
+        QVERIFY2(config, qPrintable(error));
+
+        // The setting as the service's writers apply it, on a real SQLite file.
+        Database db(config->database, QStringLiteral("sync-check"));
+        db.setSqliteSync(config->sqliteSync);
+        QVERIFY2(db.open(&error), qPrintable(error));
+        QSqlQuery query(db.connection());
+        QVERIFY(query.exec(QStringLiteral("PRAGMA synchronous")) && query.next());
+        QCOMPARE(query.value(0).toInt(), synchronous);
+    }
+
     void helpListsEverySetting()
     {
         QProcess service;
@@ -196,7 +256,8 @@ private Q_SLOTS:
         for (const char *setting :
              {"--listen", "--database", "--public-url", "--forward-to", "--twilio-api",
               "--auth-token-file", "SWITCHBOARD_LISTEN", "SWITCHBOARD_DATABASE",
-              "SWITCHBOARD_PUBLIC_URL", "SWITCHBOARD_FORWARD_TO", "--config"})
+              "SWITCHBOARD_PUBLIC_URL", "SWITCHBOARD_FORWARD_TO", "--config", "--sqlite-sync",
+              "SWITCHBOARD_SQLITE_SYNC"})
             QVERIFY2(help.contains(QLatin1String(setting)), setting);
         QCOMPARE(service.exitCode(), 0);
     }

@@ -7,7 +7,7 @@
 
 using namespace Switchboard;
 
-// --auth-token-file refuses a token other users can read, but accepts what systemd's
+// --auth-token-file refuses a token other users can read or write, but accepts what systemd's
 // LoadCredential= hands over: a root-owned 0400 file with an ACL for the service user, which
 // stat() shows as 0440 (the ACL mask sits in the group bits).
 class TestTokenFile final : public QObject
@@ -56,7 +56,49 @@ private Q_SLOTS:
     {
         QString error;
         QVERIFY(!load(writeToken(m_dir.path(), QFile::ReadOwner | QFile::ReadGroup), &error));
-        QVERIFY2(error.contains(QStringLiteral("readable by other users")), qPrintable(error));
+        QVERIFY2(error.contains(QStringLiteral("lets other users read or write it")),
+                 qPrintable(error));
+    }
+
+    void refusesAFileOthersCanWrite_data()
+    {
+        QTest::addColumn<int>("permissions");
+        QTest::addColumn<QString>("mode");
+        QTest::newRow("0622") << int(QFile::ReadOwner | QFile::WriteOwner | QFile::WriteGroup |
+                                     QFile::WriteOther)
+                              << QStringLiteral("0622");
+        QTest::newRow("0620") << int(QFile::ReadOwner | QFile::WriteOwner | QFile::WriteGroup)
+                              << QStringLiteral("0620");
+        QTest::newRow("0602") << int(QFile::ReadOwner | QFile::WriteOwner | QFile::WriteOther)
+                              << QStringLiteral("0602");
+        QTest::newRow("0610") << int(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeGroup)
+                              << QStringLiteral("0610");
+    }
+
+    void refusesAFileOthersCanWrite()
+    {
+        // Whoever can write the token can put in one of their own choosing.
+        QFETCH(int, permissions);
+        QFETCH(QString, mode);
+        QString error;
+        const QString path =
+            writeToken(m_dir.path(), QFileDevice::Permissions::fromInt(permissions));
+        QVERIFY(!load(path, &error));
+        QCOMPARE(error, QStringLiteral("--auth-token-file: %1 (mode %2) lets other users read or "
+                                       "write it; chmod 600 it")
+                            .arg(path, mode));
+    }
+
+    void refusesAGroupWritableSystemdCredential()
+    {
+        const QString credentials = m_dir.filePath(QStringLiteral("credentials"));
+        QVERIFY(QDir().mkpath(credentials));
+        qputenv("CREDENTIALS_DIRECTORY", credentials.toLocal8Bit());
+        QString error;
+        QVERIFY(
+            !load(writeToken(credentials, QFile::ReadOwner | QFile::ReadGroup | QFile::WriteGroup),
+                  &error));
+        QVERIFY2(error.contains(QStringLiteral("chmod 600")), qPrintable(error));
     }
 
     void acceptsASystemdCredential()

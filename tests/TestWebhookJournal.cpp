@@ -1,9 +1,12 @@
 #include "ServiceConfig.h"
 #include "WebhookJournal.h"
 
+#include <csignal>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sys/resource.h>
 
 using namespace Switchboard;
 
@@ -35,6 +38,34 @@ class TestWebhookJournal final : public QObject
         QString error;
         QVERIFY2(journal.open(&error), qPrintable(error));
         QVERIFY(journal.append(webhook(QStringLiteral("CA1"))));
+    }
+
+    static QByteArray contents(const QString &path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    static void addBytes(const QString &path, const QByteArray &bytes)
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Append));
+        QCOMPARE(file.write(bytes), bytes.size());
+    }
+
+    // What an append cut short by a crash or a full disk leaves: the start of an entry.
+    static QByteArray tornEntry(const QString &database)
+    {
+        return "{\"database\":\"" + database.toUtf8() +
+               "\",\"forward_to\":\"\",\"kind\":\"status\",\"params\":[[\"CallSid\",\"CA";
+    }
+
+    static QStringList callSids(const WebhookJournal &journal)
+    {
+        QStringList sids;
+        for (const Webhook &webhook : journal.entries())
+            sids.append(webhook.callSid());
+        return sids;
     }
 
     static QString journalPath(const QStringList &arguments)
@@ -109,6 +140,95 @@ private Q_SLOTS:
         QVERIFY2(journal.open(&error), qPrintable(error));
         QCOMPARE(journal.entries().size(), 1);
         QCOMPARE(journal.entries().constFirst().callSid(), QStringLiteral("CA9"));
+    }
+
+    void anEntryCutShortIsCutOffAndTheNextOneReadBack()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("torn.jsonl"));
+        leaveJournal(path, m_callLogA);
+        const qint64 complete = QFileInfo(path).size();
+        addBytes(path, tornEntry(m_callLogA));
+        {
+            WebhookJournal journal(path, m_callLogA);
+            QString error;
+            QVERIFY2(journal.open(&error), qPrintable(error));
+            QCOMPARE(callSids(journal), QStringList{QStringLiteral("CA1")});
+            QCOMPARE(QFileInfo(path).size(), complete); // cut off, on disk
+            QVERIFY(journal.append(webhook(QStringLiteral("CA2"))));
+        }
+        WebhookJournal reopened(path, m_callLogA);
+        QString error;
+        QVERIFY2(reopened.open(&error), qPrintable(error));
+        QCOMPARE(callSids(reopened), (QStringList{QStringLiteral("CA1"), QStringLiteral("CA2")}));
+    }
+
+    void anEntryJoinedToOneCutShortIsRead()
+    {
+        // What versions that did not cut the torn end off wrote: the next entry on its line.
+        const QString path = m_dir.filePath(QStringLiteral("joined.jsonl"));
+        leaveJournal(path, m_callLogA);
+        addBytes(path, tornEntry(m_callLogA));
+        {
+            WebhookJournal older(m_dir.filePath(QStringLiteral("joined-source.jsonl")), m_callLogA);
+            QString error;
+            QVERIFY2(older.open(&error), qPrintable(error));
+            QVERIFY(older.append(webhook(QStringLiteral("CA2"))));
+        }
+        addBytes(path, contents(m_dir.filePath(QStringLiteral("joined-source.jsonl"))));
+        WebhookJournal journal(path, m_callLogA);
+        QString error;
+        QVERIFY2(journal.open(&error), qPrintable(error));
+        QCOMPARE(callSids(journal), (QStringList{QStringLiteral("CA1"), QStringLiteral("CA2")}));
+    }
+
+    void aFailedAppendLeavesNothingBehind()
+    {
+        // A full disk, for real: the file may grow by only part of the next entry.
+        const QString path = m_dir.filePath(QStringLiteral("full.jsonl"));
+        leaveJournal(path, m_callLogA);
+        WebhookJournal journal(path, m_callLogA);
+        QString error;
+        QVERIFY2(journal.open(&error), qPrintable(error));
+        const qint64 complete = QFileInfo(path).size();
+        rlimit unlimited = {};
+        QVERIFY(getrlimit(RLIMIT_FSIZE, &unlimited) == 0);
+        const auto previous = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit full = unlimited;
+        full.rlim_cur = rlim_t(complete + 20);
+        QVERIFY(setrlimit(RLIMIT_FSIZE, &full) == 0);
+        const bool appended = journal.append(webhook(QStringLiteral("CA2")));
+        QVERIFY(setrlimit(RLIMIT_FSIZE, &unlimited) == 0);
+        std::signal(SIGXFSZ, previous);
+        QVERIFY(!appended); // not acknowledged
+        QCOMPARE(QFileInfo(path).size(), complete);
+
+        QVERIFY(journal.append(webhook(QStringLiteral("CA3")))); // the disk has room again
+        WebhookJournal reopened(path, m_callLogA);
+        QVERIFY2(reopened.open(&error), qPrintable(error));
+        QCOMPARE(callSids(reopened), (QStringList{QStringLiteral("CA1"), QStringLiteral("CA3")}));
+    }
+
+    void unreadableLinesAreSetAsideNotDropped()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("unreadable.jsonl"));
+        addBytes(path, "not an entry\n");
+        leaveJournal(path, m_callLogA);
+        WebhookJournal journal(path, m_callLogA);
+        QString error;
+        QVERIFY2(journal.open(&error), qPrintable(error));
+        QCOMPARE(callSids(journal), QStringList{QStringLiteral("CA1")});
+        QVERIFY(journal.clear()); // replayed
+        QCOMPARE(QFileInfo(path).size(), 0);
+        QCOMPARE(contents(path + QStringLiteral(".unreadable")), QByteArray("not an entry\n"));
+
+        // A journal of nothing but unreadable lines is emptied at once: nothing waits in it.
+        addBytes(path, "still not an entry\n");
+        WebhookJournal again(path, m_callLogA);
+        QVERIFY2(again.open(&error), qPrintable(error));
+        QVERIFY(again.isEmpty());
+        QCOMPARE(QFileInfo(path).size(), 0);
+        QCOMPARE(contents(path + QStringLiteral(".unreadable")),
+                 QByteArray("not an entry\nstill not an entry\n"));
     }
 
     void eachDatabaseAndPortHasItsOwnJournal()

@@ -55,10 +55,11 @@ bool Database::open(QString *error)
 bool Database::configureSqlite(QString *error)
 {
     QSqlQuery query(connection());
-    // WAL lets desktops read while the service writes. NORMAL syncs the WAL at checkpoints:
-    // a committed write survives the process being killed; FULL would also survive power loss.
+    const bool full = m_sqliteSync == SqliteSync::Full;
+    // WAL lets desktops read while the service writes; see SqliteSync for what each level keeps.
     const QStringList pragmas{QStringLiteral("PRAGMA journal_mode=WAL"),
-                              QStringLiteral("PRAGMA synchronous=NORMAL"),
+                              full ? QStringLiteral("PRAGMA synchronous=FULL")
+                                   : QStringLiteral("PRAGMA synchronous=NORMAL"),
                               QStringLiteral("PRAGMA busy_timeout=%1").arg(m_lockTimeoutMs),
                               QStringLiteral("PRAGMA foreign_keys=ON"),
                               // A batch's upsert reads the table it writes: SQLite stages its
@@ -72,7 +73,25 @@ bool Database::configureSqlite(QString *error)
         }
         query.finish();
     }
+    // SQLite ignores what it cannot set, silently: what durability was promised is checked.
+    constexpr int kNormal = 1, kFull = 2;
+    if (!query.exec(QStringLiteral("PRAGMA synchronous")) || !query.next() ||
+        query.value(0).toInt() != (full ? kFull : kNormal)) {
+        *error = QStringLiteral("cannot set up %1: PRAGMA synchronous did not take")
+                     .arg(m_url.toDisplayString());
+        return false;
+    }
+    query.finish();
     return true;
+}
+
+std::optional<Database::SqliteSync> Database::sqliteSyncFromString(const QString &name)
+{
+    if (name == QLatin1String("full"))
+        return SqliteSync::Full;
+    if (name == QLatin1String("normal"))
+        return SqliteSync::Normal;
+    return std::nullopt;
 }
 
 bool Database::openAndMigrate(QString *error)

@@ -3,6 +3,7 @@
 #include "DatabaseUrl.h"
 #include "SqlDialect.h"
 
+#include <optional>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -20,6 +21,18 @@ public:
     // How long a statement may wait for a lock held by another writer before it fails
     // (SQLite's busy timeout, PostgreSQL's lock_timeout); set before open().
     void setLockTimeoutMs(int milliseconds) { m_lockTimeoutMs = milliseconds; }
+
+    // When a SQLite commit reaches the disk (PRAGMA synchronous; set before open()). In WAL
+    // mode Full syncs the log at every commit: a committed write survives a power loss or an
+    // OS crash. Normal syncs only at checkpoints: a commit survives the process being killed,
+    // but a power loss may take the last ones back. Full is the default.
+    enum class SqliteSync
+    {
+        Full,
+        Normal,
+    };
+    void setSqliteSync(SqliteSync sync) { m_sqliteSync = sync; }
+    static std::optional<SqliteSync> sqliteSyncFromString(const QString &name);
 
     // Opens the connection and sets it up for sharing between processes (WAL, busy timeout).
     bool open(QString *error);
@@ -44,6 +57,7 @@ private:
     SqlDialect m_dialect;
     QString m_connectionName;
     int m_lockTimeoutMs = 5000;
+    SqliteSync m_sqliteSync = SqliteSync::Full;
 };
 
 } // namespace Switchboard

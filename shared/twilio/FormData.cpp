@@ -1,5 +1,6 @@
 #include "FormData.h"
 
+#include <algorithm>
 #include <cctype>
 #include <QUrl>
 #include <QUtf8StringView>
@@ -39,6 +40,19 @@ QString problemIn(QByteArrayView bytes)
     return {};
 }
 
+// Every name Twilio sends is ASCII letters and digits, a letter first. Its signature runs names
+// and values together without separators: were any other character let through, a request
+// signed for /twilio/recording-status could be replayed to /twilio/recording with an added
+// "-status" parameter (a leading digit could likewise take the digits off a signed
+// "?attempt=2").
+bool isTwilioName(QByteArrayView name)
+{
+    if (name.isEmpty() || !isalpha(uchar(name.front())))
+        return false;
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return uchar(c) < 0x80 && isalnum(uchar(c)); });
+}
+
 // One pass over the body; with `error`, checking each name and value as it goes.
 std::optional<FormData> parse(const QByteArray &body, QString *error)
 {
@@ -56,6 +70,10 @@ std::optional<FormData> parse(const QByteArray &body, QString *error)
         const QByteArray name = decodedBytes(pair.first(equals < 0 ? pair.size() : equals));
         const QByteArray value = equals < 0 ? QByteArray() : decodedBytes(pair.sliced(equals + 1));
         if (error) {
+            if (!isTwilioName(name)) {
+                *error = QStringLiteral("a parameter name is not ASCII letters and digits");
+                return std::nullopt;
+            }
             *error = problemIn(name);
             if (error->isEmpty())
                 *error = problemIn(value);

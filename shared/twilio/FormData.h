@@ -19,8 +19,9 @@ public:
     FormData(std::initializer_list<Item> items);
 
     static FormData decode(const QByteArray &body);
-    // Like decode(), but refuses what no well-behaved client sends: a malformed percent
-    // escape, invalid UTF-8, or a control character other than tab and line breaks.
+    // Like decode(), but refuses what Twilio never sends: a malformed percent escape, invalid
+    // UTF-8, a control character other than tab and line breaks, or a name other than ASCII
+    // letters and digits starting with a letter.
     static std::optional<FormData> decodeStrict(const QByteArray &body, QString *error);
     QByteArray encode() const;
 
