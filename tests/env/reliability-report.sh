@@ -3,7 +3,9 @@
 # line per thing tried, "area<TAB>tried<TAB>command<TAB>result").
 #   reliability-report.sh ROWS_DIR OUTPUT   (run by the CMake target reliability-report)
 # A new area is one more entry in `sections`, in the order the report shows them; a row whose
-# area has no section fails the report rather than go missing from it.
+# area has no section fails the report rather than go missing from it. Sections of OUTPUT
+# that no area writes (written by hand, e.g. figures from a bench program) are kept, after
+# the written ones.
 set -euo pipefail
 rows=$1
 output=$2
@@ -24,6 +26,16 @@ done
 unknown=$(cat "${files[@]}" | cut -f1 | sort -u | grep -vxF -f <(printf '%s\n' "${areas[@]}") || true)
 [[ -z $unknown ]] || { echo "rows of an area with no section in $0: $unknown" >&2; exit 1; }
 
+headings=()
+for section in "${sections[@]}"; do
+    headings+=("## ${section#*|}")
+done
+kept=
+if [[ -f $output ]]; then
+    kept=$(awk 'NR == FNR { written[$0] = 1; next } /^## / { keep = !($0 in written) } keep' \
+        <(printf '%s\n' "${headings[@]}") "$output")
+fi
+
 {
     echo "# Reliability report"
     echo
@@ -40,5 +52,10 @@ unknown=$(cat "${files[@]}" | cut -f1 | sort -u | grep -vxF -f <(printf '%s\n' "
         cat "${files[@]}" | awk -F'\t' -v area="${section%%|*}" \
             '$1 == area { printf "| %s | `%s` | %s |\n", $2, $3, $4 }'
     done
-} >"$output"
+    if [[ -n $kept ]]; then
+        echo
+        printf '%s\n' "$kept"
+    fi
+} >"$output.new"
+mv "$output.new" "$output"
 echo "wrote $output"
