@@ -14,7 +14,8 @@ packages=(
     # tests: a display, an audio sink, a Secret Service, the database shell
     xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 pulseaudio sqlite3 imagemagick curl
     postgresql
-    # fuzzing: clang with its libFuzzer runtime (fuzz/run-fuzzers.sh, the FuzzBounded test)
+    # fuzzing and the sanitized test build: clang with its libFuzzer and sanitizer runtimes
+    # (fuzz/run-fuzzers.sh, the FuzzBounded test; build-asan/ in scripts/test.sh)
     clang libclang-rt-14-dev
     # packaging: man pages from --help, building and checking the .debs (tests/packaging)
     help2man dpkg-dev fakeroot file lintian systemd adduser desktop-file-utils appstream

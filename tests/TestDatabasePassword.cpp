@@ -14,6 +14,7 @@
 #include "gui/feed/CallFeedModel.h"
 #include "gui/MainWindow.h"
 #include "gui/settings/SettingsDialog.h"
+#include "support/KeyringGuard.h"
 
 #include <functional>
 #include <QAction>
@@ -82,7 +83,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         if (!qEnvironmentVariableIsSet(postgresVariable))
-            QSKIP("needs SWITCHBOARD_TEST_POSTGRES (the postgres fixture)");
+            QFAIL("refused: needs SWITCHBOARD_TEST_POSTGRES (ctest sets it, with the postgres "
+                  "fixture)");
+        QVERIFY2(Testing::onThrowawayBus(), Testing::kThrowawayBusRefusal);
         // The keychain or nothing: no password from the environment.
         qunsetenv("PGPASSWORD");
         qunsetenv("PGPASSFILE");

@@ -23,7 +23,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         if (!ServiceHarness::usesPostgres())
-            QSKIP("needs SWITCHBOARD_TEST_POSTGRES");
+            QFAIL("refused: runs on PostgreSQL only: set SWITCHBOARD_TEST_POSTGRES (ctest does)");
     }
 
     void migratedVoicemailPlays()

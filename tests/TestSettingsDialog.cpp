@@ -5,6 +5,7 @@
 #include "core/CredentialStore.h"
 #include "core/DatabasePasswordStore.h"
 #include "gui/settings/SettingsDialog.h"
+#include "support/KeyringGuard.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -22,6 +23,8 @@ class TestSettingsDialog final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { QVERIFY2(Testing::onThrowawayBus(), Testing::kThrowawayBusRefusal); }
+
     void init()
     {
         QVERIFY(m_dir.isValid());

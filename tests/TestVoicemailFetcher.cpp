@@ -5,11 +5,13 @@
 #include "core/AppSettings.h"
 #include "core/VoicemailFetcher.h"
 #include "db/CallReader.h"
+#include "twilio/RecordingDownload.h"
 #include "VoicemailFixture.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QHttpServer>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTcpServer>
@@ -161,7 +163,9 @@ private Q_SLOTS:
         QVERIFY2(failed.first().at(1).toString().startsWith(
                      QStringLiteral("Refused to send the Twilio credentials")),
                  qPrintable(failed.first().at(1).toString()));
-        QTest::qWait(300);
+        // Nothing was even started, so nothing can reach a server later: no download, no reply.
+        QVERIFY(fetcher.findChildren<RecordingDownload *>().isEmpty());
+        QVERIFY(fetcher.findChildren<QNetworkReply *>().isEmpty());
         QCOMPARE(fetched.count(), 0);
         QCOMPARE(m_elsewhereConnections, 0);
         QCOMPARE(m_twilioRequests, 0);

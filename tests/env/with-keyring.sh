@@ -4,10 +4,12 @@
 # Works as root (CI). Usage: with-keyring.sh CMD [ARGS...]
 set -euo pipefail
 
-if [[ -z "${SWITCHBOARD_IN_KEYRING_SESSION:-}" ]]; then
-    export SWITCHBOARD_IN_KEYRING_SESSION=1
-    exec dbus-run-session -- "$0" "$@"
+if [[ ${1:-} != --on-private-bus ]]; then
+    exec dbus-run-session -- "$0" --on-private-bus "$@"
 fi
+shift
+# Tests that touch a keyring refuse to run on any other bus than this one (KeyringGuard.h).
+export SWITCHBOARD_TEST_BUS=$DBUS_SESSION_BUS_ADDRESS
 
 home=$(mktemp -d -t switchboard-keyring.XXXXXX)
 daemon=

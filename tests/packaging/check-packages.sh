@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
 # Builds the Debian packages from a build tree, checks their contents and metadata, runs
 # lintian, installs them on this machine with apt, checks the installed service and its unit,
-# then removes everything it added. Needs root, Debian, and the build tree built.
+# then removes everything it added. Needs root, Debian, and the build tree built. It never
+# skips: run where it cannot do its work, it refuses and fails. Packages of Switchboard already
+# installed are purged first under CI (CI=true: a throwaway machine), refused otherwise.
 # Usage: check-packages.sh BUILD_DIR   (CTest: `ctest -L packaging`)
 set -euo pipefail
 
 build=$(realpath "${1:?build directory}")
-skip=77 # CTest's SKIP_RETURN_CODE for this test
 
 if [[ $(id -u) -ne 0 ]]; then
-    echo "SKIP: installs packages, run as root"
-    exit $skip
+    echo "REFUSED: this check installs the packages it builds with apt and purges them: run it as root"
+    exit 1
 fi
 for tool in cpack dpkg-deb lintian apt-get systemd-analyze desktop-file-validate appstreamcli; do
     command -v "$tool" >/dev/null || { echo "FAIL: $tool missing (run scripts/install-deps.sh)"; exit 1; }
 done
+# Two runs on one machine (two build trees) would install and purge under each other.
+exec 9>/var/lock/switchboard-check-packages.lock
+flock 9
 for package in switchboard-service switchboard; do
-    if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed"; then
-        echo "SKIP: $package is already installed here; not touching it"
-        exit $skip
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || continue
+    if [[ ${CI:-} != true ]]; then
+        echo "REFUSED: $package is installed on this machine, and this check installs the packages" \
+            "it builds, then purges them. Remove it first (apt-get purge $package), or run with" \
+            "CI=true on a throwaway machine to have the check purge it."
+        exit 1
     fi
+    echo "note: $package is installed here (left by an earlier run?); CI=true: purging it first"
+    DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "$package" >/dev/null
 done
 
 work=$(mktemp -d)
