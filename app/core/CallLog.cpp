@@ -6,8 +6,6 @@
 #include "db/CallWriter.h"
 #include "db/Database.h"
 
-#include <QFileInfo>
-
 namespace Switchboard {
 namespace {
 
@@ -15,14 +13,6 @@ QString nextConnectionName()
 {
     static int counter = 0;
     return QStringLiteral("switchboard-app-%1").arg(++counter);
-}
-
-// libpq's words when the server wants a password it did not get or did not accept (the server
-// may translate the second; then the user sees the server's reason alone).
-bool isPasswordRefused(const QString &error)
-{
-    return error.contains(QLatin1String("no password supplied")) ||
-           error.contains(QLatin1String("password authentication failed"));
 }
 
 } // namespace
@@ -43,9 +33,8 @@ CallLog::~CallLog()
 bool CallLog::open(const QString &url, const QString &password)
 {
     close();
-    m_url = url;
-    m_password = password;
-    if (connectNow(true))
+    m_connection = LogConnection(url, password);
+    if (connectNow())
         return true;
     m_retryTimer.start();
     Q_EMIT availabilityChanged(false);
@@ -61,35 +50,16 @@ void CallLog::close()
 
 QString CallLog::displayUrl() const
 {
-    const auto parsed = DatabaseUrl::parse(m_url, nullptr);
-    return parsed ? parsed->toDisplayString() : m_url;
+    const auto parsed = DatabaseUrl::parse(url(), nullptr);
+    return parsed ? parsed->toDisplayString() : url();
 }
 
-bool CallLog::connectNow(bool create)
+bool CallLog::connectNow()
 {
     QString error;
-    const auto parsed = DatabaseUrl::parse(m_url, &error);
-    if (!parsed) {
+    auto database = m_connection.open(m_connectionName, &error);
+    if (!database) {
         m_error = error;
-        return false;
-    }
-    // Once the app has shown a log, a missing file means a lost share or a moved log: wait
-    // for it to come back rather than silently showing a new, empty one.
-    if (!create && parsed->engine == DatabaseUrl::Engine::Sqlite &&
-        !QFileInfo::exists(parsed->path)) {
-        m_error = tr("The call log %1 is missing.").arg(parsed->path);
-        return false;
-    }
-    DatabaseUrl target = *parsed;
-    if (target.password.isEmpty())
-        target.password = m_password; // the URL's own password wins
-    auto database = std::make_unique<Database>(target, m_connectionName);
-    if (!database->openAndMigrate(&error)) {
-        m_error = error;
-        if (target.engine == DatabaseUrl::Engine::Postgres && isPasswordRefused(error))
-            m_error += QStringLiteral(" — ") +
-                       tr("enter the database password in Settings; it is kept in the system "
-                          "keyring.");
         return false;
     }
     m_database = std::move(database);
@@ -115,9 +85,9 @@ void CallLog::disconnectNow()
 
 void CallLog::retryNow()
 {
-    if (m_database || m_url.isEmpty())
+    if (m_database || m_connection.isEmpty())
         return;
-    if (!connectNow(false))
+    if (!connectNow())
         return;
     m_retryTimer.stop();
     Q_EMIT availabilityChanged(true);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "LogConnection.h"
+
 #include <memory>
 #include <QObject>
 #include <QString>
@@ -25,14 +27,18 @@ public:
     explicit CallLog(QObject *parent = nullptr);
     ~CallLog() override;
 
-    // Opens the log at `url` ("sqlite:/path" or "postgresql://..."), creating it when it does
-    // not exist yet (a new install, before the service has run). On failure it keeps retrying.
-    // `password` (the keychain's) is used, reconnections included, when the URL has none; with
-    // neither, libpq still looks in PGPASSFILE / ~/.pgpass.
+    // Opens the existing log at `url` ("sqlite:/path" or "postgresql://..."), never creating
+    // nor migrating it (see LogConnection). On failure it keeps retrying: the service may be
+    // about to create or update the log. `password` (the keychain's) is used, reconnections
+    // included, when the URL has none; with neither, libpq still looks in PGPASSFILE /
+    // ~/.pgpass.
     bool open(const QString &url, const QString &password = {});
     void close();
 
-    QString url() const { return m_url; }
+    QString url() const { return m_connection.url(); }
+    // How to open more connections to the same log, with the same password (other threads'
+    // readers, a short-lived writer).
+    const LogConnection &connection() const { return m_connection; }
     QString displayUrl() const;
     bool isAvailable() const { return m_database != nullptr; }
     QString errorMessage() const { return m_error; }
@@ -60,11 +66,10 @@ Q_SIGNALS:
     void availabilityChanged(bool available);
 
 private:
-    bool connectNow(bool create);
+    bool connectNow();
     void disconnectNow();
 
-    QString m_url;
-    QString m_password;
+    LogConnection m_connection;
     QString m_connectionName;
     QString m_error;
     std::unique_ptr<Database> m_database;

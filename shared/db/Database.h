@@ -20,6 +20,9 @@ public:
     // How long a statement may wait for a lock held by another writer before it fails
     // (SQLite's busy timeout, PostgreSQL's lock_timeout); set before open().
     void setLockTimeoutMs(int milliseconds) { m_lockTimeoutMs = milliseconds; }
+    // Whether open() may create a SQLite file that does not exist yet, and its folders (the
+    // service's); the desktop app opens an existing log only. Set before open().
+    void setCreateIfMissing(bool create) { m_createIfMissing = create; }
 
     // Opens the connection and sets it up for sharing between processes (WAL, busy timeout).
     bool open(QString *error);
@@ -44,6 +47,7 @@ private:
     SqlDialect m_dialect;
     QString m_connectionName;
     int m_lockTimeoutMs = 5000;
+    bool m_createIfMissing = true;
 };
 
 } // namespace Switchboard
