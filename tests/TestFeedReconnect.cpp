@@ -5,6 +5,7 @@
 #include <QAbstractItemModelTester>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace Switchboard;
@@ -64,6 +65,29 @@ private Q_SLOTS:
         // A third call after the reconnect arrives through the new subscription.
         QCOMPARE(harness.runSim({QStringLiteral("--hangup-in-menu")}).exitCode, 0);
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 3, 15000);
+    }
+
+    // A server that takes the connection and never answers holds libpq for its whole connect
+    // timeout (5 s): the reconnection attempt waits on a thread of its own, not the window's.
+    void aSilentServerDoesNotHoldTheWindow()
+    {
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        CallLog callLog;
+        callLog.setRetryInterval(3600 * 1000); // only the attempt this test asks for
+        QVERIFY(!callLog.open(QStringLiteral("postgresql://switchboard@127.0.0.1:%1/switchboard")
+                                  .arg(silent.serverPort())));
+        QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 10000); // the first open's
+        delete silent.nextPendingConnection();
+        QSignalSpy failed(&callLog, &CallLog::attemptFailed);
+        callLog.retryNow();
+        QCOMPARE(failed.count(), 0); // back at once, the attempt still waiting on the server
+        QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 10000);
+        QCOMPARE(failed.count(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QVERIFY(!callLog.isAvailable());
+        QVERIFY2(failed.first().first().toString().contains(QLatin1String("timeout")),
+                 qPrintable(failed.first().first().toString()));
     }
 };
 

@@ -6,6 +6,10 @@
 #include "db/CallWriter.h"
 #include "db/Database.h"
 
+#include <atomic>
+#include <memory>
+#include <QThread>
+
 namespace Switchboard {
 namespace {
 
@@ -27,6 +31,10 @@ CallLog::CallLog(QObject *parent)
 
 CallLog::~CallLog()
 {
+    if (m_attempt) {
+        m_attempt->wait(); // at most the connect timeout; its answer is no longer wanted
+        delete m_attempt;
+    }
     disconnectNow();
 }
 
@@ -43,6 +51,7 @@ bool CallLog::open(const QString &url, const QString &password)
 
 void CallLog::close()
 {
+    ++m_generation; // an attempt in flight is about the log closed
     m_retryTimer.stop();
     disconnectNow();
     m_error.clear();
@@ -85,13 +94,38 @@ void CallLog::disconnectNow()
 
 void CallLog::retryNow()
 {
-    if (m_database || m_connection.isEmpty())
+    if (m_database || m_connection.isEmpty() || m_attempt)
         return;
-    if (!connectNow())
-        return;
-    m_retryTimer.stop();
-    Q_EMIT availabilityChanged(true);
-    Q_EMIT changed();
+    // A QtSql connection belongs to the thread that opened it, and the feed reads on this one;
+    // but a server that does not answer holds a connect for its whole timeout. So a throwaway
+    // connection on a thread of its own tries first, and this thread connects once it could.
+    struct Outcome
+    {
+        bool opened = false;
+        QString error;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    m_attempt = QThread::create([connection = m_connection, outcome] {
+        static std::atomic_int counter{0};
+        outcome->opened = connection.open(QStringLiteral("switchboard-attempt-%1").arg(++counter),
+                                          &outcome->error) != nullptr;
+    });
+    connect(m_attempt, &QThread::finished, this, [this, outcome, generation = m_generation] {
+        m_attempt->deleteLater();
+        m_attempt = nullptr;
+        if (generation != m_generation || m_database)
+            return;
+        if (!outcome->opened || !connectNow()) {
+            if (!outcome->opened)
+                m_error = outcome->error;
+            Q_EMIT attemptFailed(m_error);
+            return;
+        }
+        m_retryTimer.stop();
+        Q_EMIT availabilityChanged(true);
+        Q_EMIT changed();
+    });
+    m_attempt->start();
 }
 
 void CallLog::setPollInterval(int ms)

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QTimer>
 
+class QThread;
+
 namespace Switchboard {
 
 class CallFeedQuery;
@@ -58,12 +60,16 @@ public:
     // This connection wrote: readers should look for changes now, because data_version only
     // moves for other connections' commits.
     void notifyLocalWrite();
-    // While unavailable: tries to reconnect now rather than at the next retry.
+    // While unavailable: tries to reconnect now rather than at the next retry. The attempt runs
+    // on a thread of its own (a server that does not answer must not freeze the window); it
+    // ends with availabilityChanged(true) or attemptFailed().
     void retryNow();
 
 Q_SIGNALS:
     void changed();
     void availabilityChanged(bool available);
+    // A reconnection attempt failed; `message` says why (errorMessage() too).
+    void attemptFailed(const QString &message);
 
 private:
     bool connectNow();
@@ -78,6 +84,8 @@ private:
     std::unique_ptr<CallWriter> m_writer;
     std::unique_ptr<DatabaseWatcher> m_watcher;
     QTimer m_retryTimer;
+    QThread *m_attempt = nullptr; // the reconnection attempt in flight
+    int m_generation = 0;         // bumped by close(): an earlier attempt's answer is dropped
     int m_pollIntervalMs = 200;
 };
 
