@@ -1,7 +1,7 @@
 // The desktop app as a user meets it: the real main window on a call log that the real service
-// fills while the real simulator places calls. Each call shows up within a second; a voicemail,
-// selected and played, plays for real to its end (PulseAudio null sink, env/with-audio.sh) and
-// is then heard in the database, for every desktop.
+// fills while the real simulator places calls. Each call shows up in the feed (how fast:
+// bench/bench-feed); a voicemail, selected and played, plays for real to its end (PulseAudio
+// null sink, env/with-audio.sh) and is then heard in the database, for every desktop.
 
 #include "core/AppSettings.h"
 #include "core/CredentialStore.h"
@@ -16,7 +16,6 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
-#include <QHash>
 #include <QSignalSpy>
 #include <QTest>
 #include <QToolButton>
@@ -47,37 +46,25 @@ private Q_SLOTS:
         QVERIFY2(database.open(&error), qPrintable(error));
         CallReader reader(database);
 
-        // While the simulator calls, note when each call reaches the database and the feed.
+        // The simulator calls; every call it placed reaches the database, then the feed.
         QProcess *sim = harness.startSim(
             {QStringLiteral("--calls"), QStringLiteral("3"), QStringLiteral("--press"),
              QStringLiteral("2"), QStringLiteral("--voicemail-seconds"), QStringLiteral("2")});
-        QHash<QString, qint64> inDatabase;
-        QHash<QString, qint64> inFeed;
-        QElapsedTimer clock;
-        clock.start();
-        while (clock.elapsed() < 90000) {
-            QTest::qWait(10);
-            reader.forEachCall([&](const CallRecord &call) {
-                if (!inDatabase.contains(call.callSid))
-                    inDatabase.insert(call.callSid, clock.elapsed());
-                return true;
-            });
-            for (auto it = inDatabase.cbegin(); it != inDatabase.cend(); ++it) {
-                if (!inFeed.contains(it.key()) && window.model()->indexOfCall(it.key()).isValid())
-                    inFeed.insert(it.key(), clock.elapsed());
-            }
-            if (sim->state() == QProcess::NotRunning && inFeed.size() == inDatabase.size())
-                break;
-        }
+        QVERIFY(sim);
+        QTRY_VERIFY_WITH_TIMEOUT(sim->state() == QProcess::NotRunning, 90000);
         QVERIFY2(sim->exitCode() == 0, sim->readAll().constData());
-        QCOMPARE(inDatabase.size(), 3);
-        for (auto it = inDatabase.cbegin(); it != inDatabase.cend(); ++it) {
-            const qint64 delay = inFeed.value(it.key(), -1) - it.value();
-            qInfo("%s reached the feed %lld ms after the database", qPrintable(it.key()), delay);
-            QVERIFY2(inFeed.contains(it.key()) && delay <= 1000, qPrintable(it.key()));
-        }
+        QStringList callSids;
+        reader.forEachCall([&callSids](const CallRecord &call) {
+            callSids << call.callSid;
+            return true;
+        });
+        QCOMPARE(callSids.size(), 3);
+        for (const QString &sid : std::as_const(callSids))
+            QTRY_VERIFY2_WITH_TIMEOUT(window.model()->indexOfCall(sid).isValid(), qPrintable(sid),
+                                      10000);
 
         // Select a downloaded voicemail and press play.
+        QVERIFY2(harness.waitForDownloads(30000), qPrintable(harness.serviceOutput()));
         QString callSid;
         reader.forEachCall([&](const CallRecord &call) {
             if (call.voicemail && call.voicemail->downloadState == DownloadState::Downloaded)
@@ -96,16 +83,18 @@ private Q_SLOTS:
         QSignalSpy started(player, &VoicemailPlayer::playbackStarted);
         QSignalSpy finished(player, &VoicemailPlayer::playbackFinished);
         QSignalSpy errors(player, &VoicemailPlayer::errorOccurred);
+        QElapsedTimer clock;
         clock.start();
         QTest::mouseClick(play, Qt::LeftButton);
-        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 5000);
-        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
         QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
-        // Two seconds of voicemail take two seconds through a real sink.
+        // Two seconds of voicemail take two seconds through a real sink (a lower bound: a slow
+        // machine cannot fail it).
         QVERIFY2(clock.elapsed() >= 1700, qPrintable(QString::number(clock.elapsed())));
         QCOMPARE(finished.first().first().toString(), callSid);
 
-        QTRY_VERIFY_WITH_TIMEOUT(reader.call(callSid)->voicemail->isHeard(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(reader.call(callSid)->voicemail->isHeard(), 10000);
     }
 };
 

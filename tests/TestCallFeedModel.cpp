@@ -10,7 +10,6 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
@@ -98,13 +97,10 @@ private Q_SLOTS:
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
 
-        // A new call appears at the top within a second of its first webhook.
-        QElapsedTimer timer;
-        timer.start();
+        // A new call appears at the top at its first webhook (how fast: bench/bench-feed).
         QVERIFY(log.ring(sid(1), QDateTime::currentDateTimeUtc(), QStringLiteral("+15035559999"),
                          QStringLiteral("Ada Lovelace")));
-        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 4, 1000);
-        QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 4, 10000);
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(inserted.at(0).at(1).toInt(), 0);
         QCOMPARE(model.callAt(0).callSid, sid(1));
@@ -114,7 +110,7 @@ private Q_SLOTS:
         QVERIFY(log.press(sid(1), QDateTime::currentDateTimeUtc(), QStringLiteral("2")));
         QVERIFY(log.record(sid(1), QDateTime::currentDateTimeUtc(), 12));
         QVERIFY(log.hangUp(sid(1), QDateTime::currentDateTimeUtc(), 20));
-        QTRY_COMPARE_WITH_TIMEOUT(model.callAt(0).status, CallStatus::Completed, 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.callAt(0).status, CallStatus::Completed, 10000);
         QCOMPARE(model.callAt(0).outcome(), Outcome::Voicemail);
         QCOMPARE(model.index(0, CallFeedModel::VoicemailColumn)
                      .data(CallFeedModel::UnheardRole)
@@ -128,7 +124,7 @@ private Q_SLOTS:
 
         // An older call that lands inside the loaded range goes to its sorted place.
         QVERIFY(log.ring(sid(2), m_base.addSecs(-900), QStringLiteral("+15035558888")));
-        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 5, 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 5, 10000);
         QCOMPARE(model.callAt(2).callSid, sid(2));
         QCOMPARE(reset.count(), 0);
     }
@@ -157,8 +153,8 @@ private Q_SLOTS:
 
         QVERIFY(log.hangUp(sid(50), m_base.addSecs(60), 30)); // the selected call changes
         QVERIFY(log.ring(sid(1), QDateTime::currentDateTimeUtc(), QStringLiteral("+15035550001")));
-        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 121, 1000);
-        QTRY_COMPARE_WITH_TIMEOUT(model.callAt(41).status, CallStatus::Completed, 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 121, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.callAt(41).status, CallStatus::Completed, 10000);
         QCOMPARE(reset.count(), 0);
         QCOMPARE(view.selectionModel()->selectedRows().size(), 1);
         QCOMPARE(model.callFromIndex(view.selectionModel()->selectedRows().first())->callSid,
@@ -230,15 +226,17 @@ private Q_SLOTS:
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
         QVERIFY(log.writer().setHeard(sid(2), true));
-        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, 10000);
         QCOMPARE(removed.count(), 1);
         QVERIFY(log.writer().setHeard(sid(5), false));
-        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 1000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 10000);
         QCOMPARE(sids(), QStringLiteral("5"));
-        // A new call that does not match stays out.
+        // A new call that does not match stays out: once a matching call committed after it
+        // is in the feed, the model has read past it.
         QVERIFY(log.answered(sid(6), now.addSecs(-50), QStringLiteral("+15035550106")));
-        QTest::qWait(400);
-        QCOMPARE(sids(), QStringLiteral("5"));
+        QVERIFY(log.voicemail(sid(7), now.addSecs(-40), QStringLiteral("+15035550107")));
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, 10000);
+        QCOMPARE(sids(), QStringLiteral("7,5"));
         QCOMPARE(reset.count(), 0);
     }
 
@@ -270,9 +268,8 @@ private Q_SLOTS:
     void serviceCallAppearsLive()
     {
         ServiceHarness harness;
-        if (!harness.startService())
-            QSKIP(qPrintable(QStringLiteral("the service did not start: ") +
-                             harness.serviceOutput()));
+        QVERIFY2(harness.startService(), qPrintable(QStringLiteral("the service did not start: ") +
+                                                    harness.serviceOutput()));
         CallLog callLog;
         QVERIFY(callLog.open(harness.databaseUrl()));
         CallFeedModel model(&callLog);
@@ -284,40 +281,21 @@ private Q_SLOTS:
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
 
-        // A second reader polls the log as fast as it can: the moment the service committed
-        // the call's first webhook, the model has one second to show it.
-        Database probe(DatabaseUrl::parse(harness.databaseUrl(), nullptr).value(),
-                       QStringLiteral("probe"));
-        QString error;
-        QVERIFY2(probe.open(&error), qPrintable(error));
-        CallFeedQuery probeQuery(probe);
-
+        // The row must show up while the call is still going on: note its state when inserted.
+        std::optional<CallRecord> firstSeen;
+        connect(&model, &QAbstractItemModel::rowsInserted, this, [&model, &firstSeen] {
+            if (!firstSeen)
+                firstSeen = model.callAt(0);
+        });
         QProcess *sim =
             harness.startSim({QStringLiteral("--press"), QStringLiteral("2"),
                               QStringLiteral("--voicemail-seconds"), QStringLiteral("2"),
                               // real time between webhooks, so that the feed sees each
                               QStringLiteral("--delay-ms"), QStringLiteral("400")});
         QVERIFY(sim);
-        QElapsedTimer clock;
-        clock.start();
-        qint64 committedAt = -1;
-        qint64 shownAt = -1;
-        while (clock.elapsed() < 30000 && shownAt < 0) {
-            if (committedAt < 0) {
-                const auto page = probeQuery.page({}, std::nullopt, 1);
-                if (page && !page->isEmpty())
-                    committedAt = clock.elapsed();
-            }
-            if (model.rowCount() > 0)
-                shownAt = clock.elapsed();
-            QTest::qWait(5);
-        }
-        QVERIFY2(shownAt >= 0, "the simulated call never reached the model");
-        QVERIFY(committedAt >= 0 || shownAt >= 0);
-        QCOMPARE(model.callAt(0).outcome(), Outcome::InProgress); // seen at its first webhook
-        const qint64 delay = shownAt - (committedAt < 0 ? shownAt : committedAt);
-        qInfo("first webhook committed -> row in the model: %lld ms", delay);
-        QVERIFY2(delay <= 1000, qPrintable(QString::number(delay)));
+        QTRY_VERIFY2_WITH_TIMEOUT(firstSeen.has_value(),
+                                  "the simulated call never reached the model", 30000);
+        QCOMPARE(firstSeen->outcome(), Outcome::InProgress);
 
         // It then updates in place until the voicemail is recorded.
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -329,7 +307,7 @@ private Q_SLOTS:
         QCOMPARE(sim->exitCode(), 0);
         // The service downloads the recording: the row shows it, still without a reset.
         QTRY_COMPARE_WITH_TIMEOUT(model.callAt(0).voicemail->downloadState,
-                                  DownloadState::Downloaded, 5000);
+                                  DownloadState::Downloaded, 15000);
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(inserted.count(), 1);
         QVERIFY(changed.count() >= 1);

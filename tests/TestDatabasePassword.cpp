@@ -1,16 +1,21 @@
 // The desktop app on a PostgreSQL role that must give a password (scram-sha-256), with the
 // password kept in a real keychain: run under env/with-keyring.sh (a private GNOME Keyring, a
-// throwaway $HOME, so no ~/.pgpass) with the postgres fixture (SWITCHBOARD_TEST_POSTGRES).
-// The user saves the password in the settings dialog and the feed shows the log's calls from
-// a URL without it; without the keychain entry the log stays closed with a clear message that
-// never shows the password.
+// throwaway $HOME, so no ~/.pgpass) with the postgres fixture (SWITCHBOARD_TEST_POSTGRES):
+// `ctest -R TestDatabasePassword_postgres` sets both up. The user saves the password in the
+// settings dialog and the feed shows the log's calls from a URL without it, the counters count
+// them and a voicemail fetched from Twilio is stored, each through a connection of its own;
+// without the keychain entry the log stays closed with a clear message that never shows the
+// password.
 
 #include "AppTestData.h"
 #include "core/AppSettings.h"
 #include "core/CallLog.h"
 #include "core/CredentialStore.h"
 #include "core/DatabasePasswordStore.h"
+#include "db/CallFeedQuery.h"
+#include "db/CallReader.h"
 #include "gui/common/StatusBanner.h"
+#include "gui/details/DetailsPane.h"
 #include "gui/feed/CallFeedModel.h"
 #include "gui/MainWindow.h"
 #include "gui/settings/SettingsDialog.h"
@@ -20,6 +25,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDialogButtonBox>
+#include <QHttpServer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -27,6 +33,7 @@
 #include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -204,6 +211,96 @@ private Q_SLOTS:
         QVERIFY(window->banner()->isHidden());
     }
 
+    // The counters bar counts on a thread of its own, with a connection of its own: that one
+    // needs the keychain's password too.
+    void countersAreCountedWithTheKeychainPassword()
+    {
+        MainWindow *window = openWindow(); // the keychain holds the password since the last test
+        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 3, 10000);
+        DatabaseUrl withPassword = m_url;
+        withPassword.password = m_password;
+        Database database(withPassword, QStringLiteral("test-counters"));
+        QString error;
+        QVERIFY2(database.open(&error), qPrintable(error));
+        const auto expected = CallFeedQuery(database).counters(QDate::currentDate().startOfDay());
+        QVERIFY(expected);
+        QTRY_COMPARE_WITH_TIMEOUT(counter(window, "callsToday"),
+                                  QLocale().toString(expected->callsToday), 10000);
+        QCOMPARE(counter(window, "answeredToday"), QLocale().toString(expected->answeredToday));
+        QCOMPARE(counter(window, "missedToday"), QLocale().toString(expected->missedToday));
+        QVERIFY(window->banner()->isHidden());
+    }
+
+    // A voicemail the service could not download: the user fetches it from Twilio in the app,
+    // which stores it through a short-lived connection of its own, with the keychain's password.
+    void fetchedVoicemailIsStoredWithTheKeychainPassword()
+    {
+        const QByteArray wav = CallLogWriter::wav();
+        const QString accountSid = QStringLiteral("AC0123456789abcdef0123456789abcdef");
+        const QString authToken =
+            QStringLiteral("token-") + QUuid::createUuid().toString(QUuid::Id128);
+        QHttpServer twilio;
+        int requests = 0;
+        twilio.route(
+            QStringLiteral("/2010-04-01/Accounts/<arg>/Recordings/<arg>"),
+            [&](const QString &account, const QString &, const QHttpServerRequest &request) {
+                ++requests;
+                if (request.value("Authorization") !=
+                    "Basic " + (account + QLatin1Char(':') + authToken).toUtf8().toBase64())
+                    return QHttpServerResponse(QHttpServerResponder::StatusCode::Unauthorized);
+                return QHttpServerResponse("audio/x-wav", wav);
+            });
+        auto *tcp = new QTcpServer(&twilio);
+        QVERIFY(tcp->listen(QHostAddress::LocalHost));
+        twilio.bind(tcp);
+        const QString api = QStringLiteral("http://127.0.0.1:%1").arg(tcp->serverPort());
+        const QString recordingUrl = api + QStringLiteral("/2010-04-01/Accounts/%1/Recordings/RE%2")
+                                               .arg(accountSid, sid(4).mid(2));
+
+        DatabaseUrl withPassword = m_url;
+        withPassword.password = m_password;
+        {
+            CallLogWriter writer(withPassword, QStringLiteral("test-voicemail"));
+            QVERIFY(writer.isOpen());
+            const QDateTime at = QDateTime::currentDateTimeUtc().addSecs(-50);
+            QVERIFY(writer.ring(sid(4), at, QStringLiteral("+15035550104")));
+            QVERIFY(writer.press(sid(4), at.addSecs(5), QStringLiteral("2")));
+            QVERIFY(writer.webhook(
+                WebhookKind::Recording, sid(4), at.addSecs(30),
+                {{QStringLiteral("RecordingSid"), QStringLiteral("RE") + sid(4).mid(2)},
+                 {QStringLiteral("RecordingUrl"), recordingUrl},
+                 {QStringLiteral("RecordingDuration"), QStringLiteral("1")},
+                 {QStringLiteral("CallStatus"), QStringLiteral("in-progress")}}));
+        }
+        QSignalSpy saved(&m_credentials, &CredentialStore::saved);
+        m_credentials.save({accountSid, authToken});
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 10000);
+
+        MainWindow *window = openWindow();
+        m_settings->setTwilioApiUrl(api);
+        QTRY_VERIFY_WITH_TIMEOUT(window->model()->indexOfCall(sid(4)).isValid(), 10000);
+        // What the details pane's Fetch button asks for.
+        Q_EMIT window->detailsPane()->fetchRequested(sid(4), recordingUrl);
+
+        Database database(withPassword, QStringLiteral("test-fetched"));
+        QString error;
+        QVERIFY2(database.open(&error), qPrintable(error));
+        CallReader reader(database);
+        const auto downloaded = [&reader] {
+            const auto call = reader.call(sid(4));
+            return call && call->voicemail &&
+                   call->voicemail->downloadState == DownloadState::Downloaded;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(downloaded(), 15000);
+        QCOMPARE(requests, 1);
+        QCOMPARE(reader.voicemailAudio(sid(4)), wav);
+        verifyPasswordNowhere(window);
+
+        QSignalSpy erased(&m_credentials, &CredentialStore::erased);
+        m_credentials.erase();
+        QTRY_COMPARE_WITH_TIMEOUT(erased.count(), 1, 10000);
+    }
+
     void eachConnectionHasItsOwnPassword()
     {
         DatabaseUrl other = m_url;
@@ -291,6 +388,10 @@ private:
         Database probe(url, QStringLiteral("test-probe"));
         QString error;
         return probe.open(&error);
+    }
+    static QString counter(MainWindow *window, const char *name)
+    {
+        return window->findChild<QLabel *>(QString::fromLatin1(name))->text();
     }
     static QString windowTitleOrStatus(MainWindow *window)
     {

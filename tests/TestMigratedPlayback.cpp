@@ -23,14 +23,15 @@ private Q_SLOTS:
     void initTestCase()
     {
         if (!ServiceHarness::usesPostgres())
-            QFAIL("refused: runs on PostgreSQL only: set SWITCHBOARD_TEST_POSTGRES (ctest does)");
+            QFAIL("needs the test PostgreSQL server (SWITCHBOARD_TEST_POSTGRES): run it with "
+                  "`ctest -R TestMigratedPlayback_postgres`, which starts the server and sets it");
     }
 
     void migratedVoicemailPlays()
     {
         ServiceHarness old;
         old.setDatabaseUrl(QStringLiteral("sqlite:") + old.folder() + QStringLiteral("/old.db"));
-        QVERIFY(old.startService());
+        QVERIFY2(old.startService(), qPrintable(old.serviceOutput()));
         QCOMPARE(old.runSim({QStringLiteral("--press"), QStringLiteral("2"),
                              QStringLiteral("--voicemail-seconds"), QStringLiteral("2")})
                      .exitCode,

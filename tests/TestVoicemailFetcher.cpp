@@ -3,6 +3,7 @@
 // leaving the configured API origin.
 
 #include "core/AppSettings.h"
+#include "core/CallLog.h"
 #include "core/VoicemailFetcher.h"
 #include "db/CallReader.h"
 #include "twilio/RecordingDownload.h"
@@ -89,6 +90,7 @@ private Q_SLOTS:
             *DatabaseUrl::parse(m_settings->databaseUrl(), nullptr), QStringLiteral("test"));
         QString error;
         QVERIFY2(m_database->openAndMigrate(&error), qPrintable(error));
+        QVERIFY2(m_log.open(m_settings->databaseUrl()), qPrintable(m_log.errorMessage()));
     }
 
     void init()
@@ -107,7 +109,7 @@ private Q_SLOTS:
 
     void fetchesWithBasicAuthAndStoresTheAudio()
     {
-        VoicemailFetcher fetcher(m_settings.get());
+        VoicemailFetcher fetcher(m_settings.get(), &m_log);
         QSignalSpy fetched(&fetcher, &VoicemailFetcher::fetched);
         QSignalSpy failed(&fetcher, &VoicemailFetcher::failed);
         fetcher.fetch(voicemailCallSid, recordingUrl(voicemailRecordingSid), credentials());
@@ -155,7 +157,7 @@ private Q_SLOTS:
     void refusesAnotherHostWithoutSendingAnything()
     {
         QFETCH(QString, url);
-        VoicemailFetcher fetcher(m_settings.get());
+        VoicemailFetcher fetcher(m_settings.get(), &m_log);
         QSignalSpy fetched(&fetcher, &VoicemailFetcher::fetched);
         QSignalSpy failed(&fetcher, &VoicemailFetcher::failed);
         fetcher.fetch(voicemailCallSid, url, credentials());
@@ -178,7 +180,7 @@ private Q_SLOTS:
         AppSettings settings(m_dir.filePath(QStringLiteral("remote.ini")), nullptr);
         settings.setDatabaseUrl(m_settings->databaseUrl());
         settings.setTwilioApiUrl(QStringLiteral("http://api.twilio.com"));
-        VoicemailFetcher fetcher(&settings);
+        VoicemailFetcher fetcher(&settings, &m_log);
         QSignalSpy failed(&fetcher, &VoicemailFetcher::failed);
         fetcher.fetch(voicemailCallSid,
                       QStringLiteral("http://api.twilio.com/2010-04-01/Accounts/%1/Recordings/%2")
@@ -191,7 +193,7 @@ private Q_SLOTS:
 
     void wrongCredentialsFailClearly()
     {
-        VoicemailFetcher fetcher(m_settings.get());
+        VoicemailFetcher fetcher(m_settings.get(), &m_log);
         QSignalSpy fetched(&fetcher, &VoicemailFetcher::fetched);
         QSignalSpy failed(&fetcher, &VoicemailFetcher::failed);
         fetcher.fetch(voicemailCallSid, recordingUrl(voicemailRecordingSid),
@@ -208,7 +210,7 @@ private Q_SLOTS:
 
     void missingCredentialsFailWithoutARequest()
     {
-        VoicemailFetcher fetcher(m_settings.get());
+        VoicemailFetcher fetcher(m_settings.get(), &m_log);
         QSignalSpy failed(&fetcher, &VoicemailFetcher::failed);
         fetcher.fetch(voicemailCallSid, recordingUrl(voicemailRecordingSid), {});
         QTRY_COMPARE(failed.count(), 1);
@@ -218,7 +220,7 @@ private Q_SLOTS:
 
     void followsARedirectElsewhereWithoutTheCredentials()
     {
-        VoicemailFetcher fetcher(m_settings.get());
+        VoicemailFetcher fetcher(m_settings.get(), &m_log);
         QSignalSpy fetched(&fetcher, &VoicemailFetcher::fetched);
         QSignalSpy failed(&fetcher, &VoicemailFetcher::failed);
         fetcher.fetch(voicemailCallSid, recordingUrl(QStringLiteral("REredirect")), credentials());
@@ -253,6 +255,7 @@ private:
     QByteArray m_storageAuthorization;
     std::unique_ptr<AppSettings> m_settings;
     std::unique_ptr<Database> m_database;
+    CallLog m_log; // the feed's log, whose connection the fetcher stores through
 };
 
 QTEST_GUILESS_MAIN(TestVoicemailFetcher)

@@ -6,7 +6,9 @@
 #include "db/CallWriter.h"
 #include "db/Database.h"
 
-#include <QFileInfo>
+#include <atomic>
+#include <memory>
+#include <QThread>
 
 namespace Switchboard {
 namespace {
@@ -15,14 +17,6 @@ QString nextConnectionName()
 {
     static int counter = 0;
     return QStringLiteral("switchboard-app-%1").arg(++counter);
-}
-
-// libpq's words when the server wants a password it did not get or did not accept (the server
-// may translate the second; then the user sees the server's reason alone).
-bool isPasswordRefused(const QString &error)
-{
-    return error.contains(QLatin1String("no password supplied")) ||
-           error.contains(QLatin1String("password authentication failed"));
 }
 
 } // namespace
@@ -37,15 +31,18 @@ CallLog::CallLog(QObject *parent)
 
 CallLog::~CallLog()
 {
+    if (m_attempt) {
+        m_attempt->wait(); // at most the connect timeout; its answer is no longer wanted
+        delete m_attempt;
+    }
     disconnectNow();
 }
 
 bool CallLog::open(const QString &url, const QString &password)
 {
     close();
-    m_url = url;
-    m_password = password;
-    if (connectNow(true))
+    m_connection = LogConnection(url, password);
+    if (connectNow())
         return true;
     m_retryTimer.start();
     Q_EMIT availabilityChanged(false);
@@ -54,6 +51,7 @@ bool CallLog::open(const QString &url, const QString &password)
 
 void CallLog::close()
 {
+    ++m_generation; // an attempt in flight is about the log closed
     m_retryTimer.stop();
     disconnectNow();
     m_error.clear();
@@ -61,35 +59,16 @@ void CallLog::close()
 
 QString CallLog::displayUrl() const
 {
-    const auto parsed = DatabaseUrl::parse(m_url, nullptr);
-    return parsed ? parsed->toDisplayString() : m_url;
+    const auto parsed = DatabaseUrl::parse(url(), nullptr);
+    return parsed ? parsed->toDisplayString() : url();
 }
 
-bool CallLog::connectNow(bool create)
+bool CallLog::connectNow()
 {
     QString error;
-    const auto parsed = DatabaseUrl::parse(m_url, &error);
-    if (!parsed) {
+    auto database = m_connection.open(m_connectionName, &error);
+    if (!database) {
         m_error = error;
-        return false;
-    }
-    // Once the app has shown a log, a missing file means a lost share or a moved log: wait
-    // for it to come back rather than silently showing a new, empty one.
-    if (!create && parsed->engine == DatabaseUrl::Engine::Sqlite &&
-        !QFileInfo::exists(parsed->path)) {
-        m_error = tr("The call log %1 is missing.").arg(parsed->path);
-        return false;
-    }
-    DatabaseUrl target = *parsed;
-    if (target.password.isEmpty())
-        target.password = m_password; // the URL's own password wins
-    auto database = std::make_unique<Database>(target, m_connectionName);
-    if (!database->openAndMigrate(&error)) {
-        m_error = error;
-        if (target.engine == DatabaseUrl::Engine::Postgres && isPasswordRefused(error))
-            m_error += QStringLiteral(" — ") +
-                       tr("enter the database password in Settings; it is kept in the system "
-                          "keyring.");
         return false;
     }
     m_database = std::move(database);
@@ -115,13 +94,38 @@ void CallLog::disconnectNow()
 
 void CallLog::retryNow()
 {
-    if (m_database || m_url.isEmpty())
+    if (m_database || m_connection.isEmpty() || m_attempt)
         return;
-    if (!connectNow(false))
-        return;
-    m_retryTimer.stop();
-    Q_EMIT availabilityChanged(true);
-    Q_EMIT changed();
+    // A QtSql connection belongs to the thread that opened it, and the feed reads on this one;
+    // but a server that does not answer holds a connect for its whole timeout. So a throwaway
+    // connection on a thread of its own tries first, and this thread connects once it could.
+    struct Outcome
+    {
+        bool opened = false;
+        QString error;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    m_attempt = QThread::create([connection = m_connection, outcome] {
+        static std::atomic_int counter{0};
+        outcome->opened = connection.open(QStringLiteral("switchboard-attempt-%1").arg(++counter),
+                                          &outcome->error) != nullptr;
+    });
+    connect(m_attempt, &QThread::finished, this, [this, outcome, generation = m_generation] {
+        m_attempt->deleteLater();
+        m_attempt = nullptr;
+        if (generation != m_generation || m_database)
+            return;
+        if (!outcome->opened || !connectNow()) {
+            if (!outcome->opened)
+                m_error = outcome->error;
+            Q_EMIT attemptFailed(m_error);
+            return;
+        }
+        m_retryTimer.stop();
+        Q_EMIT availabilityChanged(true);
+        Q_EMIT changed();
+    });
+    m_attempt->start();
 }
 
 void CallLog::setPollInterval(int ms)

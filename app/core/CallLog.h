@@ -1,9 +1,13 @@
 #pragma once
 
+#include "LogConnection.h"
+
 #include <memory>
 #include <QObject>
 #include <QString>
 #include <QTimer>
+
+class QThread;
 
 namespace Switchboard {
 
@@ -25,14 +29,18 @@ public:
     explicit CallLog(QObject *parent = nullptr);
     ~CallLog() override;
 
-    // Opens the log at `url` ("sqlite:/path" or "postgresql://..."), creating it when it does
-    // not exist yet (a new install, before the service has run). On failure it keeps retrying.
-    // `password` (the keychain's) is used, reconnections included, when the URL has none; with
-    // neither, libpq still looks in PGPASSFILE / ~/.pgpass.
+    // Opens the existing log at `url` ("sqlite:/path" or "postgresql://..."), never creating
+    // nor migrating it (see LogConnection). On failure it keeps retrying: the service may be
+    // about to create or update the log. `password` (the keychain's) is used, reconnections
+    // included, when the URL has none; with neither, libpq still looks in PGPASSFILE /
+    // ~/.pgpass.
     bool open(const QString &url, const QString &password = {});
     void close();
 
-    QString url() const { return m_url; }
+    QString url() const { return m_connection.url(); }
+    // How to open more connections to the same log, with the same password (other threads'
+    // readers, a short-lived writer).
+    const LogConnection &connection() const { return m_connection; }
     QString displayUrl() const;
     bool isAvailable() const { return m_database != nullptr; }
     QString errorMessage() const { return m_error; }
@@ -52,19 +60,22 @@ public:
     // This connection wrote: readers should look for changes now, because data_version only
     // moves for other connections' commits.
     void notifyLocalWrite();
-    // While unavailable: tries to reconnect now rather than at the next retry.
+    // While unavailable: tries to reconnect now rather than at the next retry. The attempt runs
+    // on a thread of its own (a server that does not answer must not freeze the window); it
+    // ends with availabilityChanged(true) or attemptFailed().
     void retryNow();
 
 Q_SIGNALS:
     void changed();
     void availabilityChanged(bool available);
+    // A reconnection attempt failed; `message` says why (errorMessage() too).
+    void attemptFailed(const QString &message);
 
 private:
-    bool connectNow(bool create);
+    bool connectNow();
     void disconnectNow();
 
-    QString m_url;
-    QString m_password;
+    LogConnection m_connection;
     QString m_connectionName;
     QString m_error;
     std::unique_ptr<Database> m_database;
@@ -73,6 +84,8 @@ private:
     std::unique_ptr<CallWriter> m_writer;
     std::unique_ptr<DatabaseWatcher> m_watcher;
     QTimer m_retryTimer;
+    QThread *m_attempt = nullptr; // the reconnection attempt in flight
+    int m_generation = 0;         // bumped by close(): an earlier attempt's answer is dropped
     int m_pollIntervalMs = 200;
 };
 

@@ -12,22 +12,18 @@ namespace Switchboard {
 class CountersReader::Worker final : public QObject
 {
 public:
-    std::optional<CallCounters> count(const QString &url)
+    std::optional<CallCounters> count(const LogConnection &connection)
     {
-        if (url != m_url || !m_database) {
+        if (connection != m_connection || !m_database) {
             m_query.reset();
             m_database.reset();
-            m_url = url;
-            const auto parsed = DatabaseUrl::parse(url, nullptr);
-            if (!parsed)
-                return std::nullopt;
+            m_connection = connection;
             static int counter = 0;
-            auto database = std::make_unique<Database>(
-                *parsed, QStringLiteral("switchboard-counters-%1").arg(++counter));
             QString error;
-            if (!database->open(&error))
+            m_database =
+                connection.open(QStringLiteral("switchboard-counters-%1").arg(++counter), &error);
+            if (!m_database)
                 return std::nullopt;
-            m_database = std::move(database);
             m_query = std::make_unique<CallFeedQuery>(*m_database);
         }
         const auto counters = m_query->counters(QDate::currentDate().startOfDay());
@@ -46,7 +42,7 @@ public:
     }
 
 private:
-    QString m_url;
+    LogConnection m_connection;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<CallFeedQuery> m_query;
 };
@@ -69,14 +65,14 @@ CountersReader::~CountersReader()
     m_thread.wait();
 }
 
-void CountersReader::setDatabaseUrl(const QString &url)
+void CountersReader::setConnection(const LogConnection &connection)
 {
-    m_url = url;
+    m_connection = connection;
 }
 
 void CountersReader::request()
 {
-    if (m_url.isEmpty())
+    if (m_connection.isEmpty())
         return;
     if (m_busy) {
         m_again = true;
@@ -90,9 +86,8 @@ void CountersReader::start()
     m_busy = true;
     m_again = false;
     QPointer<CountersReader> self(this);
-    const QString url = m_url;
-    QMetaObject::invokeMethod(m_worker, [self, worker = m_worker, url] {
-        const auto counters = worker->count(url);
+    QMetaObject::invokeMethod(m_worker, [self, worker = m_worker, connection = m_connection] {
+        const auto counters = worker->count(connection);
         QMetaObject::invokeMethod(self, [self, counters] {
             if (!self)
                 return;

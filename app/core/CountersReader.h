@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/CallFeedQuery.h"
+#include "LogConnection.h"
 
 #include <QObject>
 #include <QThread>
@@ -19,7 +20,8 @@ public:
     explicit CountersReader(QObject *parent = nullptr);
     ~CountersReader() override;
 
-    void setDatabaseUrl(const QString &url);
+    // The log to count, opened as the feed's (LogConnection): with its keychain password.
+    void setConnection(const LogConnection &connection);
     void request();
     bool isBusy() const { return m_busy; }
 
@@ -33,7 +35,7 @@ private:
 
     QThread m_thread;
     Worker *m_worker;
-    QString m_url;
+    LogConnection m_connection;
     bool m_busy = false;
     bool m_again = false;
 };

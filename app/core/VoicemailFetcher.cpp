@@ -1,6 +1,7 @@
 #include "VoicemailFetcher.h"
 
 #include "AppSettings.h"
+#include "CallLog.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"
 #include "twilio/RecordingDownload.h"
@@ -29,9 +30,10 @@ QString userMessage(const QString &error)
 
 } // namespace
 
-VoicemailFetcher::VoicemailFetcher(AppSettings *settings, QObject *parent)
+VoicemailFetcher::VoicemailFetcher(AppSettings *settings, const CallLog *log, QObject *parent)
     : QObject(parent)
     , m_settings(settings)
+    , m_log(log)
     , m_network(new QNetworkAccessManager(this))
 {}
 
@@ -77,25 +79,17 @@ void VoicemailFetcher::fetch(const QString &callSid, const QString &recordingUrl
 void VoicemailFetcher::store(const QString &callSid, const QByteArray &audio,
                              const QString &contentType)
 {
-    QString error;
-    const auto url = DatabaseUrl::parse(m_settings->databaseUrl(), &error);
-    if (!url) {
-        finish(callSid, tr("Fetched the recording but cannot store it: %1.").arg(error));
-        return;
-    }
-    // A short-lived connection of its own: fetches are rare, and the feed's connection stays
-    // free of write transactions.
+    // A short-lived connection of its own, to the log the feed shows, with its password:
+    // fetches are rare, and the feed's connection stays free of write transactions.
     const QString connectionName =
         QStringLiteral("voicemail-fetcher-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QString error;
     bool stored = false;
-    {
-        Database database(*url, connectionName);
-        if (database.open(&error)) {
-            CallWriter writer(database);
-            stored = writer.storeAudio(callSid, audio, contentType);
-            if (!stored)
-                error = writer.lastError();
-        }
+    if (const auto database = m_log->connection().open(connectionName, &error)) {
+        CallWriter writer(*database);
+        stored = writer.storeAudio(callSid, audio, contentType);
+        if (!stored)
+            error = writer.lastError();
     }
     if (!stored) {
         finish(callSid, tr("Fetched the recording but cannot store it: %1.").arg(error));

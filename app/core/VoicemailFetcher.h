@@ -11,6 +11,7 @@ class QNetworkAccessManager;
 namespace Switchboard {
 
 class AppSettings;
+class CallLog;
 
 // Fetches a voicemail's audio from Twilio when the service has not downloaded it yet, and
 // stores it in the call log so that every desktop gets it. The credentials only ever go to the
@@ -21,7 +22,9 @@ class VoicemailFetcher final : public QObject
     Q_DISABLE_COPY_MOVE(VoicemailFetcher)
 
 public:
-    explicit VoicemailFetcher(AppSettings *settings, QObject *parent = nullptr);
+    // The audio is stored in `log`'s database, through a connection of its own (with the same
+    // keychain password).
+    VoicemailFetcher(AppSettings *settings, const CallLog *log, QObject *parent = nullptr);
 
     // Answers with fetched() or failed() for this callSid, once; a second request for a call
     // already being fetched is folded into the first.
@@ -38,6 +41,7 @@ private:
     void finish(const QString &callSid, const QString &error);
 
     AppSettings *m_settings;
+    const CallLog *m_log;
     QNetworkAccessManager *m_network;
     QSet<QString> m_inFlight;
 };

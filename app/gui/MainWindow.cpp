@@ -44,7 +44,7 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
     , m_databasePasswords(new DatabasePasswordStore(this))
     , m_log(new CallLog(this))
     , m_model(new CallFeedModel(m_log, this))
-    , m_fetcher(new VoicemailFetcher(settings, this))
+    , m_fetcher(new VoicemailFetcher(settings, m_log, this))
 {
     initResources();
     setObjectName(QStringLiteral("mainWindow"));

@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUrl>
 
 namespace Switchboard {
 
@@ -29,12 +30,21 @@ bool Database::open(QString *error)
     QSqlDatabase db = QSqlDatabase::addDatabase(m_url.driverName(), m_connectionName);
     if (m_url.engine == DatabaseUrl::Engine::Sqlite) {
         const QFileInfo file(m_url.path);
-        if (!QDir().mkpath(file.absolutePath())) {
-            *error = QStringLiteral("cannot create the folder %1").arg(file.absolutePath());
-            return false;
+        QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_lockTimeoutMs);
+        if (m_createIfMissing) {
+            if (!QDir().mkpath(file.absolutePath())) {
+                *error = QStringLiteral("cannot create the folder %1").arg(file.absolutePath());
+                return false;
+            }
+            db.setDatabaseName(m_url.path);
+        } else {
+            // mode=rw: SQLite opens the file for writing but never creates it.
+            db.setDatabaseName(
+                QUrl::fromLocalFile(file.absoluteFilePath()).toString(QUrl::FullyEncoded) +
+                QStringLiteral("?mode=rw"));
+            options += QStringLiteral(";QSQLITE_OPEN_URI");
         }
-        db.setDatabaseName(m_url.path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_lockTimeoutMs));
+        db.setConnectOptions(options);
     } else {
         db.setHostName(m_url.host);
         db.setPort(m_url.port);
@@ -66,6 +76,11 @@ bool Database::configureSqlite(QString *error)
                               // rows in a temporary table, a file per statement otherwise.
                               QStringLiteral("PRAGMA temp_store=MEMORY")};
     for (const QString &pragma : pragmas) {
+        // WAL is the file's own setting, which the service that created the log made; a
+        // program that only opens a log writes nothing before it has read its schema version
+        // (setting WAL would give an empty file a header).
+        if (!m_createIfMissing && pragma.startsWith(QLatin1String("PRAGMA journal_mode")))
+            continue;
         if (!query.exec(pragma)) {
             *error = QStringLiteral("cannot set up %1 (%2): %3")
                          .arg(m_url.toDisplayString(), pragma, query.lastError().text());

@@ -21,6 +21,9 @@ public:
     // How long a statement may wait for a lock held by another writer before it fails
     // (SQLite's busy timeout, PostgreSQL's lock_timeout); set before open().
     void setLockTimeoutMs(int milliseconds) { m_lockTimeoutMs = milliseconds; }
+    // Whether open() may create a SQLite file that does not exist yet, and its folders (the
+    // service's); the desktop app opens an existing log only. Set before open().
+    void setCreateIfMissing(bool create) { m_createIfMissing = create; }
 
     // When a SQLite commit reaches the disk (PRAGMA synchronous; set before open()). In WAL
     // mode Full syncs the log at every commit: a committed write survives a power loss or an
@@ -58,6 +61,7 @@ private:
     QString m_connectionName;
     int m_lockTimeoutMs = 5000;
     SqliteSync m_sqliteSync = SqliteSync::Full;
+    bool m_createIfMissing = true;
 };
 
 } // namespace Switchboard

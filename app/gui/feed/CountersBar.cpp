@@ -80,7 +80,7 @@ void CountersBar::recount()
     m_throttle.stop();
     if (!m_log->isAvailable())
         return;
-    m_reader->setDatabaseUrl(m_log->url());
+    m_reader->setConnection(m_log->connection());
     m_reader->request();
 }
 
