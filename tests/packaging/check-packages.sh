@@ -72,6 +72,9 @@ else
 fi
 
 echo "== contents and metadata"
+# Each package is one named install component; a rule without one would land in no package.
+unnamed=$(grep -rl --include=cmake_install.cmake '"Unspecified"' "$build" || true)
+[[ -z $unnamed ]] || fail "install rules without a COMPONENT in: $unnamed"
 contents=$(dpkg-deb -c "$service_deb")
 for path in ./usr/bin/switchboard-service ./lib/systemd/system/switchboard-service.service \
     ./usr/share/man/man1/switchboard-service.1.gz ./usr/share/doc/switchboard-service/copyright \
