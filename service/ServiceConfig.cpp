@@ -459,8 +459,14 @@ public:
         const QString variable = QString::fromLatin1(setting.variable);
         if (m_environment.contains(variable))
             return m_environment.value(variable);
-        if (m_file && m_file->contains(name))
-            return m_file->value(name).toString();
+        if (m_file && m_file->contains(name)) {
+            // QSettings reads an unquoted value with commas (a greeting, a list of proxies) as a
+            // list, whose toString() is empty.
+            const QVariant value = m_file->value(name);
+            return value.typeId() == QMetaType::QStringList
+                       ? value.toStringList().join(QStringLiteral(", "))
+                       : value.toString();
+        }
         return defaultText(setting);
     }
 
