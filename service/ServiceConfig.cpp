@@ -480,9 +480,8 @@ private:
 QString readTokenFile(const QString &path, ServiceConfig &config)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    if (!file.open(QIODevice::ReadOnly))
         return QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-    }
     // systemd's LoadCredential= hands the service a root-owned 0400 file plus an ACL entry for the
     // service user; stat() shows the ACL mask in the group bits (0440). That directory is private
     // to the service, so there, and only there, the group's read bit is let through.
