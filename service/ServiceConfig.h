@@ -19,21 +19,24 @@ struct CallFlowSettings
 {
     QUrl publicUrl; // what Twilio requests; action URLs are built from it
     QString forwardTo;
-    QString greeting;
-    QString voice;
-    QString language;
+    QString greeting = QStringLiteral(
+        "Thank you for calling. To speak to someone, press 1. To leave a message, press 2.");
+    QString voice = QStringLiteral("Polly.Joanna");
+    QString language = QStringLiteral("en-US");
     int ringTimeoutS = 20;
     int voicemailMaxS = 120;
     int menuRepeats = 3;
 };
 
+// The defaults below are the only ones: --help shows them, and a setting that is set nowhere
+// keeps them.
 struct ServiceConfig
 {
     QString command = QStringLiteral("run"); // run | export | migrate | configure-number
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 listenPort = 8080;
     DatabaseUrl database;
-    QUrl twilioApi;
+    QUrl twilioApi = QUrl(QStringLiteral("https://api.twilio.com"));
     QString accountSid;
     QByteArray authToken;
     CallFlowSettings callFlow;
