@@ -31,8 +31,9 @@ int main(int argc, char *argv[])
     parser.addOption(database);
     const QCommandLineOption selectLatestVoicemail(
         QStringLiteral("select-latest-voicemail"),
-        QStringLiteral(
-            "Select the newest call with a voicemail once the feed has loaded (for screenshots)."));
+        QStringLiteral("Select the newest call that has a voicemail as soon as the feed shows "
+                       "one, opening its details and player (scripts/screenshot.sh uses it to "
+                       "show them without a keyboard)."));
     parser.addOption(selectLatestVoicemail);
     parser.process(app);
 

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "core/WorkerThread.h"
 #include "db/CallWriter.h"
 #include "DurableRecorder.h"
 #include "ServiceConfig.h"
-#include "WorkerThread.h"
 
 #include <atomic>
 #include <memory>

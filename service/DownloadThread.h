@@ -1,7 +1,7 @@
 #pragma once
 
+#include "core/WorkerThread.h"
 #include "ServiceConfig.h"
-#include "WorkerThread.h"
 
 #include <memory>
 

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "core/WorkerThread.h"
 #include "db/DatabaseUrl.h"
-#include "WorkerThread.h"
 
 #include <atomic>
 #include <memory>

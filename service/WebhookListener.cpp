@@ -1,7 +1,7 @@
 #include "WebhookListener.h"
 
+#include "core/WorkerThread.h"
 #include "WebhookServer.h"
-#include "WorkerThread.h"
 
 #include <unistd.h>
 

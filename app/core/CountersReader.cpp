@@ -8,8 +8,8 @@
 
 namespace Switchboard {
 
-// Lives in the reader's thread; owns the connection, which belongs to that thread.
-class CountersReader::Worker final : public QObject
+// Runs on the reader's thread; owns the connection, which belongs to that thread.
+class CountersReader::Worker final
 {
 public:
     std::optional<CallCounters> count(const LogConnection &connection)
@@ -49,20 +49,14 @@ private:
 
 CountersReader::CountersReader(QObject *parent)
     : QObject(parent)
-    , m_worker(new Worker)
-{
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    m_thread.setObjectName(QStringLiteral("counters"));
-    m_thread.start();
-}
+    , m_worker(std::make_unique<Worker>())
+    , m_thread(QStringLiteral("counters"))
+{}
 
 CountersReader::~CountersReader()
 {
-    QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker] { worker->close(); }, Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+    // After any count still queued: the connection closes on the thread that opened it.
+    m_thread.run([worker = m_worker.get()] { worker->close(); });
 }
 
 void CountersReader::setConnection(const LogConnection &connection)
@@ -86,7 +80,7 @@ void CountersReader::start()
     m_busy = true;
     m_again = false;
     QPointer<CountersReader> self(this);
-    QMetaObject::invokeMethod(m_worker, [self, worker = m_worker, connection = m_connection] {
+    m_thread.post([self, worker = m_worker.get(), connection = m_connection] {
         const auto counters = worker->count(connection);
         QMetaObject::invokeMethod(self, [self, counters] {
             if (!self)

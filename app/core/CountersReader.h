@@ -1,10 +1,11 @@
 #pragma once
 
+#include "core/WorkerThread.h"
 #include "db/CallFeedQuery.h"
 #include "LogConnection.h"
 
+#include <memory>
 #include <QObject>
-#include <QThread>
 
 namespace Switchboard {
 
@@ -33,8 +34,9 @@ private:
 
     void start();
 
-    QThread m_thread;
-    Worker *m_worker;
+    // Used on m_thread only; destroyed after it, once the thread has stopped.
+    std::unique_ptr<Worker> m_worker;
+    WorkerThread m_thread;
     LogConnection m_connection;
     bool m_busy = false;
     bool m_again = false;

@@ -8,8 +8,10 @@
 
 namespace Switchboard::Testing {
 
-// Runs the real switchboard-service binary on a loopback port with a SQLite file in a
-// temporary folder, and the real switchboard-sim against it, as a user would.
+// Runs the real switchboard-service binary on a loopback port, and the real switchboard-sim
+// against it, as a user would. The call log is a SQLite file in a temporary folder, or, with
+// SWITCHBOARD_TEST_POSTGRES set to a server URL, a database of its own on that server, dropped
+// when the harness goes.
 class ServiceHarness final
 {
     Q_DISABLE_COPY_MOVE(ServiceHarness)
@@ -26,15 +28,17 @@ public:
     static bool usesPostgres();
 
     QString folder() const { return m_dir.path(); }
-    QString databasePath() const;
+    QString databasePath() const; // the SQLite file; empty on PostgreSQL
     QString databaseUrl() const { return m_databaseUrl; }
     void setDatabaseUrl(const QString &url) { m_databaseUrl = url; }
     QString serviceUrl() const;
     quint16 mediaPort() const { return m_mediaPort; }
     QString mediaUrl() const;
 
-    // Starts the service (credentials, --listen, --database, --twilio-api pointing at the
-    // simulator's media port and a fast download retry are added) and waits for /healthz.
+    // Starts the service and waits for /healthz. The credentials come in its environment;
+    // --listen, --database, --forward-to, --twilio-api pointing at the simulator's media port
+    // and a fast download retry are added, and on PostgreSQL a --journal in the temporary
+    // folder unless extraArgs name one.
     bool startService(const QStringList &extraArgs = {});
     void stopService();
     // Another instance on the same database and media endpoint; returns its URL, or empty.
@@ -50,7 +54,8 @@ public:
         QString output;            // everything it printed
         QByteArray standardOutput; // stdout alone (the summary with --json)
     };
-    // Runs switchboard-sim with --service, credentials and --media-listen added.
+    // Runs switchboard-sim with --service and --media-listen added and the credentials in its
+    // environment; kills it after timeoutMs (exitCode -1, output ends with "[timed out]").
     SimResult runSim(const QStringList &args, int timeoutMs = 60000);
     QProcess *startSim(const QStringList &args);
 
@@ -58,7 +63,8 @@ public:
     // later. Waits until no voicemail is pending download; false on time-out.
     bool waitForDownloads(int timeoutMs = 10000) const;
 
-    // Runs `switchboard-service export --format json` and returns the parsed array.
+    // Runs `switchboard-service export --format FORMAT` on the harness's database and returns
+    // what it printed on stdout, unparsed.
     QByteArray exportLog(const QString &format = QStringLiteral("json"));
 
     static quint16 freePort();
