@@ -12,6 +12,7 @@
 #include "gui/feed/FeedView.h"
 #include "gui/MainWindow.h"
 #include "gui/TrayNotifier.h"
+#include "ProcessStatus.h"
 
 #include <QApplication>
 #include <QFile>
@@ -40,18 +41,6 @@ QString shown(const QString &text, Qt::TextFormat format = Qt::AutoText)
     QTextDocument document;
     document.setHtml(text);
     return document.toPlainText();
-}
-
-qint64 residentKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
 }
 
 const QString kImage = QStringLiteral("<img src=/dev/zero>");

@@ -1,4 +1,5 @@
 #include "db/Database.h"
+#include "ProcessStatus.h"
 #include "ReliabilityLog.h"
 #include "ServiceHarness.h"
 #include "twilio/RequestSignature.h"
@@ -71,16 +72,7 @@ class TestConnectionGuard final : public QObject
                    : -1;
     }
 
-    qint64 serviceRssKiB()
-    {
-        QFile status(QStringLiteral("/proc/%1/status").arg(m_harness->service()->processId()));
-        status.open(QIODevice::ReadOnly);
-        for (const QByteArray &line : status.readAll().split('\n')) {
-            if (line.startsWith("VmRSS:"))
-                return line.mid(6).trimmed().split(' ').first().toLongLong();
-        }
-        return -1;
-    }
+    qint64 serviceRssKiB() const { return Testing::residentKiB(m_harness->service()->processId()); }
 
     QByteArray exchange(const QByteArray &request, int timeoutMs = 3000)
     {

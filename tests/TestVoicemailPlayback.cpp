@@ -6,6 +6,7 @@
 #include "db/CallReader.h"
 #include "gui/details/DetailsPane.h"
 #include "gui/player/VoicemailPlayer.h"
+#include "ProcessStatus.h"
 #include "ServiceHarness.h"
 #include "VoicemailFixture.h"
 
@@ -24,18 +25,6 @@
 namespace {
 
 const QString kOversizedCallSid = QStringLiteral("CA00000000000000000000000000000002");
-
-qint64 residentKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 // PulseAudio's view of the player's stream: "yes" once paused at the sink, "no" while it plays.
 QString sinkInputCorked()

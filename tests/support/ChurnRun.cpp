@@ -2,6 +2,7 @@
 
 #include "db/Database.h"
 #include "MediaServer.h"
+#include "ProcessStatus.h"
 #include "ServiceHarness.h"
 
 #include <QCoreApplication>
@@ -31,27 +32,6 @@ void raiseFileLimit()
         limit.rlim_cur = limit.rlim_max;
         ::setrlimit(RLIMIT_NOFILE, &limit);
     }
-}
-
-qint64 residentKiB(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').constFirst().toLongLong();
-    }
-    return -1;
-}
-
-int openDescriptors(qint64 pid)
-{
-    const QDir fds(QStringLiteral("/proc/%1/fd").arg(pid));
-    if (!fds.exists())
-        return -1;
-    // Sockets are links to nowhere: System lists them.
-    return int(fds.entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size());
 }
 
 void processEventsFor(int ms, const std::function<bool()> &done)
