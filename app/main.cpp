@@ -1,5 +1,5 @@
-#include "core/AppSettings.h"
-#include "core/CredentialStore.h"
+#include "backend/AppSettings.h"
+#include "backend/CredentialStore.h"
 #include "db/DatabaseUrl.h"
 #include "gui/LatestVoicemail.h"
 #include "gui/MainWindow.h"

@@ -3,8 +3,8 @@
 // bench/bench-feed); a voicemail, selected and played, plays for real to its end (PulseAudio
 // null sink, env/with-audio.sh) and is then heard in the database, for every desktop.
 
-#include "core/AppSettings.h"
-#include "core/CredentialStore.h"
+#include "backend/AppSettings.h"
+#include "backend/CredentialStore.h"
 #include "db/CallReader.h"
 #include "db/Database.h"
 #include "gui/details/DetailsPane.h"

@@ -2,7 +2,7 @@
 // serviceCallAppearsLive, by the real service driven by the real simulator).
 
 #include "AppTestData.h"
-#include "core/CallLog.h"
+#include "backend/CallLog.h"
 #include "db/CallFeedQuery.h"
 #include "gui/feed/CallFeedModel.h"
 #include "gui/feed/FeedView.h"

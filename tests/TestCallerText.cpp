@@ -3,9 +3,9 @@
 // of <img src=/dev/zero> once made every desktop that opened the log allocate until it died.
 
 #include "AppTestData.h"
-#include "core/AppSettings.h"
-#include "core/CallLog.h"
-#include "core/CredentialStore.h"
+#include "backend/AppSettings.h"
+#include "backend/CallLog.h"
+#include "backend/CredentialStore.h"
 #include "db/CallReader.h"
 #include "gui/details/DetailsPane.h"
 #include "gui/feed/CallFeedModel.h"

@@ -2,7 +2,7 @@
 // roundTrip, and under env/without-keyring.sh or a dead bus address for noKeyring. It refuses
 // to run anywhere else: the keyring it would find is the user's own.
 
-#include "core/CredentialStore.h"
+#include "backend/CredentialStore.h"
 #include "support/KeyringGuard.h"
 
 #include <functional>

@@ -8,10 +8,10 @@
 // password.
 
 #include "AppTestData.h"
-#include "core/AppSettings.h"
-#include "core/CallLog.h"
-#include "core/CredentialStore.h"
-#include "core/DatabasePasswordStore.h"
+#include "backend/AppSettings.h"
+#include "backend/CallLog.h"
+#include "backend/CredentialStore.h"
+#include "backend/DatabasePasswordStore.h"
 #include "db/CallFeedQuery.h"
 #include "db/CallReader.h"
 #include "gui/common/StatusBanner.h"

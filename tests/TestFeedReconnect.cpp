@@ -1,4 +1,4 @@
-#include "core/CallLog.h"
+#include "backend/CallLog.h"
 #include "gui/feed/CallFeedModel.h"
 #include "ServiceHarness.h"
 

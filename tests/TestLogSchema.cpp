@@ -5,9 +5,9 @@
 // no folder, no file, no table, the same schema version (on SQLite the same bytes).
 // Run through ctest: TestLogSchema on SQLite, TestLogSchema_postgres on the test server.
 
-#include "core/AppSettings.h"
-#include "core/CallLog.h"
-#include "core/CredentialStore.h"
+#include "backend/AppSettings.h"
+#include "backend/CallLog.h"
+#include "backend/CredentialStore.h"
 #include "db/Database.h"
 #include "db/Migrations.h"
 #include "gui/common/StatusBanner.h"

@@ -3,10 +3,10 @@
 // screenshot script asks for (--select-latest-voicemail).
 
 #include "AppTestData.h"
-#include "core/AppSettings.h"
+#include "backend/AppSettings.h"
+#include "backend/CallLog.h"
+#include "backend/CredentialStore.h"
 #include "core/CallExport.h"
-#include "core/CallLog.h"
-#include "core/CredentialStore.h"
 #include "gui/common/StatusBanner.h"
 #include "gui/details/DetailsPane.h"
 #include "gui/feed/CallFeedModel.h"

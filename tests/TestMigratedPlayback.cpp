@@ -1,4 +1,4 @@
-#include "core/CallLog.h"
+#include "backend/CallLog.h"
 #include "db/CallReader.h"
 #include "gui/player/VoicemailPlayer.h"
 #include "ServiceHarness.h"

@@ -1,9 +1,9 @@
 // The settings dialog against a real keychain (withKeyring, under env/with-keyring.sh) and
 // without one (noKeyring, under env/without-keyring.sh).
 
-#include "core/AppSettings.h"
-#include "core/CredentialStore.h"
-#include "core/DatabasePasswordStore.h"
+#include "backend/AppSettings.h"
+#include "backend/CredentialStore.h"
+#include "backend/DatabasePasswordStore.h"
 #include "gui/settings/SettingsDialog.h"
 #include "support/KeyringGuard.h"
 

@@ -2,9 +2,9 @@
 // Twilio's media endpoint: Basic auth, byte-identical storage, and the credentials never
 // leaving the configured API origin.
 
-#include "core/AppSettings.h"
-#include "core/CallLog.h"
-#include "core/VoicemailFetcher.h"
+#include "backend/AppSettings.h"
+#include "backend/CallLog.h"
+#include "backend/VoicemailFetcher.h"
 #include "db/CallReader.h"
 #include "twilio/RecordingDownload.h"
 #include "VoicemailFixture.h"

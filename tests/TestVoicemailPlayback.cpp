@@ -2,7 +2,7 @@
 // thread, played by VoicemailPlayer through Qt Multimedia's backend into a PulseAudio null
 // sink. Run under env/with-audio.sh (ctest does); on PostgreSQL too (SWITCHBOARD_TEST_POSTGRES).
 
-#include "core/CallLog.h"
+#include "backend/CallLog.h"
 #include "db/CallReader.h"
 #include "gui/details/DetailsPane.h"
 #include "gui/player/VoicemailPlayer.h"

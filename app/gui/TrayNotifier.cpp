@@ -1,6 +1,6 @@
 #include "TrayNotifier.h"
 
-#include "core/CallFormat.h"
+#include "backend/CallFormat.h"
 
 #include <QApplication>
 #include <QMenu>

@@ -1,7 +1,7 @@
 #include "DetailsPane.h"
 
-#include "core/CallFormat.h"
-#include "core/CallLog.h"
+#include "backend/CallFormat.h"
+#include "backend/CallLog.h"
 #include "db/CallReader.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"

@@ -1,7 +1,7 @@
 #include "CallFeedModel.h"
 
-#include "core/CallFormat.h"
-#include "core/CallLog.h"
+#include "backend/CallFormat.h"
+#include "backend/CallLog.h"
 #include "gui/common/PlainText.h"
 #include "gui/Resources.h"
 

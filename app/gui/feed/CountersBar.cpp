@@ -1,7 +1,7 @@
 #include "CountersBar.h"
 
-#include "core/CallLog.h"
-#include "core/CountersReader.h"
+#include "backend/CallLog.h"
+#include "backend/CountersReader.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,6 +1,6 @@
 #include "FilterBar.h"
 
-#include "core/CallFormat.h"
+#include "backend/CallFormat.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,6 +1,6 @@
 #include "DatabasePasswordField.h"
 
-#include "core/DatabasePasswordStore.h"
+#include "backend/DatabasePasswordStore.h"
 
 #include <QLabel>
 #include <QLineEdit>

@@ -1,6 +1,6 @@
 #include "SettingsDialog.h"
 
-#include "core/AppSettings.h"
+#include "backend/AppSettings.h"
 #include "DatabasePasswordField.h"
 #include "db/DatabaseUrl.h"
 

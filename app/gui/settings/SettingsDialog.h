@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/CredentialStore.h"
+#include "backend/CredentialStore.h"
 
 #include <QDialog>
 
