@@ -10,8 +10,8 @@
 //    CallWriter at RATE calls/s, the delay from each call's commit to its row in the model.
 // --populate-only stops after step 1 (used to make demo logs for screenshots).
 
-#include "core/AppSettings.h"
-#include "core/CredentialStore.h"
+#include "backend/AppSettings.h"
+#include "backend/CredentialStore.h"
 #include "db/CallFeedQuery.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"

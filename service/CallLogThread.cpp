@@ -6,7 +6,6 @@
 #include "WalCheckpointer.h"
 #include "WebhookJournal.h"
 
-#include <QSqlQuery>
 #include <QTimer>
 
 namespace Switchboard {
@@ -37,9 +36,7 @@ bool CallLogThread::open(QString *error)
         return false;
     }
     // Fail now, not at the first call, when the database is read-only.
-    QSqlQuery probe(m_database->connection());
-    if (!probe.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS write_probe (id INTEGER)")) ||
-        !probe.exec(QStringLiteral("DROP TABLE write_probe"))) {
+    if (!m_database->isWritable()) {
         *error = QStringLiteral("--database: %1 is not writable")
                      .arg(m_config.database.toDisplayString());
         return false;

@@ -1,11 +1,11 @@
 #include "Metrics.h"
 
+#include "db/CallReader.h"
 #include "db/Database.h"
 #include "StatusReader.h"
 
 #include <QCryptographicHash>
 #include <QHttpServerRequest>
-#include <QSqlQuery>
 
 namespace Switchboard {
 namespace {
@@ -125,13 +125,12 @@ QByteArray Metrics::exposition(Database &callLog)
 int Metrics::writeCallLog(QByteArray &out, Database &callLog)
 {
     int failed = 0;
-    QSqlQuery query(callLog.connection());
+    CallReader reader(callLog);
     header(out, "switchboard_calls", "gauge", "Calls in the call log, by outcome.");
-    if (query.exec(QStringLiteral("SELECT outcome, COUNT(*) FROM calls GROUP BY outcome"))) {
-        while (query.next()) {
-            out += "switchboard_calls{outcome=" + label(query.value(0).toString()) + "} " +
-                   QByteArray::number(query.value(1).toLongLong()) + '\n';
-        }
+    if (const auto outcomes = reader.callsByOutcome()) {
+        for (const auto &[outcome, count] : *outcomes)
+            out += "switchboard_calls{outcome=" + label(outcome) + "} " +
+                   QByteArray::number(count) + '\n';
     } else {
         ++failed;
     }
@@ -139,10 +138,9 @@ int Metrics::writeCallLog(QByteArray &out, Database &callLog)
     // pending and failed are always written, so that an alert on them sees 0 rather than nothing.
     std::map<QString, qint64> downloads{{QStringLiteral("pending"), 0},
                                         {QStringLiteral("failed"), 0}};
-    if (query.exec(QStringLiteral(
-            "SELECT download_state, COUNT(*) FROM voicemails GROUP BY download_state"))) {
-        while (query.next())
-            downloads[query.value(0).toString()] = query.value(1).toLongLong();
+    if (const auto states = reader.voicemailsByDownloadState()) {
+        for (const auto &[state, count] : *states)
+            downloads[state] = count;
     } else {
         ++failed;
     }

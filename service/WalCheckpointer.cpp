@@ -3,8 +3,6 @@
 #include "core/Logging.h"
 #include "db/Database.h"
 
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QTimer>
 
 namespace Switchboard {
@@ -42,13 +40,7 @@ bool WalCheckpointer::start(QString *error)
 
 bool WalCheckpointer::configureWriter(Database &writer, QString *error)
 {
-    QSqlQuery query(writer.connection());
-    if (query.exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(kWriterCheckpointPages))) {
-        query.finish();
-        return true;
-    }
-    *error = query.lastError().text();
-    return false;
+    return writer.setWalAutoCheckpoint(kWriterCheckpointPages, error);
 }
 
 void WalCheckpointer::committed()
@@ -65,11 +57,9 @@ void WalCheckpointer::committed()
 
 void WalCheckpointer::checkpoint()
 {
-    // PASSIVE: copies what it can without waiting for the writer or for readers.
-    QSqlQuery query(m_database->connection());
-    if (!query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")))
-        qCWarning(lcDatabase).noquote() << "checkpoint failed:" << query.lastError().text();
-    query.finish();
+    QString error;
+    if (!m_database->checkpointWal(&error))
+        qCWarning(lcDatabase).noquote() << "checkpoint failed:" << error;
 }
 
 } // namespace Switchboard

@@ -5,7 +5,6 @@
 #include <QFileInfo>
 #include <QSqlDriver>
 #include <QSqlError>
-#include <QSqlQuery>
 
 #ifdef Q_OS_UNIX
 #include <sys/stat.h>
@@ -72,17 +71,14 @@ void DatabaseWatcher::poll()
             return;
         }
     }
-    QSqlQuery query(m_database.connection());
-    const QString sql = m_database.dialect().isSqlite() ? QStringLiteral("PRAGMA data_version")
-                                                        : QStringLiteral("SELECT 1");
-    if (!query.exec(sql) || !query.next()) {
-        Q_EMIT failed(query.lastError().text());
+    QString error;
+    const std::optional<qint64> commits = m_database.commitsByOthers(&error);
+    if (!commits) {
+        Q_EMIT failed(error);
         return;
     }
-    const qint64 version = query.value(0).toLongLong();
-    query.finish();
-    if (m_database.dialect().isSqlite() && version != m_dataVersion) {
-        m_dataVersion = version;
+    if (m_database.dialect().isSqlite() && *commits != m_dataVersion) {
+        m_dataVersion = *commits;
         Q_EMIT changed();
     }
 }

@@ -113,4 +113,28 @@ std::optional<CallReader::SizedAudio> CallReader::voicemailAudioUpTo(const QStri
     return stored;
 }
 
+std::optional<std::map<QString, qint64>> CallReader::callsByOutcome()
+{
+    return countBy(QStringLiteral("SELECT outcome, COUNT(*) FROM calls GROUP BY outcome"));
+}
+
+std::optional<std::map<QString, qint64>> CallReader::voicemailsByDownloadState()
+{
+    return countBy(
+        QStringLiteral("SELECT download_state, COUNT(*) FROM voicemails GROUP BY download_state"));
+}
+
+std::optional<std::map<QString, qint64>> CallReader::countBy(const QString &sql)
+{
+    QSqlQuery query(m_database.connection());
+    if (!query.exec(sql)) {
+        m_lastError = query.lastError().text();
+        return std::nullopt;
+    }
+    std::map<QString, qint64> counts;
+    while (query.next())
+        counts[query.value(0).toString()] = query.value(1).toLongLong();
+    return counts;
+}
+
 } // namespace Switchboard

@@ -3,6 +3,7 @@
 #include "core/CallRecord.h"
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <QList>
 #include <QString>
@@ -48,9 +49,16 @@ public:
     };
     std::optional<SizedAudio> voicemailAudioUpTo(const QString &callSid, qint64 maxBytes);
 
+    // How many calls end in each outcome, and how many voicemails are in each download state;
+    // nothing when the query failed.
+    std::optional<std::map<QString, qint64>> callsByOutcome();
+    std::optional<std::map<QString, qint64>> voicemailsByDownloadState();
+
     QString lastError() const { return m_lastError; }
 
 private:
+    std::optional<std::map<QString, qint64>> countBy(const QString &sql);
+
     Database &m_database;
     QString m_lastError;
 };

@@ -144,4 +144,46 @@ bool Database::ping()
     return ok;
 }
 
+bool Database::isWritable()
+{
+    QSqlQuery query(connection());
+    return query.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS write_probe (id INTEGER)")) &&
+           query.exec(QStringLiteral("DROP TABLE write_probe"));
+}
+
+bool Database::setWalAutoCheckpoint(int pages, QString *error)
+{
+    QSqlQuery query(connection());
+    if (query.exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(pages))) {
+        query.finish();
+        return true;
+    }
+    *error = query.lastError().text();
+    return false;
+}
+
+bool Database::checkpointWal(QString *error)
+{
+    QSqlQuery query(connection());
+    const bool done = query.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+    if (!done)
+        *error = query.lastError().text();
+    query.finish();
+    return done;
+}
+
+std::optional<qint64> Database::commitsByOthers(QString *error)
+{
+    QSqlQuery query(connection());
+    const QString sql =
+        m_dialect.isSqlite() ? QStringLiteral("PRAGMA data_version") : QStringLiteral("SELECT 0");
+    if (!query.exec(sql) || !query.next()) {
+        *error = query.lastError().text();
+        return std::nullopt;
+    }
+    const qint64 version = query.value(0).toLongLong();
+    query.finish();
+    return version;
+}
+
 } // namespace Switchboard

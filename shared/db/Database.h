@@ -49,6 +49,16 @@ public:
 
     // True while the database answers a trivial query.
     bool ping();
+    // SQLite's count of what other connections committed (PRAGMA data_version): a reader that
+    // sees it change reads again. On PostgreSQL, whose readers hear of commits through NOTIFY,
+    // 0 while the connection answers. Nothing when the query failed.
+    std::optional<qint64> commitsByOthers(QString *error);
+    // Whether a write succeeds: creates and drops a table (a read-only file or role says no).
+    bool isWritable();
+    // SQLite's write-ahead log: after how many pages a commit checkpoints it, and a
+    // checkpoint that waits for nobody (PASSIVE).
+    bool setWalAutoCheckpoint(int pages, QString *error);
+    bool checkpointWal(QString *error);
 
     // Closes and opens the connection again, after the server went away.
     bool reconnect(QString *error);
