@@ -123,11 +123,7 @@ private Q_SLOTS:
             QVERIFY(empty.open(QIODevice::WriteOnly)); // an empty file is an empty SQLite one
         }
         const QString before = fingerprint(harness.databaseUrl());
-        MainWindow *window = openWindow(harness.databaseUrl());
-        QTRY_VERIFY_WITH_TIMEOUT(window->banner()->isVisible(), 10000);
-        QVERIFY(retryAFewTimes(window));
-        const QString message = plainText(window->banner()->message());
-        qInfo("banner: %s", qPrintable(message));
+        const QString message = bannerAfterRetries(harness.databaseUrl());
         QVERIFY2(message.contains(QLatin1String("holds no call log yet")) &&
                      message.contains(QLatin1String("start switchboard-service")),
                  qPrintable(message));
@@ -138,8 +134,8 @@ private Q_SLOTS:
 
         // The service sets the log up; the app, still retrying, then shows it.
         QVERIFY2(harness.startService(), qPrintable(harness.serviceOutput()));
-        QTRY_VERIFY_WITH_TIMEOUT(window->callLog()->isAvailable(), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(window->banner()->isHidden(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->callLog()->isAvailable(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->banner()->isHidden(), 10000);
     }
 
     void olderLogIsLeftToTheService()
@@ -148,11 +144,7 @@ private Q_SLOTS:
         const int older = Migrations::latestVersion() - 1;
         createLog(harness.databaseUrl(), older);
         const QString before = fingerprint(harness.databaseUrl());
-        MainWindow *window = openWindow(harness.databaseUrl());
-        QTRY_VERIFY_WITH_TIMEOUT(window->banner()->isVisible(), 10000);
-        QVERIFY(retryAFewTimes(window));
-        const QString message = plainText(window->banner()->message());
-        qInfo("banner: %s", qPrintable(message));
+        const QString message = bannerAfterRetries(harness.databaseUrl());
         QVERIFY2(
             message.contains(QStringLiteral("has schema version %1, older than this app's (%2)")
                                  .arg(older)
@@ -185,11 +177,7 @@ private Q_SLOTS:
             QVERIFY(query.exec());
         }
         const QString before = fingerprint(harness.databaseUrl());
-        MainWindow *window = openWindow(harness.databaseUrl());
-        QTRY_VERIFY_WITH_TIMEOUT(window->banner()->isVisible(), 10000);
-        QVERIFY(retryAFewTimes(window));
-        const QString message = plainText(window->banner()->message());
-        qInfo("banner: %s", qPrintable(message));
+        const QString message = bannerAfterRetries(harness.databaseUrl());
         QVERIFY2(
             message.contains(QStringLiteral("has schema version %1, newer than this app reads (%2)")
                                  .arg(newer)
@@ -213,6 +201,19 @@ private:
         m_window->show();
         m_window->openDatabase();
         return m_window.get();
+    }
+
+    // Opens the window on the log and returns its banner's text once the app has retried a few
+    // times; empty when no banner showed or the retries did not come.
+    QString bannerAfterRetries(const QString &url)
+    {
+        MainWindow *window = openWindow(url);
+        if (!QTest::qWaitFor([window] { return window->banner()->isVisible(); }, 10000) ||
+            !retryAFewTimes(window))
+            return {};
+        const QString message = plainText(window->banner()->message());
+        qInfo("banner: %s", qPrintable(message));
+        return message;
     }
 
     // The app retries a log it cannot open (every 200 ms here): each attempt changes nothing.
