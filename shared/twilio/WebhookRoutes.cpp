@@ -1,0 +1,29 @@
+#include "WebhookRoutes.h"
+
+namespace Switchboard {
+namespace {
+
+const QString kPrefix = QStringLiteral("/twilio/");
+
+} // namespace
+
+QString webhookPath(WebhookKind kind)
+{
+    return kPrefix + webhookKindToString(kind);
+}
+
+std::optional<WebhookKind> webhookKindFromPath(const QString &path)
+{
+    if (!path.startsWith(kPrefix))
+        return std::nullopt;
+    return webhookKindFromString(path.mid(kPrefix.size()));
+}
+
+QList<WebhookKind> allWebhookKinds()
+{
+    return {
+        WebhookKind::Voice,           WebhookKind::Menu,  WebhookKind::Dial, WebhookKind::Recording,
+        WebhookKind::RecordingStatus, WebhookKind::Status};
+}
+
+} // namespace Switchboard
