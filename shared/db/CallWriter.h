@@ -81,11 +81,15 @@ public:
         virtual bool recordAll(const QList<Event> &events, QList<Result> *results) = 0;
         virtual QList<Download> claimDueDownloads(const QDateTime &now, int limit,
                                                   int leaseSeconds) = 0;
-        virtual bool storeAudio(const QString &callSid, const QByteArray &audio,
-                                const QString &contentType) = 0;
-        virtual bool recordDownloadFailure(const QString &callSid, const QString &error,
-                                           const QDateTime &retryAt, bool giveUp) = 0;
-        virtual bool setHeard(const QString &callSid, bool heard) = 0;
+        enum class VoicemailChange
+        {
+            StoreAudio,     // audio (bytes), bytes, sha256, content_type
+            DownloadFailed, // download_state, last_error, next_attempt_at
+            MarkHeard,      // heard_at
+        };
+        // Sets `values` on the call's voicemail and moves the call's revision on, atomically.
+        virtual bool changeVoicemail(VoicemailChange change, const QString &callSid,
+                                     const QVariantList &values) = 0;
 
         QString lastError() const { return m_lastError; }
         void setLastError(const QString &error) { m_lastError = error; }
@@ -95,6 +99,9 @@ public:
         // Runs a prepared statement; its error becomes lastError().
         bool exec(QSqlQuery &query);
         bool noVoicemail(const QString &callSid);
+        // The claim's parameters, in its statement's order, and the downloads it returned.
+        static void bindClaim(QSqlQuery &claim, const QDateTime &now, int limit, int leaseSeconds);
+        static QList<Download> claimed(QSqlQuery &claim);
 
     private:
         QString m_lastError;

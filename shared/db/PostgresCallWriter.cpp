@@ -4,7 +4,6 @@
 #include "CallRows.h"
 #include "Database.h"
 
-#include <QCryptographicHash>
 #include <QSqlError>
 
 namespace Switchboard {
@@ -218,61 +217,41 @@ QList<CallWriter::Download> PostgresCallWriter::claimDueDownloads(const QDateTim
 {
     const auto claim = [&] {
         QSqlQuery &query = m_statements->claimDueDownloads; // replaced by a reconnect
-        query.bindValue(0, now.addSecs(leaseSeconds).toMSecsSinceEpoch());
-        query.bindValue(1, now.toMSecsSinceEpoch());
-        query.bindValue(2, now.addSecs(-60).toMSecsSinceEpoch());
-        query.bindValue(3, limit);
+        bindClaim(query, now, limit, leaseSeconds);
         return exec(query);
     };
-    QList<CallWriter::Download> claimed;
     // Maybe the first statement on a connection the server has dropped since: then once more
     // on a new one.
     if (!claim() && !(reconnect() && claim()))
-        return claimed;
-    QSqlQuery &query = m_statements->claimDueDownloads;
-    while (query.next())
-        claimed.append({query.value(0).toString(), query.value(1).toString(),
-                        query.value(2).toString(), query.value(3).toInt()});
-    query.finish();
-    return claimed;
+        return {};
+    return claimed(m_statements->claimDueDownloads);
 }
 
-bool PostgresCallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
-                                    const QString &contentType)
+QSqlQuery &PostgresCallWriter::statement(VoicemailChange change)
 {
-    const QString sha256 =
-        QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex());
-    return changeVoicemail(
-        &Statements::storeAudio, callSid,
-        {QString::fromLatin1(audio.toBase64()), qint64(audio.size()), sha256, contentType});
+    switch (change) {
+    case VoicemailChange::StoreAudio:
+        return m_statements->storeAudio;
+    case VoicemailChange::DownloadFailed:
+        return m_statements->downloadFailed;
+    case VoicemailChange::MarkHeard:
+        break;
+    }
+    return m_statements->markHeard;
 }
 
-bool PostgresCallWriter::recordDownloadFailure(const QString &callSid, const QString &error,
-                                               const QDateTime &retryAt, bool giveUp)
-{
-    return changeVoicemail(
-        &Statements::downloadFailed, callSid,
-        {downloadStateToString(giveUp ? DownloadState::Failed : DownloadState::Pending), error,
-         retryAt.toMSecsSinceEpoch()});
-}
-
-bool PostgresCallWriter::setHeard(const QString &callSid, bool heard)
-{
-    return changeVoicemail(&Statements::markHeard, callSid,
-                           {heard ? QVariant(QDateTime::currentMSecsSinceEpoch())
-                                  : QVariant(QMetaType::fromType<qint64>())});
-}
-
-bool PostgresCallWriter::changeVoicemail(QSqlQuery Statements::*update, const QString &callSid,
+bool PostgresCallWriter::changeVoicemail(VoicemailChange change, const QString &callSid,
                                          const QVariantList &values)
 {
-    // `update` is looked up again after a reconnect, which prepares new statements.
+    // The statement is looked up again after a reconnect, which prepares new ones.
     const auto run = [&] {
-        QSqlQuery &query = (*m_statements).*update;
+        QSqlQuery &query = statement(change);
         int parameter = 0;
         query.bindValue(parameter++, callSid); // for the lock
         for (const QVariant &value : values)
             query.bindValue(parameter++, value);
+        if (change == VoicemailChange::StoreAudio) // see kStoreAudio
+            query.bindValue(1, QString::fromLatin1(values.constFirst().toByteArray().toBase64()));
         query.bindValue(parameter, callSid);
         const bool done = exec(query);
         for (int i = 0; i <= parameter; ++i)
@@ -283,7 +262,7 @@ bool PostgresCallWriter::changeVoicemail(QSqlQuery Statements::*update, const QS
     // on a new one.
     if (!run() && !(reconnect() && run()))
         return false;
-    QSqlQuery &query = (*m_statements).*update;
+    QSqlQuery &query = statement(change);
     const bool found = query.next();
     query.finish();
     return found || noVoicemail(callSid);

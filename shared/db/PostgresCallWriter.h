@@ -17,8 +17,9 @@ class CallBatch;
 //   batch does not queue behind another instance's, nor behind a voicemail being stored) and
 //   its revision is still the one read; a call not written comes back Deferred, to be folded
 //   again into its new row. No lock is held while the service works.
-// - storeAudio(), recordDownloadFailure(), setHeard(): one statement each, one transaction,
-//   that waits for the call's lock, changes the voicemail and moves the call's revision on.
+// - a voicemail's change (storeAudio(), recordDownloadFailure(), setHeard()): one statement,
+//   one transaction, that waits for the call's lock, changes the voicemail and moves the
+//   call's revision on.
 // - claimDueDownloads(): one statement, one transaction, passing over voicemails another
 //   claim holds.
 // Every statement that writes a calls row notifies listeners (NOTIFY on commit).
@@ -33,11 +34,8 @@ public:
                    QList<CallWriter::Result> *results) override;
     QList<CallWriter::Download> claimDueDownloads(const QDateTime &now, int limit,
                                                   int leaseSeconds) override;
-    bool storeAudio(const QString &callSid, const QByteArray &audio,
-                    const QString &contentType) override;
-    bool recordDownloadFailure(const QString &callSid, const QString &error,
-                               const QDateTime &retryAt, bool giveUp) override;
-    bool setHeard(const QString &callSid, bool heard) override;
+    bool changeVoicemail(VoicemailChange change, const QString &callSid,
+                         const QVariantList &values) override;
 
 private:
     struct Statements;
@@ -45,8 +43,7 @@ private:
     void prepare();
     // A server restart or a network cut leaves the connection dead: opens a new one.
     bool reconnect();
-    bool changeVoicemail(QSqlQuery Statements::*update, const QString &callSid,
-                         const QVariantList &values);
+    QSqlQuery &statement(VoicemailChange change);
 
     Database &m_database;
     std::unique_ptr<Statements> m_statements;

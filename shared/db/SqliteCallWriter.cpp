@@ -4,7 +4,6 @@
 #include "CallRows.h"
 #include "Database.h"
 
-#include <QCryptographicHash>
 #include <QSqlError>
 
 namespace Switchboard {
@@ -161,50 +160,18 @@ bool SqliteCallWriter::writeCalls(const CallBatch &batch)
 QList<CallWriter::Download> SqliteCallWriter::claimDueDownloads(const QDateTime &now, int limit,
                                                                 int leaseSeconds)
 {
-    QList<CallWriter::Download> claimed;
-    m_claimDueDownloads.bindValue(0, now.addSecs(leaseSeconds).toMSecsSinceEpoch());
-    m_claimDueDownloads.bindValue(1, now.toMSecsSinceEpoch());
-    m_claimDueDownloads.bindValue(2, now.addSecs(-60).toMSecsSinceEpoch());
-    m_claimDueDownloads.bindValue(3, limit);
+    bindClaim(m_claimDueDownloads, now, limit, leaseSeconds);
     if (!exec(m_claimDueDownloads))
-        return claimed;
-    while (m_claimDueDownloads.next())
-        claimed.append(
-            {m_claimDueDownloads.value(0).toString(), m_claimDueDownloads.value(1).toString(),
-             m_claimDueDownloads.value(2).toString(), m_claimDueDownloads.value(3).toInt()});
-    m_claimDueDownloads.finish();
-    return claimed;
+        return {};
+    return claimed(m_claimDueDownloads);
 }
 
-bool SqliteCallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
-                                  const QString &contentType)
-{
-    // Hashed before the transaction, which keeps every other writer out.
-    const QString sha256 =
-        QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex());
-    return changeVoicemail(m_storeAudio, callSid,
-                           {audio, qint64(audio.size()), sha256, contentType});
-}
-
-bool SqliteCallWriter::recordDownloadFailure(const QString &callSid, const QString &error,
-                                             const QDateTime &retryAt, bool giveUp)
-{
-    return changeVoicemail(
-        m_downloadFailed, callSid,
-        {downloadStateToString(giveUp ? DownloadState::Failed : DownloadState::Pending), error,
-         retryAt.toMSecsSinceEpoch()});
-}
-
-bool SqliteCallWriter::setHeard(const QString &callSid, bool heard)
-{
-    return changeVoicemail(m_markHeard, callSid,
-                           {heard ? QVariant(QDateTime::currentMSecsSinceEpoch())
-                                  : QVariant(QMetaType::fromType<qint64>())});
-}
-
-bool SqliteCallWriter::changeVoicemail(QSqlQuery &update, const QString &callSid,
+bool SqliteCallWriter::changeVoicemail(VoicemailChange change, const QString &callSid,
                                        const QVariantList &values)
 {
+    QSqlQuery &update = change == VoicemailChange::StoreAudio       ? m_storeAudio
+                        : change == VoicemailChange::DownloadFailed ? m_downloadFailed
+                                                                    : m_markHeard;
     if (!begin())
         return false;
     int parameter = 0;

@@ -23,20 +23,14 @@ public:
                    QList<CallWriter::Result> *results) override;
     QList<CallWriter::Download> claimDueDownloads(const QDateTime &now, int limit,
                                                   int leaseSeconds) override;
-    bool storeAudio(const QString &callSid, const QByteArray &audio,
-                    const QString &contentType) override;
-    bool recordDownloadFailure(const QString &callSid, const QString &error,
-                               const QDateTime &retryAt, bool giveUp) override;
-    bool setHeard(const QString &callSid, bool heard) override;
+    bool changeVoicemail(VoicemailChange change, const QString &callSid,
+                         const QVariantList &values) override;
 
 private:
     bool begin();
     bool commit();
     void rollback();
     bool writeCalls(const CallBatch &batch);
-    // Runs `update` (bound `values`, then the CallSid) on one call's voicemail and moves the
-    // call's revision on, in one transaction.
-    bool changeVoicemail(QSqlQuery &update, const QString &callSid, const QVariantList &values);
 
     // Prepared once: preparing costs more than running these statements.
     QSqlQuery m_selectCalls;
