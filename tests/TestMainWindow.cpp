@@ -1,6 +1,7 @@
 // The main window on a real SQLite log, offscreen: empty state, feed, filters, counters,
-// shortcuts, CSV export, the banner when the log cannot be read, and the selection the
-// screenshot script asks for (--select-latest-voicemail).
+// shortcuts, CSV export, the banner when the log cannot be read, a window that answers while
+// a PostgreSQL server does not, and the selection the screenshot script asks for
+// (--select-latest-voicemail).
 
 #include "AppTestData.h"
 #include "backend/AppSettings.h"
@@ -19,10 +20,14 @@
 #include "gui/player/VoicemailPlayer.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QStatusBar>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace Switchboard;
 using namespace Switchboard::Testing;
@@ -50,6 +55,14 @@ private:
         m_window->callLog()->setRetryInterval(200);
         m_window->show();
         m_window->openDatabase();
+        // The connect runs on a thread; the feed shows the log, or the banner why not, once it
+        // answered.
+        if (!QTest::qWaitFor(
+                [this] {
+                    return m_window->callLog()->isAvailable() || m_window->banner()->isVisible();
+                },
+                10000))
+            qWarning("the call log did not answer");
         return m_window.get();
     }
 
@@ -213,6 +226,57 @@ private Q_SLOTS:
         QCOMPARE(lines.at(0).trimmed(), CallExport::csvLine(CallExport::csvHeader()).trimmed());
         QVERIFY(lines.at(1).contains(sid(2).toLatin1()));
         QVERIFY(lines.at(1).contains("Alan Turing"));
+    }
+
+    // A PostgreSQL server that takes the connection and never answers holds libpq for its
+    // whole connect timeout (5 s). Meanwhile the window keeps painting and answering, and says
+    // that it is connecting; then the banner says why the log cannot be read.
+    void windowAnswersWhileTheLogConnects()
+    {
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        m_settings =
+            std::make_unique<AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")), nullptr);
+        // The URL's own password: the keychain is not asked.
+        m_settings->setDatabaseUrlOverride(
+            QStringLiteral("postgresql://switchboard:secret@127.0.0.1:%1/switchboard")
+                .arg(silent.serverPort()));
+        m_credentials = std::make_unique<CredentialStore>();
+        m_window = std::make_unique<MainWindow>(m_settings.get(), m_credentials.get());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        auto *location = m_window->statusBar()->findChild<QLabel *>(); // which log it shows
+        QVERIFY(location);
+
+        // The event loop's longest stall, from a timer that fires as often as it can run; and
+        // what the status bar said once the server had the connection.
+        QElapsedTimer sinceTick;
+        qint64 longestStall = 0;
+        QString whileConnecting;
+        QTimer ticker;
+        ticker.setInterval(10);
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            longestStall = qMax(longestStall, sinceTick.restart());
+            if (whileConnecting.isEmpty() && silent.hasPendingConnections())
+                whileConnecting = location->text();
+        });
+        sinceTick.start();
+        ticker.start();
+        m_window->openDatabase();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->banner()->isVisible(), 30000);
+        ticker.stop();
+        longestStall = qMax(longestStall, sinceTick.elapsed());
+
+        QVERIFY(silent.hasPendingConnections()); // the connect did reach the server
+        QVERIFY2(longestStall < 2000,
+                 qPrintable(QStringLiteral("the window froze for %1 ms").arg(longestStall)));
+        QVERIFY2(whileConnecting.contains(QLatin1String("connecting")),
+                 qPrintable(whileConnecting));
+        QVERIFY2(m_window->banner()->message().contains(QLatin1String("timeout")),
+                 qPrintable(m_window->banner()->message()));
+        QVERIFY(!location->text().contains(QLatin1String("connecting")));
+        QVERIFY(!m_window->callLog()->isAvailable());
+        QCOMPARE(m_window->model()->rowCount(), 0);
     }
 
     void bannerWhenTheLogCannotBeRead()
