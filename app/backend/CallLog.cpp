@@ -102,9 +102,11 @@ void CallLog::startAttempt()
 void CallLog::finishAttempt(int generation, std::unique_ptr<Database> database,
                             const QString &error)
 {
-    if (generation != m_generation || m_database)
+    if (generation != m_generation)
         return; // about a log closed since: its connection closes here, where it now belongs
     m_attemptGeneration = -1;
+    if (m_database)
+        return;
     if (!database) {
         m_error = error;
         if (m_retryTimer.isActive()) {
