@@ -8,6 +8,7 @@
 #include "backend/CallLog.h"
 #include "backend/CredentialStore.h"
 #include "core/CallExport.h"
+#include "EventLoopWatch.h"
 #include "gui/common/StatusBanner.h"
 #include "gui/details/DetailsPane.h"
 #include "gui/feed/CallFeedModel.h"
@@ -20,14 +21,12 @@
 #include "gui/player/VoicemailPlayer.h"
 
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QStatusBar>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 using namespace Switchboard;
 using namespace Switchboard::Testing;
@@ -248,27 +247,19 @@ private Q_SLOTS:
         auto *location = m_window->statusBar()->findChild<QLabel *>(); // which log it shows
         QVERIFY(location);
 
-        // The event loop's longest stall, from a timer that fires as often as it can run; and
-        // what the status bar said once the server had the connection.
-        QElapsedTimer sinceTick;
-        qint64 longestStall = 0;
+        // What the status bar said once the server had the connection.
         QString whileConnecting;
-        QTimer ticker;
-        ticker.setInterval(10);
-        connect(&ticker, &QTimer::timeout, this, [&] {
-            longestStall = qMax(longestStall, sinceTick.restart());
+        EventLoopWatch watch([&] {
             if (whileConnecting.isEmpty() && silent.hasPendingConnections())
                 whileConnecting = location->text();
         });
-        sinceTick.start();
-        ticker.start();
         m_window->openDatabase();
         QTRY_VERIFY_WITH_TIMEOUT(m_window->banner()->isVisible(), 30000);
-        ticker.stop();
-        longestStall = qMax(longestStall, sinceTick.elapsed());
+        watch.stop();
 
-        QVERIFY2(longestStall < 2000,
-                 qPrintable(QStringLiteral("the window froze for %1 ms").arg(longestStall)));
+        QVERIFY2(
+            watch.longestStallMs() < 2000,
+            qPrintable(QStringLiteral("the window froze for %1 ms").arg(watch.longestStallMs())));
         QVERIFY(silent.hasPendingConnections()); // the connect did reach the server
         QVERIFY2(whileConnecting.contains(QLatin1String("connecting")),
                  qPrintable(whileConnecting));
