@@ -1,8 +1,14 @@
 #include "WebhookLoad.h"
 
+#include "CallMix.h"
 #include "MediaServer.h"
+#include "Sid.h"
 #include "twilio/RequestSignature.h"
+#include "twilio/WebhookRoutes.h"
+#include "TwilioParameters.h"
 
+#include <algorithm>
+#include <QDateTime>
 #include <QEventLoop>
 #include <QRandomGenerator>
 #include <QTimer>
@@ -10,172 +16,118 @@
 namespace Switchboard {
 namespace {
 
-QString sid(const char *prefix, int index, int salt)
-{
-    return QLatin1String(prefix) + QStringLiteral("%1%2")
-                                       .arg(salt, 8, 16, QLatin1Char('0'))
-                                       .arg(index, 24, 16, QLatin1Char('0'));
-}
+// Seeds the mix and the callers; any constant would do.
+constexpr quint32 kMixSeed = 0x5b1d0c4a;
 
-FormData callParams(const QString &accountSid, const QString &callSid, int index,
-                    const QString &status)
-{
-    const QString from = QStringLiteral("+1415555%1").arg(index % 10000, 4, 10, QLatin1Char('0'));
-    return {{QStringLiteral("AccountSid"), accountSid},
-            {QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01")},
-            {QStringLiteral("CallSid"), callSid},
-            {QStringLiteral("CallStatus"), status},
-            {QStringLiteral("Called"), QStringLiteral("+14155550199")},
-            {QStringLiteral("CalledCity"), QStringLiteral("SAN FRANCISCO")},
-            {QStringLiteral("CalledCountry"), QStringLiteral("US")},
-            {QStringLiteral("CalledState"), QStringLiteral("CA")},
-            {QStringLiteral("Caller"), from},
-            {QStringLiteral("CallerCity"), QStringLiteral("OAKLAND")},
-            {QStringLiteral("CallerCountry"), QStringLiteral("US")},
-            {QStringLiteral("CallerName"), QStringLiteral("Caller %1").arg(index)},
-            {QStringLiteral("Direction"), QStringLiteral("inbound")},
-            {QStringLiteral("From"), from},
-            {QStringLiteral("FromCity"), QStringLiteral("OAKLAND")},
-            {QStringLiteral("FromCountry"), QStringLiteral("US")},
-            {QStringLiteral("FromState"), QStringLiteral("CA")},
-            {QStringLiteral("FromZip"), QStringLiteral("94612")},
-            {QStringLiteral("To"), QStringLiteral("+14155550199")},
-            {QStringLiteral("ToCity"), QStringLiteral("SAN FRANCISCO")},
-            {QStringLiteral("ToCountry"), QStringLiteral("US")},
-            {QStringLiteral("ToState"), QStringLiteral("CA")}};
-}
+// The service's default call flow (CallFlowSettings): how often the menu plays before it offers
+// voicemail, and where it cuts a recording.
+constexpr int kMenuRepeats = 3;
+constexpr int kVoicemailMaxS = 120;
 
-FormData with(FormData params, std::initializer_list<FormData::Item> extra)
+QRandomGenerator generatorFor(int index, quint32 purpose)
 {
-    for (const auto &[name, value] : extra)
-        params.set(name, value);
-    return params;
+    const quint32 seed[] = {kMixSeed, quint32(index), purpose};
+    return QRandomGenerator(seed);
 }
 
 } // namespace
 
-QString CallPlan::branchName(Branch branch)
+CallScript CallPlan::pick(int index)
 {
-    switch (branch) {
-    case Branch::Answered:
-        return QStringLiteral("answered");
-    case Branch::NoAnswerThenVoicemail:
-        return QStringLiteral("no-answer, voicemail");
-    case Branch::Voicemail:
-        return QStringLiteral("voicemail");
-    case Branch::InvalidKeyThenVoicemail:
-        return QStringLiteral("invalid key, voicemail");
-    case Branch::HangUpInMenu:
-        return QStringLiteral("hang-up in menu");
-    }
-    return {};
+    QRandomGenerator random = generatorFor(index, 0);
+    return randomCallScript(random, CallScript());
 }
 
-QString CallPlan::expectedOutcome(Branch branch)
+// Follows the service's IVR the way TwimlWalker follows its TwiML: the menu's <Gather> (a
+// silence goes on to its <Redirect>), then <Dial> or <Record>, then the status callback.
+CallPlan CallPlan::make(const CallScript &script, int index, const QString &accountSid,
+                        MediaServer &media)
 {
-    switch (branch) {
-    case Branch::Answered:
-        return QStringLiteral("answered");
-    case Branch::HangUpInMenu:
-        return QStringLiteral("abandoned");
-    default:
-        return QStringLiteral("voicemail");
-    }
-}
-
-CallPlan::Branch CallPlan::pick(int index)
-{
-    // Out of 20 calls: 9 answered, 4 unanswered then voicemail, 4 voicemail, 1 invalid key, 2
-    // hang-ups.
-    static const Branch mix[20] = {
-        Branch::Answered,     Branch::Voicemail,
-        Branch::Answered,     Branch::NoAnswerThenVoicemail,
-        Branch::Answered,     Branch::HangUpInMenu,
-        Branch::Answered,     Branch::Voicemail,
-        Branch::Answered,     Branch::NoAnswerThenVoicemail,
-        Branch::Answered,     Branch::InvalidKeyThenVoicemail,
-        Branch::Answered,     Branch::Voicemail,
-        Branch::Answered,     Branch::NoAnswerThenVoicemail,
-        Branch::HangUpInMenu, Branch::Voicemail,
-        Branch::Answered,     Branch::NoAnswerThenVoicemail,
-    };
-    return mix[index % 20];
-}
-
-CallPlan CallPlan::make(Branch branch, int index, const QString &accountSid, MediaServer &media)
-{
-    static const int salt = int(QRandomGenerator::global()->bounded(1 << 30));
+    QRandomGenerator random = generatorFor(index, 1);
+    const CallParty party = randomCaller(random, CallParty());
+    const QDateTime startedAt = QDateTime::currentDateTimeUtc();
     CallPlan plan;
-    plan.branch = branch;
-    plan.callSid = sid("CA", index, salt);
-    const FormData ringing = callParams(accountSid, plan.callSid, index, QStringLiteral("ringing"));
-    const FormData live =
-        callParams(accountSid, plan.callSid, index, QStringLiteral("in-progress"));
-    const auto press = [&](const QString &digits, int attempt) {
-        plan.steps.append({QStringLiteral("/twilio/menu?attempt=%1").arg(attempt),
-                           with(live, {{QStringLiteral("Digits"), digits},
-                                       {QStringLiteral("FinishedOnKey"), QString()},
-                                       {QStringLiteral("msg"), QStringLiteral("Gather End")}})});
+    plan.branch = script.branch;
+    plan.callSid = randomSid(QLatin1String("CA"));
+    int seconds = 0; // on the call's clock, roughly: only CallDuration and Timestamp show it
+    const auto send = [&plan](WebhookKind kind, const FormData &params,
+                              const QString &query = QString()) {
+        plan.steps.append({webhookPath(kind) + query, params});
     };
-    const auto dial = [&](const QString &status, int seconds) {
-        plan.steps.append(
-            {QStringLiteral("/twilio/dial"),
-             with(live, {{QStringLiteral("DialCallStatus"), status},
-                         {QStringLiteral("DialCallSid"), sid("CA", index, salt + 1)},
-                         {QStringLiteral("DialCallDuration"), QString::number(seconds)},
-                         {QStringLiteral("DialBridged"), QStringLiteral("true")}})});
+    const auto action = [&](WebhookKind kind, const FormData &verbParameters, bool callerHungUp,
+                            const QString &query = QString()) {
+        send(
+            kind,
+            TwilioParameters::action(accountSid, plan.callSid, callerHungUp, party, verbParameters),
+            query);
     };
-    const auto record = [&] {
-        const QString recordingSid = sid("RE", index, salt);
-        const QString url = media.addRecording(recordingSid, 2);
-        const FormData recording =
-            with(live, {{QStringLiteral("RecordingSid"), recordingSid},
-                        {QStringLiteral("RecordingUrl"), url},
-                        {QStringLiteral("RecordingDuration"), QStringLiteral("2")},
-                        {QStringLiteral("Digits"), QStringLiteral("hangup")}});
-        plan.steps.append({QStringLiteral("/twilio/recording"), recording});
-        plan.steps.append(
-            {QStringLiteral("/twilio/recording-status"),
-             FormData{{QStringLiteral("AccountSid"), accountSid},
-                      {QStringLiteral("CallSid"), plan.callSid},
-                      {QStringLiteral("RecordingSid"), recordingSid},
-                      {QStringLiteral("RecordingUrl"), url},
-                      {QStringLiteral("RecordingStatus"), QStringLiteral("completed")},
-                      {QStringLiteral("RecordingDuration"), QStringLiteral("2")},
-                      {QStringLiteral("RecordingChannels"), QStringLiteral("1")},
-                      {QStringLiteral("RecordingSource"), QStringLiteral("RecordVerb")},
-                      {QStringLiteral("ErrorCode"), QStringLiteral("0")}}});
+    const auto voicemail = [&] {
+        WalkRecording recording;
+        recording.sid = randomSid(QLatin1String("RE"));
+        recording.seconds = std::min(script.voicemailSeconds, kVoicemailMaxS);
+        const QDateTime recordedAt = startedAt.addSecs(seconds);
+        if (recording.seconds <= 0) {
+            // Nothing said: no action request, only the "absent" event the flow asks for.
+            send(WebhookKind::RecordingStatus,
+                 TwilioParameters::recordingStatus(accountSid, plan.callSid, recording,
+                                                   QStringLiteral("absent"), recordedAt));
+            seconds += 5;
+            return;
+        }
+        recording.url = media.addRecording(recording.sid, recording.seconds);
+        seconds += recording.seconds;
+        // Twilio stops a message at the flow's maxLength; otherwise the caller ends it.
+        const bool cutShort = script.voicemailSeconds > kVoicemailMaxS;
+        const bool hangsUp = !cutShort && script.hangupAfterMessage;
+        const QString endedBy = cutShort  ? QString()
+                                : hangsUp ? QStringLiteral("hangup")
+                                          : QStringLiteral("#");
+        action(WebhookKind::Recording, TwilioParameters::recordAction(recording, endedBy), hangsUp);
+        send(WebhookKind::RecordingStatus,
+             TwilioParameters::recordingStatus(accountSid, plan.callSid, recording,
+                                               QStringLiteral("completed"), recordedAt));
+    };
+    const auto dial = [&] {
+        const FarEnd &farEnd = script.farEnd;
+        const bool answered = farEnd.kind == FarEnd::Kind::Talk;
+        const bool callerHungUp = farEnd.kind == FarEnd::Kind::Canceled;
+        seconds += answered ? farEnd.talkSeconds : 20;
+        action(WebhookKind::Dial,
+               TwilioParameters::dialAction(farEnd.dialCallStatus(), randomSid(QLatin1String("CA")),
+                                            answered ? farEnd.talkSeconds : 0, answered),
+               callerHungUp);
+        if (!answered && !callerHungUp)
+            voicemail();
     };
 
-    plan.steps.append({QStringLiteral("/twilio/voice"), ringing});
-    switch (branch) {
-    case Branch::Answered:
-        press(QStringLiteral("1"), 1);
-        dial(QStringLiteral("completed"), 42);
-        break;
-    case Branch::NoAnswerThenVoicemail:
-        press(QStringLiteral("1"), 1);
-        dial(QStringLiteral("no-answer"), 0);
-        record();
-        break;
-    case Branch::Voicemail:
-        press(QStringLiteral("2"), 1);
-        record();
-        break;
-    case Branch::InvalidKeyThenVoicemail:
-        press(QStringLiteral("7"), 1);
-        press(QStringLiteral("2"), 2);
-        record();
-        break;
-    case Branch::HangUpInMenu:
-        break;
+    send(WebhookKind::Voice,
+         TwilioParameters::call(accountSid, plan.callSid, QStringLiteral("ringing"), party));
+    QStringList presses = script.presses;
+    for (int attempt = 1; !script.hangupInMenu; ++attempt) {
+        seconds += 10; // the greeting, and the caller making up their mind
+        // One entry per <Gather>; "-", or none left, is a silence (CallScript).
+        const QString digits = presses.isEmpty() || presses.first() == QLatin1String("-")
+                                   ? QString()
+                                   : presses.first();
+        if (!presses.isEmpty())
+            presses.removeFirst();
+        const QString query = QStringLiteral("?attempt=%1").arg(attempt);
+        action(WebhookKind::Menu,
+               digits.isEmpty() ? FormData() : TwilioParameters::gatherAction(digits, QString()),
+               false, query);
+        if (digits == QLatin1String("1")) {
+            dial();
+            break;
+        }
+        if (digits == QLatin1String("2") || attempt >= kMenuRepeats) {
+            voicemail();
+            break;
+        }
     }
-    plan.steps.append(
-        {QStringLiteral("/twilio/status"),
-         with(callParams(accountSid, plan.callSid, index, QStringLiteral("completed")),
-              {{QStringLiteral("CallDuration"), QStringLiteral("61")},
-               {QStringLiteral("SequenceNumber"), QStringLiteral("3")},
-               {QStringLiteral("CallbackSource"), QStringLiteral("call-progress-events")}})});
+    send(WebhookKind::Status, TwilioParameters::statusCallback(
+                                  accountSid, plan.callSid, QStringLiteral("completed"), party,
+                                  seconds, startedAt.addSecs(seconds),
+                                  TwilioParameters::sequenceNumber(QStringLiteral("completed"))));
     return plan;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CallScript.h"
 #include "twilio/FormData.h"
 
 #include <functional>
@@ -14,32 +15,28 @@ namespace Switchboard {
 
 class MediaServer;
 
-// The webhooks Twilio sends for one call of a given branch, in order.
+// The webhooks Twilio sends for one call, in order, built before the load starts so that
+// every request can be signed before the clock does. The calls are the simulator's: a
+// CallScript from its mix (sim/CallMix), its SIDs and its request parameters
+// (sim/TwilioParameters), played against the service's default call flow.
 struct CallPlan
 {
-    enum class Branch
-    {
-        Answered,
-        NoAnswerThenVoicemail,
-        Voicemail,
-        InvalidKeyThenVoicemail,
-        HangUpInMenu,
-    };
     struct Step
     {
         QString path; // with query
         FormData params;
     };
 
-    Branch branch;
+    QString branch; // the mix's name for the call, e.g. "answered" (see callMixOutcome())
     QString callSid;
     QList<Step> steps;
 
-    static QString branchName(Branch branch);
-    static QString expectedOutcome(Branch branch);
-    // A realistic mix: mostly answered calls and voicemails, some hang-ups in the menu.
-    static Branch pick(int index);
-    static CallPlan make(Branch branch, int index, const QString &accountSid, MediaServer &media);
+    // The index-th call of a realistic day, as the simulator mixes them: the same calls every
+    // run, so that runs compare.
+    static CallScript pick(int index);
+    // What Twilio sends for `script`; recordings are published on `media`.
+    static CallPlan make(const CallScript &script, int index, const QString &accountSid,
+                         MediaServer &media);
 };
 
 // Sends signed webhooks for many calls through a pool of HTTP/1.1 keep-alive connections,

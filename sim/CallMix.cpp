@@ -11,16 +11,18 @@ struct Branch
 {
     const char *name;
     int weight;
+    Outcome outcome; // kept next to the branch so a new branch says what it must log
 };
 
-// Weights in percent, roughly what a small office sees.
+// Weights in percent, roughly what a small office sees. A silent caller is offered voicemail
+// after the menu's last repeat but leaves nothing: abandoned, like a hang-up in the menu.
 constexpr std::array<Branch, 6> kBranches{{
-    {"answered", 38},
-    {"unanswered-then-voicemail", 16},
-    {"voicemail", 24},
-    {"invalid-key-then-voicemail", 7},
-    {"silence", 5},
-    {"hangup-in-menu", 10},
+    {"answered", 38, Outcome::Answered},
+    {"unanswered-then-voicemail", 16, Outcome::Voicemail},
+    {"voicemail", 24, Outcome::Voicemail},
+    {"invalid-key-then-voicemail", 7, Outcome::Voicemail},
+    {"silence", 5, Outcome::Abandoned},
+    {"hangup-in-menu", 10, Outcome::Abandoned},
 }};
 
 int between(QRandomGenerator &random, int low, int high)
@@ -71,6 +73,15 @@ QStringList callMixBranches()
     for (const auto &branch : kBranches)
         names.append(QLatin1String(branch.name));
     return names;
+}
+
+std::optional<Outcome> callMixOutcome(const QString &branch)
+{
+    for (const auto &known : kBranches) {
+        if (branch == QLatin1String(known.name))
+            return known.outcome;
+    }
+    return std::nullopt;
 }
 
 CallScript randomCallScript(QRandomGenerator &random, const CallScript &base)

@@ -1,6 +1,9 @@
 #pragma once
 
 #include "CallScript.h"
+#include "core/CallStatus.h"
+
+#include <optional>
 
 class QRandomGenerator;
 
@@ -15,5 +18,9 @@ CallParty randomCaller(QRandomGenerator &random, const CallParty &base);
 
 // The branch names randomCallScript() produces, for --help and reports.
 QStringList callMixBranches();
+
+// What the service's default call flow logs for a call of `branch`; nullopt for a name that is
+// not one of the mix's.
+std::optional<Outcome> callMixOutcome(const QString &branch);
 
 } // namespace Switchboard

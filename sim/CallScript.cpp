@@ -45,4 +45,9 @@ QString FarEnd::toString() const
     return {};
 }
 
+QString FarEnd::dialCallStatus() const
+{
+    return kind == Kind::Talk ? QStringLiteral("completed") : toString();
+}
+
 } // namespace Switchboard

@@ -24,6 +24,8 @@ struct FarEnd
     // "talk:SECONDS", "talk", "no-answer", "busy", "failed", "canceled".
     static std::optional<FarEnd> parse(const QString &text);
     QString toString() const;
+    // How <Dial> reports this far end in its action's DialCallStatus.
+    QString dialCallStatus() const;
 };
 
 // Everything the simulated caller and the far end will do, decided before the call starts.

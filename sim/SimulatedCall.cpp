@@ -234,14 +234,9 @@ void SimulatedCall::walk()
         }
         if (step.recording && step.recording->wantsEvent(QStringLiteral("in-progress")))
             queueRecordingCallback(*step.recording, QStringLiteral("in-progress"));
-        FormData params = TwilioParameters::call(m_settings.accountSid, m_callSid,
-                                                 step.callerHungUp ? QStringLiteral("completed")
-                                                                   : QStringLiteral("in-progress"),
-                                                 m_settings.party);
-        for (const auto &[name, value] : step.params.items())
-            params.add(name, value);
         enqueue(step.callerHungUp ? Expect::IgnoredTwiml : Expect::Twiml, step.purpose, step.url,
-                params);
+                TwilioParameters::action(m_settings.accountSid, m_callSid, step.callerHungUp,
+                                         m_settings.party, step.params));
         if (step.recording && step.recording->wantsEvent(QStringLiteral("completed")))
             queueRecordingCallback(*step.recording, QStringLiteral("completed"));
         if (step.callerHungUp)

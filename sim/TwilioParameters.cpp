@@ -41,6 +41,50 @@ FormData TwilioParameters::call(const QString &accountSid, const QString &callSi
     return form;
 }
 
+FormData TwilioParameters::action(const QString &accountSid, const QString &callSid,
+                                  bool callerHungUp, const CallParty &party,
+                                  const FormData &verbParameters)
+{
+    FormData form =
+        call(accountSid, callSid,
+             callerHungUp ? QStringLiteral("completed") : QStringLiteral("in-progress"), party);
+    for (const auto &[name, value] : verbParameters.items())
+        form.add(name, value);
+    return form;
+}
+
+FormData TwilioParameters::gatherAction(const QString &digits, const QString &finishedOnKey)
+{
+    FormData form;
+    form.add(QStringLiteral("msg"), QStringLiteral("Gather End"));
+    form.add(QStringLiteral("Digits"), digits);
+    form.add(QStringLiteral("FinishedOnKey"), finishedOnKey);
+    return form;
+}
+
+FormData TwilioParameters::dialAction(const QString &dialCallStatus, const QString &dialCallSid,
+                                      int talkSeconds, bool bridged)
+{
+    FormData form;
+    form.add(QStringLiteral("DialCallStatus"), dialCallStatus);
+    form.add(QStringLiteral("DialCallSid"), dialCallSid);
+    form.add(QStringLiteral("DialCallDuration"), QString::number(talkSeconds));
+    form.add(QStringLiteral("DialBridged"),
+             bridged ? QStringLiteral("true") : QStringLiteral("false"));
+    return form;
+}
+
+FormData TwilioParameters::recordAction(const WalkRecording &recording, const QString &digits)
+{
+    FormData form;
+    form.add(QStringLiteral("RecordingUrl"), recording.url);
+    form.add(QStringLiteral("RecordingSid"), recording.sid);
+    form.add(QStringLiteral("RecordingDuration"), QString::number(recording.seconds));
+    if (!digits.isEmpty())
+        form.add(QStringLiteral("Digits"), digits);
+    return form;
+}
+
 FormData TwilioParameters::recordingStatus(const QString &accountSid, const QString &callSid,
                                            const WalkRecording &recording, const QString &status,
                                            const QDateTime &startTime)

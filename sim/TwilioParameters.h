@@ -17,6 +17,22 @@ public:
     static FormData call(const QString &accountSid, const QString &callSid,
                          const QString &callStatus, const CallParty &party);
 
+    // A verb's action request: the call's parameters (CallStatus "completed" once the caller
+    // has hung up) and then the verb's own, as the three below build them.
+    static FormData action(const QString &accountSid, const QString &callSid, bool callerHungUp,
+                           const CallParty &party, const FormData &verbParameters);
+
+    // What <Gather> adds to its action request; `digits` empty: the caller pressed nothing.
+    static FormData gatherAction(const QString &digits, const QString &finishedOnKey);
+
+    // What <Dial> adds to its action request: how the forwarded call ended.
+    static FormData dialAction(const QString &dialCallStatus, const QString &dialCallSid,
+                               int talkSeconds, bool bridged);
+
+    // What <Record> adds to its action request; `digits`: the key that ended the recording,
+    // "hangup", or empty when silence or maxLength ended it.
+    static FormData recordAction(const WalkRecording &recording, const QString &digits);
+
     // A recordingStatusCallback request: only recording fields, no caller details.
     static FormData recordingStatus(const QString &accountSid, const QString &callSid,
                                     const WalkRecording &recording, const QString &status,

@@ -1,6 +1,7 @@
 #include "TwimlWalker.h"
 
 #include "Sid.h"
+#include "TwilioParameters.h"
 #include "UrlMapper.h"
 #include "VerbTiming.h"
 
@@ -229,9 +230,7 @@ WalkStep TwimlWalker::gather(const TwimlVerb &verb)
     step.kind = WalkStep::Kind::Request;
     step.purpose = QStringLiteral("gather action");
     step.url = actionUrl(verb);
-    step.params.add(QStringLiteral("msg"), QStringLiteral("Gather End"));
-    step.params.add(QStringLiteral("Digits"), digits);
-    step.params.add(QStringLiteral("FinishedOnKey"), finishedOn);
+    step.params = TwilioParameters::gatherAction(digits, finishedOn);
     return step;
 }
 
@@ -259,35 +258,30 @@ WalkStep TwimlWalker::dial(const TwimlVerb &verb)
     const qint64 timeoutMs = qint64(timeout) * 1000;
     int talked = 0;
     bool bridged = false;
-    QString status;
+    const QString status = farEnd.dialCallStatus();
     switch (farEnd.kind) {
     case FarEnd::Kind::Talk:
         m_elapsedMs += qMin<qint64>(timeoutMs, 6000);
         talked = qMin(farEnd.talkSeconds, timeLimit);
         m_elapsedMs += qint64(talked) * 1000;
         bridged = true;
-        status = QStringLiteral("completed");
         narrate(
             QStringLiteral("far end answers, they talk for %1 s, far end hangs up").arg(talked));
         break;
     case FarEnd::Kind::NoAnswer:
         m_elapsedMs += timeoutMs;
-        status = QStringLiteral("no-answer");
         narrate(QStringLiteral("far end rings for %1 s, no answer").arg(timeout));
         break;
     case FarEnd::Kind::Busy:
         m_elapsedMs += qMin<qint64>(timeoutMs, 2000);
-        status = QStringLiteral("busy");
         narrate(QStringLiteral("far end is busy"));
         break;
     case FarEnd::Kind::Failed:
         m_elapsedMs += qMin<qint64>(timeoutMs, 1000);
-        status = QStringLiteral("failed");
         narrate(QStringLiteral("the call to the far end fails"));
         break;
     case FarEnd::Kind::Canceled:
         m_elapsedMs += qMin<qint64>(timeoutMs, 10000);
-        status = QStringLiteral("canceled");
         m_callerGone = true;
         narrate(QStringLiteral("caller hangs up while the far end rings"));
         break;
@@ -309,11 +303,8 @@ WalkStep TwimlWalker::dial(const TwimlVerb &verb)
     step.purpose = QStringLiteral("dial action");
     step.url = UrlMapper::resolve(m_documentUrl, action);
     step.callerHungUp = m_callerGone;
-    step.params.add(QStringLiteral("DialCallStatus"), status);
-    step.params.add(QStringLiteral("DialCallSid"), randomSid(QLatin1String("CA")));
-    step.params.add(QStringLiteral("DialCallDuration"), QString::number(talked));
-    step.params.add(QStringLiteral("DialBridged"),
-                    bridged ? QStringLiteral("true") : QStringLiteral("false"));
+    step.params =
+        TwilioParameters::dialAction(status, randomSid(QLatin1String("CA")), talked, bridged);
     return step;
 }
 
@@ -384,11 +375,7 @@ WalkStep TwimlWalker::record(const TwimlVerb &verb)
     step.url = actionUrl(verb);
     step.callerHungUp = m_callerGone;
     step.recording = recording;
-    step.params.add(QStringLiteral("RecordingUrl"), recording.url);
-    step.params.add(QStringLiteral("RecordingSid"), recording.sid);
-    step.params.add(QStringLiteral("RecordingDuration"), QString::number(recorded));
-    if (!digits.isEmpty())
-        step.params.add(QStringLiteral("Digits"), digits);
+    step.params = TwilioParameters::recordAction(recording, digits);
     return step;
 }
 

@@ -48,7 +48,8 @@ private Q_SLOTS:
                              QStringLiteral("+1503555%1").arg(i % 10000, 4, 10, QLatin1Char('0'))));
 
         CallLog callLog;
-        QVERIFY(callLog.open(QStringLiteral("sqlite:") + m_path));
+        callLog.open(QStringLiteral("sqlite:") + m_path);
+        QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 10000);
         CallFeedModel model(&callLog);
         model.setPageSize(480);
         model.reload();
@@ -87,7 +88,8 @@ private Q_SLOTS:
             QVERIFY(log.answered(sid(100 + i), m_base.addSecs(-600 * (i + 1)),
                                  QStringLiteral("+15035551000")));
         CallLog callLog;
-        QVERIFY(callLog.open(QStringLiteral("sqlite:") + m_path));
+        callLog.open(QStringLiteral("sqlite:") + m_path);
+        QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 10000);
         CallFeedModel model(&callLog);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -135,7 +137,8 @@ private Q_SLOTS:
         for (int i = 0; i < 120; ++i)
             QVERIFY(log.ring(sid(i + 10), m_base.addSecs(-i * 60), QStringLiteral("+15035551000")));
         CallLog callLog;
-        QVERIFY(callLog.open(QStringLiteral("sqlite:") + m_path));
+        callLog.open(QStringLiteral("sqlite:") + m_path);
+        QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 10000);
         CallFeedModel model(&callLog);
         model.reload();
         FeedView view;
@@ -180,7 +183,8 @@ private Q_SLOTS:
         QVERIFY(log.writer().setHeard(sid(5), true));
 
         CallLog callLog;
-        QVERIFY(callLog.open(QStringLiteral("sqlite:") + m_path));
+        callLog.open(QStringLiteral("sqlite:") + m_path);
+        QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 10000);
         CallFeedModel model(&callLog);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -271,7 +275,8 @@ private Q_SLOTS:
         QVERIFY2(harness.startService(), qPrintable(QStringLiteral("the service did not start: ") +
                                                     harness.serviceOutput()));
         CallLog callLog;
-        QVERIFY(callLog.open(harness.databaseUrl()));
+        callLog.open(harness.databaseUrl());
+        QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 10000);
         CallFeedModel model(&callLog);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);

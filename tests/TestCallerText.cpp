@@ -146,7 +146,7 @@ private Q_SLOTS:
         window.show();
         window.openDatabase(); // selects the newest call: its details are on screen
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QCOMPARE(window.model()->rowCount(), 1);
+        QTRY_COMPARE(window.model()->rowCount(), 1); // the connect runs on a thread
         QTRY_VERIFY(window.detailsPane()->call().has_value());
         const Hostile &h = m_hostile;
         QCOMPARE(window.detailsPane()->call()->callSid, h.sid);

@@ -39,7 +39,8 @@ private Q_SLOTS:
         QVERIFY2(harness.startService(), qPrintable(harness.serviceOutput()));
         CallLog callLog;
         callLog.setRetryInterval(250);
-        QVERIFY(callLog.open(harness.databaseUrl()));
+        callLog.open(harness.databaseUrl());
+        QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 10000);
         CallFeedModel model(&callLog);
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -68,24 +69,35 @@ private Q_SLOTS:
     }
 
     // A server that takes the connection and never answers holds libpq for its whole connect
-    // timeout (5 s): the reconnection attempt waits on a thread of its own, not the window's.
+    // timeout (5 s): the first attempt and the reconnections wait on a thread, not the window's.
     void aSilentServerDoesNotHoldTheWindow()
     {
         QTcpServer silent;
         QVERIFY(silent.listen(QHostAddress::LocalHost));
         CallLog callLog;
-        callLog.setRetryInterval(3600 * 1000); // only the attempt this test asks for
-        QVERIFY(!callLog.open(QStringLiteral("postgresql://switchboard@127.0.0.1:%1/switchboard")
-                                  .arg(silent.serverPort())));
-        QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 10000); // the first open's
-        delete silent.nextPendingConnection();
+        callLog.setRetryInterval(3600 * 1000); // only the attempts this test asks for
+        QSignalSpy availability(&callLog, &CallLog::availabilityChanged);
         QSignalSpy failed(&callLog, &CallLog::attemptFailed);
+        callLog.open(QStringLiteral("postgresql://switchboard@127.0.0.1:%1/switchboard")
+                         .arg(silent.serverPort()));
+        QVERIFY(callLog.isConnecting()); // back at once, the attempt still under way
+        QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 10000);
+        QCOMPARE(availability.count(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(availability.count(), 1, 30000);
+        QCOMPARE(availability.first().first().toBool(), false);
+        QVERIFY(!callLog.isConnecting());
+        QVERIFY2(callLog.errorMessage().contains(QLatin1String("timeout")),
+                 qPrintable(callLog.errorMessage()));
+        QCOMPARE(failed.count(), 0); // the first attempt is no reconnection
+        delete silent.nextPendingConnection();
+
         callLog.retryNow();
-        QCOMPARE(failed.count(), 0); // back at once, the attempt still waiting on the server
+        QVERIFY(callLog.isConnecting());
         QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 10000);
         QCOMPARE(failed.count(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
         QVERIFY(!callLog.isAvailable());
+        QCOMPARE(availability.count(), 1);
         QVERIFY2(failed.first().first().toString().contains(QLatin1String("timeout")),
                  qPrintable(failed.first().first().toString()));
     }

@@ -1,12 +1,14 @@
 // The main window on a real SQLite log, offscreen: empty state, feed, filters, counters,
-// shortcuts, CSV export, the banner when the log cannot be read, and the selection the
-// screenshot script asks for (--select-latest-voicemail).
+// shortcuts, CSV export, the banner when the log cannot be read, a window that answers while
+// a PostgreSQL server does not, and the selection the screenshot script asks for
+// (--select-latest-voicemail).
 
 #include "AppTestData.h"
 #include "backend/AppSettings.h"
 #include "backend/CallLog.h"
 #include "backend/CredentialStore.h"
 #include "core/CallExport.h"
+#include "EventLoopWatch.h"
 #include "gui/common/StatusBanner.h"
 #include "gui/details/DetailsPane.h"
 #include "gui/feed/CallFeedModel.h"
@@ -21,6 +23,8 @@
 #include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
+#include <QStatusBar>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -50,6 +54,14 @@ private:
         m_window->callLog()->setRetryInterval(200);
         m_window->show();
         m_window->openDatabase();
+        // The connect runs on a thread; the feed shows the log, or the banner why not, once it
+        // answered.
+        if (!QTest::qWaitFor(
+                [this] {
+                    return m_window->callLog()->isAvailable() || m_window->banner()->isVisible();
+                },
+                10000))
+            qWarning("the call log did not answer");
         return m_window.get();
     }
 
@@ -213,6 +225,49 @@ private Q_SLOTS:
         QCOMPARE(lines.at(0).trimmed(), CallExport::csvLine(CallExport::csvHeader()).trimmed());
         QVERIFY(lines.at(1).contains(sid(2).toLatin1()));
         QVERIFY(lines.at(1).contains("Alan Turing"));
+    }
+
+    // A PostgreSQL server that takes the connection and never answers holds libpq for its
+    // whole connect timeout (5 s). Meanwhile the window keeps painting and answering, and says
+    // that it is connecting; then the banner says why the log cannot be read.
+    void windowAnswersWhileTheLogConnects()
+    {
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        m_settings =
+            std::make_unique<AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")), nullptr);
+        // The URL's own password: the keychain is not asked.
+        m_settings->setDatabaseUrlOverride(
+            QStringLiteral("postgresql://switchboard:secret@127.0.0.1:%1/switchboard")
+                .arg(silent.serverPort()));
+        m_credentials = std::make_unique<CredentialStore>();
+        m_window = std::make_unique<MainWindow>(m_settings.get(), m_credentials.get());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        auto *location = m_window->statusBar()->findChild<QLabel *>(); // which log it shows
+        QVERIFY(location);
+
+        // What the status bar said once the server had the connection.
+        QString whileConnecting;
+        EventLoopWatch watch([&] {
+            if (whileConnecting.isEmpty() && silent.hasPendingConnections())
+                whileConnecting = location->text();
+        });
+        m_window->openDatabase();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->banner()->isVisible(), 30000);
+        watch.stop();
+
+        QVERIFY2(
+            watch.longestStallMs() < 2000,
+            qPrintable(QStringLiteral("the window froze for %1 ms").arg(watch.longestStallMs())));
+        QVERIFY(silent.hasPendingConnections()); // the connect did reach the server
+        QVERIFY2(whileConnecting.contains(QLatin1String("connecting")),
+                 qPrintable(whileConnecting));
+        QVERIFY2(m_window->banner()->message().contains(QLatin1String("timeout")),
+                 qPrintable(m_window->banner()->message()));
+        QVERIFY(!location->text().contains(QLatin1String("connecting")));
+        QVERIFY(!m_window->callLog()->isAvailable());
+        QCOMPARE(m_window->model()->rowCount(), 0);
     }
 
     void bannerWhenTheLogCannotBeRead()

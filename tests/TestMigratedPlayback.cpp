@@ -53,7 +53,8 @@ private Q_SLOTS:
         QVERIFY2(migrate.exitCode() == 0, migrate.readAll().constData());
 
         CallLog callLog;
-        QVERIFY(callLog.open(shared.databaseUrl()));
+        callLog.open(shared.databaseUrl());
+        QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 10000);
         QString contentType;
         const QByteArray audio = callLog.reader()->voicemailAudio(callSid, &contentType);
         QVERIFY(!audio.isEmpty());

@@ -6,6 +6,7 @@
 #include "backend/CallLog.h"
 #include "backend/VoicemailFetcher.h"
 #include "db/CallReader.h"
+#include "EventLoopWatch.h"
 #include "twilio/RecordingDownload.h"
 #include "VoicemailFixture.h"
 
@@ -90,7 +91,8 @@ private Q_SLOTS:
             *DatabaseUrl::parse(m_settings->databaseUrl(), nullptr), QStringLiteral("test"));
         QString error;
         QVERIFY2(m_database->openAndMigrate(&error), qPrintable(error));
-        QVERIFY2(m_log.open(m_settings->databaseUrl()), qPrintable(m_log.errorMessage()));
+        m_log.open(m_settings->databaseUrl());
+        QTRY_VERIFY2_WITH_TIMEOUT(m_log.isAvailable(), qPrintable(m_log.errorMessage()), 10000);
     }
 
     void init()
@@ -135,6 +137,41 @@ private Q_SLOTS:
         QVERIFY(call && call->voicemail);
         QCOMPARE(call->voicemail->sha256, sha256);
         QCOMPARE(call->voicemail->downloadState, DownloadState::Downloaded);
+    }
+
+    // The log's server takes the connection and never answers (libpq waits its connect
+    // timeout, 5 s): the fetched audio is stored from a thread of its own, the window answers
+    // meanwhile, and the failure says why.
+    void aSilentLogServerDoesNotHoldTheWindow()
+    {
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        CallLog log;
+        log.setRetryInterval(3600 * 1000);
+        QSignalSpy availability(&log, &CallLog::availabilityChanged);
+        log.open(QStringLiteral("postgresql://switchboard:secret@127.0.0.1:%1/switchboard")
+                     .arg(silent.serverPort()));
+        QTRY_COMPARE_WITH_TIMEOUT(availability.count(), 1, 30000); // its own attempt timed out
+        while (silent.hasPendingConnections())
+            delete silent.nextPendingConnection();
+
+        VoicemailFetcher fetcher(m_settings.get(), &log);
+        QSignalSpy failed(&fetcher, &VoicemailFetcher::failed);
+        EventLoopWatch watch;
+        fetcher.fetch(voicemailCallSid, recordingUrl(voicemailRecordingSid), credentials());
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        watch.stop();
+
+        QVERIFY2(
+            watch.longestStallMs() < 2000,
+            qPrintable(QStringLiteral("the window froze for %1 ms").arg(watch.longestStallMs())));
+        QCOMPARE(m_twilioRequests, 1);
+        QVERIFY(silent.hasPendingConnections()); // the store did reach the server
+        const QString message = failed.first().at(1).toString();
+        QVERIFY2(message.contains(QLatin1String("cannot store it")) &&
+                     message.contains(QLatin1String("timeout")),
+                 qPrintable(message));
+        QVERIFY(!fetcher.isFetching(voicemailCallSid));
     }
 
     void refusesAnotherHostWithoutSendingAnything_data()

@@ -7,23 +7,33 @@
 #include "db/Database.h"
 
 #include <atomic>
-#include <memory>
-#include <QThread>
+#include <QSqlDriver>
 
 namespace Switchboard {
 namespace {
 
 QString nextConnectionName()
 {
-    static int counter = 0;
+    // One name per attempt: an attempt whose answer is dropped may still hold its connection
+    // when the next one opens.
+    static std::atomic_int counter{0};
     return QStringLiteral("switchboard-app-%1").arg(++counter);
+}
+
+// A QtSql connection may only be used on the thread its driver belongs to; the driver is a
+// QObject, pushed by its own thread (what QSqlDatabase::moveToThread() does from Qt 6.8). Both
+// drivers allow a connection to move between threads while nothing uses it: Qt's SQLite opens
+// it in multi-thread mode, and libpq's connections are not tied to a thread.
+void handOver(Database &database, QThread *thread)
+{
+    database.connection().driver()->moveToThread(thread);
 }
 
 } // namespace
 
 CallLog::CallLog(QObject *parent)
     : QObject(parent)
-    , m_connectionName(nextConnectionName())
+    , m_connector(QStringLiteral("call-log-connect"))
 {
     m_retryTimer.setInterval(3000);
     connect(&m_retryTimer, &QTimer::timeout, this, &CallLog::retryNow);
@@ -31,22 +41,14 @@ CallLog::CallLog(QObject *parent)
 
 CallLog::~CallLog()
 {
-    if (m_attempt) {
-        m_attempt->wait(); // at most the connect timeout; its answer is no longer wanted
-        delete m_attempt;
-    }
     disconnectNow();
 }
 
-bool CallLog::open(const QString &url, const QString &password)
+void CallLog::open(const QString &url, const QString &password)
 {
     close();
     m_connection = LogConnection(url, password);
-    if (connectNow())
-        return true;
-    m_retryTimer.start();
-    Q_EMIT availabilityChanged(false);
-    return false;
+    startAttempt();
 }
 
 void CallLog::close()
@@ -63,14 +65,66 @@ QString CallLog::displayUrl() const
     return parsed ? parsed->toDisplayString() : url();
 }
 
-bool CallLog::connectNow()
+void CallLog::retryNow()
 {
-    QString error;
-    auto database = m_connection.open(m_connectionName, &error);
+    if (m_database || m_connection.isEmpty() || isConnecting())
+        return;
+    startAttempt();
+}
+
+void CallLog::startAttempt()
+{
+    if (m_connection.isEmpty())
+        return;
+    m_attemptGeneration = m_generation;
+    struct Outcome
+    {
+        std::unique_ptr<Database> database;
+        QString error;
+    };
+    // The connector thread stops before this object's QObject part goes: `this` can receive
+    // the answer, or drop it with its other posted events.
+    m_connector.post(
+        [this, connection = m_connection, generation = m_generation, owner = thread()] {
+            auto outcome = std::make_shared<Outcome>();
+            outcome->database = connection.open(nextConnectionName(), &outcome->error);
+            if (outcome->database)
+                handOver(*outcome->database, owner);
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, outcome] {
+                    finishAttempt(generation, std::move(outcome->database), outcome->error);
+                },
+                Qt::QueuedConnection);
+        });
+}
+
+void CallLog::finishAttempt(int generation, std::unique_ptr<Database> database,
+                            const QString &error)
+{
+    if (generation != m_generation)
+        return; // about a log closed since: its connection closes here, where it now belongs
+    m_attemptGeneration = -1;
+    if (m_database)
+        return;
     if (!database) {
         m_error = error;
-        return false;
+        if (m_retryTimer.isActive()) {
+            Q_EMIT attemptFailed(m_error);
+            return;
+        }
+        m_retryTimer.start(); // the first attempt since open()
+        Q_EMIT availabilityChanged(false);
+        return;
     }
+    adopt(std::move(database));
+    m_retryTimer.stop();
+    Q_EMIT availabilityChanged(true);
+    Q_EMIT changed();
+}
+
+void CallLog::adopt(std::unique_ptr<Database> database)
+{
     m_database = std::move(database);
     m_feedQuery = std::make_unique<CallFeedQuery>(*m_database);
     m_reader = std::make_unique<CallReader>(*m_database);
@@ -80,7 +134,6 @@ bool CallLog::connectNow()
     connect(m_watcher.get(), &DatabaseWatcher::failed, this, &CallLog::reportFailure);
     m_watcher->start(m_pollIntervalMs);
     m_error.clear();
-    return true;
 }
 
 void CallLog::disconnectNow()
@@ -90,42 +143,6 @@ void CallLog::disconnectNow()
     m_reader.reset();
     m_feedQuery.reset();
     m_database.reset();
-}
-
-void CallLog::retryNow()
-{
-    if (m_database || m_connection.isEmpty() || m_attempt)
-        return;
-    // A QtSql connection belongs to the thread that opened it, and the feed reads on this one;
-    // but a server that does not answer holds a connect for its whole timeout. So a throwaway
-    // connection on a thread of its own tries first, and this thread connects once it could.
-    struct Outcome
-    {
-        bool opened = false;
-        QString error;
-    };
-    auto outcome = std::make_shared<Outcome>();
-    m_attempt = QThread::create([connection = m_connection, outcome] {
-        static std::atomic_int counter{0};
-        outcome->opened = connection.open(QStringLiteral("switchboard-attempt-%1").arg(++counter),
-                                          &outcome->error) != nullptr;
-    });
-    connect(m_attempt, &QThread::finished, this, [this, outcome, generation = m_generation] {
-        m_attempt->deleteLater();
-        m_attempt = nullptr;
-        if (generation != m_generation || m_database)
-            return;
-        if (!outcome->opened || !connectNow()) {
-            if (!outcome->opened)
-                m_error = outcome->error;
-            Q_EMIT attemptFailed(m_error);
-            return;
-        }
-        m_retryTimer.stop();
-        Q_EMIT availabilityChanged(true);
-        Q_EMIT changed();
-    });
-    m_attempt->start();
 }
 
 void CallLog::setPollInterval(int ms)

@@ -1,13 +1,12 @@
 #pragma once
 
+#include "core/WorkerThread.h"
 #include "LogConnection.h"
 
 #include <memory>
 #include <QObject>
 #include <QString>
 #include <QTimer>
-
-class QThread;
 
 namespace Switchboard {
 
@@ -17,9 +16,11 @@ class CallWriter;
 class Database;
 class DatabaseWatcher;
 
-// The app's one connection to the call log (on the GUI thread), with what reads and writes
-// through it. It reports when another process changed the log, and when the log cannot be
-// read: then it closes the connection and tries again every few seconds until it can.
+// The app's one connection to the call log, with what reads and writes through it; the feed
+// uses it on the GUI thread. It reports when another process changed the log, and when the
+// log cannot be read: then it closes the connection and tries again every few seconds until
+// it can. Every connect runs on a thread of its own: a server that takes the connection and
+// never answers holds libpq for its whole connect timeout, which must not freeze the window.
 class CallLog final : public QObject
 {
     Q_OBJECT
@@ -29,12 +30,13 @@ public:
     explicit CallLog(QObject *parent = nullptr);
     ~CallLog() override;
 
-    // Opens the existing log at `url` ("sqlite:/path" or "postgresql://..."), never creating
-    // nor migrating it (see LogConnection). On failure it keeps retrying: the service may be
-    // about to create or update the log. `password` (the keychain's) is used, reconnections
-    // included, when the URL has none; with neither, libpq still looks in PGPASSFILE /
-    // ~/.pgpass.
-    bool open(const QString &url, const QString &password = {});
+    // Starts opening the existing log at `url` ("sqlite:/path" or "postgresql://..."), never
+    // creating nor migrating it (see LogConnection), and returns at once: the attempt ends
+    // with availabilityChanged(true), or availabilityChanged(false) and retries every few
+    // seconds (the service may be about to create or update the log). `password` (the
+    // keychain's) is used, reconnections included, when the URL has none; with neither, libpq
+    // still looks in PGPASSFILE / ~/.pgpass.
+    void open(const QString &url, const QString &password = {});
     void close();
 
     QString url() const { return m_connection.url(); }
@@ -43,6 +45,8 @@ public:
     const LogConnection &connection() const { return m_connection; }
     QString displayUrl() const;
     bool isAvailable() const { return m_database != nullptr; }
+    // An attempt to open the log is under way.
+    bool isConnecting() const { return m_attemptGeneration == m_generation; }
     QString errorMessage() const { return m_error; }
 
     // Valid while available.
@@ -60,9 +64,8 @@ public:
     // This connection wrote: readers should look for changes now, because data_version only
     // moves for other connections' commits.
     void notifyLocalWrite();
-    // While unavailable: tries to reconnect now rather than at the next retry. The attempt runs
-    // on a thread of its own (a server that does not answer must not freeze the window); it
-    // ends with availabilityChanged(true) or attemptFailed().
+    // While unavailable: tries to reconnect now rather than at the next retry. It ends with
+    // availabilityChanged(true) or attemptFailed().
     void retryNow();
 
 Q_SIGNALS:
@@ -72,11 +75,12 @@ Q_SIGNALS:
     void attemptFailed(const QString &message);
 
 private:
-    bool connectNow();
+    void startAttempt();
+    void finishAttempt(int generation, std::unique_ptr<Database> database, const QString &error);
+    void adopt(std::unique_ptr<Database> database);
     void disconnectNow();
 
     LogConnection m_connection;
-    QString m_connectionName;
     QString m_error;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<CallFeedQuery> m_feedQuery;
@@ -84,9 +88,11 @@ private:
     std::unique_ptr<CallWriter> m_writer;
     std::unique_ptr<DatabaseWatcher> m_watcher;
     QTimer m_retryTimer;
-    QThread *m_attempt = nullptr; // the reconnection attempt in flight
     int m_generation = 0;         // bumped by close(): an earlier attempt's answer is dropped
+    int m_attemptGeneration = -1; // the generation whose attempt is under way
     int m_pollIntervalMs = 200;
+    // Last: it stops (waiting for a connect in progress) before the rest goes.
+    WorkerThread m_connector;
 };
 
 } // namespace Switchboard

@@ -9,8 +9,10 @@ namespace Switchboard {
 class Database;
 
 // How the app reaches the call log: its URL and, for PostgreSQL, the keychain's password for
-// it. Every connection the app opens goes through open() — the feed's, the counters' and the
-// one a fetched voicemail is stored through — so that each has the password. None creates or
+// it. Every connection the app opens goes through open() — the feed's, the counters', the
+// voicemail player's and the one a fetched voicemail is stored through — so that each has the
+// password; each on a WorkerThread, never the GUI thread: a server that takes the connection
+// and never answers holds open() for libpq's whole connect timeout. None creates or
 // migrates the log: only the service does, since desktops of several versions share it. A log
 // that is missing or of another schema version is refused with a sentence saying which side to
 // upgrade, and left as it was.

@@ -6,9 +6,9 @@
 #include "db/Database.h"
 #include "twilio/RecordingDownload.h"
 
+#include <atomic>
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
-#include <QUuid>
 
 namespace Switchboard {
 namespace {
@@ -35,6 +35,7 @@ VoicemailFetcher::VoicemailFetcher(AppSettings *settings, const CallLog *log, QO
     , m_settings(settings)
     , m_log(log)
     , m_network(new QNetworkAccessManager(this))
+    , m_writer(QStringLiteral("voicemail-store"))
 {}
 
 void VoicemailFetcher::fetch(const QString &callSid, const QString &recordingUrl,
@@ -80,22 +81,29 @@ void VoicemailFetcher::store(const QString &callSid, const QByteArray &audio,
                              const QString &contentType)
 {
     // A short-lived connection of its own, to the log the feed shows, with its password:
-    // fetches are rare, and the feed's connection stays free of write transactions.
-    const QString connectionName =
-        QStringLiteral("voicemail-fetcher-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
-    QString error;
-    bool stored = false;
-    if (const auto database = m_log->connection().open(connectionName, &error)) {
-        CallWriter writer(*database);
-        stored = writer.storeAudio(callSid, audio, contentType);
-        if (!stored)
-            error = writer.lastError();
-    }
-    if (!stored) {
-        finish(callSid, tr("Fetched the recording but cannot store it: %1.").arg(error));
-        return;
-    }
-    finish(callSid, {});
+    // fetches are rare, and the feed's connection stays free of write transactions. It opens
+    // on the writer's thread: a server that does not answer must not freeze the window. The
+    // thread stops before this object's QObject part goes, so `this` can take the answer.
+    m_writer.post([this, connection = m_log->connection(), callSid, audio, contentType] {
+        static std::atomic_int counter{0};
+        QString error;
+        bool stored = false;
+        if (const auto database =
+                connection.open(QStringLiteral("voicemail-fetcher-%1").arg(++counter), &error)) {
+            CallWriter writer(*database);
+            stored = writer.storeAudio(callSid, audio, contentType);
+            if (!stored)
+                error = writer.lastError();
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, callSid, stored, error] {
+                finish(callSid,
+                       stored ? QString()
+                              : tr("Fetched the recording but cannot store it: %1.").arg(error));
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void VoicemailFetcher::finish(const QString &callSid, const QString &error)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/WorkerThread.h"
 #include "CredentialStore.h"
 
 #include <QObject>
@@ -23,7 +24,7 @@ class VoicemailFetcher final : public QObject
 
 public:
     // The audio is stored in `log`'s database, through a connection of its own (with the same
-    // keychain password).
+    // keychain password) opened on a thread of its own.
     VoicemailFetcher(AppSettings *settings, const CallLog *log, QObject *parent = nullptr);
 
     // Answers with fetched() or failed() for this callSid, once; a second request for a call
@@ -44,6 +45,8 @@ private:
     const CallLog *m_log;
     QNetworkAccessManager *m_network;
     QSet<QString> m_inFlight;
+    // Last: it stops (after a store in progress) before the rest goes.
+    WorkerThread m_writer;
 };
 
 } // namespace Switchboard

@@ -113,10 +113,16 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateEmptyState);
 
     connect(m_log, &CallLog::availabilityChanged, this, [this](bool available) {
-        if (available)
+        updateLocation();
+        if (available) {
+            m_keyringProblem.clear(); // the log opened: the keychain's answer was enough
             m_banner->hide();
-        else
-            m_banner->showError(m_log->errorMessage(), qMax(1, m_log->retryInterval() / 1000));
+            return;
+        }
+        m_banner->showError(m_keyringProblem.isEmpty()
+                                ? m_log->errorMessage()
+                                : m_log->errorMessage() + QLatin1Char(' ') + m_keyringProblem,
+                            qMax(1, m_log->retryInterval() / 1000));
     });
     connect(m_banner, &StatusBanner::retryRequested, m_log, &CallLog::retryNow);
 
@@ -283,19 +289,20 @@ void MainWindow::openDatabase()
 
 void MainWindow::openLog(const QString &url, const QString &password, const QString &keyringProblem)
 {
+    // Returns at once: the feed fills, or the banner says why not, when the attempt ends.
     m_log->open(url, password);
-    m_location->setText(tr("Call log: %1").arg(m_log->displayUrl()));
-    if (!m_log->isAvailable())
-        m_banner->showError(keyringProblem.isEmpty()
-                                ? m_log->errorMessage()
-                                : m_log->errorMessage() + QLatin1Char(' ') + keyringProblem,
-                            qMax(1, m_log->retryInterval() / 1000));
-    else
-        m_banner->hide();
-    m_model->reload();
-    m_counters->recount();
-    if (m_model->rowCount() > 0)
-        m_view->selectRow(0);
+    m_keyringProblem = keyringProblem;
+    m_selectNewest = true;
+    m_banner->hide();
+    updateLocation();
+    m_model->reload(); // the feed of the log shown before goes
+}
+
+void MainWindow::updateLocation()
+{
+    m_location->setText(m_log->isConnecting()
+                            ? tr("Call log: %1 — connecting…").arg(m_log->displayUrl())
+                            : tr("Call log: %1").arg(m_log->displayUrl()));
 }
 
 bool MainWindow::isShowingEmptyState() const
@@ -319,6 +326,12 @@ void MainWindow::updateEmptyState()
 void MainWindow::onModelUpdated()
 {
     updateEmptyState();
+    // The newest call of a log just opened is selected: its details are on screen.
+    if (m_selectNewest && m_model->hasLoaded()) {
+        m_selectNewest = false;
+        if (m_model->rowCount() > 0)
+            m_view->selectRow(0);
+    }
     // The selected call may have changed in the log: show its new state.
     const auto call = m_model->callFromIndex(m_view->currentIndex());
     if (call && m_details->call() && call->callSid == m_details->call()->callSid)

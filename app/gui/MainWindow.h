@@ -34,9 +34,10 @@ public:
     MainWindow(AppSettings *settings, CredentialStore *credentials, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Opens the call log the settings name (the command line's, when given). A PostgreSQL URL
-    // without a password of its own first has the keychain read for one, so the log may open
-    // a moment later.
+    // Opens the call log the settings name (the command line's, when given), and returns at
+    // once: a PostgreSQL URL without a password of its own first has the keychain read for
+    // one, and the connect runs on a thread of its own, so the log opens a moment later. The
+    // status bar says that it is connecting meanwhile.
     void openDatabase();
 
     // Writes the calls the feed's filter selects, all of them (not only those loaded), as CSV.
@@ -66,6 +67,7 @@ private:
     void exportInteractively();
     void openSettings();
     void openLog(const QString &url, const QString &password, const QString &keyringProblem);
+    void updateLocation();
     void fetchVoicemail(const QString &callSid, const QString &recordingUrl);
     void selectCall(const QString &callSid);
 
@@ -86,6 +88,8 @@ private:
     DetailsPane *m_details;
     QSplitter *m_splitter;
     QLabel *m_location;
+    QString m_keyringProblem;    // why the keychain gave no password for the log being opened
+    bool m_selectNewest = false; // until the log just opened has loaded
     QString m_pendingFetchSid;
     QString m_pendingFetchUrl;
 };

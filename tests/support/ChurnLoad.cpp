@@ -9,6 +9,7 @@
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <twilio/RequestSignature.h>
+#include <twilio/WebhookRoutes.h>
 
 namespace Switchboard::Testing {
 namespace {
@@ -32,9 +33,11 @@ bool isSuccess(int status)
     return status >= 200 && status < 300;
 }
 
+// The ledger's name for the webhook a URL or path names.
 QString webhookKind(const QString &url)
 {
-    return QUrl(url).path().section(QLatin1Char('/'), 2);
+    const auto kind = webhookKindFromPath(QUrl(url).path());
+    return kind ? webhookKindToString(*kind) : QUrl(url).path();
 }
 
 } // namespace
@@ -192,7 +195,7 @@ void ChurnLoad::startSlowWave()
         const QString callSid = randomSid(QLatin1String("CA"));
         ChurnClient::Script script;
         script.bytes = signedRequest(
-            QStringLiteral("/twilio/voice"),
+            webhookPath(WebhookKind::Voice),
             TwilioParameters::call(m_accountSid, callSid, QStringLiteral("ringing"), CallParty()));
         script.slow = true;
         launch(kSlow, script, [this, callSid](const ChurnClient &client) {
@@ -200,9 +203,10 @@ void ChurnLoad::startSlowWave()
                 m_ledger.cutShort(callSid);
                 return;
             }
-            m_ledger.sent(callSid, QStringLiteral("voice"));
+            const QString voice = webhookKindToString(WebhookKind::Voice);
+            m_ledger.sent(callSid, voice);
             if (isSuccess(client.statuses().value(0)))
-                m_ledger.acknowledged(callSid, QStringLiteral("voice"));
+                m_ledger.acknowledged(callSid, voice);
         });
     }
 }
@@ -222,7 +226,7 @@ void ChurnLoad::startVanishing()
 {
     const QString callSid = randomSid(QLatin1String("CA"));
     const QByteArray request = signedRequest(
-        QStringLiteral("/twilio/voice"),
+        webhookPath(WebhookKind::Voice),
         TwilioParameters::call(m_accountSid, callSid, QStringLiteral("ringing"), CallParty()));
     const qsizetype bodyStart = request.indexOf("\r\n\r\n") + 4;
     ChurnClient::Script script;
@@ -241,19 +245,19 @@ void ChurnLoad::startPipelined()
     const QString callSid = randomSid(QLatin1String("CA"));
     const CallParty party = randomCaller(m_random, CallParty());
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    FormData menu =
-        TwilioParameters::call(m_accountSid, callSid, QStringLiteral("in-progress"), party);
-    menu.add(QStringLiteral("Digits"), QStringLiteral("2"));
+    const QString status = webhookPath(WebhookKind::Status);
     const QList<std::pair<QString, FormData>> webhooks{
-        {QStringLiteral("/twilio/voice"),
+        {webhookPath(WebhookKind::Voice),
          TwilioParameters::call(m_accountSid, callSid, QStringLiteral("ringing"), party)},
-        {QStringLiteral("/twilio/menu?attempt=1"), menu},
-        {QStringLiteral("/twilio/status"),
-         TwilioParameters::statusCallback(m_accountSid, callSid, QStringLiteral("in-progress"),
-                                          party, -1, now, 2)},
-        {QStringLiteral("/twilio/status"),
-         TwilioParameters::statusCallback(m_accountSid, callSid, QStringLiteral("completed"), party,
-                                          12, now.addSecs(12), 3)},
+        {webhookPath(WebhookKind::Menu) + QStringLiteral("?attempt=1"),
+         TwilioParameters::action(m_accountSid, callSid, false, party,
+                                  TwilioParameters::gatherAction(QStringLiteral("2"), QString()))},
+        {status, TwilioParameters::statusCallback(
+                     m_accountSid, callSid, QStringLiteral("in-progress"), party, -1, now,
+                     TwilioParameters::sequenceNumber(QStringLiteral("in-progress")))},
+        {status, TwilioParameters::statusCallback(
+                     m_accountSid, callSid, QStringLiteral("completed"), party, 12, now.addSecs(12),
+                     TwilioParameters::sequenceNumber(QStringLiteral("completed")))},
     };
     ChurnClient::Script script;
     QStringList kinds;
@@ -277,20 +281,21 @@ void ChurnLoad::startPipelined()
 void ChurnLoad::startMalformed()
 {
     const QByteArray host = "Host: " + m_service.authority().toUtf8() + "\r\n";
+    const QByteArray voice = webhookPath(WebhookKind::Voice).toUtf8();
     ChurnClient::Script script;
     switch (m_malformed++ % 4) {
     case 0:
         script.bytes =
-            "POST /twilio/voice?" + QByteArray(9000, 'q') + " HTTP/1.1\r\n" + host + "\r\n";
+            "POST " + voice + '?' + QByteArray(9000, 'q') + " HTTP/1.1\r\n" + host + "\r\n";
         launch(QStringLiteral("request line of 9,000 bytes"), script);
         return;
     case 1:
-        script.bytes = "POST /twilio/voice HTTP/1.1\r\n" + host +
+        script.bytes = "POST " + voice + " HTTP/1.1\r\n" + host +
                        "X-Filler: " + QByteArray(17000, 'h') + "\r\n\r\n";
         launch(QStringLiteral("headers of 17 KB"), script);
         return;
     case 2:
-        script.bytes = "POST /twilio/voice HTTP/1.1\r\n" + host + "Content-Length: -1\r\n\r\n";
+        script.bytes = "POST " + voice + " HTTP/1.1\r\n" + host + "Content-Length: -1\r\n\r\n";
         launch(QStringLiteral("malformed Content-Length"), script);
         return;
     default:

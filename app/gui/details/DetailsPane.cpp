@@ -327,7 +327,7 @@ void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
     // Read on a thread: a recording of tens of megabytes must not freeze the window.
     m_player->showUnavailable(call.callSid, tr("Loading the recording…"));
     m_playWhenLoaded = false;
-    m_audioLoader->load(m_log->database()->url(), call.callSid);
+    m_audioLoader->load(m_log->connection(), call.callSid);
 }
 
 void DetailsPane::onAudioLoaded(const QString &callSid, const QByteArray &audio,

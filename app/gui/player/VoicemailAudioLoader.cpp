@@ -17,42 +17,35 @@ QString nextConnectionName()
 
 VoicemailAudioLoader::VoicemailAudioLoader(QObject *parent)
     : QObject(parent)
-{
-    // One read at a time: a user clicking through calls holds one recording in memory at most.
-    m_pool.setMaxThreadCount(1);
-}
+    , m_reader(QStringLiteral("voicemail-audio"))
+{}
 
 VoicemailAudioLoader::~VoicemailAudioLoader()
 {
     cancel();
-    m_pool.waitForDone();
 }
 
 void VoicemailAudioLoader::cancel()
 {
     ++m_latest;
-    m_pool.clear();
 }
 
-void VoicemailAudioLoader::load(const DatabaseUrl &url, const QString &callSid)
+void VoicemailAudioLoader::load(const LogConnection &connection, const QString &callSid)
 {
     const quint64 request = ++m_latest;
-    m_pool.clear(); // reads not started yet are for calls no longer shown
-    // The destructor waits for this task: `this` outlives it.
-    m_pool.start([this, request, url, callSid] {
+    // The reader's thread stops before this object's QObject part goes: `this` outlives the
+    // read. Reads queued for calls no longer shown return at once.
+    m_reader.post([this, request, connection, callSid] {
         if (m_latest != request)
             return;
         const qint64 maxBytes = VoicemailPlayer::maxAudioBytes();
         QString error;
         std::optional<CallReader::SizedAudio> stored;
-        {
-            Database database(url, nextConnectionName());
-            if (database.open(&error)) {
-                CallReader reader(database);
-                stored = reader.voicemailAudioUpTo(callSid, maxBytes);
-                if (!stored)
-                    error = reader.lastError();
-            }
+        if (const auto database = connection.open(nextConnectionName(), &error)) {
+            CallReader reader(*database);
+            stored = reader.voicemailAudioUpTo(callSid, maxBytes);
+            if (!stored)
+                error = reader.lastError();
         }
         // Answered on the loader's thread, unless a newer request came meanwhile.
         QMetaObject::invokeMethod(

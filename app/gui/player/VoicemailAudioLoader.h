@@ -1,11 +1,11 @@
 #pragma once
 
-#include "db/DatabaseUrl.h"
+#include "backend/LogConnection.h"
+#include "core/WorkerThread.h"
 
 #include <atomic>
 #include <QByteArray>
 #include <QObject>
-#include <QThreadPool>
 
 namespace Switchboard {
 
@@ -23,7 +23,8 @@ public:
 
     // Answers with loaded() or failed() for this call, unless another load or cancel() comes
     // first: only the latest request is answered.
-    void load(const DatabaseUrl &url, const QString &callSid);
+    // The connection is opened as the feed's (LogConnection): with its keychain password.
+    void load(const LogConnection &connection, const QString &callSid);
     void cancel();
 
 Q_SIGNALS:
@@ -31,9 +32,11 @@ Q_SIGNALS:
     void failed(const QString &callSid, const QString &message);
 
 private:
-    QThreadPool m_pool;
     // The latest request; a read for an older one is skipped or its answer dropped.
     std::atomic<quint64> m_latest{0};
+    // One read at a time: a user clicking through calls holds one recording in memory at most.
+    // Last: it stops (after a read in progress) before the rest goes.
+    WorkerThread m_reader;
 };
 
 } // namespace Switchboard
