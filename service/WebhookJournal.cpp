@@ -26,6 +26,8 @@ QByteArray toLine(const Webhook &webhook, const QString &database)
         {QStringLiteral("received_ms"), webhook.receivedAt.toMSecsSinceEpoch()},
         {QStringLiteral("url"), webhook.url},
         {QStringLiteral("forward_to"), webhook.forwardTo},
+        {QStringLiteral("reason"), webhook.reason},
+        {QStringLiteral("member_name"), webhook.memberName},
         {QStringLiteral("params"), params},
     };
     return QJsonDocument(entry).toJson(QJsonDocument::Compact) + '\n';
@@ -42,6 +44,8 @@ std::optional<Webhook> fromEntry(const QJsonObject &entry)
         entry.value(QStringLiteral("received_ms")).toInteger(), Qt::UTC);
     webhook.url = entry.value(QStringLiteral("url")).toString();
     webhook.forwardTo = entry.value(QStringLiteral("forward_to")).toString();
+    webhook.reason = entry.value(QStringLiteral("reason")).toString();
+    webhook.memberName = entry.value(QStringLiteral("member_name")).toString();
     for (const QJsonValue &pair : entry.value(QStringLiteral("params")).toArray())
         webhook.params.add(pair[0].toString(), pair[1].toString());
     return webhook;

@@ -21,7 +21,11 @@ private Q_SLOTS:
                                    QStringLiteral("/twilio/dial"),
                                    QStringLiteral("/twilio/recording"),
                                    QStringLiteral("/twilio/recording-status"),
-                                   QStringLiteral("/twilio/status")};
+                                   QStringLiteral("/twilio/status"),
+                                   QStringLiteral("/twilio/screen"),
+                                   QStringLiteral("/twilio/screen-result"),
+                                   QStringLiteral("/twilio/leg-status"),
+                                   QStringLiteral("/twilio/transcription")};
         QStringList paths;
         for (const WebhookKind kind : allWebhookKinds())
             paths.append(webhookPath(kind));

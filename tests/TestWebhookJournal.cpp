@@ -107,6 +107,32 @@ private Q_SLOTS:
         QCOMPARE(reopened.entries().at(0).receivedAt, webhook(QString()).receivedAt);
     }
 
+    // What the service decided about a webhook reaches the call log after a restart too.
+    void routingDecisionsSurviveARestart()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("routing.jsonl"));
+        {
+            WebhookJournal journal(path, m_callLogA);
+            QString error;
+            QVERIFY2(journal.open(&error), qPrintable(error));
+            Webhook leg = webhook(QStringLiteral("CA3"));
+            leg.kind = WebhookKind::LegStatus;
+            leg.memberName = QStringLiteral("Alice");
+            Webhook call = webhook(QStringLiteral("CA4"));
+            call.kind = WebhookKind::Voice;
+            call.reason = QStringLiteral("after-hours");
+            QVERIFY(journal.append(leg));
+            QVERIFY(journal.append(call));
+        }
+        WebhookJournal reopened(path, m_callLogA);
+        QString error;
+        QVERIFY2(reopened.open(&error), qPrintable(error));
+        QCOMPARE(reopened.entries().size(), 2);
+        QCOMPARE(reopened.entries().at(0).kind, WebhookKind::LegStatus);
+        QCOMPARE(reopened.entries().at(0).memberName, QStringLiteral("Alice"));
+        QCOMPARE(reopened.entries().at(1).reason, QStringLiteral("after-hours"));
+    }
+
     void anotherDatabasesJournalIsRefused()
     {
         const QString path = m_dir.filePath(QStringLiteral("shared.jsonl"));

@@ -70,6 +70,10 @@ void CallRecord::apply(const Webhook &webhook)
         applyRecordingStatus(params);
         break;
     case WebhookKind::Status:
+    case WebhookKind::Screen:
+    case WebhookKind::ScreenResult:
+    case WebhookKind::LegStatus:
+    case WebhookKind::Transcription:
         break;
     }
     if (isFinal(status))

@@ -104,6 +104,10 @@ std::optional<QByteArray> CallFlow::respond(const Webhook &webhook, const QUrl &
         return recordingDone();
     case WebhookKind::RecordingStatus:
     case WebhookKind::Status:
+    case WebhookKind::Screen:
+    case WebhookKind::ScreenResult:
+    case WebhookKind::LegStatus:
+    case WebhookKind::Transcription:
         return std::nullopt;
     }
     Q_UNREACHABLE();

@@ -5,13 +5,17 @@
 namespace Switchboard {
 namespace {
 
-constexpr std::array<std::pair<WebhookKind, const char *>, 6> kKindNames{{
+constexpr std::array<std::pair<WebhookKind, const char *>, 10> kKindNames{{
     {WebhookKind::Voice, "voice"},
     {WebhookKind::Menu, "menu"},
     {WebhookKind::Dial, "dial"},
     {WebhookKind::Recording, "recording"},
     {WebhookKind::RecordingStatus, "recording-status"},
     {WebhookKind::Status, "status"},
+    {WebhookKind::Screen, "screen"},
+    {WebhookKind::ScreenResult, "screen-result"},
+    {WebhookKind::LegStatus, "leg-status"},
+    {WebhookKind::Transcription, "transcription"},
 }};
 
 } // namespace

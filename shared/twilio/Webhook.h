@@ -19,6 +19,10 @@ enum class WebhookKind
     Recording,       // the caller finished a voicemail
     RecordingStatus, // the recording's media is ready, or absent
     Status,          // the call's status changed
+    Screen,          // a member's phone answered: the whisper to play on that leg
+    ScreenResult,    // the member pressed a key at the whisper, or nothing
+    LegStatus,       // a member's leg ended
+    Transcription,   // the voicemail's transcription is ready, or failed
 };
 
 // A kind's name: the last part of its path, and how the call log stores it.
@@ -35,8 +39,10 @@ struct Webhook
     QDateTime receivedAt;
     QString url; // the URL Twilio signed
     FormData params;
-    QByteArray body;   // the form body the params came in; empty when it is not at hand
-    QString forwardTo; // the staff number, when the caller chose to be forwarded
+    QByteArray body;    // the form body the params came in; empty when it is not at hand
+    QString forwardTo;  // the staff number, when the caller chose to be forwarded
+    QString reason;     // why the call was routed so: "after-hours", "blocked"; empty otherwise
+    QString memberName; // on a member's leg: the name of the member it rang, from the flow
 
     QString callSid() const { return params.value(QStringLiteral("CallSid")); }
 };
