@@ -1,5 +1,7 @@
 #include "CallLogThread.h"
 
+#include "core/Logging.h"
+#include "db/CallReader.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"
 #include "DownloadThread.h"
@@ -86,6 +88,20 @@ DurableRecorder::Result CallLogThread::record(const Webhook &webhook)
     while (!pending.done)
         pending.committed.wait(&m_mutex);
     return pending.result;
+}
+
+bool CallLogThread::hasAcceptedLeg(const QString &callSid, const QString &dialCallSid)
+{
+    return m_thread.run([&] {
+        if (!m_database)
+            return false;
+        CallReader reader(*m_database);
+        const std::optional<bool> accepted = reader.hasAcceptedLeg(callSid, dialCallSid);
+        if (!accepted)
+            qCWarning(lcDatabase).noquote()
+                << "cannot tell whether" << callSid << "was accepted:" << reader.lastError();
+        return accepted.value_or(false);
+    });
 }
 
 void CallLogThread::commitPending()

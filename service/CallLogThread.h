@@ -40,6 +40,10 @@ public:
     // From any thread but this one: returns once the webhook is durable (or lost).
     DurableRecorder::Result record(const Webhook &webhook);
 
+    // From any thread but this one: whether a member accepted `callSid` at the screening
+    // whisper (CallReader::hasAcceptedLeg); false when the call log cannot say.
+    bool hasAcceptedLeg(const QString &callSid, const QString &dialCallSid);
+
     // Webhooks waiting in the journal for the database to come back.
     qsizetype journaled() const { return m_journaled.load(); }
 

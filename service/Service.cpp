@@ -3,6 +3,7 @@
 #include "CallLogThread.h"
 #include "core/Logging.h"
 #include "DownloadThread.h"
+#include "FlowWatcher.h"
 #include "WebhookListener.h"
 
 #include <cstdio>
@@ -26,7 +27,12 @@ bool Service::start(QString *error)
     // The call log first: it creates or migrates the schema the downloads then use.
     if (!m_callLog->start(error) || !m_downloads->start(error))
         return false;
-    m_listener = std::make_unique<WebhookListener>(m_config, *m_callLog, *m_downloads);
+    m_flows = std::make_unique<FlowWatcher>(m_config.database);
+    if (!m_flows->start(error)) {
+        *error = QStringLiteral("--database: cannot read the call flow: ") + *error;
+        return false;
+    }
+    m_listener = std::make_unique<WebhookListener>(m_config, *m_callLog, *m_downloads, *m_flows);
     if (!m_listener->listen(error))
         return false;
     std::printf("switchboard-service listening on %s (public URL %s), call log %s\n",
@@ -55,6 +61,7 @@ void Service::shutdown()
         // Give the answers just written a moment to leave, then close everything in order.
         QTimer::singleShot(100, this, [this] {
             m_listener.reset();
+            m_flows.reset();
             m_callLog.reset();
             m_downloads.reset();
             QCoreApplication::exit(0);

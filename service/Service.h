@@ -9,6 +9,7 @@ namespace Switchboard {
 
 class CallLogThread;
 class DownloadThread;
+class FlowWatcher;
 class WebhookListener;
 
 // The running service: the call log's thread (webhooks, journal), the downloads' thread, and
@@ -31,6 +32,7 @@ private:
     ServiceConfig m_config;
     std::unique_ptr<DownloadThread> m_downloads;
     std::unique_ptr<CallLogThread> m_callLog;
+    std::unique_ptr<FlowWatcher> m_flows;
     std::unique_ptr<WebhookListener> m_listener;
 };
 

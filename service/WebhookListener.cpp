@@ -18,10 +18,11 @@ struct WebhookListener::HttpThread
 };
 
 WebhookListener::WebhookListener(const ServiceConfig &config, CallLogThread &callLog,
-                                 DownloadThread &downloads)
+                                 DownloadThread &downloads, const FlowWatcher &flows)
     : m_config(config)
     , m_callLog(callLog)
     , m_downloads(downloads)
+    , m_flows(flows)
     , m_metrics(config.metricsToken)
     , m_status(config.database)
     , m_connections(config.maxConnections, config.maxConnectionsPerAddress, config.trustedProxies)
@@ -53,7 +54,7 @@ bool WebhookListener::listen(QString *error)
         // Built on its thread, so that QHttpServer, its timers and its sockets belong there.
         http->thread.run([this, &http] {
             http->server =
-                new WebhookServer(m_config, m_callLog, m_downloads, m_metrics, m_status,
+                new WebhookServer(m_config, m_callLog, m_downloads, m_flows, m_metrics, m_status,
                                   m_connections, [this](qintptr descriptor) { deal(descriptor); });
         });
         m_threads.push_back(std::move(http));

@@ -14,6 +14,7 @@
 namespace Switchboard {
 
 class CallLogThread;
+class FlowWatcher;
 class DownloadThread;
 class WebhookServer;
 
@@ -26,7 +27,8 @@ class WebhookListener final
     Q_DISABLE_COPY_MOVE(WebhookListener)
 
 public:
-    WebhookListener(const ServiceConfig &config, CallLogThread &callLog, DownloadThread &downloads);
+    WebhookListener(const ServiceConfig &config, CallLogThread &callLog, DownloadThread &downloads,
+                    const FlowWatcher &flows);
     ~WebhookListener(); // stops the HTTP threads; connections still open are closed
 
     bool listen(QString *error);
@@ -45,6 +47,7 @@ private:
     ServiceConfig m_config;
     CallLogThread &m_callLog;
     DownloadThread &m_downloads;
+    const FlowWatcher &m_flows;
     Metrics m_metrics;
     StatusReader m_status;
     ConnectionBudget m_connections; // every HTTP thread's

@@ -4,7 +4,9 @@
 #include "ConnectionGuard.h"
 #include "core/Logging.h"
 #include "DownloadThread.h"
+#include "FlowWatcher.h"
 #include "StatusReader.h"
+#include "twilio/DialOutcome.h"
 #include "twilio/Identifiers.h"
 #include "twilio/MenuKeys.h"
 #include "twilio/RequestSignature.h"
@@ -40,13 +42,14 @@ QHttpServerResponse methodNotAllowed(const char *allowed)
 } // namespace
 
 WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog,
-                             DownloadThread &downloads, Metrics &metrics, StatusReader &status,
-                             ConnectionBudget &connections, ConnectionGuard::Dealer deal,
-                             QObject *parent)
+                             DownloadThread &downloads, const FlowWatcher &flows, Metrics &metrics,
+                             StatusReader &status, ConnectionBudget &connections,
+                             ConnectionGuard::Dealer deal, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_callLog(callLog)
     , m_downloads(downloads)
+    , m_flows(flows)
     , m_metrics(metrics)
     , m_flow(config.callFlow)
     , m_status(status)
@@ -178,7 +181,13 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
         problem = webhookProblem(webhook, m_recordingPolicy);
         if (!problem.isEmpty())
             return text(problem, QHttpServerResponse::StatusCode::BadRequest);
-        return respond(std::move(webhook), url);
+        // One snapshot of the call flow for the whole webhook: checked, recorded and answered
+        // by the same revision even when a new one arrives meanwhile.
+        const CallFlow flow(m_flow.settings(), m_flows.current());
+        problem = routingProblem(webhook, url, flow.flow());
+        if (!problem.isEmpty())
+            return text(problem, QHttpServerResponse::StatusCode::Forbidden);
+        return respond(std::move(webhook), url, flow);
     }();
     qCInfo(lcWebhook).noquote() << webhookKindToString(kind) << callSid.left(34)
                                 << int(response.statusCode())
@@ -188,12 +197,10 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
     return response;
 }
 
-QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
+QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url, const CallFlow &flow)
 {
     webhook.receivedAt = QDateTime::currentDateTimeUtc();
-    if (webhook.kind == WebhookKind::Menu &&
-        menuChoiceForDigits(webhook.params.value(QStringLiteral("Digits"))) == MenuChoice::Forward)
-        webhook.forwardTo = m_config.callFlow.forwardTo;
+    flow.annotate(webhook, url);
 
     // Answer only once the webhook is durable, in the call log or the journal: a 200 means
     // the event will be in the log.
@@ -206,7 +213,15 @@ QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
 
     if (webhook.kind == WebhookKind::RecordingStatus)
         m_downloads.wake(); // the voicemail's media may be ready to fetch
-    const std::optional<QByteArray> document = m_flow.respond(webhook, url);
+    // Under screening, Twilio's "completed" only says a leg answered: whether a member
+    // accepted is in the call log, where the screen-result was recorded, by whichever
+    // instance Twilio sent it to (see docs/call-flow.md).
+    bool legAccepted = false;
+    if (webhook.kind == WebhookKind::Dial && flow.screening() &&
+        dialWasAnswered(webhook.params.value(QStringLiteral("DialCallStatus"))))
+        legAccepted = m_callLog.hasAcceptedLeg(webhook.callSid(),
+                                               webhook.params.value(QStringLiteral("DialCallSid")));
+    const std::optional<QByteArray> document = flow.respond(webhook, url, legAccepted);
     if (!document)
         return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
     return QHttpServerResponse(QByteArray(TwimlWriter::contentType), *document);

@@ -14,6 +14,7 @@
 namespace Switchboard {
 
 class CallLogThread;
+class FlowWatcher;
 class DownloadThread;
 class StatusReader;
 
@@ -27,8 +28,9 @@ class WebhookServer final : public QObject
 public:
     // `config.callFlow.publicUrl` is final: the listener fills it in when it was not given.
     WebhookServer(const ServiceConfig &config, CallLogThread &callLog, DownloadThread &downloads,
-                  Metrics &metrics, StatusReader &status, ConnectionBudget &connections,
-                  ConnectionGuard::Dealer deal, QObject *parent = nullptr);
+                  const FlowWatcher &flows, Metrics &metrics, StatusReader &status,
+                  ConnectionBudget &connections, ConnectionGuard::Dealer deal,
+                  QObject *parent = nullptr);
     ~WebhookServer() override;
 
     // Takes a listening socket (a duplicate of the listener's); false when the descriptor is
@@ -47,16 +49,17 @@ public:
 private:
     void addRoutes();
     QHttpServerResponse handle(WebhookKind kind, const QHttpServerRequest &request);
-    QHttpServerResponse respond(Webhook &&webhook, const QUrl &url);
+    QHttpServerResponse respond(Webhook &&webhook, const QUrl &url, const CallFlow &flow);
     QHttpServerResponse health();
     QString signedUrl(const QHttpServerRequest &request, const QUrl &url) const;
 
     ServiceConfig m_config;
     CallLogThread &m_callLog;
     DownloadThread &m_downloads;
+    const FlowWatcher &m_flows;
     Metrics &m_metrics;
     RecordingDownload::Options m_recordingPolicy; // which RecordingUrls may be accepted
-    CallFlow m_flow;
+    CallFlow m_flow; // its settings and URLs; each webhook's answer takes the current flow
     StatusReader &m_status;
     QHttpServer m_http;
     ConnectionGuard *m_guard = nullptr; // owned by m_http

@@ -3,6 +3,7 @@
 #include "twilio/Identifiers.h"
 
 #include <QSet>
+#include <QUrlQuery>
 
 namespace Switchboard {
 namespace {
@@ -33,7 +34,60 @@ bool isDigits(const QString &digits)
     return digits.size() <= 64;
 }
 
+// The one value of `name` in the query; empty when it is absent or repeated.
+QString onlyValue(const QUrlQuery &query, const QString &name)
+{
+    const QStringList values = query.allQueryItemValues(name, QUrl::FullyDecoded);
+    return values.size() == 1 ? values.first() : QString();
+}
+
+QString memberProblem(const QUrlQuery &query, const FlowDefinition &flow)
+{
+    const QString text = onlyValue(query, QStringLiteral("member"));
+    bool ok = text.size() <= 4;
+    const int member = ok ? text.toInt(&ok) : -1;
+    if (!ok || member < 0 || member >= flow.members.size() || text != QString::number(member))
+        return QStringLiteral("member names no member of the call flow");
+    return {};
+}
+
 } // namespace
+
+QString routingProblem(const Webhook &webhook, const QUrl &requestUrl, const FlowDefinition &flow)
+{
+    const QUrlQuery query(requestUrl);
+    switch (webhook.kind) {
+    case WebhookKind::Screen:
+    case WebhookKind::ScreenResult:
+    case WebhookKind::LegStatus: {
+        const QString call = onlyValue(query, QStringLiteral("call"));
+        if (!isValidSid(call, QLatin1String("CA")))
+            return QStringLiteral("call is not a call SID");
+        if (webhook.params.value(QStringLiteral("ParentCallSid")) != call)
+            return QStringLiteral("ParentCallSid is not the call the leg was dialled for");
+        if (webhook.callSid() == call)
+            return QStringLiteral("a member's leg cannot be the caller's call");
+        return memberProblem(query, flow);
+    }
+    case WebhookKind::Dial:
+        if (query.hasQueryItem(QStringLiteral("member")))
+            return memberProblem(query, flow);
+        return {};
+    case WebhookKind::Transcription: {
+        const QString transcription = webhook.params.value(QStringLiteral("TranscriptionSid"));
+        if (!transcription.isEmpty() && !isValidSid(transcription, QLatin1String("TR")))
+            return QStringLiteral("malformed TranscriptionSid");
+        return {};
+    }
+    case WebhookKind::Voice:
+    case WebhookKind::Menu:
+    case WebhookKind::Recording:
+    case WebhookKind::RecordingStatus:
+    case WebhookKind::Status:
+        return {};
+    }
+    Q_UNREACHABLE();
+}
 
 QString webhookProblem(const Webhook &webhook, const RecordingDownload::Options &recordings)
 {

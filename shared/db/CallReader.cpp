@@ -75,6 +75,30 @@ QList<CallEvent> CallReader::timeline(const QString &callSid)
     return events;
 }
 
+std::optional<bool> CallReader::hasAcceptedLeg(const QString &callSid, const QString &dialCallSid)
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT params FROM call_events WHERE kind = 'screen-result'"
+                                 " AND call_sid IN (?, ?)"));
+    query.addBindValue(callSid);
+    query.addBindValue(dialCallSid.isEmpty() ? callSid : dialCallSid);
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return std::nullopt;
+    }
+    bool accepted = false;
+    while (query.next()) {
+        const FormData params = FormData::decode(query.value(0).toByteArray());
+        accepted =
+            accepted ||
+            (params.value(QStringLiteral("Digits")) == QLatin1String("1") &&
+             params.value(QStringLiteral("ParentCallSid")) == callSid &&
+             (dialCallSid.isEmpty() || params.value(QStringLiteral("CallSid")) == dialCallSid));
+    }
+    return accepted;
+}
+
 QByteArray CallReader::voicemailAudio(const QString &callSid, QString *contentType)
 {
     QSqlQuery query(m_database.connection());

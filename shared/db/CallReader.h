@@ -36,6 +36,11 @@ public:
 
     QList<CallEvent> timeline(const QString &callSid);
 
+    // Whether a member accepted call `callSid` at the screening whisper: a screen-result with
+    // Digits=1 whose ParentCallSid is the call, recorded under the call or under the leg
+    // `dialCallSid` (the leg Twilio bridged; empty: any leg). Nothing when the query failed.
+    std::optional<bool> hasAcceptedLeg(const QString &callSid, const QString &dialCallSid);
+
     // The stored voicemail audio; empty when it has not been downloaded.
     QByteArray voicemailAudio(const QString &callSid, QString *contentType = nullptr);
 
