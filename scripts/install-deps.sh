@@ -14,6 +14,8 @@ packages=(
     # tests: a display, an audio sink, a Secret Service, the database shell
     xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 pulseaudio sqlite3 imagemagick curl
     postgresql
+    # tests: the service under a faked clock (TestAfterHours)
+    libfaketime
     # fuzzing and the sanitized test build: clang with its libFuzzer and sanitizer runtimes
     # (fuzz/run-fuzzers.sh, the FuzzBounded test; build-asan/ in scripts/test.sh)
     clang libclang-rt-14-dev

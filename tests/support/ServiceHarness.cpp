@@ -139,13 +139,18 @@ std::unique_ptr<QProcess> ServiceHarness::launchService(quint16 port, const QStr
     service->setProcessChannelMode(QProcess::MergedChannels);
     service->setStandardOutputFile(m_dir.filePath(QStringLiteral("service.log")),
                                    QIODevice::Append);
-    service->start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
-                   QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
-                               QStringLiteral("--database"), m_databaseUrl,
-                               QStringLiteral("--forward-to"), forwardTo,
-                               QStringLiteral("--twilio-api"), mediaUrl(),
-                               QStringLiteral("--download-retry-ms"), QStringLiteral("100")} +
-                       journalArguments(port, extraArgs) + extraArgs);
+    const QString binary = QStringLiteral(SWITCHBOARD_SERVICE_BINARY);
+    const QString program = m_servicePrefix.isEmpty() ? binary : m_servicePrefix.first();
+    const QStringList prefixArgs =
+        m_servicePrefix.isEmpty() ? QStringList() : m_servicePrefix.mid(1) + QStringList{binary};
+    service->start(
+        program,
+        prefixArgs +
+            QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
+                        QStringLiteral("--database"), m_databaseUrl, QStringLiteral("--forward-to"),
+                        forwardTo, QStringLiteral("--twilio-api"), mediaUrl(),
+                        QStringLiteral("--download-retry-ms"), QStringLiteral("100")} +
+            journalArguments(port, extraArgs) + extraArgs);
     if (!service->waitForStarted(5000))
         return nullptr;
 

@@ -44,6 +44,10 @@ public:
     // Another instance on the same database and media endpoint; returns its URL, or empty.
     QString startAnotherService(const QStringList &extraArgs = {});
     QProcess *service() const { return m_service.get(); }
+    // A command the service binary is started under from now on, e.g. {"env",
+    // "LD_PRELOAD=...libfaketime.so.1", "FAKETIME=@2026-03-08 12:30:00"}. It must exec the
+    // binary in its own process (as env does), so that stopping it stops the service.
+    void setServicePrefix(const QStringList &command) { m_servicePrefix = command; }
     // The process IDs of the running instances, the first one first.
     QList<qint64> servicePids() const;
     QString serviceOutput() const; // what the service printed, this run and earlier ones
@@ -83,6 +87,7 @@ private:
     std::vector<std::unique_ptr<QProcess>> m_sims;
     std::vector<std::unique_ptr<QProcess>> m_extraServices;
     QString m_postgresDatabase;
+    QStringList m_servicePrefix;
 };
 
 } // namespace Switchboard::Testing
