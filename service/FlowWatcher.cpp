@@ -66,9 +66,10 @@ bool FlowWatcher::listen()
     if (m_database->dialect().isSqlite())
         return true;
     QSqlDriver *driver = m_database->connection().driver();
-    QObject::connect(
-        driver, &QSqlDriver::notification, m_thread.context(), [this] { poll(); },
-        Qt::UniqueConnection);
+    // Once per driver: a reconnect may keep the driver (UniqueConnection takes no lambdas).
+    QObject::disconnect(m_notifications);
+    m_notifications =
+        QObject::connect(driver, &QSqlDriver::notification, m_thread.context(), [this] { poll(); });
     if (driver->subscribeToNotification(FlowStore::changesChannel()))
         return true;
     qCWarning(lcFlowWatch).noquote()

@@ -51,6 +51,7 @@ private:
     // Used on m_thread only.
     std::unique_ptr<Database> m_database;
     std::unique_ptr<QTimer> m_timer;
+    QMetaObject::Connection m_notifications;
     std::optional<qint64> m_commits;
     qint64 m_seenRevision = -1; // the newest revision read, usable or not
 
