@@ -2,6 +2,7 @@
 
 #include "twilio/Identifiers.h"
 
+#include <optional>
 #include <QSet>
 #include <QUrlQuery>
 
@@ -41,12 +42,21 @@ QString onlyValue(const QUrlQuery &query, const QString &name)
     return values.size() == 1 ? values.first() : QString();
 }
 
-QString memberProblem(const QUrlQuery &query, const FlowDefinition &flow)
+// The `member` of a query, as the service writes it: a number without sign or leading zero.
+std::optional<int> memberIndex(const QUrlQuery &query)
 {
     const QString text = onlyValue(query, QStringLiteral("member"));
     bool ok = text.size() <= 4;
     const int member = ok ? text.toInt(&ok) : -1;
-    if (!ok || member < 0 || member >= flow.members.size() || text != QString::number(member))
+    if (!ok || member < 0 || text != QString::number(member))
+        return std::nullopt;
+    return member;
+}
+
+QString memberProblem(const QUrlQuery &query, const FlowDefinition &flow)
+{
+    const std::optional<int> member = memberIndex(query);
+    if (!member || *member >= flow.members.size())
         return QStringLiteral("member names no member of the call flow");
     return {};
 }
@@ -70,8 +80,11 @@ QString routingProblem(const Webhook &webhook, const QUrl &requestUrl, const Flo
         return memberProblem(query, flow);
     }
     case WebhookKind::Dial:
-        if (query.hasQueryItem(QStringLiteral("member")))
-            return memberProblem(query, flow);
+        // A member beyond the flow is let through: a revision with fewer members may have come
+        // in while the call rang, and the caller then leaves a message instead of hearing
+        // Twilio's application error.
+        if (query.hasQueryItem(QStringLiteral("member")) && !memberIndex(query))
+            return QStringLiteral("member is not a member's index");
         return {};
     case WebhookKind::Transcription: {
         const QString transcription = webhook.params.value(QStringLiteral("TranscriptionSid"));

@@ -17,7 +17,7 @@ QString webhookProblem(const Webhook &webhook, const RecordingDownload::Options 
 // What makes a routing webhook's query unacceptable against the call flow it is answered
 // with: a member's leg (screen, screen-result, leg-status) whose `call` is not a call SID or
 // not the leg's ParentCallSid, or whose `member` is missing or names no member; a dial action
-// whose `member` names no member; a transcription without a valid TranscriptionSid. A forged
+// whose `member` is not an index; a transcription without a valid TranscriptionSid. A forged
 // leg webhook must neither be recorded against another call nor steer one. Empty when it may
 // be recorded.
 QString routingProblem(const Webhook &webhook, const QUrl &requestUrl, const FlowDefinition &flow);

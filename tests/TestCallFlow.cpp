@@ -210,6 +210,42 @@ private Q_SLOTS:
         }
     }
 
+    // Twilio dials at most ten <Number>s in one <Dial>: the first ten active members ring.
+    void atMostTenMembersRingAtOnce()
+    {
+        auto team = std::make_shared<FlowDefinition>();
+        for (int i = 0; i < 12; ++i)
+            team->members.append({QStringLiteral("Member %1").arg(i),
+                                  QStringLiteral("+155501002%1").arg(i, 2, 10, QLatin1Char('0'))});
+        const CallFlow flow(this->flow().settings(), team);
+        const TwimlDocument document =
+            parse(flow.menuChoice(QStringLiteral("1"), 1, QStringLiteral("+14155550100"),
+                                  QStringLiteral("CA0123456789abcdef0123456789abcdef")));
+        const QList<TwimlVerb> &numbers = document.verbs.first().children;
+        QCOMPARE(numbers.size(), 10);
+        QCOMPARE(numbers.last().text, QStringLiteral("+15550100209"));
+        QCOMPARE(numbers.last().attribute(QStringLiteral("statusCallback")),
+                 QStringLiteral("https://switchboard.example.com/twilio/leg-status"
+                                "?call=CA0123456789abcdef0123456789abcdef&member=9"));
+    }
+
+    // The caller's name is the caller's to choose: spoken escaped, at most 64 characters; a
+    // withheld number is not read out.
+    void whisperBoundsWhatTheCallerControls()
+    {
+        const QString longName = QStringLiteral("<Say>") + QString(100, u'x');
+        const TwimlDocument whisper =
+            parse(flow().screen(QStringLiteral("anonymous"), longName, QString(), 0));
+        QCOMPARE(whisper.verbs.first().children.first().text,
+                 QStringLiteral("Call from ") + longName.left(64) +
+                     QStringLiteral(", an unknown number. Press 1 to accept."));
+        QCOMPARE(CallFlow::spokenNumber(QStringLiteral("+1209")),
+                 QStringLiteral("plus one two zero nine"));
+        QCOMPARE(verbs(parse(flow().screenResult(QStringLiteral("1")))), QStringList());
+        QCOMPARE(verbs(parse(flow().screenResult(QStringLiteral("9")))),
+                 QStringList{QStringLiteral("Hangup")});
+    }
+
     void callbacksGetNoTwiml()
     {
         const CallFlow flow = this->flow();

@@ -256,6 +256,13 @@ private Q_SLOTS:
                  m_harness->serviceUrl() + QStringLiteral("/twilio/dial?member=2"));
         QCOMPARE(second.verbs.first().children.first().text, QStringLiteral("+15550100203"));
 
+        // A revision with fewer members came in meanwhile: a message, not an error.
+        const TwimlDocument gone = twiml(post(
+            QStringLiteral("/twilio/dial?member=9"),
+            with(callParams(), QStringLiteral("DialCallStatus"), QStringLiteral("no-answer"))));
+        QVERIFY2(verbNames(gone).contains(QStringLiteral("Record")),
+                 qPrintable(verbNames(gone).join(u' ')));
+
         // Nor does Carol: the caller leaves a message.
         const TwimlDocument last = twiml(
             post(QStringLiteral("/twilio/dial?member=2"),
@@ -349,7 +356,7 @@ private Q_SLOTS:
             QCOMPARE(post(legUrl(QStringLiteral("screen"), kCallSid, QLatin1String(member)), accept)
                          .status,
                      403);
-        QCOMPARE(post(QStringLiteral("/twilio/dial?member=7"),
+        QCOMPARE(post(QStringLiteral("/twilio/dial?member=x7"),
                       with(callParams(), QStringLiteral("DialCallStatus"), QStringLiteral("busy")))
                      .status,
                  403);
