@@ -198,9 +198,9 @@ private Q_SLOTS:
         QVERIFY(log.count(QLatin1String("listening on")) == 2);
     }
 
-    // However many HTTP threads answer /healthz, an instance holds three connections: the
-    // webhooks', the downloads' and the status reader's.
-    void instanceHoldsThreeConnections()
+    // However many HTTP threads answer /healthz, an instance holds four connections: the
+    // webhooks', the downloads', the status reader's and the call flow watcher's (which LISTENs).
+    void instanceHoldsFourConnections()
     {
         ServiceHarness harness;
         QVERIFY2(harness.startService(), qPrintable(harness.serviceOutput()));
@@ -222,7 +222,7 @@ private Q_SLOTS:
         QCOMPARE(scalar(observer.connection(),
                         QStringLiteral("SELECT COUNT(*) FROM pg_stat_activity WHERE datname ="
                                        " current_database() AND pid <> pg_backend_pid()")),
-                 3);
+                 4);
     }
 
     // The writer plans its statements once per connection, often while the log is empty.
