@@ -104,6 +104,19 @@ bool CallLogThread::hasAcceptedLeg(const QString &callSid, const QString &dialCa
     });
 }
 
+bool CallLogThread::isBeingForwarded(const QString &callSid)
+{
+    return m_thread.run([&] {
+        if (!m_database || m_journaled.load() > 0)
+            return true;
+        CallReader reader(*m_database);
+        const std::optional<CallRecord> call = reader.call(callSid);
+        if (!call)
+            return !reader.lastError().isEmpty();
+        return call->menuChoice == MenuChoice::Forward;
+    });
+}
+
 void CallLogThread::commitPending()
 {
     std::vector<Pending *> batch;

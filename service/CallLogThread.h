@@ -44,6 +44,11 @@ public:
     // whisper (CallReader::hasAcceptedLeg); false when the call log cannot say.
     bool hasAcceptedLeg(const QString &callSid, const QString &dialCallSid);
 
+    // From any thread but this one: whether the caller chose to be forwarded on `callSid`, so
+    // that its members' legs may call back. True when the call log cannot say (the database is
+    // down and the menu webhook waits in the journal): a leg is not cut off for that.
+    bool isBeingForwarded(const QString &callSid);
+
     // Webhooks waiting in the journal for the database to come back.
     qsizetype journaled() const { return m_journaled.load(); }
 

@@ -360,6 +360,11 @@ private Q_SLOTS:
                       with(callParams(), QStringLiteral("DialCallStatus"), QStringLiteral("busy")))
                      .status,
                  403);
+        // A call that was never forwarded (no such call in the log).
+        QCOMPARE(post(legUrl(QStringLiteral("screen-result"), kOtherCallSid, member0),
+                      with(legParams(kOtherCallSid), QStringLiteral("Digits"), QStringLiteral("1")))
+                     .status,
+                 403);
         // A call that is no call SID, no call at all, or the leg itself.
         QCOMPARE(post(legUrl(QStringLiteral("leg-status"), QStringLiteral("CA123"), member0),
                       legParams(QStringLiteral("CA123")))
