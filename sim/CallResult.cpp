@@ -6,6 +6,9 @@ namespace Switchboard {
 
 QJsonObject CallResult::toJson() const
 {
+    QJsonArray legList;
+    for (const LegResult &leg : legs)
+        legList.append(leg.toJson());
     QJsonArray statuses, requests;
     for (const HttpExchange &exchange : exchanges) {
         statuses.append(exchange.status);
@@ -26,6 +29,7 @@ QJsonObject CallResult::toJson() const
          recordingSid.isEmpty() ? QJsonValue()
                                 : QJsonObject{{QStringLiteral("sid"), recordingSid},
                                               {QStringLiteral("seconds"), recordingSeconds}}},
+        {QStringLiteral("legs"), legList},
         {QStringLiteral("http_statuses"), statuses},
         {QStringLiteral("requests"), requests},
         {QStringLiteral("final_status"), finalStatus},
@@ -44,6 +48,12 @@ QString CallResult::summary() const
                                                           : keys.join(QLatin1Char(',')));
     if (!dialStatus.isEmpty())
         parts << QStringLiteral("dial %1 (%2 s)").arg(dialStatus).arg(dialSeconds);
+    if (!legs.isEmpty()) {
+        QStringList legList;
+        for (const LegResult &leg : legs)
+            legList.append(leg.summary());
+        parts << QStringLiteral("legs ") + legList.join(QStringLiteral(" / "));
+    }
     if (!recordingSid.isEmpty())
         parts << QStringLiteral("recording %1 (%2 s)").arg(recordingSid).arg(recordingSeconds);
     parts << QStringLiteral("%1 after %2 s").arg(finalStatus).arg(durationSeconds);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "LegResult.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -26,6 +28,7 @@ struct CallResult
     int dialSeconds = 0;
     QString recordingSid; // empty: nothing recorded
     int recordingSeconds = 0;
+    QList<LegResult> legs; // every member's leg, of every <Dial>, in order
     QList<HttpExchange> exchanges;
     QString finalStatus;
     int durationSeconds = 0;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "LegScript.h"
+
 #include <optional>
 #include <QString>
 #include <QStringList>
@@ -37,6 +39,7 @@ struct CallScript
     int voicemailSeconds = 8;        // 0: the caller stays silent at the beep
     bool hangupInMenu = false;       // the caller hangs up at the first <Gather>
     bool hangupAfterMessage = false; // end the voicemail by hanging up rather than pressing a key
+    QList<LegScript> legs; // --legs: entry k for the k-th distinct number dialled; empty: farEnd
 };
 
 // Who is calling whom: the caller-ID parameters Twilio adds to every request.

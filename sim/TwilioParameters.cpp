@@ -118,6 +118,39 @@ FormData TwilioParameters::statusCallback(const QString &accountSid, const QStri
     return form;
 }
 
+FormData TwilioParameters::childLeg(const QString &accountSid, const QString &parentCallSid,
+                                    const QString &callerNumber, const LegCall &leg)
+{
+    const QString from = leg.from.isEmpty() ? callerNumber : leg.from;
+    FormData form;
+    form.add(QStringLiteral("AccountSid"), accountSid);
+    form.add(QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01"));
+    form.add(QStringLiteral("CallSid"), leg.sid);
+    form.add(QStringLiteral("ParentCallSid"), parentCallSid);
+    form.add(QStringLiteral("CallStatus"), leg.callStatus);
+    form.add(QStringLiteral("Direction"), QStringLiteral("outbound-dial"));
+    form.add(QStringLiteral("From"), from);
+    form.add(QStringLiteral("To"), leg.to);
+    form.add(QStringLiteral("Caller"), from);
+    form.add(QStringLiteral("Called"), leg.to);
+    return form;
+}
+
+FormData TwilioParameters::legStatus(const QString &accountSid, const QString &parentCallSid,
+                                     const QString &callerNumber, const LegCall &leg,
+                                     const QDateTime &time)
+{
+    FormData form = childLeg(accountSid, parentCallSid, callerNumber, leg);
+    if (leg.durationSeconds >= 0) {
+        form.add(QStringLiteral("CallDuration"), QString::number(leg.durationSeconds));
+        form.add(QStringLiteral("Duration"), QString::number((leg.durationSeconds + 59) / 60));
+    }
+    form.add(QStringLiteral("Timestamp"), timestamp(time));
+    form.add(QStringLiteral("SequenceNumber"), QString::number(sequenceNumber(leg.callStatus)));
+    form.add(QStringLiteral("CallbackSource"), QStringLiteral("call-progress-events"));
+    return form;
+}
+
 int TwilioParameters::sequenceNumber(const QString &callStatus)
 {
     if (callStatus == QLatin1String("queued") || callStatus == QLatin1String("initiated"))
