@@ -30,6 +30,8 @@ QJsonObject CallResult::toJson() const
                                 : QJsonObject{{QStringLiteral("sid"), recordingSid},
                                               {QStringLiteral("seconds"), recordingSeconds}}},
         {QStringLiteral("legs"), legList},
+        {QStringLiteral("transcription"),
+         transcriptionStatus.isEmpty() ? QJsonValue() : QJsonValue(transcriptionStatus)},
         {QStringLiteral("http_statuses"), statuses},
         {QStringLiteral("requests"), requests},
         {QStringLiteral("final_status"), finalStatus},
@@ -56,6 +58,8 @@ QString CallResult::summary() const
     }
     if (!recordingSid.isEmpty())
         parts << QStringLiteral("recording %1 (%2 s)").arg(recordingSid).arg(recordingSeconds);
+    if (!transcriptionStatus.isEmpty())
+        parts << QStringLiteral("transcription ") + transcriptionStatus;
     parts << QStringLiteral("%1 after %2 s").arg(finalStatus).arg(durationSeconds);
     parts << (ok() ? QStringLiteral("OK")
                    : QStringLiteral("FAILED: ") + errors.join(QStringLiteral("; ")));

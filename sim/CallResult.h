@@ -28,7 +28,8 @@ struct CallResult
     int dialSeconds = 0;
     QString recordingSid; // empty: nothing recorded
     int recordingSeconds = 0;
-    QList<LegResult> legs; // every member's leg, of every <Dial>, in order
+    QList<LegResult> legs;       // every member's leg, of every <Dial>, in order
+    QString transcriptionStatus; // empty: no transcription callback sent
     QList<HttpExchange> exchanges;
     QString finalStatus;
     int durationSeconds = 0;

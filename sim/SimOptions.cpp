@@ -57,6 +57,16 @@ struct Flags
             "talk:SECONDS, the ones still ringing are canceled. Default: every leg does what "
             "--answer says."),
         QStringLiteral("LEGS")};
+    QCommandLineOption transcription{QStringLiteral("transcription"),
+                                     QStringLiteral("A <Record transcribe=\"true\" "
+                                                    "transcribeCallback> gets a completed "
+                                                    "transcription with this text (default: no "
+                                                    "transcription callback)."),
+                                     QStringLiteral("TEXT")};
+    QCommandLineOption transcriptionFails{
+        QStringLiteral("transcription-fails"),
+        QStringLiteral("A <Record transcribe=\"true\" transcribeCallback> gets a failed "
+                       "transcription.")};
     QCommandLineOption voicemailSeconds{QStringLiteral("voicemail-seconds"),
                                         QStringLiteral("How long the caller speaks at <Record>; "
                                                        "0 = silence (default 8)."),
@@ -185,6 +195,8 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
                        f.press,
                        f.answer,
                        f.legs,
+                       f.transcription,
+                       f.transcriptionFails,
                        f.voicemailSeconds,
                        f.hangupAfterMessage,
                        f.hangupInMenu,
@@ -291,6 +303,15 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
         if (!legs)
             return error(QStringLiteral("--legs: ") + legsError);
         script.legs = *legs;
+    }
+    if (parser.isSet(f.transcription) && parser.isSet(f.transcriptionFails))
+        return error(
+            QStringLiteral("--transcription and --transcription-fails exclude each other"));
+    if (parser.isSet(f.transcription)) {
+        script.transcription.kind = TranscriptionScript::Kind::Completed;
+        script.transcription.text = parser.value(f.transcription);
+    } else if (parser.isSet(f.transcriptionFails)) {
+        script.transcription.kind = TranscriptionScript::Kind::Failed;
     }
     if (!toInt(parser.value(f.voicemailSeconds), 0, &script.voicemailSeconds))
         return error(QStringLiteral("--voicemail-seconds must be a number of seconds"));

@@ -155,8 +155,9 @@ void SimulatedCall::send(const Outgoing &outgoing)
     request.setTransferTimeout(m_settings.requestTimeoutMs);
 
     QString detail;
-    for (const char *name : {"CallStatus", "Digits", "DialCallStatus", "RecordingDuration",
-                             "RecordingStatus", "CallDuration", "SequenceNumber"}) {
+    for (const char *name :
+         {"CallStatus", "Digits", "DialCallStatus", "RecordingDuration", "RecordingStatus",
+          "CallDuration", "SequenceNumber", "TranscriptionStatus"}) {
         const QString key = QLatin1String(name);
         if (outgoing.params.contains(key))
             detail += QStringLiteral(" %1=%2").arg(key, outgoing.params.value(key));
@@ -281,6 +282,8 @@ void SimulatedCall::walk()
                                          m_settings.party, step.params));
         if (step.recording && step.recording->wantsEvent(QStringLiteral("completed")))
             queueRecordingCallback(*step.recording, QStringLiteral("completed"));
+        if (step.recording)
+            queueTranscriptionCallback(*step.recording);
         if (step.callerHungUp)
             endCall(QStringLiteral("completed"));
         return;
@@ -334,6 +337,27 @@ void SimulatedCall::queueLegStep(const WalkStep &step)
     for (const auto &[name, value] : step.params.items())
         params.add(name, value);
     enqueue(Expect::LegTwiml, step.purpose, step.url, params);
+}
+
+// Twilio transcribes a recording when <Record> asked for it, and posts the result after the
+// recording is complete; the sim sends what --transcription or --transcription-fails says.
+void SimulatedCall::queueTranscriptionCallback(const WalkRecording &recording)
+{
+    if (recording.transcribeCallback.isEmpty() || recording.seconds <= 0)
+        return;
+    const TranscriptionScript &script = m_script.transcription;
+    if (script.kind == TranscriptionScript::Kind::None) {
+        Q_EMIT narration(QStringLiteral("  <Record transcribe> asks for a transcription; without "
+                                        "--transcription the sim sends none"));
+        return;
+    }
+    m_result.transcriptionStatus = script.kind == TranscriptionScript::Kind::Completed
+                                       ? QStringLiteral("completed")
+                                       : QStringLiteral("failed");
+    enqueue(Expect::Callback, QStringLiteral("transcription ") + m_result.transcriptionStatus,
+            recording.transcribeCallback,
+            TwilioParameters::transcription(m_settings.accountSid, m_callSid, recording,
+                                            randomSid(QLatin1String("TR")), script));
 }
 
 // Records the error; a failed webhook ends the call the way Twilio does, and the status

@@ -67,6 +67,7 @@ private:
                                            const Outgoing &outgoing, QString *error);
     void walk();
     void queueRecordingCallback(const WalkRecording &recording, const QString &status);
+    void queueTranscriptionCallback(const WalkRecording &recording);
     void queueLegStep(const WalkStep &step);
     void endCall(const QString &finalStatus);
     void fail(const QString &error);

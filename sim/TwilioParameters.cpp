@@ -151,6 +151,32 @@ FormData TwilioParameters::legStatus(const QString &accountSid, const QString &p
     return form;
 }
 
+FormData TwilioParameters::transcription(const QString &accountSid, const QString &callSid,
+                                         const WalkRecording &recording,
+                                         const QString &transcriptionSid,
+                                         const TranscriptionScript &script)
+{
+    const bool completed = script.kind == TranscriptionScript::Kind::Completed;
+    // The transcription's resource sits beside the recording's on the same API host.
+    const qsizetype recordings = recording.url.lastIndexOf(QLatin1String("/Recordings/"));
+    const QString account =
+        recordings < 0 ? QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/") + accountSid
+                       : recording.url.left(recordings);
+    const QString url = account + QStringLiteral("/Transcriptions/") + transcriptionSid;
+    FormData form;
+    form.add(QStringLiteral("AccountSid"), accountSid);
+    form.add(QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01"));
+    form.add(QStringLiteral("CallSid"), callSid);
+    form.add(QStringLiteral("RecordingSid"), recording.sid);
+    form.add(QStringLiteral("RecordingUrl"), recording.url);
+    form.add(QStringLiteral("TranscriptionSid"), transcriptionSid);
+    form.add(QStringLiteral("TranscriptionText"), completed ? script.text : QString());
+    form.add(QStringLiteral("TranscriptionStatus"),
+             completed ? QStringLiteral("completed") : QStringLiteral("failed"));
+    form.add(QStringLiteral("TranscriptionUrl"), url);
+    return form;
+}
+
 int TwilioParameters::sequenceNumber(const QString &callStatus)
 {
     if (callStatus == QLatin1String("queued") || callStatus == QLatin1String("initiated"))

@@ -55,6 +55,11 @@ public:
                               const QString &callerNumber, const LegCall &leg,
                               const QDateTime &timestamp);
 
+    // The <Record transcribeCallback> request.
+    static FormData transcription(const QString &accountSid, const QString &callSid,
+                                  const WalkRecording &recording, const QString &transcriptionSid,
+                                  const TranscriptionScript &script);
+
     // SequenceNumber of a call-progress event: initiated 0, ringing 1, in-progress 2, final 3.
     static int sequenceNumber(const QString &callStatus);
 

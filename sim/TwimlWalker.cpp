@@ -437,6 +437,10 @@ WalkStep TwimlWalker::record(const TwimlVerb &verb)
     recording.callbackEvents =
         verb.attribute(QStringLiteral("recordingStatusCallbackEvent"), QStringLiteral("completed"))
             .split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts);
+    const QString transcribeCallback = verb.attribute(QStringLiteral("transcribeCallback"));
+    if (isTrue(verb.attribute(QStringLiteral("transcribe"))) &&
+        !transcribeCallback.trimmed().isEmpty())
+        recording.transcribeCallback = UrlMapper::resolve(m_documentUrl, transcribeCallback);
 
     if (m_script.voicemailSeconds <= 0) {
         // Twilio's documented exception: an empty recording does not request the action;

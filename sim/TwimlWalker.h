@@ -26,6 +26,7 @@ struct WalkRecording
     qint64 startedAtMs = 0; // on the call's simulated clock
     QUrl statusCallback;    // empty: none requested
     QStringList callbackEvents;
+    QUrl transcribeCallback; // empty: no transcription requested (transcribe="true" and a URL)
 
     bool wantsEvent(const QString &event) const { return callbackEvents.contains(event); }
 };

@@ -363,6 +363,58 @@ private Q_SLOTS:
         QCOMPARE(result.legs.first().result, QStringLiteral("voicemail"));
     }
 
+    void voicemailIsTranscribed()
+    {
+        m_members = 1;
+        CallScript script = scripted(QStringLiteral("Alice:voicemail"));
+        script.transcription.kind = TranscriptionScript::Kind::Completed;
+        script.transcription.text = QStringLiteral("Hi, it's Ada, please call me back.");
+        const CallResult result = place(script);
+        QVERIFY2(result.ok(), qPrintable(result.errors.join(QLatin1Char('\n'))));
+        verifyAllSigned();
+        // After the recording's status callback, before the call's final status.
+        QCOMPARE(kinds(), (QStringList{"voice", "screen", "screen-result", "leg-status", "dial",
+                                       "recorded", "recording", "transcription", "status"}));
+        const Received transcription = receivedOf("transcription").first();
+        QCOMPARE(transcription.value("AccountSid"), ServiceHarness::accountSid);
+        QCOMPARE(transcription.value("CallSid"), result.callSid);
+        QCOMPARE(transcription.value("RecordingSid"), result.recordingSid);
+        QCOMPARE(transcription.value("RecordingUrl"),
+                 receivedOf("recorded").first().value("RecordingUrl"));
+        QVERIFY(isValidSid(transcription.value("TranscriptionSid"), QLatin1String("TR")));
+        QCOMPARE(transcription.value("TranscriptionText"), script.transcription.text);
+        QCOMPARE(transcription.value("TranscriptionStatus"), QStringLiteral("completed"));
+        QVERIFY(transcription.value("TranscriptionUrl")
+                    .endsWith(QStringLiteral("/Transcriptions/") +
+                              transcription.value("TranscriptionSid")));
+        QCOMPARE(result.transcriptionStatus, QStringLiteral("completed"));
+    }
+
+    void failedTranscription()
+    {
+        m_members = 1;
+        CallScript script = scripted(QStringLiteral("Alice:decline"));
+        script.transcription.kind = TranscriptionScript::Kind::Failed;
+        const CallResult result = place(script);
+        QVERIFY2(result.ok(), qPrintable(result.errors.join(QLatin1Char('\n'))));
+        const QList<Received> transcriptions = receivedOf("transcription");
+        QCOMPARE(transcriptions.size(), 1);
+        QVERIFY(transcriptions.first().signatureValid);
+        QCOMPARE(transcriptions.first().value("TranscriptionStatus"), QStringLiteral("failed"));
+        QVERIFY(transcriptions.first().form.contains(QStringLiteral("TranscriptionText")));
+        QCOMPARE(transcriptions.first().value("TranscriptionText"), QString());
+    }
+
+    void noTranscriptionUnlessScripted()
+    {
+        m_members = 1;
+        const CallResult result = place(scripted(QStringLiteral("Alice:busy")));
+        QVERIFY(result.ok());
+        QCOMPARE(receivedOf("recorded").size(), 1);
+        QVERIFY(receivedOf("transcription").isEmpty());
+        QVERIFY(result.transcriptionStatus.isEmpty());
+    }
+
     void everyMemberBusyOrFailed()
     {
         m_members = 2;
@@ -441,6 +493,11 @@ private Q_SLOTS:
         const Run bad = runSim({QStringLiteral("--legs"), QStringLiteral("Alice:perhaps")});
         QCOMPARE(bad.exitCode, 2);
         QVERIFY2(bad.output.contains(QLatin1String("Alice:perhaps")), qPrintable(bad.output));
+        const Run both = runSim({QStringLiteral("--transcription"), QStringLiteral("hi"),
+                                 QStringLiteral("--transcription-fails")});
+        QCOMPARE(both.exitCode, 2);
+        QVERIFY2(both.output.contains(QLatin1String("exclude each other")),
+                 qPrintable(both.output));
         QVERIFY(m_received.isEmpty());
     }
 };

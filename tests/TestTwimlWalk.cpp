@@ -559,6 +559,21 @@ private Q_SLOTS:
                                                  "HTTP 500"});
     }
 
+    void recordAsksForATranscription()
+    {
+        CallScript script;
+        script.voicemailSeconds = 5;
+        TwimlWalker walker(script);
+        walker.load(parse("<Record action=\"/r\" transcribe=\"true\" "
+                          "transcribeCallback=\"/twilio/transcription\"/>"),
+                    voiceUrl);
+        QCOMPARE(walker.next().recording->transcribeCallback,
+                 QUrl(QStringLiteral("https://switchboard.example.com/twilio/transcription")));
+        TwimlWalker untranscribed(script);
+        untranscribed.load(parse("<Record action=\"/r\" transcribeCallback=\"/t\"/>"), voiceUrl);
+        QVERIFY(untranscribed.next().recording->transcribeCallback.isEmpty());
+    }
+
     void legsListIsChecked()
     {
         QString error;
