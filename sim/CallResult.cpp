@@ -6,6 +6,9 @@ namespace Switchboard {
 
 QJsonObject CallResult::toJson() const
 {
+    QJsonArray legList;
+    for (const LegResult &leg : legs)
+        legList.append(leg.toJson());
     QJsonArray statuses, requests;
     for (const HttpExchange &exchange : exchanges) {
         statuses.append(exchange.status);
@@ -26,6 +29,9 @@ QJsonObject CallResult::toJson() const
          recordingSid.isEmpty() ? QJsonValue()
                                 : QJsonObject{{QStringLiteral("sid"), recordingSid},
                                               {QStringLiteral("seconds"), recordingSeconds}}},
+        {QStringLiteral("legs"), legList},
+        {QStringLiteral("transcription"),
+         transcriptionStatus.isEmpty() ? QJsonValue() : QJsonValue(transcriptionStatus)},
         {QStringLiteral("http_statuses"), statuses},
         {QStringLiteral("requests"), requests},
         {QStringLiteral("final_status"), finalStatus},
@@ -44,8 +50,16 @@ QString CallResult::summary() const
                                                           : keys.join(QLatin1Char(',')));
     if (!dialStatus.isEmpty())
         parts << QStringLiteral("dial %1 (%2 s)").arg(dialStatus).arg(dialSeconds);
+    if (!legs.isEmpty()) {
+        QStringList legList;
+        for (const LegResult &leg : legs)
+            legList.append(leg.summary());
+        parts << QStringLiteral("legs ") + legList.join(QStringLiteral(" / "));
+    }
     if (!recordingSid.isEmpty())
         parts << QStringLiteral("recording %1 (%2 s)").arg(recordingSid).arg(recordingSeconds);
+    if (!transcriptionStatus.isEmpty())
+        parts << QStringLiteral("transcription ") + transcriptionStatus;
     parts << QStringLiteral("%1 after %2 s").arg(finalStatus).arg(durationSeconds);
     parts << (ok() ? QStringLiteral("OK")
                    : QStringLiteral("FAILED: ") + errors.join(QStringLiteral("; ")));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "LegResult.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -26,6 +28,8 @@ struct CallResult
     int dialSeconds = 0;
     QString recordingSid; // empty: nothing recorded
     int recordingSeconds = 0;
+    QList<LegResult> legs;       // every member's leg, of every <Dial>, in order
+    QString transcriptionStatus; // empty: no transcription callback sent
     QList<HttpExchange> exchanges;
     QString finalStatus;
     int durationSeconds = 0;

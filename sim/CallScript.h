@@ -1,5 +1,7 @@
 #pragma once
 
+#include "LegScript.h"
+
 #include <optional>
 #include <QString>
 #include <QStringList>
@@ -28,6 +30,20 @@ struct FarEnd
     QString dialCallStatus() const;
 };
 
+// What Twilio's transcription of a voicemail reports (--transcription, --transcription-fails).
+struct TranscriptionScript
+{
+    enum class Kind
+    {
+        None, // no transcription callback is sent
+        Completed,
+        Failed,
+    };
+
+    Kind kind = Kind::None;
+    QString text;
+};
+
 // Everything the simulated caller and the far end will do, decided before the call starts.
 struct CallScript
 {
@@ -37,6 +53,8 @@ struct CallScript
     int voicemailSeconds = 8;        // 0: the caller stays silent at the beep
     bool hangupInMenu = false;       // the caller hangs up at the first <Gather>
     bool hangupAfterMessage = false; // end the voicemail by hanging up rather than pressing a key
+    QList<LegScript> legs; // --legs: entry k for the k-th distinct number dialled; empty: farEnd
+    TranscriptionScript transcription;
 };
 
 // Who is calling whom: the caller-ID parameters Twilio adds to every request.

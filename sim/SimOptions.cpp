@@ -42,6 +42,31 @@ struct Flags
                               QStringLiteral("What the dialed phone does: talk:SECONDS, no-answer, "
                                              "busy, failed or canceled (default talk:20)."),
                               QStringLiteral("BEHAVIOUR"), QStringLiteral("talk:20")};
+    QCommandLineOption legs{
+        QStringLiteral("legs"),
+        QStringLiteral(
+            "What each member's phone does when a <Dial> rings it, e.g. "
+            "\"Alice:decline,Bob:accept\": accept (answers, presses 1 at the whisper), decline "
+            "(presses 9), voicemail (answers, presses nothing), busy, no-answer or failed. "
+            "Entry k is for the k-th distinct number dialled in the call: the k-th <Number> of "
+            "a simultaneous <Dial>, the k-th member rung one after the other (a number dialled "
+            "again keeps its entry; numbers past the list do not answer). The name is for the "
+            "report. Legs ring at once: busy and failed ones end first, the others answer in "
+            "<Number> order and follow the <Number url> whisper; the first one bridged (the "
+            "whisper's TwiML ends; without a url, on answering) wins and talks for --answer "
+            "talk:SECONDS, the ones still ringing are canceled. Default: every leg does what "
+            "--answer says."),
+        QStringLiteral("LEGS")};
+    QCommandLineOption transcription{QStringLiteral("transcription"),
+                                     QStringLiteral("A <Record transcribe=\"true\" "
+                                                    "transcribeCallback> gets a completed "
+                                                    "transcription with this text (default: no "
+                                                    "transcription callback)."),
+                                     QStringLiteral("TEXT")};
+    QCommandLineOption transcriptionFails{
+        QStringLiteral("transcription-fails"),
+        QStringLiteral("A <Record transcribe=\"true\" transcribeCallback> gets a failed "
+                       "transcription.")};
     QCommandLineOption voicemailSeconds{QStringLiteral("voicemail-seconds"),
                                         QStringLiteral("How long the caller speaks at <Record>; "
                                                        "0 = silence (default 8)."),
@@ -169,6 +194,9 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
                        f.authTokenFile,
                        f.press,
                        f.answer,
+                       f.legs,
+                       f.transcription,
+                       f.transcriptionFails,
                        f.voicemailSeconds,
                        f.hangupAfterMessage,
                        f.hangupInMenu,
@@ -269,6 +297,22 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
         return error(
             QStringLiteral("--answer must be talk:SECONDS, no-answer, busy, failed or canceled"));
     script.farEnd = *farEnd;
+    if (parser.isSet(f.legs)) {
+        QString legsError;
+        const auto legs = LegScript::parseList(parser.value(f.legs), &legsError);
+        if (!legs)
+            return error(QStringLiteral("--legs: ") + legsError);
+        script.legs = *legs;
+    }
+    if (parser.isSet(f.transcription) && parser.isSet(f.transcriptionFails))
+        return error(
+            QStringLiteral("--transcription and --transcription-fails exclude each other"));
+    if (parser.isSet(f.transcription)) {
+        script.transcription.kind = TranscriptionScript::Kind::Completed;
+        script.transcription.text = parser.value(f.transcription);
+    } else if (parser.isSet(f.transcriptionFails)) {
+        script.transcription.kind = TranscriptionScript::Kind::Failed;
+    }
     if (!toInt(parser.value(f.voicemailSeconds), 0, &script.voicemailSeconds))
         return error(QStringLiteral("--voicemail-seconds must be a number of seconds"));
     script.hangupInMenu = parser.isSet(f.hangupInMenu);

@@ -32,6 +32,17 @@ QString verbList(const QList<TwimlVerb> &verbs)
     return names.join(QLatin1Char(' '));
 }
 
+QString legsText(const QList<LegScript> &legs)
+{
+    if (legs.isEmpty())
+        return {};
+    QStringList entries;
+    for (const LegScript &leg : legs)
+        entries.append((leg.name.isEmpty() ? QString() : leg.name + QLatin1Char(':')) +
+                       LegScript::toString(leg.behaviour));
+    return QStringLiteral(" (legs: %1)").arg(entries.join(QLatin1Char(',')));
+}
+
 } // namespace
 
 SimulatedCall::SimulatedCall(int index, const CallSettings &settings, const CallScript &script,
@@ -69,7 +80,8 @@ void SimulatedCall::start()
                                             : m_script.presses.join(QLatin1Char(',')),
                  m_script.farEnd.toString())
             .arg(m_script.voicemailSeconds)
-            .arg(m_script.hangupInMenu ? QStringLiteral("; hangs up in the menu") : QString()));
+            .arg(m_script.hangupInMenu ? QStringLiteral("; hangs up in the menu") : QString()) +
+        legsText(m_script.legs));
     enqueue(Expect::Twiml, QStringLiteral("voice"),
             m_settings.urls.serviceUrl(webhookPath(WebhookKind::Voice)),
             TwilioParameters::call(m_settings.accountSid, m_callSid, QStringLiteral("ringing"),
@@ -143,8 +155,9 @@ void SimulatedCall::send(const Outgoing &outgoing)
     request.setTransferTimeout(m_settings.requestTimeoutMs);
 
     QString detail;
-    for (const char *name : {"CallStatus", "Digits", "DialCallStatus", "RecordingDuration",
-                             "RecordingStatus", "CallDuration", "SequenceNumber"}) {
+    for (const char *name :
+         {"CallStatus", "Digits", "DialCallStatus", "RecordingDuration", "RecordingStatus",
+          "CallDuration", "SequenceNumber", "TranscriptionStatus"}) {
         const QString key = QLatin1String(name);
         if (outgoing.params.contains(key))
             detail += QStringLiteral(" %1=%2").arg(key, outgoing.params.value(key));
@@ -165,17 +178,44 @@ void SimulatedCall::onReply(QNetworkReply *reply, Outgoing outgoing)
     const QString sentTo = reply->url().toString();
     m_result.exchanges.append({outgoing.purpose, sentTo, status});
 
-    if (status == 0) {
-        Q_EMIT narration(QStringLiteral("<- no answer: %1").arg(reply->errorString()));
-        fail(QStringLiteral("%1: %2").arg(outgoing.purpose, reply->errorString()));
-    } else if (!isSuccess(status)) {
-        Q_EMIT narration(QStringLiteral("<- %1 %2")
-                             .arg(status)
-                             .arg(QString::fromUtf8(body.left(200)).simplified()));
-        fail(QStringLiteral("%1 answered HTTP %2").arg(outgoing.purpose).arg(status));
+    const bool onLeg =
+        outgoing.expect == Expect::LegTwiml || outgoing.expect == Expect::LegCallback;
+    if (status == 0 || !isSuccess(status)) {
+        const QString error =
+            status == 0 ? QStringLiteral("%1: %2").arg(outgoing.purpose, reply->errorString())
+                        : QStringLiteral("%1 answered HTTP %2").arg(outgoing.purpose).arg(status);
+        Q_EMIT narration(status == 0 ? QStringLiteral("<- no answer: %1").arg(reply->errorString())
+                                     : QStringLiteral("<- %1 %2")
+                                           .arg(status)
+                                           .arg(QString::fromUtf8(body.left(200)).simplified()));
+        if (!onLeg) {
+            fail(error);
+        } else {
+            // Twilio hangs up a leg whose TwiML it cannot fetch; the caller's call goes on.
+            // The walker keeps the leg's errors; a status callback's is kept here.
+            if (outgoing.expect == Expect::LegTwiml) {
+                m_walker.failLegRequest(error);
+                m_walkPending = true;
+            } else {
+                m_result.errors.append(error);
+            }
+        }
     } else if (outgoing.expect == Expect::Twiml) {
-        if (acceptTwiml(reply, body, outgoing))
+        QString error;
+        if (const auto document = readTwiml(reply, body, outgoing, &error)) {
+            m_walker.load(*document, outgoing.url);
             m_walkPending = true;
+        } else {
+            fail(error);
+        }
+    } else if (outgoing.expect == Expect::LegTwiml) {
+        QString error;
+        if (const auto document = readTwiml(reply, body, outgoing, &error)) {
+            m_walker.load(*document, outgoing.url);
+        } else {
+            m_walker.failLegRequest(error);
+        }
+        m_walkPending = true;
     } else {
         Q_EMIT narration(
             outgoing.expect == Expect::IgnoredTwiml
@@ -194,29 +234,28 @@ void SimulatedCall::onReply(QNetworkReply *reply, Outgoing outgoing)
     pump();
 }
 
-bool SimulatedCall::acceptTwiml(QNetworkReply *reply, const QByteArray &body,
-                                const Outgoing &outgoing)
+std::optional<TwimlDocument> SimulatedCall::readTwiml(QNetworkReply *reply, const QByteArray &body,
+                                                      const Outgoing &outgoing, QString *error)
 {
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QString type = reply->header(QNetworkRequest::ContentTypeHeader).toString();
     if (!type.contains(QLatin1String("xml"))) {
         Q_EMIT narration(QStringLiteral("<- %1 with Content-Type \"%2\"").arg(status).arg(type));
-        fail(QStringLiteral("%1: Content-Type \"%2\" is not TwiML (Twilio error 12300)")
-                 .arg(outgoing.purpose, type));
-        return false;
+        *error = QStringLiteral("%1: Content-Type \"%2\" is not TwiML (Twilio error 12300)")
+                     .arg(outgoing.purpose, type);
+        return std::nullopt;
     }
-    const TwimlDocument document = TwimlDocument::parse(body);
+    TwimlDocument document = TwimlDocument::parse(body);
     if (!document.isValid()) {
         Q_EMIT narration(QStringLiteral("<- %1 invalid TwiML: %2").arg(status).arg(document.error));
-        fail(QStringLiteral("%1: invalid TwiML (%2)").arg(outgoing.purpose, document.error));
-        return false;
+        *error = QStringLiteral("%1: invalid TwiML (%2)").arg(outgoing.purpose, document.error);
+        return std::nullopt;
     }
     Q_EMIT narration(
         QStringLiteral("<- %1 TwiML: %2")
             .arg(status)
             .arg(document.verbs.isEmpty() ? QStringLiteral("(empty)") : verbList(document.verbs)));
-    m_walker.load(document, outgoing.url);
-    return true;
+    return document;
 }
 
 void SimulatedCall::walk()
@@ -224,6 +263,10 @@ void SimulatedCall::walk()
     if (m_ending)
         return;
     const WalkStep step = m_walker.next();
+    if (step.leg) {
+        queueLegStep(step);
+        return;
+    }
     switch (step.kind) {
     case WalkStep::Kind::Request: {
         if (++m_twimlRequests >= m_settings.maxRequests) {
@@ -239,6 +282,8 @@ void SimulatedCall::walk()
                                          m_settings.party, step.params));
         if (step.recording && step.recording->wantsEvent(QStringLiteral("completed")))
             queueRecordingCallback(*step.recording, QStringLiteral("completed"));
+        if (step.recording)
+            queueTranscriptionCallback(*step.recording);
         if (step.callerHungUp)
             endCall(QStringLiteral("completed"));
         return;
@@ -250,6 +295,9 @@ void SimulatedCall::walk()
         return;
     case WalkStep::Kind::Hangup:
         endCall(step.finalStatus);
+        return;
+    case WalkStep::Kind::Callback: // only on legs, handled above
+        m_walkPending = true;
         return;
     case WalkStep::Kind::Failure:
         Q_EMIT narration(QStringLiteral("  TwiML error: %1; the caller hears \"an application "
@@ -269,6 +317,47 @@ void SimulatedCall::queueRecordingCallback(const WalkRecording &recording, const
             TwilioParameters::recordingStatus(m_settings.accountSid, m_callSid, recording, status,
                                               m_startedAt.addMSecs(recording.startedAtMs)),
             m_settings.duplicateCallbacks ? 2 : 1);
+}
+
+// A request on a member's leg: its TwiML is followed on the leg; its status callback only
+// needs an answer. Legs have their own bound on requests (TwimlWalker::kMaxLegRequests).
+void SimulatedCall::queueLegStep(const WalkStep &step)
+{
+    const LegCall &leg = *step.leg;
+    if (step.kind == WalkStep::Kind::Callback) {
+        enqueue(Expect::LegCallback, step.purpose, step.url,
+                TwilioParameters::legStatus(m_settings.accountSid, m_callSid, m_settings.party.from,
+                                            leg, m_startedAt.addMSecs(leg.atMs)),
+                m_settings.duplicateCallbacks ? 2 : 1);
+        m_walkPending = true;
+        return;
+    }
+    FormData params =
+        TwilioParameters::childLeg(m_settings.accountSid, m_callSid, m_settings.party.from, leg);
+    for (const auto &[name, value] : step.params.items())
+        params.add(name, value);
+    enqueue(Expect::LegTwiml, step.purpose, step.url, params);
+}
+
+// Twilio transcribes a recording when <Record> asked for it, and posts the result after the
+// recording is complete; the sim sends what --transcription or --transcription-fails says.
+void SimulatedCall::queueTranscriptionCallback(const WalkRecording &recording)
+{
+    if (recording.transcribeCallback.isEmpty() || recording.seconds <= 0)
+        return;
+    const TranscriptionScript &script = m_script.transcription;
+    if (script.kind == TranscriptionScript::Kind::None) {
+        Q_EMIT narration(QStringLiteral("  <Record transcribe> asks for a transcription; without "
+                                        "--transcription the sim sends none"));
+        return;
+    }
+    m_result.transcriptionStatus = script.kind == TranscriptionScript::Kind::Completed
+                                       ? QStringLiteral("completed")
+                                       : QStringLiteral("failed");
+    enqueue(Expect::Callback, QStringLiteral("transcription ") + m_result.transcriptionStatus,
+            recording.transcribeCallback,
+            TwilioParameters::transcription(m_settings.accountSid, m_callSid, recording,
+                                            randomSid(QLatin1String("TR")), script));
 }
 
 // Records the error; a failed webhook ends the call the way Twilio does, and the status
@@ -318,6 +407,8 @@ void SimulatedCall::finish()
             m_result.recordingSeconds = recording.seconds;
         }
     }
+    m_result.legs = m_walker.legs();
+    m_result.errors.append(m_walker.legErrors());
     m_result.finalStatus = m_finalStatus;
     m_result.durationSeconds = m_finalStatus == QLatin1String("completed") ? durationSeconds() : 0;
     Q_EMIT finished();

@@ -5,6 +5,7 @@
 #include "CallSettings.h"
 #include "TwimlWalker.h"
 
+#include <optional>
 #include <QDateTime>
 #include <QList>
 #include <QObject>
@@ -43,6 +44,8 @@ private:
         Twiml,        // follow the TwiML in the answer
         IgnoredTwiml, // the caller hung up: Twilio makes the request but ignores the answer
         Callback,     // status callbacks: only the HTTP status matters
+        LegTwiml,     // TwiML for a member's leg of a <Dial>; a failure ends that leg only
+        LegCallback,  // a leg's status callback; a failure is reported, the call goes on
     };
 
     struct Outgoing
@@ -60,9 +63,12 @@ private:
     void pump();
     void send(const Outgoing &outgoing);
     void onReply(QNetworkReply *reply, Outgoing outgoing);
-    bool acceptTwiml(QNetworkReply *reply, const QByteArray &body, const Outgoing &outgoing);
+    std::optional<TwimlDocument> readTwiml(QNetworkReply *reply, const QByteArray &body,
+                                           const Outgoing &outgoing, QString *error);
     void walk();
     void queueRecordingCallback(const WalkRecording &recording, const QString &status);
+    void queueTranscriptionCallback(const WalkRecording &recording);
+    void queueLegStep(const WalkStep &step);
     void endCall(const QString &finalStatus);
     void fail(const QString &error);
     void finish();

@@ -118,6 +118,65 @@ FormData TwilioParameters::statusCallback(const QString &accountSid, const QStri
     return form;
 }
 
+FormData TwilioParameters::childLeg(const QString &accountSid, const QString &parentCallSid,
+                                    const QString &callerNumber, const LegCall &leg)
+{
+    const QString from = leg.from.isEmpty() ? callerNumber : leg.from;
+    FormData form;
+    form.add(QStringLiteral("AccountSid"), accountSid);
+    form.add(QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01"));
+    form.add(QStringLiteral("CallSid"), leg.sid);
+    form.add(QStringLiteral("ParentCallSid"), parentCallSid);
+    form.add(QStringLiteral("CallStatus"), leg.callStatus);
+    form.add(QStringLiteral("Direction"), QStringLiteral("outbound-dial"));
+    form.add(QStringLiteral("From"), from);
+    form.add(QStringLiteral("To"), leg.to);
+    form.add(QStringLiteral("Caller"), from);
+    form.add(QStringLiteral("Called"), leg.to);
+    return form;
+}
+
+FormData TwilioParameters::legStatus(const QString &accountSid, const QString &parentCallSid,
+                                     const QString &callerNumber, const LegCall &leg,
+                                     const QDateTime &time)
+{
+    FormData form = childLeg(accountSid, parentCallSid, callerNumber, leg);
+    if (leg.durationSeconds >= 0) {
+        form.add(QStringLiteral("CallDuration"), QString::number(leg.durationSeconds));
+        form.add(QStringLiteral("Duration"), QString::number((leg.durationSeconds + 59) / 60));
+    }
+    form.add(QStringLiteral("Timestamp"), timestamp(time));
+    form.add(QStringLiteral("SequenceNumber"), QString::number(sequenceNumber(leg.callStatus)));
+    form.add(QStringLiteral("CallbackSource"), QStringLiteral("call-progress-events"));
+    return form;
+}
+
+FormData TwilioParameters::transcription(const QString &accountSid, const QString &callSid,
+                                         const WalkRecording &recording,
+                                         const QString &transcriptionSid,
+                                         const TranscriptionScript &script)
+{
+    const bool completed = script.kind == TranscriptionScript::Kind::Completed;
+    // The transcription's resource sits beside the recording's on the same API host.
+    const qsizetype recordings = recording.url.lastIndexOf(QLatin1String("/Recordings/"));
+    const QString account =
+        recordings < 0 ? QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/") + accountSid
+                       : recording.url.left(recordings);
+    const QString url = account + QStringLiteral("/Transcriptions/") + transcriptionSid;
+    FormData form;
+    form.add(QStringLiteral("AccountSid"), accountSid);
+    form.add(QStringLiteral("ApiVersion"), QStringLiteral("2010-04-01"));
+    form.add(QStringLiteral("CallSid"), callSid);
+    form.add(QStringLiteral("RecordingSid"), recording.sid);
+    form.add(QStringLiteral("RecordingUrl"), recording.url);
+    form.add(QStringLiteral("TranscriptionSid"), transcriptionSid);
+    form.add(QStringLiteral("TranscriptionText"), completed ? script.text : QString());
+    form.add(QStringLiteral("TranscriptionStatus"),
+             completed ? QStringLiteral("completed") : QStringLiteral("failed"));
+    form.add(QStringLiteral("TranscriptionUrl"), url);
+    return form;
+}
+
 int TwilioParameters::sequenceNumber(const QString &callStatus)
 {
     if (callStatus == QLatin1String("queued") || callStatus == QLatin1String("initiated"))

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CallScript.h"
+#include "LegCall.h"
 #include "TwimlWalker.h"
 
 #include <QDateTime>
@@ -43,6 +44,21 @@ public:
                                    const QString &callStatus, const CallParty &party,
                                    int durationSeconds, const QDateTime &timestamp,
                                    int sequenceNumber);
+
+    // A request on a member's leg of a <Dial> (its <Number url>, the whisper's actions), with
+    // the leg's own parameters; `leg.from` empty means the caller's number `callerNumber`.
+    static FormData childLeg(const QString &accountSid, const QString &parentCallSid,
+                             const QString &callerNumber, const LegCall &leg);
+
+    // The leg's <Number statusCallback> for its final status.
+    static FormData legStatus(const QString &accountSid, const QString &parentCallSid,
+                              const QString &callerNumber, const LegCall &leg,
+                              const QDateTime &timestamp);
+
+    // The <Record transcribeCallback> request.
+    static FormData transcription(const QString &accountSid, const QString &callSid,
+                                  const WalkRecording &recording, const QString &transcriptionSid,
+                                  const TranscriptionScript &script);
 
     // SequenceNumber of a call-progress event: initiated 0, ringing 1, in-progress 2, final 3.
     static int sequenceNumber(const QString &callStatus);

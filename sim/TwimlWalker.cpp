@@ -1,5 +1,6 @@
 #include "TwimlWalker.h"
 
+#include "DialLegs.h"
 #include "Sid.h"
 #include "TwilioParameters.h"
 #include "UrlMapper.h"
@@ -48,27 +49,51 @@ WalkStep hangup(const QString &status = QStringLiteral("completed"))
     return step;
 }
 
-// The phone number, client or SIP address a <Dial> rings, as written in the TwiML.
-QString dialTarget(const TwimlVerb &verb, QString *unsupported)
+// What Twilio executes in the TwiML of a <Number url>, on the member's leg.
+bool allowedInWhisper(const QString &verb)
 {
-    if (verb.children.isEmpty())
-        return verb.text;
-    QStringList targets;
+    static const QStringList allowed{QStringLiteral("Say"),      QStringLiteral("Play"),
+                                     QStringLiteral("Pause"),    QStringLiteral("Gather"),
+                                     QStringLiteral("Redirect"), QStringLiteral("Hangup")};
+    return allowed.contains(verb);
+}
+
+// The phone numbers, clients or SIP addresses a <Dial> rings, as written in the TwiML: its
+// nouns, or its own text.
+QList<TwimlVerb> dialTargets(const TwimlVerb &verb, QString *unsupported)
+{
+    if (verb.children.isEmpty()) {
+        if (verb.text.trimmed().isEmpty())
+            return {};
+        TwimlVerb number;
+        number.name = QStringLiteral("Number");
+        number.text = verb.text;
+        return {number};
+    }
+    QList<TwimlVerb> targets;
     for (const TwimlVerb &noun : verb.children) {
         if (noun.name == QLatin1String("Number") || noun.name == QLatin1String("Client") ||
             noun.name == QLatin1String("Sip"))
-            targets.append(noun.text);
+            targets.append(noun);
         else
             *unsupported = noun.name;
     }
-    return targets.join(QStringLiteral(", "));
+    return targets;
 }
 
 } // namespace
 
-TwimlWalker::TwimlWalker(const CallScript &script)
+TwimlWalker::TwimlWalker(const CallScript &script, Mode mode)
     : m_script(script)
+    , m_mode(mode)
 {}
+
+TwimlWalker::~TwimlWalker() = default;
+
+QString TwimlWalker::listener() const
+{
+    return m_mode == Mode::Whisper ? QStringLiteral("member") : QStringLiteral("caller");
+}
 
 void TwimlWalker::narrate(const QString &line) const
 {
@@ -78,10 +103,25 @@ void TwimlWalker::narrate(const QString &line) const
 
 void TwimlWalker::load(const TwimlDocument &document, const QUrl &documentUrl)
 {
+    if (m_dial && m_dial->awaitsTwiml()) {
+        m_dial->load(document, documentUrl);
+        return;
+    }
     m_verbs = document.verbs;
     m_documentUrl = documentUrl;
     m_nextVerb = 0;
     m_loaded = true;
+}
+
+QStringList TwimlWalker::legErrors() const
+{
+    return m_dial ? m_legErrors + m_dial->errors() : m_legErrors;
+}
+
+void TwimlWalker::failLegRequest(const QString &error)
+{
+    if (m_dial)
+        m_dial->failRequest(error);
 }
 
 QUrl TwimlWalker::actionUrl(const TwimlVerb &verb) const
@@ -121,6 +161,11 @@ void TwimlWalker::playPrompt(const TwimlVerb &verb, const QString &indent)
 
 WalkStep TwimlWalker::next()
 {
+    if (m_dial) {
+        WalkStep step = continueDial();
+        if (step.kind != WalkStep::Kind::Notify)
+            return step;
+    }
     if (m_callerGone)
         return hangup();
     if (!m_loaded)
@@ -129,6 +174,9 @@ WalkStep TwimlWalker::next()
     while (m_nextVerb < m_verbs.size()) {
         const TwimlVerb &verb = m_verbs.at(m_nextVerb++);
         const QString &name = verb.name;
+        if (m_mode == Mode::Whisper && !allowedInWhisper(name))
+            return failure(
+                QStringLiteral("<%1> is not allowed in the TwiML of a <Number url>").arg(name));
         if (name == QLatin1String("Say") || name == QLatin1String("Play") ||
             name == QLatin1String("Pause")) {
             playPrompt(verb, QString());
@@ -163,8 +211,12 @@ WalkStep TwimlWalker::next()
             return failure(QStringLiteral("unsupported TwiML verb <%1>").arg(name));
         }
     }
-    narrate(QStringLiteral("end of the document: Twilio hangs up"));
-    return hangup();
+    narrate(m_mode == Mode::Whisper
+                ? QStringLiteral("end of the whisper: Twilio bridges the member to the caller")
+                : QStringLiteral("end of the document: Twilio hangs up"));
+    WalkStep end = hangup();
+    end.endOfDocument = true;
+    return end;
 }
 
 WalkStep TwimlWalker::gather(const TwimlVerb &verb)
@@ -210,10 +262,10 @@ WalkStep TwimlWalker::gather(const TwimlVerb &verb)
     if (digits.isEmpty()) {
         if (entry == kSilence) {
             m_elapsedMs += qint64(timeout) * 1000;
-            narrate(QStringLiteral("caller stays silent (%1 s timeout)").arg(timeout));
+            narrate(QStringLiteral("%1 stays silent (%2 s timeout)").arg(listener()).arg(timeout));
         } else {
-            narrate(
-                QStringLiteral("caller presses %1, which Gather counts as no input").arg(entry));
+            narrate(QStringLiteral("%1 presses %2, which Gather counts as no input")
+                        .arg(listener(), entry));
         }
         if (!actionOnEmpty) {
             narrate(QStringLiteral("no input: Twilio continues after </Gather>"));
@@ -223,7 +275,7 @@ WalkStep TwimlWalker::gather(const TwimlVerb &verb)
         }
     } else {
         m_keysPressed.append(digits);
-        narrate(QStringLiteral("caller presses %1").arg(digits + finishedOn));
+        narrate(QStringLiteral("%1 presses %2").arg(listener(), digits + finishedOn));
     }
 
     WalkStep step;
@@ -234,62 +286,116 @@ WalkStep TwimlWalker::gather(const TwimlVerb &verb)
     return step;
 }
 
+LegScript TwimlWalker::legScript(const QString &number, int position, bool *callerHangsUp)
+{
+    qsizetype order = m_dialledNumbers.indexOf(number);
+    if (order < 0) {
+        order = m_dialledNumbers.size();
+        m_dialledNumbers.append(number);
+    }
+    LegScript leg;
+    if (!m_script.legs.isEmpty()) {
+        if (order < m_script.legs.size())
+            return m_script.legs.at(order);
+        narrate(QStringLiteral("  leg %1 %2 is number %3 dialled in this call and --legs has no "
+                               "entry for it: it does not answer")
+                    .arg(position + 1)
+                    .arg(number)
+                    .arg(order + 1));
+        leg.behaviour = LegScript::Behaviour::NoAnswer;
+        return leg;
+    }
+    // Without --legs, every leg does what --answer says the far end does.
+    switch (m_script.farEnd.kind) {
+    case FarEnd::Kind::Talk:
+        leg.behaviour = LegScript::Behaviour::Accept;
+        break;
+    case FarEnd::Kind::NoAnswer:
+        leg.behaviour = LegScript::Behaviour::NoAnswer;
+        break;
+    case FarEnd::Kind::Busy:
+        leg.behaviour = LegScript::Behaviour::Busy;
+        break;
+    case FarEnd::Kind::Failed:
+        leg.behaviour = LegScript::Behaviour::Failed;
+        break;
+    case FarEnd::Kind::Canceled:
+        leg.behaviour = LegScript::Behaviour::NoAnswer;
+        *callerHangsUp = true;
+        break;
+    }
+    return leg;
+}
+
 WalkStep TwimlWalker::dial(const TwimlVerb &verb)
 {
     QString unsupported;
-    const QString target = dialTarget(verb, &unsupported);
+    const QList<TwimlVerb> targets = dialTargets(verb, &unsupported);
     if (!unsupported.isEmpty())
         return failure(QStringLiteral("<Dial><%1> is not simulated").arg(unsupported));
+    if (targets.isEmpty())
+        return failure(QStringLiteral("<Dial> with nothing to dial"));
+    if (targets.size() > kMaxNumbersPerDial)
+        return failure(QStringLiteral("<Dial> with %1 numbers: Twilio rings at most %2 at once "
+                                      "and rejects the TwiML")
+                           .arg(targets.size())
+                           .arg(kMaxNumbersPerDial));
     const int timeout = VerbTiming::seconds(verb, "timeout", 30);
     const int timeLimit = VerbTiming::seconds(verb, "timeLimit", 14400);
     const QString callerId = verb.attribute(QStringLiteral("callerId"));
+    QStringList numbers;
+    for (const TwimlVerb &target : targets)
+        numbers.append(target.text.trimmed());
     narrate(QStringLiteral("Dial %1 (timeout %2 s%3)")
-                .arg(target)
+                .arg(numbers.join(QStringLiteral(", ")))
                 .arg(timeout)
                 .arg(callerId.isEmpty() ? QString() : QStringLiteral(", callerId ") + callerId));
-    for (const TwimlVerb &noun : verb.children) {
-        if (!noun.attribute(QStringLiteral("url")).isEmpty())
-            narrate(QStringLiteral("  note: <%1 url> (whisper/screening) is not simulated; the "
-                                   "far end behaves as scripted")
-                        .arg(noun.name));
-    }
 
-    const FarEnd &farEnd = m_script.farEnd;
-    const qint64 timeoutMs = qint64(timeout) * 1000;
-    int talked = 0;
-    bool bridged = false;
-    const QString status = farEnd.dialCallStatus();
-    switch (farEnd.kind) {
-    case FarEnd::Kind::Talk:
-        m_elapsedMs += qMin<qint64>(timeoutMs, 6000);
-        talked = qMin(farEnd.talkSeconds, timeLimit);
-        m_elapsedMs += qint64(talked) * 1000;
-        bridged = true;
-        narrate(
-            QStringLiteral("far end answers, they talk for %1 s, far end hangs up").arg(talked));
-        break;
-    case FarEnd::Kind::NoAnswer:
-        m_elapsedMs += timeoutMs;
-        narrate(QStringLiteral("far end rings for %1 s, no answer").arg(timeout));
-        break;
-    case FarEnd::Kind::Busy:
-        m_elapsedMs += qMin<qint64>(timeoutMs, 2000);
-        narrate(QStringLiteral("far end is busy"));
-        break;
-    case FarEnd::Kind::Failed:
-        m_elapsedMs += qMin<qint64>(timeoutMs, 1000);
-        narrate(QStringLiteral("the call to the far end fails"));
-        break;
-    case FarEnd::Kind::Canceled:
-        m_elapsedMs += qMin<qint64>(timeoutMs, 10000);
+    DialLegs::Timing timing;
+    timing.startMs = m_elapsedMs;
+    timing.timeoutSeconds = timeout;
+    timing.talkSeconds = qMin(m_script.farEnd.talkSeconds, timeLimit);
+    QList<DialLegs::Member> members;
+    for (qsizetype position = 0; position < targets.size(); ++position) {
+        const TwimlVerb &target = targets.at(position);
+        DialLegs::Member member;
+        member.number = numbers.at(position);
+        member.script = legScript(member.number, int(position), &timing.callerHangsUp);
+        member.name = member.script.name.isEmpty() ? member.number : member.script.name;
+        const QString url = target.attribute(QStringLiteral("url"));
+        if (!url.trimmed().isEmpty())
+            member.url = UrlMapper::resolve(m_documentUrl, url);
+        const QString statusCallback = target.attribute(QStringLiteral("statusCallback"));
+        if (!statusCallback.trimmed().isEmpty()) {
+            member.statusCallback = UrlMapper::resolve(m_documentUrl, statusCallback);
+            // Only the final status is simulated; Twilio sends it unless told otherwise.
+            member.wantsFinalStatus =
+                target.attribute(QStringLiteral("statusCallbackEvent"), QStringLiteral("completed"))
+                    .split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts)
+                    .contains(QLatin1String("completed"));
+        }
+        members.append(member);
+    }
+    m_dialVerb = verb;
+    m_dial = std::make_unique<DialLegs>(members, callerId, timing, m_narrate);
+    return continueDial();
+}
+
+WalkStep TwimlWalker::continueDial()
+{
+    if (std::optional<WalkStep> step = m_dial->next())
+        return *step;
+    const DialLegs::Outcome outcome = m_dial->outcome();
+    m_legResults.append(m_dial->results());
+    m_legErrors.append(m_dial->errors());
+    m_dial.reset();
+    m_elapsedMs = outcome.endMs;
+    m_dialStatus = outcome.dialStatus;
+    m_dialSeconds = outcome.dialSeconds;
+    if (outcome.dialStatus == QLatin1String("canceled"))
         m_callerGone = true;
-        narrate(QStringLiteral("caller hangs up while the far end rings"));
-        break;
-    }
-    m_dialStatus = status;
-    m_dialSeconds = talked;
 
-    const QString action = verb.attribute(QStringLiteral("action"));
+    const QString action = m_dialVerb.attribute(QStringLiteral("action"));
     if (action.trimmed().isEmpty()) {
         if (m_callerGone)
             return hangup();
@@ -303,8 +409,8 @@ WalkStep TwimlWalker::dial(const TwimlVerb &verb)
     step.purpose = QStringLiteral("dial action");
     step.url = UrlMapper::resolve(m_documentUrl, action);
     step.callerHungUp = m_callerGone;
-    step.params =
-        TwilioParameters::dialAction(status, randomSid(QLatin1String("CA")), talked, bridged);
+    step.params = TwilioParameters::dialAction(outcome.dialStatus, outcome.dialSid,
+                                               outcome.dialSeconds, outcome.bridged);
     return step;
 }
 
@@ -331,6 +437,10 @@ WalkStep TwimlWalker::record(const TwimlVerb &verb)
     recording.callbackEvents =
         verb.attribute(QStringLiteral("recordingStatusCallbackEvent"), QStringLiteral("completed"))
             .split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts);
+    const QString transcribeCallback = verb.attribute(QStringLiteral("transcribeCallback"));
+    if (isTrue(verb.attribute(QStringLiteral("transcribe"))) &&
+        !transcribeCallback.trimmed().isEmpty())
+        recording.transcribeCallback = UrlMapper::resolve(m_documentUrl, transcribeCallback);
 
     if (m_script.voicemailSeconds <= 0) {
         // Twilio's documented exception: an empty recording does not request the action;

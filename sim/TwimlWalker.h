@@ -1,8 +1,11 @@
 #pragma once
 
 #include "CallScript.h"
+#include "LegCall.h"
+#include "LegResult.h"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <QList>
 #include <QString>
@@ -23,6 +26,7 @@ struct WalkRecording
     qint64 startedAtMs = 0; // on the call's simulated clock
     QUrl statusCallback;    // empty: none requested
     QStringList callbackEvents;
+    QUrl transcribeCallback; // empty: no transcription requested (transcribe="true" and a URL)
 
     bool wantsEvent(const QString &event) const { return callbackEvents.contains(event); }
 };
@@ -32,10 +36,11 @@ struct WalkStep
 {
     enum class Kind
     {
-        Request, // request `url` with `params` and, unless the caller hung up, follow its TwiML
-        Notify,  // nothing to request, but `recording` must be announced; then call next() again
-        Hangup,  // the call is over
-        Failure, // the TwiML cannot be executed; Twilio would say "an application error..."
+        Request,  // request `url` with `params` and, unless the caller hung up, follow its TwiML
+        Notify,   // nothing to request, but `recording` must be announced; then call next() again
+        Hangup,   // the call is over
+        Failure,  // the TwiML cannot be executed; Twilio would say "an application error..."
+        Callback, // a member leg's status callback: request `url`, only the HTTP status matters
     };
 
     Kind kind = Kind::Hangup;
@@ -46,7 +51,11 @@ struct WalkStep
     std::optional<WalkRecording> recording;
     QString finalStatus = QStringLiteral("completed"); // for Hangup
     QString error;                                     // for Failure
+    std::optional<LegCall> leg; // set: the request is made on a member's leg of a <Dial>
+    bool endOfDocument = false; // Hangup because the verbs ran out (on a whisper: the bridge)
 };
+
+class DialLegs;
 
 // Executes TwiML the way Twilio does, verb by verb, with the caller and the far end following
 // a CallScript. No I/O: SimulatedCall makes the requests and feeds the answers back, so the
@@ -60,7 +69,17 @@ public:
     // Creates the recording (e.g. in the media server) and returns its RecordingUrl.
     using RecordingPublisher = std::function<QString(const QString &sid, int seconds)>;
 
-    explicit TwimlWalker(const CallScript &script);
+    // Where the TwiML runs: the caller's call, or a member's leg answering a <Number url>
+    // (the whisper), where only prompts, <Gather>, <Redirect> and <Hangup> are allowed and
+    // the end of the document bridges the member to the caller.
+    enum class Mode
+    {
+        Call,
+        Whisper,
+    };
+
+    explicit TwimlWalker(const CallScript &script, Mode mode = Mode::Call);
+    ~TwimlWalker();
 
     void setNarrator(Narrator narrator) { m_narrate = std::move(narrator); }
     void setRecordingPublisher(RecordingPublisher publisher)
@@ -68,7 +87,10 @@ public:
         m_publishRecording = std::move(publisher);
     }
 
+    // During a <Dial>, the document is the answer to the leg request next() returned last.
     void load(const TwimlDocument &document, const QUrl &documentUrl);
+    // That leg request got no TwiML (HTTP error, invalid document): the leg hangs up.
+    void failLegRequest(const QString &error);
     WalkStep next();
 
     qint64 elapsedMs() const { return m_elapsedMs; }
@@ -80,16 +102,26 @@ public:
     int dialSeconds() const { return m_dialSeconds; }
     const QList<WalkRecording> &recordings() const { return m_recordings; }
     bool callerHungUp() const { return m_callerGone; }
+    const QList<LegResult> &legs() const { return m_legResults; }
+    // What went wrong on members' legs; the call itself went on, as on Twilio.
+    QStringList legErrors() const;
+
+    static constexpr int kMaxNumbersPerDial = 10; // Twilio dials at most ten at once
+    static constexpr int kMaxLegRequests = 10;    // TwiML requests on one leg: beyond, a loop
 
 private:
     WalkStep gather(const TwimlVerb &verb);
     WalkStep dial(const TwimlVerb &verb);
+    WalkStep continueDial();
+    LegScript legScript(const QString &number, int position, bool *callerHangsUp);
     WalkStep record(const TwimlVerb &verb);
     void playPrompt(const TwimlVerb &verb, const QString &indent);
     QUrl actionUrl(const TwimlVerb &verb) const;
     void narrate(const QString &line) const;
+    QString listener() const; // who hears the TwiML: the caller, or the member on a leg
 
     CallScript m_script;
+    Mode m_mode;
     Narrator m_narrate;
     RecordingPublisher m_publishRecording;
     QList<TwimlVerb> m_verbs;
@@ -104,6 +136,13 @@ private:
     QString m_dialStatus;
     int m_dialSeconds = 0;
     QList<WalkRecording> m_recordings;
+
+    std::unique_ptr<DialLegs> m_dial; // the <Dial> whose legs are being played
+    TwimlVerb m_dialVerb;
+    qint64 m_dialStartMs = 0;
+    QStringList m_dialledNumbers; // distinct, in the order first dialled: --legs entry k
+    QList<LegResult> m_legResults;
+    QStringList m_legErrors;
 };
 
 } // namespace Switchboard

@@ -23,6 +23,8 @@ class TestTwimlWalk final : public QObject
         return document;
     }
 
+    static TwimlDocument parse(const QByteArray &body) { return parse(body.constData()); }
+
     static CallScript pressing(const QStringList &presses)
     {
         CallScript script;
@@ -291,6 +293,311 @@ private Q_SLOTS:
         const WalkStep step = walker.next();
         QCOMPARE(step.kind, WalkStep::Kind::Failure);
         QVERIFY(step.error.contains(QLatin1String("Enqueue")));
+    }
+
+    static CallScript withLegs(const char *legs)
+    {
+        QString error;
+        const auto parsed = LegScript::parseList(QString::fromLatin1(legs), &error);
+        if (!parsed)
+            qWarning() << error;
+        CallScript script;
+        script.legs = parsed.value_or(QList<LegScript>{});
+        return script;
+    }
+
+    static QByteArray numbers(int count, bool screened)
+    {
+        QByteArray nouns;
+        for (int i = 0; i < count; ++i) {
+            const QByteArray member = QByteArray::number(i);
+            nouns += "<Number statusCallback=\"/twilio/leg-status?call=CA1&amp;member=" + member +
+                     "\" statusCallbackEvent=\"completed\"";
+            if (screened)
+                nouns += " url=\"/twilio/screen?call=CA1&amp;member=" + member + "\"";
+            nouns += ">+1555010020" + member + "</Number>";
+        }
+        return nouns;
+    }
+
+    static TwimlDocument dialOf(int count, bool screened)
+    {
+        return parse(QByteArray("<Dial action=\"/twilio/dial\" timeout=\"20\" "
+                                "answerOnBridge=\"true\" callerId=\"+14155550142\">") +
+                     numbers(count, screened) + "</Dial>");
+    }
+
+    static TwimlDocument whisper(const char *member)
+    {
+        return parse(
+            QByteArray("<Gather numDigits=\"1\" timeout=\"5\" actionOnEmptyResult=\"true\" "
+                       "action=\"/twilio/screen-result?call=CA1&amp;member=") +
+            member +
+            "\"><Say>Call from plus one four one five. Press 1 to "
+            "accept.</Say></Gather><Hangup/>");
+    }
+
+    // Plays one leg's whisper: the screen request, the Gather's answer, then `result`.
+    static QString screenLeg(TwimlWalker &walker, const char *member, const char *expectedDigits,
+                             const char *result)
+    {
+        const WalkStep screen = walker.next();
+        if (screen.kind != WalkStep::Kind::Request || !screen.leg)
+            return QStringLiteral("no screen request");
+        const QString sid = screen.leg->sid;
+        walker.load(whisper(member), screen.url);
+        const WalkStep gathered = walker.next();
+        if (gathered.kind != WalkStep::Kind::Request || !gathered.leg || gathered.leg->sid != sid ||
+            gathered.params.value(QStringLiteral("Digits")) != QLatin1String(expectedDigits) ||
+            !gathered.url.toString().contains(QLatin1String("screen-result")))
+            return QStringLiteral("no screen-result request with Digits=") +
+                   QLatin1String(expectedDigits);
+        walker.load(parse(result), gathered.url);
+        return sid;
+    }
+
+    void simultaneousLegsSecondAccepts()
+    {
+        TwimlWalker walker(withLegs("Alice:decline,Bob:accept,Carol:no-answer"));
+        walker.load(dialOf(3, true), voiceUrl);
+
+        // Alice answers first, hears the whisper, presses 9 and is hung up.
+        const QString alice = screenLeg(walker, "0", "9", "<Hangup/>");
+        QVERIFY2(isValidSid(alice, QLatin1String("CA")), qPrintable(alice));
+        const WalkStep aliceStatus = walker.next();
+        QCOMPARE(aliceStatus.kind, WalkStep::Kind::Callback);
+        QCOMPARE(aliceStatus.url,
+                 QUrl(QStringLiteral(
+                     "https://switchboard.example.com/twilio/leg-status?call=CA1&member=0")));
+        QCOMPARE(aliceStatus.leg->sid, alice);
+        QCOMPARE(aliceStatus.leg->callStatus, QStringLiteral("completed"));
+        QVERIFY(aliceStatus.leg->durationSeconds > 0);
+
+        // Bob presses 1: the whisper ends, Bob is bridged; Carol, still ringing, is canceled.
+        const QString bob = screenLeg(walker, "1", "1", "");
+        QVERIFY2(isValidSid(bob, QLatin1String("CA")), qPrintable(bob));
+        QVERIFY(bob != alice);
+        const WalkStep carolStatus = walker.next();
+        QCOMPARE(carolStatus.kind, WalkStep::Kind::Callback);
+        QCOMPARE(carolStatus.leg->to, QStringLiteral("+15550100202"));
+        QCOMPARE(carolStatus.leg->callStatus, QStringLiteral("canceled"));
+        QCOMPARE(carolStatus.leg->durationSeconds, -1);
+        const WalkStep bobStatus = walker.next();
+        QCOMPARE(bobStatus.leg->sid, bob);
+        QCOMPARE(bobStatus.leg->callStatus, QStringLiteral("completed"));
+        QVERIFY(bobStatus.leg->durationSeconds >= 20); // the whisper and the conversation
+
+        const WalkStep action = walker.next();
+        QCOMPARE(action.kind, WalkStep::Kind::Request);
+        QCOMPARE(action.purpose, QStringLiteral("dial action"));
+        QVERIFY(!action.leg);
+        QCOMPARE(action.params.value(QStringLiteral("DialCallStatus")),
+                 QStringLiteral("completed"));
+        QCOMPARE(action.params.value(QStringLiteral("DialCallSid")), bob);
+        QCOMPARE(action.params.value(QStringLiteral("DialCallDuration")),
+                 QString::number(bobStatus.leg->durationSeconds));
+
+        QCOMPARE(walker.legs().size(), 3);
+        QCOMPARE(walker.legs().at(0).result, QStringLiteral("declined"));
+        QCOMPARE(walker.legs().at(0).keys, QStringList{QStringLiteral("9")});
+        QCOMPARE(walker.legs().at(1).result, QStringLiteral("accepted"));
+        QCOMPARE(walker.legs().at(1).name, QStringLiteral("Bob"));
+        QCOMPARE(walker.legs().at(2).result, QStringLiteral("canceled"));
+        QVERIFY(walker.legErrors().isEmpty());
+    }
+
+    void legsWithoutAWinner_data()
+    {
+        QTest::addColumn<QString>("legs");
+        QTest::addColumn<QString>("dialStatus");
+        QTest::addColumn<QStringList>("legStatuses");
+        QTest::newRow("all busy") << "busy,busy"
+                                  << "busy" << QStringList{"busy", "busy"};
+        QTest::newRow("busy and no answer") << "busy,no-answer"
+                                            << "no-answer" << QStringList{"busy", "no-answer"};
+        QTest::newRow("all failed") << "failed,failed"
+                                    << "failed" << QStringList{"failed", "failed"};
+    }
+
+    void legsWithoutAWinner()
+    {
+        QFETCH(QString, legs);
+        QFETCH(QString, dialStatus);
+        QFETCH(QStringList, legStatuses);
+        TwimlWalker walker(withLegs(legs.toLatin1().constData()));
+        walker.load(dialOf(2, true), voiceUrl);
+        QStringList statuses;
+        WalkStep step = walker.next();
+        while (step.kind == WalkStep::Kind::Callback) {
+            statuses.append(step.leg->callStatus);
+            QCOMPARE(step.leg->durationSeconds, -1); // never answered
+            step = walker.next();
+        }
+        QCOMPARE(statuses, legStatuses);
+        QCOMPARE(step.purpose, QStringLiteral("dial action"));
+        QCOMPARE(step.params.value(QStringLiteral("DialCallStatus")), dialStatus);
+        QCOMPARE(step.params.value(QStringLiteral("DialBridged")), QStringLiteral("false"));
+    }
+
+    void voicemailPickingUpIsNotBridged()
+    {
+        TwimlWalker walker(withLegs("Alice:voicemail"));
+        walker.load(dialOf(1, true), voiceUrl);
+        QVERIFY(isValidSid(screenLeg(walker, "0", "", "<Hangup/>"), QLatin1String("CA")));
+        QCOMPARE(walker.next().leg->callStatus, QStringLiteral("completed"));
+        const WalkStep action = walker.next();
+        QCOMPARE(action.params.value(QStringLiteral("DialCallStatus")),
+                 QStringLiteral("no-answer"));
+        QCOMPARE(walker.legs().at(0).result, QStringLiteral("voicemail"));
+    }
+
+    void withoutWhisperAnsweringBridges()
+    {
+        // No <Number url>: a voicemail picking up is bridged, as on a real phone.
+        TwimlWalker walker(withLegs("Alice:voicemail,Bob:accept"));
+        walker.load(dialOf(2, false), voiceUrl);
+        QCOMPARE(walker.next().leg->callStatus, QStringLiteral("canceled")); // Bob
+        const WalkStep alice = walker.next();
+        QCOMPARE(alice.leg->callStatus, QStringLiteral("completed"));
+        const WalkStep action = walker.next();
+        QCOMPARE(action.params.value(QStringLiteral("DialCallSid")), alice.leg->sid);
+        QCOMPARE(action.params.value(QStringLiteral("DialCallStatus")),
+                 QStringLiteral("completed"));
+    }
+
+    void sequentialLegsFollowTheNumbersDialled()
+    {
+        // Entry k is for the k-th distinct number dialled, whichever <Dial> it is in.
+        TwimlWalker walker(withLegs("Alice:no-answer,Bob:accept"));
+        walker.load(parse("<Dial action=\"/twilio/dial?member=0\" timeout=\"15\">"
+                          "<Number>+15550100200</Number></Dial>"),
+                    voiceUrl);
+        const WalkStep first = walker.next();
+        QCOMPARE(first.purpose, QStringLiteral("dial action"));
+        QCOMPARE(first.params.value(QStringLiteral("DialCallStatus")), QStringLiteral("no-answer"));
+        QCOMPARE(walker.elapsedMs(), 15000);
+        walker.load(parse("<Dial action=\"/twilio/dial?member=1\" timeout=\"15\">"
+                          "<Number>+15550100201</Number></Dial>"),
+                    first.url);
+        const WalkStep second = walker.next();
+        QCOMPARE(second.url,
+                 QUrl(QStringLiteral("https://switchboard.example.com/twilio/dial?member=1")));
+        QCOMPARE(second.params.value(QStringLiteral("DialCallStatus")),
+                 QStringLiteral("completed"));
+        // Alice rung again keeps her entry; a number past the list does not answer.
+        walker.load(parse("<Dial action=\"/d\"><Number>+15550100200</Number>"
+                          "<Number>+15550100209</Number></Dial>"),
+                    voiceUrl);
+        QCOMPARE(walker.next().params.value(QStringLiteral("DialCallStatus")),
+                 QStringLiteral("no-answer"));
+        QStringList results;
+        for (const LegResult &leg : walker.legs())
+            results.append(leg.name + QLatin1Char(' ') + leg.result);
+        QCOMPARE(results, (QStringList{"Alice no-answer", "Bob accepted", "Alice no-answer",
+                                       "+15550100209 no-answer"}));
+    }
+
+    void moreThanTenNumbersIsRejected()
+    {
+        TwimlWalker walker(CallScript{});
+        walker.load(dialOf(TwimlWalker::kMaxNumbersPerDial, true), voiceUrl);
+        QCOMPARE(walker.next().kind, WalkStep::Kind::Request); // ten: the first screen
+        TwimlWalker refused(CallScript{});
+        refused.load(dialOf(TwimlWalker::kMaxNumbersPerDial + 1, true), voiceUrl);
+        const WalkStep step = refused.next();
+        QCOMPARE(step.kind, WalkStep::Kind::Failure);
+        QVERIFY2(step.error.contains(QLatin1String("11 numbers")), qPrintable(step.error));
+        QVERIFY(refused.legs().isEmpty());
+    }
+
+    void whisperRedirectLoopIsBounded()
+    {
+        TwimlWalker walker(withLegs("Alice:accept,Bob:accept"));
+        walker.load(dialOf(2, true), voiceUrl);
+        int aliceRequests = 0;
+        WalkStep step = walker.next();
+        while (step.kind == WalkStep::Kind::Request && step.leg &&
+               step.leg->to == QLatin1String("+15550100200")) {
+            ++aliceRequests;
+            QVERIFY(aliceRequests <= TwimlWalker::kMaxLegRequests);
+            walker.load(parse("<Say>Hold on</Say><Redirect>/twilio/screen?again=1</Redirect>"),
+                        step.url);
+            step = walker.next();
+        }
+        QCOMPARE(aliceRequests, TwimlWalker::kMaxLegRequests);
+        QCOMPARE(step.kind, WalkStep::Kind::Callback); // Alice's leg is hung up
+        QCOMPARE(step.leg->callStatus, QStringLiteral("completed"));
+        QCOMPARE(walker.legErrors().size(), 1);
+        QVERIFY(walker.legErrors().first().contains(QLatin1String("a loop")));
+        // The dial goes on: Bob is screened and accepts.
+        step = walker.next();
+        QCOMPARE(step.leg->to, QStringLiteral("+15550100201"));
+    }
+
+    void whisperMayNotDial()
+    {
+        TwimlWalker walker(withLegs("Alice:accept"));
+        walker.load(dialOf(1, true), voiceUrl);
+        const WalkStep screen = walker.next();
+        walker.load(parse("<Dial>+15550100299</Dial>"), screen.url);
+        QCOMPARE(walker.next().leg->callStatus, QStringLiteral("completed"));
+        QCOMPARE(walker.next().params.value(QStringLiteral("DialCallStatus")),
+                 QStringLiteral("no-answer"));
+        QCOMPARE(walker.legs().at(0).result, QStringLiteral("error"));
+        QVERIFY(walker.legErrors().first().contains(QLatin1String("<Dial> is not allowed")));
+    }
+
+    void unfetchableWhisperEndsTheLegOnly()
+    {
+        TwimlWalker walker(withLegs("Alice:accept,Bob:accept"));
+        walker.load(dialOf(2, true), voiceUrl);
+        QVERIFY(walker.next().leg);
+        walker.failLegRequest(QStringLiteral("leg 1 url answered HTTP 500"));
+        QCOMPARE(walker.next().leg->callStatus, QStringLiteral("completed")); // Alice ends
+        QCOMPARE(walker.next().leg->to, QStringLiteral("+15550100201"));      // Bob's screen
+        QCOMPARE(walker.legErrors(), QStringList{"leg 1 Alice (+15550100200): leg 1 url answered "
+                                                 "HTTP 500"});
+    }
+
+    void recordAsksForATranscription()
+    {
+        CallScript script;
+        script.voicemailSeconds = 5;
+        TwimlWalker walker(script);
+        walker.load(parse("<Record action=\"/r\" transcribe=\"true\" "
+                          "transcribeCallback=\"/twilio/transcription\"/>"),
+                    voiceUrl);
+        QCOMPARE(walker.next().recording->transcribeCallback,
+                 QUrl(QStringLiteral("https://switchboard.example.com/twilio/transcription")));
+        TwimlWalker untranscribed(script);
+        untranscribed.load(parse("<Record action=\"/r\" transcribeCallback=\"/t\"/>"), voiceUrl);
+        QVERIFY(untranscribed.next().recording->transcribeCallback.isEmpty());
+    }
+
+    void legsListIsChecked()
+    {
+        QString error;
+        const auto legs = LegScript::parseList(QStringLiteral("Alice:decline, Bob : accept,busy,"
+                                                              "Dr. A: B:voicemail"),
+                                               &error);
+        QVERIFY2(legs, qPrintable(error));
+        QCOMPARE(legs->size(), 4);
+        QCOMPARE(legs->at(1).name, QStringLiteral("Bob"));
+        QCOMPARE(legs->at(1).behaviour, LegScript::Behaviour::Accept);
+        QVERIFY(legs->at(2).name.isEmpty());
+        QCOMPARE(legs->at(3).name, QStringLiteral("Dr. A: B"));
+        QCOMPARE(legs->at(3).behaviour, LegScript::Behaviour::Voicemail);
+        QVERIFY(!LegScript::parseList(QStringLiteral("Alice:maybe"), &error));
+        QVERIFY(error.contains(QLatin1String("Alice:maybe")));
+        QVERIFY(!LegScript::parseList(QStringLiteral(":accept"), &error));
+        QVERIFY(!LegScript::parseList(QString(65, QLatin1Char('n')) + QStringLiteral(":accept"),
+                                      &error));
+        QVERIFY(!LegScript::parseList(QStringLiteral("A\x01:accept"), &error));
+        QStringList many(LegScript::kMaxEntries, QStringLiteral("busy"));
+        QVERIFY(LegScript::parseList(many.join(QLatin1Char(',')), &error));
+        many.append(QStringLiteral("busy"));
+        QVERIFY(!LegScript::parseList(many.join(QLatin1Char(',')), &error));
+        QVERIFY(error.contains(QLatin1String("at most 100")));
     }
 
     void urlMapperSendsToServiceAndSignsPublic()
