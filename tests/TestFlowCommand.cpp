@@ -65,10 +65,14 @@ class TestFlowCommand final : public QObject
 
     std::unique_ptr<ServiceHarness> m_harness;
 
-    Run flow(const QStringList &args)
+    Run flow(const QStringList &args, const QString &sudoUser = {})
     {
         QProcess process;
-        process.setProcessEnvironment(ServiceHarness::credentialsEnvironment());
+        QProcessEnvironment environment = ServiceHarness::credentialsEnvironment();
+        environment.remove(QStringLiteral("SUDO_USER"));
+        if (!sudoUser.isEmpty())
+            environment.insert(QStringLiteral("SUDO_USER"), sudoUser);
+        process.setProcessEnvironment(environment);
         process.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
                       QStringList{QStringLiteral("flow")} + args +
                           QStringList{QStringLiteral("--database"), m_harness->databaseUrl()});
@@ -170,6 +174,20 @@ private Q_SLOTS:
                      history.at(1).contains(QStringLiteral("simultaneous")) &&
                      history.at(1).contains(QStringLiteral("hours in America/New_York")),
                  qPrintable(history.at(1)));
+    }
+
+    // `sudo -u switchboard switchboard-service flow set ...`: the author is who ran sudo.
+    void authorIsWhoRanSudo()
+    {
+        const Run run =
+            flow({QStringLiteral("set"), writeFile(QStringLiteral("flow.json"), kExample)},
+                 QStringLiteral("dana"));
+        QCOMPARE(run.exitCode, 0);
+        const QString author = QStringLiteral("dana (as %1)").arg(osUser());
+        QVERIFY2(QString::fromUtf8(run.out).contains(QStringLiteral("by ") + author),
+                 run.out.constData());
+        QVERIFY2(historyLines().constFirst().contains(QStringLiteral(", by ") + author),
+                 qPrintable(historyLines().constFirst()));
     }
 
     void refusesBadInputAndStoresNothing_data()
