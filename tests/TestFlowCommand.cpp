@@ -312,6 +312,22 @@ private Q_SLOTS:
                  qPrintable(m_harness->serviceOutput()));
     }
 
+    // The flags go through the same checks as a file: a greeting longer than a flow's is
+    // refused at the first start, naming it, and nothing is stored.
+    void firstStartRefusesFlagsNoFlowTakes()
+    {
+        QVERIFY(!m_harness->startService(
+            {QStringLiteral("--greeting"), QString(FlowDefinition::kMaxGreetingLength + 1, u'a')}));
+        QVERIFY2(m_harness->serviceOutput().contains(
+                     QStringLiteral("the flags make no valid call flow: greeting: 1001 characters, "
+                                    "at most 1000")),
+                 qPrintable(m_harness->serviceOutput()));
+        QVERIFY(startService());
+        QVERIFY2(historyLines().constFirst().contains(QStringLiteral("(flags at first start)")),
+                 qPrintable(historyLines().join(u'\n')));
+        QCOMPARE(historyLines().size(), 1);
+    }
+
     void laterStartsFollowTheDatabase()
     {
         QVERIFY(startService());
