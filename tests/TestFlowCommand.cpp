@@ -1,5 +1,6 @@
 #include "core/FlowDefinition.h"
 #include "db/Database.h"
+#include "db/FlowStore.h"
 #include "db/Migrations.h"
 #include "ServiceHarness.h"
 
@@ -188,6 +189,20 @@ private Q_SLOTS:
                  run.out.constData());
         QVERIFY2(historyLines().constFirst().contains(QStringLiteral(", by ") + author),
                  qPrintable(historyLines().constFirst()));
+    }
+
+    // The author is bounded like everything else stored.
+    void longAuthorIsCut()
+    {
+        const QString longName(FlowStore::kMaxAuthorLength + 50, u'x');
+        QCOMPARE(flow({QStringLiteral("set"), writeFile(QStringLiteral("flow.json"), kExample)},
+                      longName)
+                     .exitCode,
+                 0);
+        const QString line = historyLines().constFirst();
+        QVERIFY2(line.contains(QStringLiteral(", by ") +
+                               longName.left(FlowStore::kMaxAuthorLength) + QStringLiteral(": ")),
+                 qPrintable(line));
     }
 
     void refusesBadInputAndStoresNothing_data()
