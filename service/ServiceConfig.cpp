@@ -23,6 +23,7 @@ enum Command : unsigned
     Export = 2,
     Migrate = 4,
     ConfigureNumber = 8,
+    Flow = 16,
 };
 constexpr unsigned kServing = Run | ConfigureNumber; // the commands that answer or wire calls
 
@@ -305,7 +306,7 @@ constexpr Setting kSettings[] = {
          return ListenAddress{&c.listenAddress, &c.listenPort};
      }},
     {Key::Database, "database", "SWITCHBOARD_DATABASE", "url",
-     "sqlite:/absolute/path.db or postgresql://user@host:port/db.", kServing | Export,
+     "sqlite:/absolute/path.db or postgresql://user@host:port/db.", kServing | Export | Flow,
      [](ServiceConfig &c) -> Value {
          return CallLog{&c.database, true};
      }},
@@ -470,6 +471,15 @@ public:
         return defaultText(setting);
     }
 
+    // Whether the setting is given anywhere, rather than left to its default.
+    bool isGiven(const Setting &setting) const
+    {
+        const QString name = QString::fromLatin1(setting.name);
+        return m_parser.isSet(name) ||
+               m_environment.contains(QString::fromLatin1(setting.variable)) ||
+               (m_file && m_file->contains(name));
+    }
+
 private:
     const QCommandLineParser &m_parser;
     QSettings *m_file;
@@ -549,6 +559,8 @@ std::optional<Command> commandNamed(const QString &name)
         return Migrate;
     if (name == QLatin1String("configure-number"))
         return ConfigureNumber;
+    if (name == QLatin1String("flow"))
+        return Flow;
     return std::nullopt;
 }
 
@@ -576,10 +588,11 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         QStringLiteral("Answers Twilio's voice webhooks for an IVR (1: forward, 2: voicemail) and "
                        "logs every call.\n"
                        "Commands: run (default), export, migrate --from URL --to URL, "
-                       "configure-number +1… (points the Twilio number at --public-url)."));
+                       "configure-number +1… (points the Twilio number at --public-url), "
+                       "flow show | set FILE.json | history (the call flow in the database)."));
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        QStringLiteral("run | export | migrate | configure-number <number>"),
+        QStringLiteral("run | export | migrate | configure-number <number> | flow <action>"),
         QStringLiteral("[command]"));
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
@@ -610,9 +623,9 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         config.command = positional.first();
     const auto command = commandNamed(config.command);
     if (!command) {
-        *error =
-            QStringLiteral("unknown command '%1': use run, export, migrate or configure-number")
-                .arg(config.command);
+        *error = QStringLiteral(
+                     "unknown command '%1': use run, export, migrate, configure-number or flow")
+                     .arg(config.command);
         return std::nullopt;
     }
     if (*command == ConfigureNumber) {
@@ -621,6 +634,18 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
             *error =
                 QStringLiteral("configure-number: '%1' is not an E.164 number such as +14155550100")
                     .arg(config.phoneNumber);
+            return std::nullopt;
+        }
+    }
+
+    if (*command == Flow) {
+        config.flowArguments = positional.mid(1);
+        const QString action = config.flowArguments.value(0);
+        const int expected = action == QLatin1String("set") ? 2 : 1;
+        if ((action != QLatin1String("show") && action != QLatin1String("set") &&
+             action != QLatin1String("history")) ||
+            config.flowArguments.size() != expected) {
+            *error = QStringLiteral("flow: use flow show, flow set FILE.json or flow history");
             return std::nullopt;
         }
     }
@@ -647,6 +672,8 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
             *error = QStringLiteral("--%1: ").arg(QLatin1String(setting.name)) + problem;
             return std::nullopt;
         }
+        if (sources.isGiven(setting))
+            config.givenSettings.append(QString::fromLatin1(setting.name));
     }
     if (!(*command & kServing))
         return config;

@@ -32,7 +32,7 @@ struct CallFlowSettings
 // keeps them.
 struct ServiceConfig
 {
-    QString command = QStringLiteral("run"); // run | export | migrate | configure-number
+    QString command = QStringLiteral("run"); // run | export | migrate | configure-number | flow
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 listenPort = 8080;
     DatabaseUrl database;
@@ -47,6 +47,8 @@ struct ServiceConfig
     QByteArray metricsToken; // bearer token for GET /metrics; empty turns /metrics off
     DatabaseUrl migrateFrom; // migrate: source and target
     DatabaseUrl migrateTo;
+    QStringList flowArguments; // flow: show | set FILE | history
+    QStringList givenSettings; // the settings set somewhere (flag, environment, file), by name
     QList<QHostAddress> trustedProxies; // may say, with X-Forwarded-*, which URL Twilio signed
     QString journalPath;                // webhooks waiting for the database (DurableRecorder)
     int databaseTimeoutMs = 5000;

@@ -1,6 +1,8 @@
 #include "ConfigureNumber.h"
 #include "core/Logging.h"
 #include "ExportCommand.h"
+#include "FlowBootstrap.h"
+#include "FlowCommand.h"
 #include "MigrateCommand.h"
 #include "Service.h"
 #include "ServiceConfig.h"
@@ -51,8 +53,17 @@ int main(int argc, char *argv[])
         return Switchboard::runExport(*config);
     if (config->command == QLatin1String("configure-number"))
         return Switchboard::runConfigureNumber(*config);
+    if (config->command == QLatin1String("flow"))
+        return Switchboard::runFlow(*config);
 
-    Switchboard::Service service(*config);
+    // The call flow in the database rules; on a database without one, the flags create it.
+    Switchboard::ServiceConfig settings = *config;
+    if (!Switchboard::applyStoredFlow(settings, &error)) {
+        std::fprintf(stderr, "switchboard-service: %s\n", qPrintable(error));
+        return 1;
+    }
+
+    Switchboard::Service service(settings);
     Switchboard::SignalWatcher signals;
     QObject::connect(&signals, &Switchboard::SignalWatcher::terminationRequested, &service,
                      &Switchboard::Service::shutdown, Qt::SingleShotConnection);

@@ -115,6 +115,17 @@ const QList<Migration> &migrations()
              QStringLiteral(
                  "CREATE UNIQUE INDEX call_events_by_call ON call_events (call_sid, digest)"),
          }},
+        // The call flow every instance shares: each change a new row, numbered 1, 2, ... by
+        // FlowStore under a lock, so that a revision number says how many changes came before.
+        {4,
+         "the call flow's revisions",
+         {
+             QStringLiteral("CREATE TABLE call_flow_revisions ("
+                            " id BIGINT PRIMARY KEY,"
+                            " created_at BIGINT NOT NULL,"
+                            " author TEXT NOT NULL,"
+                            " flow TEXT NOT NULL)"),
+         }},
     };
     return all;
 }
