@@ -1,20 +1,10 @@
 #include "CallRecord.h"
 
 #include <algorithm>
-#include <array>
 #include <limits>
 
 namespace Switchboard {
 namespace {
-
-constexpr std::array<std::pair<WebhookKind, const char *>, 6> kKindNames{{
-    {WebhookKind::Voice, "voice"},
-    {WebhookKind::Menu, "menu"},
-    {WebhookKind::Dial, "dial"},
-    {WebhookKind::Recording, "recording"},
-    {WebhookKind::RecordingStatus, "recording-status"},
-    {WebhookKind::Status, "status"},
-}};
 
 std::optional<int> secondsParam(const FormData &params, const QString &name)
 {
@@ -37,24 +27,6 @@ bool dialWasAnswered(const QString &dialStatus)
 }
 
 } // namespace
-
-QString webhookKindToString(WebhookKind kind)
-{
-    for (const auto &[value, name] : kKindNames) {
-        if (value == kind)
-            return QString::fromLatin1(name);
-    }
-    return {};
-}
-
-std::optional<WebhookKind> webhookKindFromString(const QString &text)
-{
-    for (const auto &[value, name] : kKindNames) {
-        if (text == QLatin1String(name))
-            return value;
-    }
-    return std::nullopt;
-}
 
 Outcome CallRecord::outcome() const
 {
