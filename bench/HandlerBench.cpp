@@ -8,6 +8,7 @@
 #include "MediaServer.h"
 #include "twilio/FormData.h"
 #include "twilio/RequestSignature.h"
+#include "twilio/WebhookRoutes.h"
 #include "WebhookLoad.h"
 #include "WebhookValidation.h"
 
@@ -32,23 +33,6 @@ struct Request
     QByteArray body;
     QByteArray signature;
 };
-
-WebhookKind kindOf(const QString &path)
-{
-    static const QList<std::pair<QString, WebhookKind>> routes{
-        {QStringLiteral("/twilio/voice"), WebhookKind::Voice},
-        {QStringLiteral("/twilio/menu"), WebhookKind::Menu},
-        {QStringLiteral("/twilio/dial"), WebhookKind::Dial},
-        {QStringLiteral("/twilio/recording-status"), WebhookKind::RecordingStatus},
-        {QStringLiteral("/twilio/recording"), WebhookKind::Recording},
-        {QStringLiteral("/twilio/status"), WebhookKind::Status},
-    };
-    for (const auto &[route, kind] : routes) {
-        if (path.startsWith(route))
-            return kind;
-    }
-    return WebhookKind::Status;
-}
 
 QByteArray twiml(const CallFlow &flow, const Webhook &webhook, const QUrl &url)
 {
@@ -109,8 +93,15 @@ int main(int argc, char *argv[])
     for (int i = 0; i < calls; ++i) {
         const CallPlan plan = CallPlan::make(CallPlan::pick(i), i, kAccountSid, media);
         for (const CallPlan::Step &step : plan.steps) {
-            const QString url = kPublicUrl.resolved(QUrl(step.path)).toString(QUrl::FullyEncoded);
-            requests.append({kindOf(step.path), url, step.params.encode(),
+            const QUrl path(step.path);
+            const std::optional<WebhookKind> kind = webhookKindFromPath(path.path());
+            if (!kind) {
+                std::fprintf(stderr, "the mix requests %s, which is no webhook\n",
+                             qPrintable(step.path));
+                return 1;
+            }
+            const QString url = kPublicUrl.resolved(path).toString(QUrl::FullyEncoded);
+            requests.append({*kind, url, step.params.encode(),
                              RequestSignature::compute(kAuthToken, url, step.params)});
         }
     }

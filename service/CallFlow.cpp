@@ -2,6 +2,7 @@
 
 #include "twilio/Identifiers.h"
 #include "twilio/TwimlWriter.h"
+#include "twilio/WebhookRoutes.h"
 
 namespace Switchboard {
 
@@ -17,6 +18,11 @@ QString CallFlow::url(const QString &path) const
     return base + path;
 }
 
+QString CallFlow::webhookUrl(WebhookKind kind) const
+{
+    return url(webhookPath(kind));
+}
+
 void CallFlow::say(TwimlWriter &twiml, const QString &text) const
 {
     twiml.say(text, m_settings.voice, m_settings.language);
@@ -24,7 +30,8 @@ void CallFlow::say(TwimlWriter &twiml, const QString &text) const
 
 void CallFlow::menu(TwimlWriter &twiml, int attempt) const
 {
-    const QString action = url(QStringLiteral("/twilio/menu?attempt=%1").arg(attempt));
+    const QString action =
+        webhookUrl(WebhookKind::Menu) + QStringLiteral("?attempt=%1").arg(attempt);
     twiml.begin(QStringLiteral("Gather"), {{QStringLiteral("numDigits"), QStringLiteral("1")},
                                            {QStringLiteral("timeout"), QStringLiteral("5")},
                                            {QStringLiteral("action"), action},
@@ -38,7 +45,7 @@ void CallFlow::menu(TwimlWriter &twiml, int attempt) const
 void CallFlow::forward(TwimlWriter &twiml, const QString &callerNumber) const
 {
     TwimlWriter::Attributes dial{
-        {QStringLiteral("action"), url(QStringLiteral("/twilio/dial"))},
+        {QStringLiteral("action"), webhookUrl(WebhookKind::Dial)},
         {QStringLiteral("method"), QStringLiteral("POST")},
         {QStringLiteral("timeout"), QString::number(m_settings.ringTimeoutS)},
         {QStringLiteral("answerOnBridge"), QStringLiteral("true")},
@@ -57,13 +64,12 @@ void CallFlow::voicemail(TwimlWriter &twiml) const
             "Please leave a message after the beep. Press the pound key when you are done."));
     twiml.element(
         QStringLiteral("Record"),
-        {{QStringLiteral("action"), url(QStringLiteral("/twilio/recording"))},
+        {{QStringLiteral("action"), webhookUrl(WebhookKind::Recording)},
          {QStringLiteral("method"), QStringLiteral("POST")},
          {QStringLiteral("maxLength"), QString::number(m_settings.voicemailMaxS)},
          {QStringLiteral("finishOnKey"), QStringLiteral("#")},
          {QStringLiteral("playBeep"), QStringLiteral("true")},
-         {QStringLiteral("recordingStatusCallback"),
-          url(QStringLiteral("/twilio/recording-status"))},
+         {QStringLiteral("recordingStatusCallback"), webhookUrl(WebhookKind::RecordingStatus)},
          {QStringLiteral("recordingStatusCallbackMethod"), QStringLiteral("POST")},
          {QStringLiteral("recordingStatusCallbackEvent"), QStringLiteral("completed absent")}});
     // Reached only when nothing was recorded.

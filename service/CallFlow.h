@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ServiceConfig.h"
+#include "twilio/Webhook.h"
 
 #include <QByteArray>
 #include <QString>
@@ -25,7 +26,9 @@ public:
     // The caller finished the voicemail.
     QByteArray recordingDone() const;
 
+    // The public URL of `path`, and of a webhook: what Twilio requests and signs.
     QString url(const QString &path) const;
+    QString webhookUrl(WebhookKind kind) const;
     const CallFlowSettings &settings() const { return m_settings; }
 
 private:

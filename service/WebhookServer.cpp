@@ -8,6 +8,7 @@
 #include "twilio/Identifiers.h"
 #include "twilio/RequestSignature.h"
 #include "twilio/TwimlWriter.h"
+#include "twilio/WebhookRoutes.h"
 #include "WebhookValidation.h"
 
 #include <algorithm>
@@ -114,22 +115,10 @@ QHttpServerResponse WebhookServer::health()
 
 void WebhookServer::addRoutes()
 {
-    const struct
-    {
-        const char *path;
-        WebhookKind kind;
-    } webhooks[] = {
-        {"/twilio/voice", WebhookKind::Voice},
-        {"/twilio/menu", WebhookKind::Menu},
-        {"/twilio/dial", WebhookKind::Dial},
-        {"/twilio/recording", WebhookKind::Recording},
-        {"/twilio/recording-status", WebhookKind::RecordingStatus},
-        {"/twilio/status", WebhookKind::Status},
-    };
-    for (const auto &webhook : webhooks) {
-        const WebhookKind kind = webhook.kind;
+    const QList<WebhookKind> webhooks = allWebhookKinds();
+    for (const WebhookKind kind : webhooks) {
         m_http.route(
-            QString::fromLatin1(webhook.path), QHttpServerRequest::Method::Post,
+            webhookPath(kind), QHttpServerRequest::Method::Post,
             [this, kind](const QHttpServerRequest &request) { return handle(kind, request); });
     }
     m_http.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get,
@@ -139,8 +128,8 @@ void WebhookServer::addRoutes()
         [this](const QHttpServerRequest &request) { return m_metrics.respond(request, m_status); });
 
     // Rules match in order: whatever method the routes above did not take is refused here.
-    for (const auto &webhook : webhooks)
-        m_http.route(QString::fromLatin1(webhook.path), [] { return methodNotAllowed("POST"); });
+    for (const WebhookKind kind : webhooks)
+        m_http.route(webhookPath(kind), [] { return methodNotAllowed("POST"); });
     for (const char *path : {"/healthz", "/metrics"})
         m_http.route(QString::fromLatin1(path), [] { return methodNotAllowed("GET"); });
 }

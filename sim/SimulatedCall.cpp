@@ -10,6 +10,7 @@
 #include <QTimer>
 #include <twilio/RequestSignature.h>
 #include <twilio/TwimlDocument.h>
+#include <twilio/WebhookRoutes.h>
 
 namespace Switchboard {
 namespace {
@@ -70,7 +71,7 @@ void SimulatedCall::start()
             .arg(m_script.voicemailSeconds)
             .arg(m_script.hangupInMenu ? QStringLiteral("; hangs up in the menu") : QString()));
     enqueue(Expect::Twiml, QStringLiteral("voice"),
-            m_settings.urls.serviceUrl(QStringLiteral("/twilio/voice")),
+            m_settings.urls.serviceUrl(webhookPath(WebhookKind::Voice)),
             TwilioParameters::call(m_settings.accountSid, m_callSid, QStringLiteral("ringing"),
                                    m_settings.party));
     pump();
@@ -295,7 +296,7 @@ void SimulatedCall::endCall(const QString &finalStatus)
     Q_EMIT narration(QStringLiteral("  call over: %1, %2 s on the simulated clock")
                          .arg(finalStatus)
                          .arg(duration));
-    const QUrl statusUrl = m_settings.urls.serviceUrl(QStringLiteral("/twilio/status"));
+    const QUrl statusUrl = m_settings.urls.serviceUrl(webhookPath(WebhookKind::Status));
     enqueue(Expect::Callback, QStringLiteral("status callback"), statusUrl,
             TwilioParameters::statusCallback(m_settings.accountSid, m_callSid, finalStatus,
                                              m_settings.party, duration, clockTime(),
