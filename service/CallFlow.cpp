@@ -1,6 +1,8 @@
 #include "CallFlow.h"
 
+#include "twilio/DialOutcome.h"
 #include "twilio/Identifiers.h"
+#include "twilio/MenuKeys.h"
 #include "twilio/TwimlWriter.h"
 #include "twilio/WebhookRoutes.h"
 
@@ -88,17 +90,21 @@ QByteArray CallFlow::menuChoice(const QString &digits, int attempt,
                                 const QString &callerNumber) const
 {
     TwimlWriter twiml;
-    if (digits == QLatin1String("1")) {
+    switch (menuChoiceForDigits(digits)) {
+    case MenuChoice::Forward:
         forward(twiml, callerNumber);
-    } else if (digits == QLatin1String("2")) {
+        break;
+    case MenuChoice::Voicemail:
         voicemail(twiml);
-    } else {
+        break;
+    case MenuChoice::None:
         if (!digits.isEmpty())
             say(twiml, QStringLiteral("Sorry, that is not a valid option."));
         if (attempt >= m_settings.menuRepeats)
             voicemail(twiml);
         else
             menu(twiml, attempt + 1);
+        break;
     }
     return twiml.finish();
 }
@@ -106,8 +112,7 @@ QByteArray CallFlow::menuChoice(const QString &digits, int attempt,
 QByteArray CallFlow::dialResult(const QString &dialCallStatus) const
 {
     TwimlWriter twiml;
-    if (dialCallStatus == QLatin1String("completed") ||
-        dialCallStatus == QLatin1String("answered")) {
+    if (dialWasAnswered(dialCallStatus)) {
         twiml.hangup();
     } else {
         say(twiml, dialCallStatus == QLatin1String("busy")

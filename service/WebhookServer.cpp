@@ -6,6 +6,7 @@
 #include "DownloadThread.h"
 #include "StatusReader.h"
 #include "twilio/Identifiers.h"
+#include "twilio/MenuKeys.h"
 #include "twilio/RequestSignature.h"
 #include "twilio/TwimlWriter.h"
 #include "twilio/WebhookRoutes.h"
@@ -198,7 +199,7 @@ QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
     webhook.receivedAt = QDateTime::currentDateTimeUtc();
     const FormData &params = webhook.params;
     const QString digits = params.value(QStringLiteral("Digits"));
-    if (webhook.kind == WebhookKind::Menu && digits == QLatin1String("1"))
+    if (webhook.kind == WebhookKind::Menu && menuChoiceForDigits(digits) == MenuChoice::Forward)
         webhook.forwardTo = m_config.callFlow.forwardTo;
 
     // Answer only once the webhook is durable, in the call log or the journal: a 200 means

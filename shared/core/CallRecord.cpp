@@ -1,5 +1,8 @@
 #include "CallRecord.h"
 
+#include "twilio/DialOutcome.h"
+#include "twilio/MenuKeys.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -19,11 +22,6 @@ void fillIfEmpty(QString &field, const QString &value)
 {
     if (field.isEmpty())
         field = value;
-}
-
-bool dialWasAnswered(const QString &dialStatus)
-{
-    return dialStatus == QLatin1String("completed") || dialStatus == QLatin1String("answered");
 }
 
 } // namespace
@@ -55,16 +53,13 @@ void CallRecord::apply(const Webhook &webhook)
     switch (webhook.kind) {
     case WebhookKind::Voice:
         break;
-    case WebhookKind::Menu: {
-        const QString digits = params.value(QStringLiteral("Digits"));
-        if (digits == QLatin1String("1") && menuChoice == MenuChoice::None) {
-            menuChoice = MenuChoice::Forward;
+    case WebhookKind::Menu:
+        if (menuChoice != MenuChoice::None)
+            break; // the first choice stands
+        menuChoice = menuChoiceForDigits(params.value(QStringLiteral("Digits")));
+        if (menuChoice == MenuChoice::Forward)
             forwardedTo = webhook.forwardTo;
-        } else if (digits == QLatin1String("2") && menuChoice == MenuChoice::None) {
-            menuChoice = MenuChoice::Voicemail;
-        }
         break;
-    }
     case WebhookKind::Dial:
         applyDial(webhook);
         break;
