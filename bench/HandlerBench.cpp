@@ -3,9 +3,9 @@
 // (decode the form, check the signature and the parameters, write the TwiML, and work out the
 // timeline row's digest and parameters), step by step, in microseconds per webhook.
 
-#include "CallFlow.h"
 #include "db/CallWriter.h"
 #include "MediaServer.h"
+#include "twilio/CallFlow.h"
 #include "twilio/FormData.h"
 #include "twilio/RequestSignature.h"
 #include "twilio/WebhookRoutes.h"

@@ -1,6 +1,6 @@
 #include "ConfigureNumber.h"
 
-#include "CallFlow.h"
+#include "twilio/CallFlow.h"
 #include "twilio/FormData.h"
 #include "twilio/Identifiers.h"
 

@@ -1,4 +1,4 @@
-#include "CallFlow.h"
+#include "twilio/CallFlow.h"
 #include "twilio/TwimlDocument.h"
 
 #include <QTest>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ServiceConfig.h"
+#include "twilio/CallFlowSettings.h"
 #include "twilio/Webhook.h"
 
 #include <QByteArray>
