@@ -16,7 +16,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QUrlQuery>
 
 using namespace Switchboard;
 
@@ -33,27 +32,6 @@ struct Request
     QByteArray body;
     QByteArray signature;
 };
-
-QByteArray twiml(const CallFlow &flow, const Webhook &webhook, const QUrl &url)
-{
-    const FormData &params = webhook.params;
-    switch (webhook.kind) {
-    case WebhookKind::Voice:
-        return flow.incomingCall();
-    case WebhookKind::Menu:
-        return flow.menuChoice(params.value(QStringLiteral("Digits")),
-                               QUrlQuery(url).queryItemValue(QStringLiteral("attempt")).toInt(),
-                               params.value(QStringLiteral("From")));
-    case WebhookKind::Dial:
-        return flow.dialResult(params.value(QStringLiteral("DialCallStatus")));
-    case WebhookKind::Recording:
-        return flow.recordingDone();
-    case WebhookKind::RecordingStatus:
-    case WebhookKind::Status:
-        return {};
-    }
-    return {};
-}
 
 } // namespace
 
@@ -131,7 +109,7 @@ int main(int argc, char *argv[])
         validateNs += step.nsecsElapsed();
         step.start();
         webhook.receivedAt = QDateTime::currentDateTimeUtc();
-        checksum += twiml(flow, webhook, QUrl(request.url)).size();
+        checksum += flow.respond(webhook, QUrl(request.url)).value_or(QByteArray()).size();
         twimlNs += step.nsecsElapsed();
         step.start();
         checksum += CallWriter::event(webhook).params.size();

@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <QElapsedTimer>
-#include <QUrlQuery>
 
 namespace Switchboard {
 namespace {
@@ -36,11 +35,6 @@ QHttpServerResponse methodNotAllowed(const char *allowed)
         text("method not allowed", QHttpServerResponse::StatusCode::MethodNotAllowed);
     response.setHeader(QByteArrayLiteral("Allow"), QByteArray(allowed));
     return response;
-}
-
-QHttpServerResponse twiml(const QByteArray &document)
-{
-    return QHttpServerResponse(QByteArray(TwimlWriter::contentType), document);
 }
 
 } // namespace
@@ -197,9 +191,8 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
 QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
 {
     webhook.receivedAt = QDateTime::currentDateTimeUtc();
-    const FormData &params = webhook.params;
-    const QString digits = params.value(QStringLiteral("Digits"));
-    if (webhook.kind == WebhookKind::Menu && menuChoiceForDigits(digits) == MenuChoice::Forward)
+    if (webhook.kind == WebhookKind::Menu &&
+        menuChoiceForDigits(webhook.params.value(QStringLiteral("Digits"))) == MenuChoice::Forward)
         webhook.forwardTo = m_config.callFlow.forwardTo;
 
     // Answer only once the webhook is durable, in the call log or the journal: a 200 means
@@ -211,25 +204,12 @@ QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
                     QHttpServerResponse::StatusCode::ServiceUnavailable);
     }
 
-    switch (webhook.kind) {
-    case WebhookKind::Voice:
-        return twiml(m_flow.incomingCall());
-    case WebhookKind::Menu: {
-        const int attempt = QUrlQuery(url).queryItemValue(QStringLiteral("attempt")).toInt();
-        return twiml(
-            m_flow.menuChoice(digits, qMax(1, attempt), params.value(QStringLiteral("From"))));
-    }
-    case WebhookKind::Dial:
-        return twiml(m_flow.dialResult(params.value(QStringLiteral("DialCallStatus"))));
-    case WebhookKind::Recording:
-        return twiml(m_flow.recordingDone());
-    case WebhookKind::RecordingStatus:
-        m_downloads.wake();
+    if (webhook.kind == WebhookKind::RecordingStatus)
+        m_downloads.wake(); // the voicemail's media may be ready to fetch
+    const std::optional<QByteArray> document = m_flow.respond(webhook, url);
+    if (!document)
         return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
-    case WebhookKind::Status:
-        return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
-    }
-    Q_UNREACHABLE();
+    return QHttpServerResponse(QByteArray(TwimlWriter::contentType), *document);
 }
 
 } // namespace Switchboard

@@ -6,7 +6,15 @@
 #include "twilio/TwimlWriter.h"
 #include "twilio/WebhookRoutes.h"
 
+#include <QUrlQuery>
+
 namespace Switchboard {
+namespace {
+
+// The menu's action URL carries which playing of the menu the caller answered.
+const QString kAttempt = QStringLiteral("attempt");
+
+} // namespace
 
 CallFlow::CallFlow(CallFlowSettings settings)
     : m_settings(std::move(settings))
@@ -33,7 +41,7 @@ void CallFlow::say(TwimlWriter &twiml, const QString &text) const
 void CallFlow::menu(TwimlWriter &twiml, int attempt) const
 {
     const QString action =
-        webhookUrl(WebhookKind::Menu) + QStringLiteral("?attempt=%1").arg(attempt);
+        webhookUrl(WebhookKind::Menu) + QStringLiteral("?%1=%2").arg(kAttempt).arg(attempt);
     twiml.begin(QStringLiteral("Gather"), {{QStringLiteral("numDigits"), QStringLiteral("1")},
                                            {QStringLiteral("timeout"), QStringLiteral("5")},
                                            {QStringLiteral("action"), action},
@@ -77,6 +85,28 @@ void CallFlow::voicemail(TwimlWriter &twiml) const
     // Reached only when nothing was recorded.
     say(twiml, QStringLiteral("We did not receive a message. Goodbye."));
     twiml.hangup();
+}
+
+std::optional<QByteArray> CallFlow::respond(const Webhook &webhook, const QUrl &requestUrl) const
+{
+    const FormData &params = webhook.params;
+    switch (webhook.kind) {
+    case WebhookKind::Voice:
+        return incomingCall();
+    case WebhookKind::Menu: {
+        const int attempt = QUrlQuery(requestUrl).queryItemValue(kAttempt).toInt();
+        return menuChoice(params.value(QStringLiteral("Digits")), qMax(1, attempt),
+                          params.value(QStringLiteral("From")));
+    }
+    case WebhookKind::Dial:
+        return dialResult(params.value(QStringLiteral("DialCallStatus")));
+    case WebhookKind::Recording:
+        return recordingDone();
+    case WebhookKind::RecordingStatus:
+    case WebhookKind::Status:
+        return std::nullopt;
+    }
+    Q_UNREACHABLE();
 }
 
 QByteArray CallFlow::incomingCall() const

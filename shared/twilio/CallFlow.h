@@ -3,8 +3,10 @@
 #include "twilio/CallFlowSettings.h"
 #include "twilio/Webhook.h"
 
+#include <optional>
 #include <QByteArray>
 #include <QString>
+#include <QUrl>
 
 namespace Switchboard {
 
@@ -16,6 +18,11 @@ class CallFlow final
 {
 public:
     explicit CallFlow(CallFlowSettings settings);
+
+    // What Twilio should do after `webhook`, requested at `requestUrl` (whose query says which
+    // playing of the menu was answered): the TwiML of the step below that the webhook reached,
+    // or nothing for the callbacks Twilio reads no TwiML from (recording status, call status).
+    std::optional<QByteArray> respond(const Webhook &webhook, const QUrl &requestUrl) const;
 
     // A call comes in: the menu, with the greeting inside <Gather> so a key press interrupts it.
     QByteArray incomingCall() const;
