@@ -3,11 +3,12 @@
 // (decode the form, check the signature and the parameters, write the TwiML, and work out the
 // timeline row's digest and parameters), step by step, in microseconds per webhook.
 
-#include "CallFlow.h"
 #include "db/CallWriter.h"
 #include "MediaServer.h"
+#include "twilio/CallFlow.h"
 #include "twilio/FormData.h"
 #include "twilio/RequestSignature.h"
+#include "twilio/WebhookRoutes.h"
 #include "WebhookLoad.h"
 #include "WebhookValidation.h"
 
@@ -15,7 +16,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QUrlQuery>
 
 using namespace Switchboard;
 
@@ -32,44 +32,6 @@ struct Request
     QByteArray body;
     QByteArray signature;
 };
-
-WebhookKind kindOf(const QString &path)
-{
-    static const QList<std::pair<QString, WebhookKind>> routes{
-        {QStringLiteral("/twilio/voice"), WebhookKind::Voice},
-        {QStringLiteral("/twilio/menu"), WebhookKind::Menu},
-        {QStringLiteral("/twilio/dial"), WebhookKind::Dial},
-        {QStringLiteral("/twilio/recording-status"), WebhookKind::RecordingStatus},
-        {QStringLiteral("/twilio/recording"), WebhookKind::Recording},
-        {QStringLiteral("/twilio/status"), WebhookKind::Status},
-    };
-    for (const auto &[route, kind] : routes) {
-        if (path.startsWith(route))
-            return kind;
-    }
-    return WebhookKind::Status;
-}
-
-QByteArray twiml(const CallFlow &flow, const Webhook &webhook, const QUrl &url)
-{
-    const FormData &params = webhook.params;
-    switch (webhook.kind) {
-    case WebhookKind::Voice:
-        return flow.incomingCall();
-    case WebhookKind::Menu:
-        return flow.menuChoice(params.value(QStringLiteral("Digits")),
-                               QUrlQuery(url).queryItemValue(QStringLiteral("attempt")).toInt(),
-                               params.value(QStringLiteral("From")));
-    case WebhookKind::Dial:
-        return flow.dialResult(params.value(QStringLiteral("DialCallStatus")));
-    case WebhookKind::Recording:
-        return flow.recordingDone();
-    case WebhookKind::RecordingStatus:
-    case WebhookKind::Status:
-        return {};
-    }
-    return {};
-}
 
 } // namespace
 
@@ -109,8 +71,15 @@ int main(int argc, char *argv[])
     for (int i = 0; i < calls; ++i) {
         const CallPlan plan = CallPlan::make(CallPlan::pick(i), i, kAccountSid, media);
         for (const CallPlan::Step &step : plan.steps) {
-            const QString url = kPublicUrl.resolved(QUrl(step.path)).toString(QUrl::FullyEncoded);
-            requests.append({kindOf(step.path), url, step.params.encode(),
+            const QUrl path(step.path);
+            const std::optional<WebhookKind> kind = webhookKindFromPath(path.path());
+            if (!kind) {
+                std::fprintf(stderr, "the mix requests %s, which is no webhook\n",
+                             qPrintable(step.path));
+                return 1;
+            }
+            const QString url = kPublicUrl.resolved(path).toString(QUrl::FullyEncoded);
+            requests.append({*kind, url, step.params.encode(),
                              RequestSignature::compute(kAuthToken, url, step.params)});
         }
     }
@@ -140,7 +109,7 @@ int main(int argc, char *argv[])
         validateNs += step.nsecsElapsed();
         step.start();
         webhook.receivedAt = QDateTime::currentDateTimeUtc();
-        checksum += twiml(flow, webhook, QUrl(request.url)).size();
+        checksum += flow.respond(webhook, QUrl(request.url)).value_or(QByteArray()).size();
         twimlNs += step.nsecsElapsed();
         step.start();
         checksum += CallWriter::event(webhook).params.size();

@@ -1,6 +1,6 @@
 #include "ConfigureNumber.h"
 
-#include "CallFlow.h"
+#include "twilio/CallFlow.h"
 #include "twilio/FormData.h"
 #include "twilio/Identifiers.h"
 
@@ -147,8 +147,8 @@ int runConfigureNumber(const ServiceConfig &config)
 
     // The same URLs the service checks signatures against.
     const CallFlow flow(config.callFlow);
-    const QString voiceUrl = flow.url(QStringLiteral("/twilio/voice"));
-    const QString statusUrl = flow.url(QStringLiteral("/twilio/status"));
+    const QString voiceUrl = flow.webhookUrl(WebhookKind::Voice);
+    const QString statusUrl = flow.webhookUrl(WebhookKind::Status);
     const FormData update{{QStringLiteral("VoiceUrl"), voiceUrl},
                           {QStringLiteral("VoiceMethod"), QStringLiteral("POST")},
                           {QStringLiteral("StatusCallback"), statusUrl},

@@ -2,6 +2,7 @@
 
 #include "db/Database.h"
 #include "db/DatabaseUrl.h"
+#include "twilio/CallFlowSettings.h"
 
 #include <optional>
 #include <QByteArray>
@@ -13,20 +14,6 @@
 class QCommandLineParser;
 
 namespace Switchboard {
-
-// What the caller hears, and how long things may take.
-struct CallFlowSettings
-{
-    QUrl publicUrl; // what Twilio requests; action URLs are built from it
-    QString forwardTo;
-    QString greeting = QStringLiteral(
-        "Thank you for calling. To speak to someone, press 1. To leave a message, press 2.");
-    QString voice = QStringLiteral("Polly.Joanna");
-    QString language = QStringLiteral("en-US");
-    int ringTimeoutS = 20;
-    int voicemailMaxS = 120;
-    int menuRepeats = 3;
-};
 
 // The defaults below are the only ones: --help shows them, and a setting that is set nowhere
 // keeps them.

@@ -6,13 +6,14 @@
 #include "DownloadThread.h"
 #include "StatusReader.h"
 #include "twilio/Identifiers.h"
+#include "twilio/MenuKeys.h"
 #include "twilio/RequestSignature.h"
 #include "twilio/TwimlWriter.h"
+#include "twilio/WebhookRoutes.h"
 #include "WebhookValidation.h"
 
 #include <algorithm>
 #include <QElapsedTimer>
-#include <QUrlQuery>
 
 namespace Switchboard {
 namespace {
@@ -34,11 +35,6 @@ QHttpServerResponse methodNotAllowed(const char *allowed)
         text("method not allowed", QHttpServerResponse::StatusCode::MethodNotAllowed);
     response.setHeader(QByteArrayLiteral("Allow"), QByteArray(allowed));
     return response;
-}
-
-QHttpServerResponse twiml(const QByteArray &document)
-{
-    return QHttpServerResponse(QByteArray(TwimlWriter::contentType), document);
 }
 
 } // namespace
@@ -114,22 +110,10 @@ QHttpServerResponse WebhookServer::health()
 
 void WebhookServer::addRoutes()
 {
-    const struct
-    {
-        const char *path;
-        WebhookKind kind;
-    } webhooks[] = {
-        {"/twilio/voice", WebhookKind::Voice},
-        {"/twilio/menu", WebhookKind::Menu},
-        {"/twilio/dial", WebhookKind::Dial},
-        {"/twilio/recording", WebhookKind::Recording},
-        {"/twilio/recording-status", WebhookKind::RecordingStatus},
-        {"/twilio/status", WebhookKind::Status},
-    };
-    for (const auto &webhook : webhooks) {
-        const WebhookKind kind = webhook.kind;
+    const QList<WebhookKind> webhooks = allWebhookKinds();
+    for (const WebhookKind kind : webhooks) {
         m_http.route(
-            QString::fromLatin1(webhook.path), QHttpServerRequest::Method::Post,
+            webhookPath(kind), QHttpServerRequest::Method::Post,
             [this, kind](const QHttpServerRequest &request) { return handle(kind, request); });
     }
     m_http.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get,
@@ -139,8 +123,8 @@ void WebhookServer::addRoutes()
         [this](const QHttpServerRequest &request) { return m_metrics.respond(request, m_status); });
 
     // Rules match in order: whatever method the routes above did not take is refused here.
-    for (const auto &webhook : webhooks)
-        m_http.route(QString::fromLatin1(webhook.path), [] { return methodNotAllowed("POST"); });
+    for (const WebhookKind kind : webhooks)
+        m_http.route(webhookPath(kind), [] { return methodNotAllowed("POST"); });
     for (const char *path : {"/healthz", "/metrics"})
         m_http.route(QString::fromLatin1(path), [] { return methodNotAllowed("GET"); });
 }
@@ -207,9 +191,8 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
 QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
 {
     webhook.receivedAt = QDateTime::currentDateTimeUtc();
-    const FormData &params = webhook.params;
-    const QString digits = params.value(QStringLiteral("Digits"));
-    if (webhook.kind == WebhookKind::Menu && digits == QLatin1String("1"))
+    if (webhook.kind == WebhookKind::Menu &&
+        menuChoiceForDigits(webhook.params.value(QStringLiteral("Digits"))) == MenuChoice::Forward)
         webhook.forwardTo = m_config.callFlow.forwardTo;
 
     // Answer only once the webhook is durable, in the call log or the journal: a 200 means
@@ -221,25 +204,12 @@ QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url)
                     QHttpServerResponse::StatusCode::ServiceUnavailable);
     }
 
-    switch (webhook.kind) {
-    case WebhookKind::Voice:
-        return twiml(m_flow.incomingCall());
-    case WebhookKind::Menu: {
-        const int attempt = QUrlQuery(url).queryItemValue(QStringLiteral("attempt")).toInt();
-        return twiml(
-            m_flow.menuChoice(digits, qMax(1, attempt), params.value(QStringLiteral("From"))));
-    }
-    case WebhookKind::Dial:
-        return twiml(m_flow.dialResult(params.value(QStringLiteral("DialCallStatus"))));
-    case WebhookKind::Recording:
-        return twiml(m_flow.recordingDone());
-    case WebhookKind::RecordingStatus:
-        m_downloads.wake();
+    if (webhook.kind == WebhookKind::RecordingStatus)
+        m_downloads.wake(); // the voicemail's media may be ready to fetch
+    const std::optional<QByteArray> document = m_flow.respond(webhook, url);
+    if (!document)
         return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
-    case WebhookKind::Status:
-        return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
-    }
-    Q_UNREACHABLE();
+    return QHttpServerResponse(QByteArray(TwimlWriter::contentType), *document);
 }
 
 } // namespace Switchboard

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "CallFlow.h"
 #include "ConnectionGuard.h"
 #include "core/CallRecord.h"
 #include "Metrics.h"
 #include "ServiceConfig.h"
+#include "twilio/CallFlow.h"
 #include "twilio/RecordingDownload.h"
 
 #include <memory>

@@ -1,4 +1,4 @@
-#include "CallFlow.h"
+#include "twilio/CallFlow.h"
 #include "twilio/TwimlDocument.h"
 
 #include <QTest>
@@ -53,6 +53,19 @@ class TestCallFlow final : public QObject
         QCOMPARE(record->attribute(QStringLiteral("maxLength")), QStringLiteral("90"));
         QCOMPARE(record->attribute(QStringLiteral("playBeep")), QStringLiteral("true"));
         QCOMPARE(document.verbs.last().name, QStringLiteral("Hangup"));
+    }
+
+    static Webhook webhook(WebhookKind kind, const FormData &params = {})
+    {
+        Webhook webhook;
+        webhook.kind = kind;
+        webhook.params = params;
+        return webhook;
+    }
+
+    static QUrl at(const QString &pathAndQuery)
+    {
+        return QUrl(QStringLiteral("https://switchboard.example.com") + pathAndQuery);
     }
 
 private Q_SLOTS:
@@ -146,6 +159,65 @@ private Q_SLOTS:
     {
         QCOMPARE(verbs(parse(flow().recordingDone())),
                  (QStringList{QStringLiteral("Say"), QStringLiteral("Hangup")}));
+    }
+
+    // respond() is what the service and bench-handler run: each webhook reaches its step.
+    void respondAnswersEachWebhookWithItsStep()
+    {
+        const CallFlow flow = this->flow();
+        QCOMPARE(flow.respond(webhook(WebhookKind::Voice), at(QStringLiteral("/twilio/voice"))),
+                 flow.incomingCall());
+        QCOMPARE(
+            flow.respond(webhook(WebhookKind::Recording), at(QStringLiteral("/twilio/recording"))),
+            flow.recordingDone());
+
+        const std::optional<QByteArray> busy =
+            flow.respond(webhook(WebhookKind::Dial,
+                                 {{QStringLiteral("DialCallStatus"), QStringLiteral("busy")}}),
+                         at(QStringLiteral("/twilio/dial")));
+        QVERIFY(busy.has_value());
+        const TwimlDocument afterBusy = parse(*busy);
+        QCOMPARE(afterBusy.verbs.first().text, QStringLiteral("Sorry, the line is busy."));
+        verifyVoicemail(afterBusy);
+
+        const std::optional<QByteArray> forward = flow.respond(
+            webhook(WebhookKind::Menu, {{QStringLiteral("Digits"), QStringLiteral("1")},
+                                        {QStringLiteral("From"), QStringLiteral("+14155550100")}}),
+            at(QStringLiteral("/twilio/menu?attempt=1")));
+        QVERIFY(forward.has_value());
+        const TwimlDocument dial = parse(*forward);
+        QCOMPARE(verbs(dial), QStringList{QStringLiteral("Dial")});
+        QCOMPARE(dial.verbs.first().attribute(QStringLiteral("callerId")),
+                 QStringLiteral("+14155550100"));
+    }
+
+    // The menu's playing travels in the action URL's query; without one it is the first.
+    void respondReadsTheMenuAttemptFromTheUrl()
+    {
+        const CallFlow flow = this->flow(); // menuRepeats = 2
+        const Webhook silence = webhook(WebhookKind::Menu, {{QStringLiteral("Digits"), QString()}});
+        verifyVoicemail(
+            parse(*flow.respond(silence, at(QStringLiteral("/twilio/menu?attempt=2")))));
+        for (const char *query :
+             {"/twilio/menu?attempt=1", "/twilio/menu", "/twilio/menu?attempt=0",
+              "/twilio/menu?attempt=-5", "/twilio/menu?attempt=x"}) {
+            const TwimlDocument again =
+                parse(*flow.respond(silence, at(QString::fromLatin1(query))));
+            QCOMPARE(verbs(again),
+                     (QStringList{QStringLiteral("Gather"), QStringLiteral("Redirect")}));
+            QCOMPARE(again.verbs.first().attribute(QStringLiteral("action")),
+                     QStringLiteral("https://switchboard.example.com/twilio/menu?attempt=2"));
+        }
+    }
+
+    void callbacksGetNoTwiml()
+    {
+        const CallFlow flow = this->flow();
+        QVERIFY(!flow.respond(webhook(WebhookKind::RecordingStatus),
+                              at(QStringLiteral("/twilio/recording-status")))
+                     .has_value());
+        QVERIFY(!flow.respond(webhook(WebhookKind::Status), at(QStringLiteral("/twilio/status")))
+                     .has_value());
     }
 };
 

@@ -1,20 +1,13 @@
 #include "CallRecord.h"
 
+#include "twilio/DialOutcome.h"
+#include "twilio/MenuKeys.h"
+
 #include <algorithm>
-#include <array>
 #include <limits>
 
 namespace Switchboard {
 namespace {
-
-constexpr std::array<std::pair<WebhookKind, const char *>, 6> kKindNames{{
-    {WebhookKind::Voice, "voice"},
-    {WebhookKind::Menu, "menu"},
-    {WebhookKind::Dial, "dial"},
-    {WebhookKind::Recording, "recording"},
-    {WebhookKind::RecordingStatus, "recording-status"},
-    {WebhookKind::Status, "status"},
-}};
 
 std::optional<int> secondsParam(const FormData &params, const QString &name)
 {
@@ -31,30 +24,7 @@ void fillIfEmpty(QString &field, const QString &value)
         field = value;
 }
 
-bool dialWasAnswered(const QString &dialStatus)
-{
-    return dialStatus == QLatin1String("completed") || dialStatus == QLatin1String("answered");
-}
-
 } // namespace
-
-QString webhookKindToString(WebhookKind kind)
-{
-    for (const auto &[value, name] : kKindNames) {
-        if (value == kind)
-            return QString::fromLatin1(name);
-    }
-    return {};
-}
-
-std::optional<WebhookKind> webhookKindFromString(const QString &text)
-{
-    for (const auto &[value, name] : kKindNames) {
-        if (text == QLatin1String(name))
-            return value;
-    }
-    return std::nullopt;
-}
 
 Outcome CallRecord::outcome() const
 {
@@ -83,16 +53,13 @@ void CallRecord::apply(const Webhook &webhook)
     switch (webhook.kind) {
     case WebhookKind::Voice:
         break;
-    case WebhookKind::Menu: {
-        const QString digits = params.value(QStringLiteral("Digits"));
-        if (digits == QLatin1String("1") && menuChoice == MenuChoice::None) {
-            menuChoice = MenuChoice::Forward;
+    case WebhookKind::Menu:
+        if (menuChoice != MenuChoice::None)
+            break; // the first choice stands
+        menuChoice = menuChoiceForDigits(params.value(QStringLiteral("Digits")));
+        if (menuChoice == MenuChoice::Forward)
             forwardedTo = webhook.forwardTo;
-        } else if (digits == QLatin1String("2") && menuChoice == MenuChoice::None) {
-            menuChoice = MenuChoice::Voicemail;
-        }
         break;
-    }
     case WebhookKind::Dial:
         applyDial(webhook);
         break;

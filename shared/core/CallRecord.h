@@ -2,39 +2,13 @@
 
 #include "CallStatus.h"
 #include "twilio/FormData.h"
+#include "twilio/Webhook.h"
 
 #include <optional>
 #include <QDateTime>
 #include <QString>
 
 namespace Switchboard {
-
-// Which of the service's webhooks Twilio called.
-enum class WebhookKind
-{
-    Voice,           // a call comes in
-    Menu,            // the caller pressed a key, or said nothing
-    Dial,            // the forwarded call ended
-    Recording,       // the caller finished a voicemail
-    RecordingStatus, // the recording's media is ready, or absent
-    Status,          // the call's status changed
-};
-
-QString webhookKindToString(WebhookKind kind);
-std::optional<WebhookKind> webhookKindFromString(const QString &text);
-
-// One webhook request as the service received it.
-struct Webhook
-{
-    WebhookKind kind = WebhookKind::Voice;
-    QDateTime receivedAt;
-    QString url; // the URL Twilio signed
-    FormData params;
-    QByteArray body;   // the form body the params came in; empty when it is not at hand
-    QString forwardTo; // the staff number, when the caller chose to be forwarded
-
-    QString callSid() const { return params.value(QStringLiteral("CallSid")); }
-};
 
 struct Voicemail
 {

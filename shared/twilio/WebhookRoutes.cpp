@@ -19,11 +19,4 @@ std::optional<WebhookKind> webhookKindFromPath(const QString &path)
     return webhookKindFromString(path.mid(kPrefix.size()));
 }
 
-QList<WebhookKind> allWebhookKinds()
-{
-    return {
-        WebhookKind::Voice,           WebhookKind::Menu,  WebhookKind::Dial, WebhookKind::Recording,
-        WebhookKind::RecordingStatus, WebhookKind::Status};
-}
-
 } // namespace Switchboard

@@ -1,9 +1,8 @@
 #pragma once
 
-#include "core/CallRecord.h"
+#include "twilio/Webhook.h"
 
 #include <optional>
-#include <QList>
 #include <QString>
 
 namespace Switchboard {
@@ -14,8 +13,5 @@ QString webhookPath(WebhookKind kind);
 
 // The webhook a request path (without its query) names, if any.
 std::optional<WebhookKind> webhookKindFromPath(const QString &path);
-
-// Every webhook the service answers.
-QList<WebhookKind> allWebhookKinds();
 
 } // namespace Switchboard

@@ -1,9 +1,20 @@
 #include "CallFlow.h"
 
+#include "twilio/DialOutcome.h"
 #include "twilio/Identifiers.h"
+#include "twilio/MenuKeys.h"
 #include "twilio/TwimlWriter.h"
+#include "twilio/WebhookRoutes.h"
+
+#include <QUrlQuery>
 
 namespace Switchboard {
+namespace {
+
+// The menu's action URL carries which playing of the menu the caller answered.
+const QString kAttempt = QStringLiteral("attempt");
+
+} // namespace
 
 CallFlow::CallFlow(CallFlowSettings settings)
     : m_settings(std::move(settings))
@@ -17,6 +28,11 @@ QString CallFlow::url(const QString &path) const
     return base + path;
 }
 
+QString CallFlow::webhookUrl(WebhookKind kind) const
+{
+    return url(webhookPath(kind));
+}
+
 void CallFlow::say(TwimlWriter &twiml, const QString &text) const
 {
     twiml.say(text, m_settings.voice, m_settings.language);
@@ -24,7 +40,8 @@ void CallFlow::say(TwimlWriter &twiml, const QString &text) const
 
 void CallFlow::menu(TwimlWriter &twiml, int attempt) const
 {
-    const QString action = url(QStringLiteral("/twilio/menu?attempt=%1").arg(attempt));
+    const QString action =
+        webhookUrl(WebhookKind::Menu) + QStringLiteral("?%1=%2").arg(kAttempt).arg(attempt);
     twiml.begin(QStringLiteral("Gather"), {{QStringLiteral("numDigits"), QStringLiteral("1")},
                                            {QStringLiteral("timeout"), QStringLiteral("5")},
                                            {QStringLiteral("action"), action},
@@ -38,7 +55,7 @@ void CallFlow::menu(TwimlWriter &twiml, int attempt) const
 void CallFlow::forward(TwimlWriter &twiml, const QString &callerNumber) const
 {
     TwimlWriter::Attributes dial{
-        {QStringLiteral("action"), url(QStringLiteral("/twilio/dial"))},
+        {QStringLiteral("action"), webhookUrl(WebhookKind::Dial)},
         {QStringLiteral("method"), QStringLiteral("POST")},
         {QStringLiteral("timeout"), QString::number(m_settings.ringTimeoutS)},
         {QStringLiteral("answerOnBridge"), QStringLiteral("true")},
@@ -57,18 +74,39 @@ void CallFlow::voicemail(TwimlWriter &twiml) const
             "Please leave a message after the beep. Press the pound key when you are done."));
     twiml.element(
         QStringLiteral("Record"),
-        {{QStringLiteral("action"), url(QStringLiteral("/twilio/recording"))},
+        {{QStringLiteral("action"), webhookUrl(WebhookKind::Recording)},
          {QStringLiteral("method"), QStringLiteral("POST")},
          {QStringLiteral("maxLength"), QString::number(m_settings.voicemailMaxS)},
          {QStringLiteral("finishOnKey"), QStringLiteral("#")},
          {QStringLiteral("playBeep"), QStringLiteral("true")},
-         {QStringLiteral("recordingStatusCallback"),
-          url(QStringLiteral("/twilio/recording-status"))},
+         {QStringLiteral("recordingStatusCallback"), webhookUrl(WebhookKind::RecordingStatus)},
          {QStringLiteral("recordingStatusCallbackMethod"), QStringLiteral("POST")},
          {QStringLiteral("recordingStatusCallbackEvent"), QStringLiteral("completed absent")}});
     // Reached only when nothing was recorded.
     say(twiml, QStringLiteral("We did not receive a message. Goodbye."));
     twiml.hangup();
+}
+
+std::optional<QByteArray> CallFlow::respond(const Webhook &webhook, const QUrl &requestUrl) const
+{
+    const FormData &params = webhook.params;
+    switch (webhook.kind) {
+    case WebhookKind::Voice:
+        return incomingCall();
+    case WebhookKind::Menu: {
+        const int attempt = QUrlQuery(requestUrl).queryItemValue(kAttempt).toInt();
+        return menuChoice(params.value(QStringLiteral("Digits")), qMax(1, attempt),
+                          params.value(QStringLiteral("From")));
+    }
+    case WebhookKind::Dial:
+        return dialResult(params.value(QStringLiteral("DialCallStatus")));
+    case WebhookKind::Recording:
+        return recordingDone();
+    case WebhookKind::RecordingStatus:
+    case WebhookKind::Status:
+        return std::nullopt;
+    }
+    Q_UNREACHABLE();
 }
 
 QByteArray CallFlow::incomingCall() const
@@ -82,17 +120,21 @@ QByteArray CallFlow::menuChoice(const QString &digits, int attempt,
                                 const QString &callerNumber) const
 {
     TwimlWriter twiml;
-    if (digits == QLatin1String("1")) {
+    switch (menuChoiceForDigits(digits)) {
+    case MenuChoice::Forward:
         forward(twiml, callerNumber);
-    } else if (digits == QLatin1String("2")) {
+        break;
+    case MenuChoice::Voicemail:
         voicemail(twiml);
-    } else {
+        break;
+    case MenuChoice::None:
         if (!digits.isEmpty())
             say(twiml, QStringLiteral("Sorry, that is not a valid option."));
         if (attempt >= m_settings.menuRepeats)
             voicemail(twiml);
         else
             menu(twiml, attempt + 1);
+        break;
     }
     return twiml.finish();
 }
@@ -100,8 +142,7 @@ QByteArray CallFlow::menuChoice(const QString &digits, int attempt,
 QByteArray CallFlow::dialResult(const QString &dialCallStatus) const
 {
     TwimlWriter twiml;
-    if (dialCallStatus == QLatin1String("completed") ||
-        dialCallStatus == QLatin1String("answered")) {
+    if (dialWasAnswered(dialCallStatus)) {
         twiml.hangup();
     } else {
         say(twiml, dialCallStatus == QLatin1String("busy")

@@ -1,9 +1,12 @@
 #pragma once
 
-#include "ServiceConfig.h"
+#include "twilio/CallFlowSettings.h"
+#include "twilio/Webhook.h"
 
+#include <optional>
 #include <QByteArray>
 #include <QString>
+#include <QUrl>
 
 namespace Switchboard {
 
@@ -16,6 +19,11 @@ class CallFlow final
 public:
     explicit CallFlow(CallFlowSettings settings);
 
+    // What Twilio should do after `webhook`, requested at `requestUrl` (whose query says which
+    // playing of the menu was answered): the TwiML of the step below that the webhook reached,
+    // or nothing for the callbacks Twilio reads no TwiML from (recording status, call status).
+    std::optional<QByteArray> respond(const Webhook &webhook, const QUrl &requestUrl) const;
+
     // A call comes in: the menu, with the greeting inside <Gather> so a key press interrupts it.
     QByteArray incomingCall() const;
     // The caller pressed `digits` (empty: said nothing) at the menu's `attempt`-th playing.
@@ -25,7 +33,9 @@ public:
     // The caller finished the voicemail.
     QByteArray recordingDone() const;
 
+    // The public URL of `path`, and of a webhook: what Twilio requests and signs.
     QString url(const QString &path) const;
+    QString webhookUrl(WebhookKind kind) const;
     const CallFlowSettings &settings() const { return m_settings; }
 
 private:

@@ -1,0 +1,45 @@
+#include "Webhook.h"
+
+#include <array>
+
+namespace Switchboard {
+namespace {
+
+constexpr std::array<std::pair<WebhookKind, const char *>, 6> kKindNames{{
+    {WebhookKind::Voice, "voice"},
+    {WebhookKind::Menu, "menu"},
+    {WebhookKind::Dial, "dial"},
+    {WebhookKind::Recording, "recording"},
+    {WebhookKind::RecordingStatus, "recording-status"},
+    {WebhookKind::Status, "status"},
+}};
+
+} // namespace
+
+QString webhookKindToString(WebhookKind kind)
+{
+    for (const auto &[value, name] : kKindNames) {
+        if (value == kind)
+            return QString::fromLatin1(name);
+    }
+    return {};
+}
+
+std::optional<WebhookKind> webhookKindFromString(const QString &text)
+{
+    for (const auto &[value, name] : kKindNames) {
+        if (text == QLatin1String(name))
+            return value;
+    }
+    return std::nullopt;
+}
+
+QList<WebhookKind> allWebhookKinds()
+{
+    QList<WebhookKind> kinds;
+    for (const auto &entry : kKindNames)
+        kinds.append(entry.first);
+    return kinds;
+}
+
+} // namespace Switchboard
