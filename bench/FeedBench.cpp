@@ -2,8 +2,8 @@
 //
 //   bench-feed [--calls N] [--db PATH] [--rate CALLS_PER_S] [--seconds S]
 //
-// 1. Creates a SQLite log of N calls (default 1,000,000) with plain INSERTs shaped like the
-//    service's rows, in one transaction (reused when it already has N calls).
+// 1. Creates a SQLite log of N calls (default 1,000,000), rows shaped like the service's
+//    inserted straight (CallLogFill) in one transaction (reused when it already has N calls).
 // 2. Starts itself again as a fresh process (--probe, offscreen platform) that constructs the
 //    real MainWindow in-process and measures: process start -> first rows painted in the
 //    feed view; resident memory; then, while a writer thread records new calls through
@@ -13,6 +13,8 @@
 #include "backend/AppSettings.h"
 #include "backend/CredentialStore.h"
 #include "db/CallFeedQuery.h"
+#include "db/CallLogFill.h"
+#include "db/CallReader.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"
 #include "gui/feed/CallFeedModel.h"
@@ -29,8 +31,6 @@
 #include <QFile>
 #include <QMutex>
 #include <QProcess>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
@@ -90,22 +90,13 @@ double msSinceProcessStart()
     return up * 1000.0 - startTicks * 1000.0 / double(sysconf(_SC_CLK_TCK));
 }
 
-qint64 countCalls(Database &db)
-{
-    QSqlQuery query(db.connection());
-    if (!query.exec(QStringLiteral("SELECT COUNT(*) FROM calls")) || !query.next())
-        return -1;
-    const qint64 count = query.value(0).toLongLong();
-    query.finish();
-    return count;
-}
-
 bool populate(const QString &path, qint64 calls)
 {
     {
         Database db(DatabaseUrl::sqlite(path), QStringLiteral("bench-populate"));
         QString error;
-        if (QFile::exists(path) && db.openAndMigrate(&error) && countCalls(db) >= calls) {
+        if (QFile::exists(path) && db.openAndMigrate(&error) &&
+            CallReader(db).callCount().value_or(-1) >= calls) {
             std::printf("reusing %s (%lld calls)\n", qPrintable(path), qlonglong(calls));
             return true;
         }
@@ -120,19 +111,12 @@ bool populate(const QString &path, qint64 calls)
         std::fprintf(stderr, "cannot create %s: %s\n", qPrintable(path), qPrintable(error));
         return false;
     }
-    QSqlQuery query(db.connection());
-    query.exec(QStringLiteral("BEGIN"));
-    QSqlQuery call(db.connection());
-    call.prepare(QStringLiteral(
-        "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name, from_city,"
-        " from_state, from_country, started_at, answered_at, ended_at, status, duration_s,"
-        " menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    QSqlQuery voicemail(db.connection());
-    voicemail.prepare(QStringLiteral(
-        "INSERT INTO voicemails (call_sid, recording_sid, recording_url, recording_status,"
-        " duration_s, created_at, download_state, heard_at) VALUES (?, ?, ?, 'completed', ?, ?, ?, "
-        "?)"));
+    CallLogFill fill(db);
+    if (!fill.begin()) {
+        std::fprintf(stderr, "cannot fill %s: %s\n", qPrintable(path),
+                     qPrintable(fill.lastError()));
+        return false;
+    }
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     // Newest a few minutes ago, spread back over a year (or a day for small demo logs).
     const qint64 span = calls >= 10000 ? 365LL * 24 * 3600 * 1000 : 26LL * 3600 * 1000;
@@ -186,34 +170,33 @@ bool populate(const QString &path, qint64 calls)
             talk,
             outcome,
             i + 1};
+        QVariantList columns;
         for (int v = 0; v < values.size(); ++v) {
             const QVariant &value = values.at(v);
             // Empty text is '' in the log, not NULL (NOT NULL DEFAULT '' columns).
             const bool emptyText = value.metaType() == QMetaType::fromType<QString>() &&
                                    value.toString().isNull() && v != 13;
-            call.bindValue(v, emptyText ? QVariant(QStringLiteral("")) : value);
+            columns.append(emptyText ? QVariant(QStringLiteral("")) : value);
         }
-        if (!call.exec()) {
-            std::fprintf(stderr, "insert failed: %s\n", qPrintable(call.lastError().text()));
+        if (!fill.insertCall(columns)) {
+            std::fprintf(stderr, "insert failed: %s\n", qPrintable(fill.lastError()));
             return false;
         }
-        if (outcome == QLatin1String("voicemail")) {
-            voicemail.bindValue(0, sid);
-            voicemail.bindValue(1, QStringLiteral("RE%1").arg(i, 32, 16, QLatin1Char('0')));
-            voicemail.bindValue(2, QStringLiteral("https://api.twilio.com/recordings/RE%1").arg(i));
-            voicemail.bindValue(3, 5 + int(i % 55));
-            voicemail.bindValue(4, started + durationS * 1000LL);
-            voicemail.bindValue(5, i % 17 == 0 ? QStringLiteral("pending")
-                                               : QStringLiteral("downloaded"));
-            voicemail.bindValue(6, calls - i < 8 && i % 2 ? nullTime : QVariant(started + 3600000));
-            if (!voicemail.exec()) {
-                std::fprintf(stderr, "insert failed: %s\n",
-                             qPrintable(voicemail.lastError().text()));
-                return false;
-            }
+        if (outcome == QLatin1String("voicemail") &&
+            !fill.insertVoicemail(
+                {sid, QStringLiteral("RE%1").arg(i, 32, 16, QLatin1Char('0')),
+                 QStringLiteral("https://api.twilio.com/recordings/RE%1").arg(i), 5 + int(i % 55),
+                 started + durationS * 1000LL,
+                 i % 17 == 0 ? QStringLiteral("pending") : QStringLiteral("downloaded"),
+                 calls - i < 8 && i % 2 ? nullTime : QVariant(started + 3600000)})) {
+            std::fprintf(stderr, "insert failed: %s\n", qPrintable(fill.lastError()));
+            return false;
         }
     }
-    query.exec(QStringLiteral("COMMIT"));
+    if (!fill.commit()) {
+        std::fprintf(stderr, "commit failed: %s\n", qPrintable(fill.lastError()));
+        return false;
+    }
     std::printf("created %s with %lld calls in %.1f s\n", qPrintable(path), qlonglong(calls),
                 timer.elapsed() / 1000.0);
     return true;

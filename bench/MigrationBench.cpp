@@ -3,6 +3,7 @@
 //
 //   bench-migration [--events N]
 
+#include "db/CallLogFill.h"
 #include "db/Database.h"
 #include "db/Migrations.h"
 
@@ -13,8 +14,6 @@
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 
 using namespace Switchboard;
@@ -40,31 +39,19 @@ QString params(const QString &callSid)
 
 bool fill(Database &db, int events, QString *error)
 {
-    QSqlQuery query(db.connection());
-    if (!query.exec(QStringLiteral("BEGIN")) ||
-        !query.prepare(QStringLiteral(
-            "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest, params)"
-            " VALUES (?, ?, 'status', 'in-progress', ?, ?)"))) {
-        *error = query.lastError().text();
-        return false;
-    }
-    for (int i = 0; i < events; ++i) {
+    CallLogFill fill(db);
+    bool filled = fill.begin();
+    for (int i = 0; filled && i < events; ++i) {
         const QString callSid =
             QStringLiteral("CA%1").arg(i / kEventsPerCall, 32, 16, QLatin1Char('0'));
-        query.bindValue(0, callSid);
-        query.bindValue(1, qint64(1764079200000) + i);
-        query.bindValue(2, QString::fromLatin1(QCryptographicHash::hash(QByteArray::number(i),
-                                                                        QCryptographicHash::Sha256)
-                                                   .toHex()));
-        query.bindValue(3, params(callSid));
-        if (!query.exec()) {
-            *error = query.lastError().text();
-            return false;
-        }
+        const QString digest = QString::fromLatin1(
+            QCryptographicHash::hash(QByteArray::number(i), QCryptographicHash::Sha256).toHex());
+        filled =
+            fill.insertStatusEvent(callSid, qint64(1764079200000) + i, digest, params(callSid));
     }
-    if (query.exec(QStringLiteral("COMMIT")))
+    if (filled && fill.commit())
         return true;
-    *error = query.lastError().text();
+    *error = fill.lastError();
     return false;
 }
 

@@ -18,7 +18,6 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QSqlQuery>
 #include <QThread>
 #include <unistd.h>
 
@@ -71,15 +70,10 @@ QList<qint64> serverBackends(const QString &databaseUrl)
     Database db(*url, QStringLiteral("bench-backends"));
     if (!db.open(&error))
         return pids;
-    QSqlQuery query(db.connection());
-    if (query.exec(QStringLiteral("SELECT pid FROM pg_stat_activity WHERE datname ="
-                                  " current_database() AND pid <> pg_backend_pid()"))) {
-        while (query.next()) {
-            if (QFile::exists(QStringLiteral("/proc/%1/stat").arg(query.value(0).toLongLong())))
-                pids.append(query.value(0).toLongLong());
-        }
+    for (const qint64 pid : db.otherServerProcesses()) {
+        if (QFile::exists(QStringLiteral("/proc/%1/stat").arg(pid)))
+            pids.append(pid);
     }
-    query.finish();
     return pids;
 }
 
@@ -134,11 +128,7 @@ QString verify(const QString &databaseUrl, const QList<CallPlan> &plans, int req
         else if (call->voicemail && call->voicemail->downloadState != DownloadState::Downloaded)
             ++voicemailsPending;
     }
-    QSqlQuery events(db.connection());
-    events.exec(QStringLiteral("SELECT COUNT(*) FROM call_events"));
-    events.next();
-    const int logged = events.value(0).toInt();
-    events.finish();
+    const int logged = int(reader.eventCount().value_or(-1));
     if (wrong == 0 && voicemailsPending == 0 && logged == requests)
         return QStringLiteral("all %1 calls and %2 webhooks logged, voicemails stored")
             .arg(plans.size())

@@ -124,6 +124,28 @@ std::optional<std::map<QString, qint64>> CallReader::voicemailsByDownloadState()
         QStringLiteral("SELECT download_state, COUNT(*) FROM voicemails GROUP BY download_state"));
 }
 
+std::optional<qint64> CallReader::callCount()
+{
+    return count(QStringLiteral("SELECT COUNT(*) FROM calls"));
+}
+
+std::optional<qint64> CallReader::eventCount()
+{
+    return count(QStringLiteral("SELECT COUNT(*) FROM call_events"));
+}
+
+std::optional<qint64> CallReader::count(const QString &sql)
+{
+    QSqlQuery query(m_database.connection());
+    if (!query.exec(sql) || !query.next()) {
+        m_lastError = query.lastError().text();
+        return std::nullopt;
+    }
+    const qint64 count = query.value(0).toLongLong();
+    query.finish();
+    return count;
+}
+
 std::optional<std::map<QString, qint64>> CallReader::countBy(const QString &sql)
 {
     QSqlQuery query(m_database.connection());

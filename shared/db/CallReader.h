@@ -54,10 +54,16 @@ public:
     std::optional<std::map<QString, qint64>> callsByOutcome();
     std::optional<std::map<QString, qint64>> voicemailsByDownloadState();
 
+    // How many calls, and timeline events (webhooks), the log holds; nothing when the query
+    // failed.
+    std::optional<qint64> callCount();
+    std::optional<qint64> eventCount();
+
     QString lastError() const { return m_lastError; }
 
 private:
     std::optional<std::map<QString, qint64>> countBy(const QString &sql);
+    std::optional<qint64> count(const QString &sql);
 
     Database &m_database;
     QString m_lastError;

@@ -3,20 +3,18 @@
 #include "core/CallRecord.h"
 
 #include <memory>
-#include <QHash>
-#include <QSet>
+#include <QList>
 #include <QSqlQuery>
 #include <QString>
-#include <QStringList>
-#include <QVariant>
 
 namespace Switchboard {
 
 class Database;
 
-// Everything that writes the call log. Each method is one transaction: when it returns true
-// the change is committed. Concurrent writers (instances on PostgreSQL) take a call's lock
-// before writing any of its rows.
+// Everything that writes the call log, on either engine: the statements are in
+// SqliteCallWriter and PostgresCallWriter, which say what each method commits and when.
+// Concurrent writers (instances on PostgreSQL) take a call's lock before writing any of its
+// rows.
 class CallWriter final
 {
 public:
@@ -47,10 +45,10 @@ public:
     // Adds the webhook to the call's timeline and folds it into the call's row.
     Result record(const Webhook &webhook);
 
-    // Records several webhooks, in order, in one transaction: one commit for all of them.
-    // False when the transaction failed, and then none of them is recorded. A call that
-    // another writer (instance) holds is not waited for, and one it changed between this
-    // batch's read and its write is not written over: their webhooks come back Deferred.
+    // Records several webhooks, in order, with one commit for all of them. False when the
+    // write failed, and then none of them is recorded. A call that another writer (instance)
+    // holds is not waited for, and one it changed between this batch's read and its write is
+    // not written over: their webhooks come back Deferred.
     bool recordAll(const QList<Event> &events, QList<Result> *results);
 
     struct Download
@@ -64,41 +62,53 @@ public:
     // Takes, for `leaseSeconds`, up to `limit` voicemails whose media Twilio has ready and
     // that are due for a (new) download attempt: no other instance fetches them meanwhile.
     QList<Download> claimDueDownloads(const QDateTime &now, int limit, int leaseSeconds);
+    // Each changes one call's voicemail and moves the call's revision on, atomically; false
+    // also when the call has no voicemail.
     bool storeAudio(const QString &callSid, const QByteArray &audio, const QString &contentType);
     bool recordDownloadFailure(const QString &callSid, const QString &error,
                                const QDateTime &retryAt, bool giveUp);
-
     bool setHeard(const QString &callSid, bool heard);
 
-    QString lastError() const { return m_lastError; }
+    QString lastError() const;
+
+    // What one engine's writer does; CallWriter picks the one for the database.
+    class Engine
+    {
+    public:
+        virtual ~Engine() = default;
+        Q_DISABLE_COPY_MOVE(Engine)
+
+        virtual bool recordAll(const QList<Event> &events, QList<Result> *results) = 0;
+        virtual QList<Download> claimDueDownloads(const QDateTime &now, int limit,
+                                                  int leaseSeconds) = 0;
+        enum class VoicemailChange
+        {
+            StoreAudio,     // audio (bytes), bytes, sha256, content_type
+            DownloadFailed, // download_state, last_error, next_attempt_at
+            MarkHeard,      // heard_at
+        };
+        // Sets `values` on the call's voicemail and moves the call's revision on, atomically.
+        virtual bool changeVoicemail(VoicemailChange change, const QString &callSid,
+                                     const QVariantList &values) = 0;
+
+        QString lastError() const { return m_lastError; }
+        void setLastError(const QString &error) { m_lastError = error; }
+
+    protected:
+        Engine() = default;
+        // Runs a prepared statement; its error becomes lastError().
+        bool exec(QSqlQuery &query);
+        bool noVoicemail(const QString &callSid);
+        // The claim's parameters, in its statement's order, and the downloads it returned.
+        static void bindClaim(QSqlQuery &claim, const QDateTime &now, int limit, int leaseSeconds);
+        static QList<Download> claimed(QSqlQuery &claim);
+
+    private:
+        QString m_lastError;
+    };
 
 private:
-    struct Statements;
-    struct Fold;
-
-    void prepare();
-    bool exec(QSqlQuery &query);
-    bool writeIfUnchanged(const QList<Event> &events, const QStringList &callSids,
-                          const QStringList &digests, QList<Result> *results);
-    // Reads the calls, and which of `digests` their timelines have.
-    bool selectCalls(const QStringList &callSids, const QStringList &digests, Fold *fold);
-    static void foldIn(const QList<Event> &events, Fold *fold);
-    // Writes the changed calls, their new events and voicemails; `written` receives the calls
-    // written (on PostgreSQL, those whose revision was still the one read).
-    bool writeCalls(const Fold &fold, QSet<QString> *written);
-    bool begin();
-    bool reconnect();
-    bool commit();
-    void rollback();
-    bool bumpRevision(const QString &callSid);
-    // Changes one call's voicemail with `statement` (bound `values`, then the CallSid) and
-    // moves the call's revision on, atomically. False also when the call has no voicemail.
-    bool changeVoicemail(QSqlQuery Statements::*statement, const QString &callSid,
-                         const QVariantList &values);
-
-    Database &m_database;
-    std::unique_ptr<Statements> m_statements;
-    QString m_lastError;
+    std::unique_ptr<Engine> m_engine;
 };
 
 } // namespace Switchboard

@@ -172,6 +172,22 @@ bool Database::checkpointWal(QString *error)
     return done;
 }
 
+QList<qint64> Database::otherServerProcesses()
+{
+    QList<qint64> pids;
+    if (m_dialect.isSqlite())
+        return pids;
+    QSqlQuery query(connection());
+    if (query.exec(
+            QStringLiteral("SELECT pid FROM pg_stat_activity"
+                           " WHERE datname = current_database() AND pid <> pg_backend_pid()"))) {
+        while (query.next())
+            pids.append(query.value(0).toLongLong());
+    }
+    query.finish();
+    return pids;
+}
+
 std::optional<qint64> Database::commitsByOthers(QString *error)
 {
     QSqlQuery query(connection());

@@ -4,6 +4,7 @@
 #include "SqlDialect.h"
 
 #include <optional>
+#include <QList>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -59,6 +60,11 @@ public:
     // checkpoint that waits for nobody (PASSIVE).
     bool setWalAutoCheckpoint(int pages, QString *error);
     bool checkpointWal(QString *error);
+
+    // The server processes (PostgreSQL backends) serving the other connections to this
+    // database: whose CPU a benchmark adds to the service's. Empty on SQLite, and when the query
+    // failed.
+    QList<qint64> otherServerProcesses();
 
     // Closes and opens the connection again, after the server went away.
     bool reconnect(QString *error);

@@ -14,7 +14,7 @@
 namespace Switchboard {
 namespace {
 
-// One SELECT per poll at most; a backlog bigger than this is applied over several polls.
+// One query of changes per poll at most; a backlog bigger than this is applied over several polls.
 constexpr int kChangeBatch = 2000;
 
 } // namespace

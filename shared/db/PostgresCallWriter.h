@@ -1,0 +1,52 @@
+#pragma once
+
+#include "CallWriter.h"
+
+#include <memory>
+#include <QSqlQuery>
+
+namespace Switchboard {
+
+class CallBatch;
+
+// CallWriter's statements on PostgreSQL, where instances write concurrently and no
+// transaction spans round trips: each statement commits on its own (autocommit).
+// - recordAll() is two statements. The first reads the calls, without a lock; the second
+//   writes the changed ones with their events and voicemails, and commits: one transaction,
+//   all of it or nothing. It writes a call only if no other writer holds the call's lock (a
+//   batch does not queue behind another instance's, nor behind a voicemail being stored) and
+//   its revision is still the one read; a call not written comes back Deferred, to be folded
+//   again into its new row. No lock is held while the service works.
+// - a voicemail's change (storeAudio(), recordDownloadFailure(), setHeard()): one statement,
+//   one transaction, that waits for the call's lock, changes the voicemail and moves the
+//   call's revision on.
+// - claimDueDownloads(): one statement, one transaction, passing over voicemails another
+//   claim holds.
+// Every statement that writes a calls row notifies listeners (NOTIFY on commit).
+class PostgresCallWriter final : public CallWriter::Engine
+{
+public:
+    explicit PostgresCallWriter(Database &database);
+    ~PostgresCallWriter() override;
+    Q_DISABLE_COPY_MOVE(PostgresCallWriter)
+
+    bool recordAll(const QList<CallWriter::Event> &events,
+                   QList<CallWriter::Result> *results) override;
+    QList<CallWriter::Download> claimDueDownloads(const QDateTime &now, int limit,
+                                                  int leaseSeconds) override;
+    bool changeVoicemail(VoicemailChange change, const QString &callSid,
+                         const QVariantList &values) override;
+
+private:
+    struct Statements;
+
+    void prepare();
+    // A server restart or a network cut leaves the connection dead: opens a new one.
+    bool reconnect();
+    QSqlQuery &statement(VoicemailChange change);
+
+    Database &m_database;
+    std::unique_ptr<Statements> m_statements;
+};
+
+} // namespace Switchboard

@@ -1,0 +1,200 @@
+#include "SqliteCallWriter.h"
+
+#include "CallBatch.h"
+#include "CallRows.h"
+#include "Database.h"
+
+#include <QSqlError>
+
+namespace Switchboard {
+
+SqliteCallWriter::SqliteCallWriter(Database &database)
+    : m_selectCalls(database.connection())
+    , m_upsertCalls(database.connection())
+    , m_insertEvents(database.connection())
+    , m_deleteVoicemails(database.connection())
+    , m_upsertVoicemails(database.connection())
+    , m_bumpRevision(database.connection())
+    , m_claimDueDownloads(database.connection())
+    , m_storeAudio(database.connection())
+    , m_downloadFailed(database.connection())
+    , m_markHeard(database.connection())
+    , m_control(database.connection())
+{
+    // A batch's rows come as JSON arrays of arrays (CallBatch::Rows), read with json_each:
+    // r.value ->> n is the row's element n (a JSON number already an integer), r.key its
+    // position. The calls, with the batch's digests their timelines already have:
+    m_selectCalls.prepare(
+        CallRows::selectSql(QStringLiteral(
+            "(SELECT group_concat(e.digest, ',') FROM call_events e"
+            " WHERE e.call_sid = c.call_sid AND e.digest IN (SELECT value FROM json_each(?)))")) +
+        QStringLiteral(" WHERE c.call_sid IN (SELECT value FROM json_each(?))"));
+    // SQLite evaluates the MAX once per statement: the row's position keeps revisions apart.
+    // "WHERE true" tells the parser that ON CONFLICT is the upsert's, not a join's.
+    m_upsertCalls.prepare(QStringLiteral(
+        "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name,"
+        " from_city, from_state, from_country, started_at, answered_at, ended_at, status,"
+        " duration_s, menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision)"
+        " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"
+        " r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9,"
+        " r.value ->> 10, r.value ->> 11, r.value ->> 12, r.value ->> 13, r.value ->> 14,"
+        " r.value ->> 15, r.value ->> 16, r.value ->> 17,"
+        " (SELECT COALESCE(MAX(revision), 0) FROM calls) + 1 + r.key"
+        " FROM json_each(?) AS r WHERE true"
+        " ON CONFLICT (call_sid) DO UPDATE SET"
+        " account_sid = excluded.account_sid, from_number = excluded.from_number,"
+        " to_number = excluded.to_number, caller_name = excluded.caller_name,"
+        " from_city = excluded.from_city, from_state = excluded.from_state,"
+        " from_country = excluded.from_country, started_at = excluded.started_at,"
+        " answered_at = excluded.answered_at, ended_at = excluded.ended_at,"
+        " status = excluded.status, duration_s = excluded.duration_s,"
+        " menu_choice = excluded.menu_choice, forwarded_to = excluded.forwarded_to,"
+        " dial_status = excluded.dial_status, talk_duration_s = excluded.talk_duration_s,"
+        " outcome = excluded.outcome, revision = excluded.revision"));
+    m_insertEvents.prepare(QStringLiteral(
+        "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest, params)"
+        " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"
+        " r.value ->> 5 FROM json_each(?) AS r WHERE true ORDER BY r.key"));
+    m_deleteVoicemails.prepare(QStringLiteral(
+        "DELETE FROM voicemails WHERE call_sid IN (SELECT value FROM json_each(?))"));
+    m_upsertVoicemails.prepare(QStringLiteral(
+        "INSERT INTO voicemails (call_sid, recording_sid, recording_url, recording_status,"
+        " duration_s, created_at)"
+        " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"
+        " r.value ->> 5 FROM json_each(?) AS r WHERE true"
+        " ON CONFLICT (call_sid) DO UPDATE SET recording_status = excluded.recording_status"));
+    m_bumpRevision.prepare(
+        QStringLiteral("UPDATE calls SET revision = (SELECT COALESCE(MAX(revision), 0) + 1 FROM"
+                       " calls) WHERE call_sid = ?"));
+    // Media is ready once Twilio said so; a recording whose status callback never came is
+    // tried a minute after its <Record> action. Claiming moves a download's next attempt past
+    // its lease. Only the subquery looks for due voicemails; the update takes the ones it
+    // found by key: a condition of its own on the download state made SQLite read every
+    // pending voicemail at each claim, a growing backlog under load.
+    m_claimDueDownloads.prepare(QStringLiteral(
+        "UPDATE voicemails SET next_attempt_at = ? WHERE call_sid IN ("
+        "SELECT call_sid FROM voicemails WHERE download_state = 'pending'"
+        " AND next_attempt_at <= ? AND (recording_status = 'completed' OR created_at <= ?)"
+        " ORDER BY next_attempt_at LIMIT ?)"
+        " RETURNING call_sid, recording_sid, recording_url, download_attempts"));
+    m_storeAudio.prepare(QStringLiteral(
+        "UPDATE voicemails SET download_state = 'downloaded', audio = ?, bytes = ?, sha256 = ?,"
+        " content_type = ?, last_error = '', download_attempts = download_attempts + 1"
+        " WHERE call_sid = ?"));
+    m_downloadFailed.prepare(QStringLiteral(
+        "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
+        " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
+    m_markHeard.prepare(QStringLiteral("UPDATE voicemails SET heard_at = ? WHERE call_sid = ?"));
+}
+
+bool SqliteCallWriter::begin()
+{
+    // IMMEDIATE takes the write lock at once: no other process's commit can invalidate what
+    // the transaction reads.
+    if (m_control.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return true;
+    setLastError(m_control.lastError().text());
+    return false;
+}
+
+bool SqliteCallWriter::commit()
+{
+    if (m_control.exec(QStringLiteral("COMMIT")))
+        return true;
+    setLastError(m_control.lastError().text());
+    rollback();
+    return false;
+}
+
+void SqliteCallWriter::rollback()
+{
+    m_selectCalls.finish();
+    m_control.exec(QStringLiteral("ROLLBACK"));
+}
+
+bool SqliteCallWriter::recordAll(const QList<CallWriter::Event> &events,
+                                 QList<CallWriter::Result> *results)
+{
+    CallBatch batch(events);
+    if (!begin())
+        return false;
+    QString error;
+    if (!batch.readCalls(m_selectCalls, &error)) {
+        setLastError(error);
+        rollback();
+        return false;
+    }
+    batch.fold();
+    if (!writeCalls(batch)) {
+        rollback();
+        return false;
+    }
+    if (!commit())
+        return false;
+    *results = batch.results();
+    return true;
+}
+
+bool SqliteCallWriter::writeCalls(const CallBatch &batch)
+{
+    if (!batch.changesAnything())
+        return true;
+    const CallBatch::Rows rows = batch.rows();
+    m_upsertCalls.bindValue(0, rows.calls);
+    if (!exec(m_upsertCalls))
+        return false;
+    m_insertEvents.bindValue(0, rows.events);
+    if (!exec(m_insertEvents))
+        return false;
+    if (rows.anyVoicemailGone) {
+        m_deleteVoicemails.bindValue(0, rows.voicemailsGone);
+        if (!exec(m_deleteVoicemails))
+            return false;
+    }
+    if (!rows.anyVoicemail)
+        return true;
+    m_upsertVoicemails.bindValue(0, rows.voicemails);
+    return exec(m_upsertVoicemails);
+}
+
+QList<CallWriter::Download> SqliteCallWriter::claimDueDownloads(const QDateTime &now, int limit,
+                                                                int leaseSeconds)
+{
+    bindClaim(m_claimDueDownloads, now, limit, leaseSeconds);
+    if (!exec(m_claimDueDownloads))
+        return {};
+    return claimed(m_claimDueDownloads);
+}
+
+bool SqliteCallWriter::changeVoicemail(VoicemailChange change, const QString &callSid,
+                                       const QVariantList &values)
+{
+    QSqlQuery &update = change == VoicemailChange::StoreAudio       ? m_storeAudio
+                        : change == VoicemailChange::DownloadFailed ? m_downloadFailed
+                                                                    : m_markHeard;
+    if (!begin())
+        return false;
+    int parameter = 0;
+    for (const QVariant &value : values)
+        update.bindValue(parameter++, value);
+    update.bindValue(parameter, callSid);
+    const bool updated = exec(update);
+    for (int i = 0; i <= parameter; ++i)
+        update.bindValue(i, QVariant()); // let go of the audio
+    if (!updated) {
+        rollback();
+        return false;
+    }
+    if (update.numRowsAffected() != 1) {
+        rollback();
+        return noVoicemail(callSid);
+    }
+    m_bumpRevision.bindValue(0, callSid);
+    if (!exec(m_bumpRevision)) {
+        rollback();
+        return false;
+    }
+    return commit();
+}
+
+} // namespace Switchboard

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "CallWriter.h"
+
+#include <QSqlQuery>
+
+namespace Switchboard {
+
+class CallBatch;
+
+// CallWriter's statements on SQLite, where one writer at a time holds the whole database.
+// Each method is one transaction, committed when it returns true: recordAll() reads the calls
+// and writes them in a write transaction (BEGIN IMMEDIATE), which keeps every other writer
+// out from the read to the commit, so nothing is ever Deferred; a voicemail's change and its
+// call's new revision are two statements in one; claimDueDownloads() is one statement.
+class SqliteCallWriter final : public CallWriter::Engine
+{
+public:
+    explicit SqliteCallWriter(Database &database);
+    Q_DISABLE_COPY_MOVE(SqliteCallWriter)
+
+    bool recordAll(const QList<CallWriter::Event> &events,
+                   QList<CallWriter::Result> *results) override;
+    QList<CallWriter::Download> claimDueDownloads(const QDateTime &now, int limit,
+                                                  int leaseSeconds) override;
+    bool changeVoicemail(VoicemailChange change, const QString &callSid,
+                         const QVariantList &values) override;
+
+private:
+    bool begin();
+    bool commit();
+    void rollback();
+    bool writeCalls(const CallBatch &batch);
+
+    // Prepared once: preparing costs more than running these statements.
+    QSqlQuery m_selectCalls;
+    QSqlQuery m_upsertCalls;
+    QSqlQuery m_insertEvents;
+    QSqlQuery m_deleteVoicemails;
+    QSqlQuery m_upsertVoicemails;
+    QSqlQuery m_bumpRevision;
+    QSqlQuery m_claimDueDownloads;
+    QSqlQuery m_storeAudio;
+    QSqlQuery m_downloadFailed;
+    QSqlQuery m_markHeard;
+    QSqlQuery m_control;
+};
+
+} // namespace Switchboard
