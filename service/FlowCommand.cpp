@@ -136,9 +136,15 @@ std::optional<FlowDefinition> readFlowFile(const QString &path)
 
 QString flowAuthor()
 {
-    if (const passwd *user = ::getpwuid(::geteuid()); user && user->pw_name)
-        return QString::fromLocal8Bit(user->pw_name);
-    return QStringLiteral("uid %1").arg(::geteuid());
+    const passwd *entry = ::getpwuid(::geteuid());
+    const QString user = entry && entry->pw_name ? QString::fromLocal8Bit(entry->pw_name)
+                                                 : QStringLiteral("uid %1").arg(::geteuid());
+    // An installed service's log is changed as its user (sudo -u switchboard ...): the person
+    // who ran sudo is the author.
+    const QString sudoUser = qEnvironmentVariable("SUDO_USER");
+    if (!sudoUser.isEmpty() && sudoUser != user)
+        return QStringLiteral("%1 (as %2)").arg(sudoUser, user);
+    return user;
 }
 
 int runFlow(const ServiceConfig &config)

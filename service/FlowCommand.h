@@ -10,7 +10,7 @@ namespace Switchboard {
 // 1 when the database fails, 2 for input that is refused.
 int runFlow(const ServiceConfig &config);
 
-// Who changes the flow from this process: the OS user.
+// Who changes the flow from this process: the OS user, and who ran sudo when sudo made it.
 QString flowAuthor();
 
 } // namespace Switchboard

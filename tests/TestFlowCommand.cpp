@@ -1,5 +1,6 @@
 #include "core/FlowDefinition.h"
 #include "db/Database.h"
+#include "db/FlowStore.h"
 #include "db/Migrations.h"
 #include "ServiceHarness.h"
 
@@ -65,10 +66,14 @@ class TestFlowCommand final : public QObject
 
     std::unique_ptr<ServiceHarness> m_harness;
 
-    Run flow(const QStringList &args)
+    Run flow(const QStringList &args, const QString &sudoUser = {})
     {
         QProcess process;
-        process.setProcessEnvironment(ServiceHarness::credentialsEnvironment());
+        QProcessEnvironment environment = ServiceHarness::credentialsEnvironment();
+        environment.remove(QStringLiteral("SUDO_USER"));
+        if (!sudoUser.isEmpty())
+            environment.insert(QStringLiteral("SUDO_USER"), sudoUser);
+        process.setProcessEnvironment(environment);
         process.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
                       QStringList{QStringLiteral("flow")} + args +
                           QStringList{QStringLiteral("--database"), m_harness->databaseUrl()});
@@ -170,6 +175,34 @@ private Q_SLOTS:
                      history.at(1).contains(QStringLiteral("simultaneous")) &&
                      history.at(1).contains(QStringLiteral("hours in America/New_York")),
                  qPrintable(history.at(1)));
+    }
+
+    // `sudo -u switchboard switchboard-service flow set ...`: the author is who ran sudo.
+    void authorIsWhoRanSudo()
+    {
+        const Run run =
+            flow({QStringLiteral("set"), writeFile(QStringLiteral("flow.json"), kExample)},
+                 QStringLiteral("dana"));
+        QCOMPARE(run.exitCode, 0);
+        const QString author = QStringLiteral("dana (as %1)").arg(osUser());
+        QVERIFY2(QString::fromUtf8(run.out).contains(QStringLiteral("by ") + author),
+                 run.out.constData());
+        QVERIFY2(historyLines().constFirst().contains(QStringLiteral(", by ") + author),
+                 qPrintable(historyLines().constFirst()));
+    }
+
+    // The author is bounded like everything else stored.
+    void longAuthorIsCut()
+    {
+        const QString longName(FlowStore::kMaxAuthorLength + 50, u'x');
+        QCOMPARE(flow({QStringLiteral("set"), writeFile(QStringLiteral("flow.json"), kExample)},
+                      longName)
+                     .exitCode,
+                 0);
+        const QString line = historyLines().constFirst();
+        QVERIFY2(line.contains(QStringLiteral(", by ") +
+                               longName.left(FlowStore::kMaxAuthorLength) + QStringLiteral(": ")),
+                 qPrintable(line));
     }
 
     void refusesBadInputAndStoresNothing_data()
@@ -292,6 +325,22 @@ private Q_SLOTS:
         QVERIFY2(m_harness->serviceOutput().contains(
                      QStringLiteral("(revision 1) rules: ignoring --forward-to, --ring-timeout")),
                  qPrintable(m_harness->serviceOutput()));
+    }
+
+    // The flags go through the same checks as a file: a greeting longer than a flow's is
+    // refused at the first start, naming it, and nothing is stored.
+    void firstStartRefusesFlagsNoFlowTakes()
+    {
+        QVERIFY(!m_harness->startService(
+            {QStringLiteral("--greeting"), QString(FlowDefinition::kMaxGreetingLength + 1, u'a')}));
+        QVERIFY2(m_harness->serviceOutput().contains(
+                     QStringLiteral("the flags make no valid call flow: greeting: 1001 characters, "
+                                    "at most 1000")),
+                 qPrintable(m_harness->serviceOutput()));
+        QVERIFY(startService());
+        QVERIFY2(historyLines().constFirst().contains(QStringLiteral("(flags at first start)")),
+                 qPrintable(historyLines().join(u'\n')));
+        QCOMPARE(historyLines().size(), 1);
     }
 
     void laterStartsFollowTheDatabase()

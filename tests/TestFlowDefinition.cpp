@@ -193,6 +193,8 @@ private Q_SLOTS:
                                   << QStringLiteral("the flow: not JSON");
         QTest::newRow("not an object")
             << QByteArray("[1, 2]") << QStringLiteral("the flow: expected an object");
+        QTest::newRow("a single value")
+            << QByteArray("\"+15550100201\"") << QStringLiteral("the flow: not JSON");
         QTest::newRow("too large")
             << QByteArray(FlowDefinition::kMaxJsonBytes + 1, ' ')
             << QStringLiteral("the flow: %1 bytes").arg(FlowDefinition::kMaxJsonBytes + 1);

@@ -153,7 +153,8 @@ std::optional<FlowDefinition> FlowDefinition::fromJson(const QByteArray &json, Q
     }
     if (!document.isObject()) {
         *error = QStringLiteral("the flow: expected an object, found %1")
-                     .arg(document.isArray() ? QStringLiteral("an array") : QStringLiteral("none"));
+                     .arg(document.isArray() ? QStringLiteral("an array")
+                                             : QStringLiteral("a single value"));
         return std::nullopt;
     }
     return fromJsonObject(document.object(), error);

@@ -120,9 +120,13 @@ CallBatch::Rows CallBatch::rows() const
                                     webhook.params.value(QStringLiteral("CallStatus")),
                                     event->digest, event->params});
     }
-    return {jsonText(m_changed),      jsonText(callRows),      jsonText(eventRows),
-            jsonText(voicemailsGone), jsonText(voicemailRows), !voicemailsGone.isEmpty(),
-            !voicemailRows.isEmpty()};
+    return {jsonText(callRows),      jsonText(eventRows),       jsonText(voicemailsGone),
+            jsonText(voicemailRows), !voicemailsGone.isEmpty(), !voicemailRows.isEmpty()};
+}
+
+QString CallBatch::changedCalls() const
+{
+    return jsonText(m_changed);
 }
 
 QList<CallWriter::Result> CallBatch::resultsIfWritten(const QSet<QString> &written) const

@@ -29,7 +29,6 @@ public:
     // columns' order of the writers' statements) or of CallSids.
     struct Rows
     {
-        QString changedCalls;   // the CallSids of the calls it changes
         QString calls;          // with the revision read, NULL for a call that had no row
         QString events;         // the new timeline rows, in the order they came
         QString voicemailsGone; // CallSids whose voicemail row goes (empty array: none)
@@ -39,6 +38,8 @@ public:
     };
     bool changesAnything() const { return !m_changed.isEmpty(); }
     Rows rows() const;
+    // The CallSids of the calls it changes, as a JSON array.
+    QString changedCalls() const;
 
     // Each webhook's result: Recorded or Duplicate.
     QList<CallWriter::Result> results() const { return m_outcomes; }

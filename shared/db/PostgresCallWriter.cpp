@@ -197,7 +197,7 @@ bool PostgresCallWriter::recordAll(const QList<CallWriter::Event> &events,
     if (batch.changesAnything()) {
         const CallBatch::Rows rows = batch.rows();
         QSqlQuery &write = m_statements->writeBatch;
-        write.bindValue(0, rows.changedCalls);
+        write.bindValue(0, batch.changedCalls());
         write.bindValue(1, rows.calls);
         write.bindValue(2, rows.events);
         write.bindValue(3, rows.voicemailsGone);
