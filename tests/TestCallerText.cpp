@@ -106,17 +106,11 @@ private:
                                                    QDateTime::currentDateTimeUtc(), true));
         // Heard, so that the feed's voicemail cell shows the download error as its tooltip.
         QVERIFY(log.writer().setHeard(h.sid, true));
-        // No webhook carries a transcription: whoever can write the log can.
-        Database database(DatabaseUrl::sqlite(m_path), QStringLiteral("test-raw"));
-        QString error;
-        QVERIFY2(database.open(&error), qPrintable(error));
-        QSqlQuery update(database.connection());
-        update.prepare(
-            QStringLiteral("UPDATE voicemails SET transcription = ? WHERE call_sid = ?"));
-        update.addBindValue(h.transcription);
-        update.addBindValue(h.sid);
-        QVERIFY(update.exec());
-        QCOMPARE(update.numRowsAffected(), 1);
+        // The transcription is the caller's words, as Twilio heard them.
+        QVERIFY(log.webhook(WebhookKind::Transcription, h.sid, at.addSecs(60),
+                            {{QStringLiteral("RecordingSid"), QStringLiteral("RE") + h.sid.mid(2)},
+                             {QStringLiteral("TranscriptionStatus"), QStringLiteral("completed")},
+                             {QStringLiteral("TranscriptionText"), h.transcription}}));
     }
 
     // The tooltip the widget shows when the pointer rests at `pos`.
