@@ -1,7 +1,10 @@
+#include "core/CallExport.h"
 #include "core/CallRecord.h"
 
 #include <algorithm>
 #include <numeric>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace Switchboard;
@@ -492,6 +495,48 @@ private Q_SLOTS:
         QVERIFY(routeFromJson(QStringLiteral("[") + QString(kMaxRouteJsonChars, QLatin1Char(' ')) +
                               QStringLiteral("]"))
                     .isEmpty());
+    }
+
+    void exportSaysWhoAnsweredAndTheRoute()
+    {
+        const QJsonObject answered = CallExport::toJson(play(aliceDeclinesBobAccepts()));
+        QCOMPARE(answered.value(QStringLiteral("answered_by")).toObject(),
+                 (QJsonObject{{QStringLiteral("name"), QStringLiteral("Bob Chen")},
+                              {QStringLiteral("number"), kBob}}));
+        QVERIFY(answered.value(QStringLiteral("reason")).isNull());
+        const QJsonArray route = answered.value(QStringLiteral("route")).toArray();
+        QCOMPARE(route.size(), 2);
+        QCOMPARE(route.at(0).toObject().value(QStringLiteral("result")).toString(),
+                 QStringLiteral("declined"));
+        QCOMPARE(route.at(1).toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("Bob Chen"));
+
+        const CallRecord afterHours = play(
+            {incomingBecause(QStringLiteral("after-hours")), recording(9, 20),
+             transcribed(QStringLiteral("completed"), QStringLiteral("Call me, \"now\""), 40)});
+        const QJsonObject json = CallExport::toJson(afterHours);
+        QCOMPARE(json.value(QStringLiteral("reason")).toString(), QStringLiteral("after-hours"));
+        QVERIFY(json.value(QStringLiteral("answered_by")).isNull());
+        QCOMPARE(json.value(QStringLiteral("voicemail"))
+                     .toObject()
+                     .value(QStringLiteral("transcription"))
+                     .toObject(),
+                 (QJsonObject{{QStringLiteral("text"), QStringLiteral("Call me, \"now\"")},
+                              {QStringLiteral("status"), QStringLiteral("completed")}}));
+
+        const QStringList header = CallExport::csvHeader();
+        const QStringList fields = CallExport::csvFields(afterHours);
+        QCOMPARE(fields.size(), header.size());
+        QCOMPARE(fields.at(header.indexOf(QStringLiteral("reason"))),
+                 QStringLiteral("after-hours"));
+        QCOMPARE(fields.at(header.indexOf(QStringLiteral("transcription"))),
+                 QStringLiteral("Call me, \"now\""));
+        const QStringList answeredFields = CallExport::csvFields(play(aliceDeclinesBobAccepts()));
+        QCOMPARE(answeredFields.at(header.indexOf(QStringLiteral("answered_by_name"))),
+                 QStringLiteral("Bob Chen"));
+        QCOMPARE(answeredFields.at(header.indexOf(QStringLiteral("route"))),
+                 QStringLiteral("Alice Martin (+15550100201): declined; "
+                                "Bob Chen (+15550100202): accepted"));
     }
 
     // Every order of a screened call's webhooks, some of them twice, gives the same record.
