@@ -62,6 +62,8 @@ struct Hostile
     QString digits = kImage + QStringLiteral("2");
     QString downloadError = kImage + QStringLiteral(" from api.twilio.test");
     QString transcription = kLink + kImage;
+    QString memberName = kBold + QStringLiteral("Alice");
+    QString memberNumber = kLink + QStringLiteral("+15550100201");
 };
 
 } // namespace
@@ -100,6 +102,11 @@ private:
                             {{QStringLiteral("DialCallStatus"), h.dialStatus},
                              {QStringLiteral("DialCallDuration"), QStringLiteral("0")},
                              {QStringLiteral("CallStatus"), QStringLiteral("in-progress")}}));
+        // A member's leg: the name from the flow, the number from the leg.
+        QVERIFY(log.leg(WebhookKind::ScreenResult, h.sid, QStringLiteral("CAleg"), h.memberName,
+                        h.memberNumber, at.addSecs(15),
+                        {{QStringLiteral("Digits"), QStringLiteral("9")},
+                         {QStringLiteral("CallStatus"), QStringLiteral("in-progress")}}));
         QVERIFY(log.record(h.sid, at.addSecs(40), 12));
         QVERIFY(log.hangUp(h.sid, at.addSecs(41), 41));
         QVERIFY(log.writer().recordDownloadFailure(h.sid, h.downloadError,
@@ -161,6 +168,8 @@ private Q_SLOTS:
             {"dialStatus", h.dialStatus},
             {"callSid", h.sid},
             {"transcription", QStringLiteral("“%1”").arg(h.transcription)},
+            {"reason", QStringLiteral("declined")},
+            {"answeredBy", QStringLiteral("–")},
         };
         for (const auto &[name, text] : fields) {
             QLabel *field = label(name);
@@ -168,6 +177,14 @@ private Q_SLOTS:
             QCOMPARE(field->text(), text);
             QCOMPARE(field->textFormat(), Qt::PlainText);
         }
+        // The route, member by member, as written (tree items never render markup).
+        auto *route = window.detailsPane()->findChild<QTreeWidget *>(QStringLiteral("route"));
+        QVERIFY(route);
+        QVERIFY(route->isVisible());
+        QCOMPARE(route->topLevelItemCount(), 1);
+        QCOMPARE(route->topLevelItem(0)->text(0), h.memberName);
+        QCOMPARE(route->topLevelItem(0)->text(1), h.memberNumber);
+        QCOMPARE(route->topLevelItem(0)->text(2), QStringLiteral("Declined"));
         QLabel *state = label("voicemailState");
         QVERIFY(state);
         QVERIFY2(shown(state->text(), state->textFormat()).contains(h.downloadError),
