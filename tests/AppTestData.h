@@ -47,6 +47,23 @@ public:
         return m_writer->record(hook) == CallWriter::Result::Recorded;
     }
 
+    // A webhook on a member's leg of the call `parentSid`, as Twilio sends it.
+    bool leg(WebhookKind kind, const QString &parentSid, const QString &legSid,
+             const QString &memberName, const QString &number, const QDateTime &at, FormData params)
+    {
+        Webhook hook;
+        hook.kind = kind;
+        hook.receivedAt = at;
+        hook.url = QStringLiteral("https://switchboard.test/") + webhookKindToString(kind);
+        params.set(QStringLiteral("CallSid"), legSid);
+        params.set(QStringLiteral("ParentCallSid"), parentSid);
+        params.set(QStringLiteral("AccountSid"), QStringLiteral("ACtest"));
+        params.set(QStringLiteral("To"), number);
+        hook.params = params;
+        hook.memberName = memberName;
+        return m_writer->record(hook) == CallWriter::Result::Recorded;
+    }
+
     // The first webhook of a call: it is ringing.
     bool ring(const QString &sid, const QDateTime &at, const QString &from,
               const QString &name = {}, const QString &city = {})

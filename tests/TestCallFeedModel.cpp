@@ -4,6 +4,8 @@
 #include "AppTestData.h"
 #include "backend/CallLog.h"
 #include "db/CallFeedQuery.h"
+#include "db/CallWriter.h"
+#include "db/Database.h"
 #include "gui/feed/CallFeedModel.h"
 #include "gui/feed/FeedView.h"
 #include "ServiceHarness.h"
@@ -36,6 +38,73 @@ private Q_SLOTS:
         static int n = 0;
         m_path = m_dir.filePath(QStringLiteral("calls-%1.db").arg(++n));
         m_base = QDateTime::currentDateTimeUtc().addSecs(-3600);
+    }
+
+    // What staff check in the feed: who took a call, why one went to voicemail, and a
+    // message found by what the caller said.
+    void routedCallsShowWhoAnsweredAndWhy()
+    {
+        CallLogWriter log(m_path);
+        QVERIFY(log.isOpen());
+        const QDateTime now = QDateTime::currentDateTimeUtc().addSecs(-600);
+        const auto inProgress = QStringLiteral("in-progress");
+        // Screened: Alice's phone declines, Bob accepts.
+        QVERIFY(log.ring(sid(1), now, QStringLiteral("+14155550101")));
+        QVERIFY(log.press(sid(1), now.addSecs(3), QStringLiteral("1")));
+        QVERIFY(log.leg(WebhookKind::ScreenResult, sid(1), sid(101), QStringLiteral("Alice Martin"),
+                        QStringLiteral("+15550100201"), now.addSecs(8),
+                        {{QStringLiteral("Digits"), QStringLiteral("9")},
+                         {QStringLiteral("CallStatus"), inProgress}}));
+        QVERIFY(log.leg(WebhookKind::ScreenResult, sid(1), sid(102), QStringLiteral("Bob Chen"),
+                        QStringLiteral("+15550100202"), now.addSecs(9),
+                        {{QStringLiteral("Digits"), QStringLiteral("1")},
+                         {QStringLiteral("CallStatus"), inProgress}}));
+        QVERIFY(log.dial(sid(1), now.addSecs(60), QStringLiteral("completed"), 50));
+        // After hours, with a message that was transcribed.
+        {
+            // The service says why it sent the call to voicemail.
+            Database raw(DatabaseUrl::sqlite(m_path), QStringLiteral("reason"));
+            QString error;
+            QVERIFY2(raw.open(&error), qPrintable(error));
+            CallWriter writer(raw);
+            Webhook voice;
+            voice.kind = WebhookKind::Voice;
+            voice.receivedAt = now.addSecs(99);
+            voice.url = QStringLiteral("https://switchboard.test/voice?after-hours");
+            voice.params = {{QStringLiteral("CallSid"), sid(2)},
+                            {QStringLiteral("AccountSid"), QStringLiteral("ACtest")},
+                            {QStringLiteral("From"), QStringLiteral("+14155550102")},
+                            {QStringLiteral("CallStatus"), QStringLiteral("ringing")}};
+            voice.reason = QStringLiteral("after-hours");
+            QCOMPARE(writer.record(voice), CallWriter::Result::Recorded);
+        }
+        QVERIFY(log.record(sid(2), now.addSecs(130), 20));
+        QVERIFY(log.webhook(WebhookKind::Transcription, sid(2), now.addSecs(140),
+                            {{QStringLiteral("RecordingSid"), QStringLiteral("RE") + sid(2).mid(2)},
+                             {QStringLiteral("TranscriptionStatus"), QStringLiteral("completed")},
+                             {QStringLiteral("TranscriptionText"),
+                              QStringLiteral("Hi, it is about the overdue Invoice 4471.")}}));
+
+        CallLog callLog;
+        callLog.open(QStringLiteral("sqlite:") + m_path);
+        QTRY_VERIFY_WITH_TIMEOUT(callLog.isAvailable(), 10000);
+        CallFeedModel model(&callLog);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.reload();
+        QCOMPARE(model.rowCount(), 2);
+        const auto outcomeText = [&model](int row) {
+            return model.index(row, CallFeedModel::OutcomeColumn).data().toString();
+        };
+        QCOMPARE(model.callAt(0).callSid, sid(2));
+        QCOMPARE(outcomeText(0), QStringLiteral("Voicemail · after hours"));
+        QCOMPARE(outcomeText(1), QStringLiteral("Answered · Bob Chen"));
+
+        CallFeedFilter filter;
+        filter.search = QStringLiteral("invoice");
+        model.setFilter(filter);
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.callAt(0).callSid, sid(2));
     }
 
     void lazyFetchingByPages()

@@ -26,6 +26,24 @@ Webhook webhook(WebhookKind kind, const QString &url, FormData params)
     return w;
 }
 
+const QString kAliceLeg = QStringLiteral("CA0000000000000000000000000000a001");
+const QString kBobLeg = QStringLiteral("CA0000000000000000000000000000b002");
+
+// A webhook on a member's leg: its own CallSid, the caller's call as ParentCallSid.
+Webhook legWebhook(WebhookKind kind, const QString &legSid, const QString &name,
+                   const QString &number, FormData params)
+{
+    Webhook w = webhook(
+        kind,
+        QStringLiteral("https://x.test/twilio/%1?call=%2").arg(webhookKindToString(kind), kCall),
+        params);
+    w.params.set(QStringLiteral("CallSid"), legSid);
+    w.params.set(QStringLiteral("ParentCallSid"), kCall);
+    w.params.set(QStringLiteral("To"), number);
+    w.memberName = name;
+    return w;
+}
+
 } // namespace
 
 class TestCallWriter final : public QObject
@@ -208,6 +226,127 @@ private Q_SLOTS:
         QCOMPARE(
             count(QStringLiteral("SELECT COUNT(*) FROM calls WHERE revision > %1").arg(earlier)),
             5);
+    }
+
+    // A screened call, one webhook per transaction as the service records them: each
+    // write reads back what the ones before stored.
+    void routedCallIsStoredAndReadBack()
+    {
+        const QString alice = QStringLiteral("+15550100201");
+        const QString bob = QStringLiteral("+15550100202");
+        const auto inProgress = QStringLiteral("in-progress");
+        const QList<Webhook> webhooks{
+            webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                    {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}),
+            webhook(WebhookKind::Menu, QStringLiteral("https://x.test/twilio/menu"),
+                    {{QStringLiteral("CallStatus"), inProgress},
+                     {QStringLiteral("Digits"), QStringLiteral("1")}}),
+            legWebhook(WebhookKind::Screen, kAliceLeg, QStringLiteral("Alice Martin"), alice,
+                       {{QStringLiteral("CallStatus"), inProgress}}),
+            legWebhook(WebhookKind::ScreenResult, kAliceLeg, QStringLiteral("Alice Martin"), alice,
+                       {{QStringLiteral("CallStatus"), inProgress},
+                        {QStringLiteral("Digits"), QStringLiteral("9")}}),
+            legWebhook(WebhookKind::LegStatus, kAliceLeg, QStringLiteral("Alice Martin"), alice,
+                       {{QStringLiteral("CallStatus"), QStringLiteral("completed")},
+                        {QStringLiteral("CallDuration"), QStringLiteral("4")}}),
+            legWebhook(WebhookKind::Screen, kBobLeg, QStringLiteral("Bob Chen"), bob,
+                       {{QStringLiteral("CallStatus"), inProgress}}),
+            legWebhook(WebhookKind::ScreenResult, kBobLeg, QStringLiteral("Bob Chen"), bob,
+                       {{QStringLiteral("CallStatus"), inProgress},
+                        {QStringLiteral("Digits"), QStringLiteral("1")}}),
+            webhook(WebhookKind::Dial, QStringLiteral("https://x.test/twilio/dial"),
+                    {{QStringLiteral("CallStatus"), inProgress},
+                     {QStringLiteral("DialCallStatus"), QStringLiteral("completed")},
+                     {QStringLiteral("DialCallDuration"), QStringLiteral("30")}}),
+        };
+        for (const Webhook &w : webhooks)
+            QCOMPARE(m_writer->record(w), CallWriter::Result::Recorded);
+
+        CallReader reader(*m_db);
+        const auto call = reader.call(kCall);
+        QVERIFY(call);
+        QCOMPARE(call->outcome(), Outcome::Answered);
+        QVERIFY(call->answeredBy());
+        QCOMPARE(call->answeredBy()->name, QStringLiteral("Bob Chen"));
+        QCOMPARE(call->answeredBy()->number, bob);
+        QCOMPARE(call->route.size(), 2);
+        QCOMPARE(call->route.at(0).result(true), LegResult::Declined);
+        QCOMPARE(call->route.at(1).result(true), LegResult::Accepted);
+        QCOMPARE(call->route.at(0).name, QStringLiteral("Alice Martin"));
+        // The legs are the caller's call's timeline, not calls of their own.
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM calls")), 1);
+        QCOMPARE(reader.timeline(kCall).size(), webhooks.size());
+        // What other readers of the log (SQL, reports) see.
+        QSqlQuery row(m_db->connection());
+        QVERIFY(row.exec(QStringLiteral(
+                    "SELECT answered_by_name, answered_by_number, reason, outcome FROM calls")) &&
+                row.next());
+        QCOMPARE(row.value(0).toString(), QStringLiteral("Bob Chen"));
+        QCOMPARE(row.value(1).toString(), bob);
+        QCOMPARE(row.value(2).toString(), QString());
+        QCOMPARE(row.value(3).toString(), QStringLiteral("answered"));
+    }
+
+    void reasonsAndTranscriptionAreStored()
+    {
+        Webhook blocked = webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                                  {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}});
+        blocked.reason = QStringLiteral("blocked");
+        QCOMPARE(m_writer->record(blocked), CallWriter::Result::Recorded);
+        CallReader reader(*m_db);
+        QCOMPARE(reader.call(kCall)->outcome(), Outcome::Blocked);
+        QCOMPARE(reader.call(kCall)->reason(), CallReason::Blocked);
+        QCOMPARE(count(QStringLiteral("SELECT COUNT(*) FROM calls WHERE reason = 'blocked' AND"
+                                      " outcome = 'blocked'")),
+                 1);
+
+        // The transcription overtakes its recording: it is kept and shown with it.
+        const QString recordingSid = QStringLiteral("RE0123456789abcdef0123456789abcdef");
+        QCOMPARE(
+            m_writer->record(webhook(
+                WebhookKind::Transcription, QStringLiteral("https://x.test/twilio/transcription"),
+                {{QStringLiteral("RecordingSid"), recordingSid},
+                 {QStringLiteral("TranscriptionStatus"), QStringLiteral("completed")},
+                 {QStringLiteral("TranscriptionText"), QStringLiteral("Please call back")}})),
+            CallWriter::Result::Recorded);
+        QVERIFY(!reader.call(kCall)->voicemailTranscription());
+        QCOMPARE(m_writer->record(webhook(
+                     WebhookKind::Recording, QStringLiteral("https://x.test/twilio/recording"),
+                     {{QStringLiteral("RecordingSid"), recordingSid},
+                      {QStringLiteral("RecordingUrl"), QStringLiteral("https://x.test/r")},
+                      {QStringLiteral("RecordingDuration"), QStringLiteral("6")}})),
+                 CallWriter::Result::Recorded);
+        const auto transcription = reader.call(kCall)->voicemailTranscription();
+        QVERIFY(transcription);
+        QCOMPARE(transcription->text, QStringLiteral("Please call back"));
+        QCOMPARE(transcription->status, QStringLiteral("completed"));
+    }
+
+    // Whoever can write the database can write anything in these columns.
+    void hostileRoutingColumnsAreBounded()
+    {
+        m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
+                                 {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}));
+        QSqlQuery update(m_db->connection());
+        update.prepare(QStringLiteral(
+            "UPDATE calls SET route = ?, reason = 'no such reason', transcription_text = ?,"
+            " transcription_status = 'completed', transcription_recording_sid = 'RE1'"));
+        QString route = QStringLiteral("[");
+        for (int i = 0; i < 50; ++i)
+            route += QStringLiteral("{\"sid\": \"CA%1\", \"name\": \"<b>x</b>\"},").arg(i);
+        route.chop(1);
+        update.addBindValue(QString(route + QLatin1Char(']')));
+        update.addBindValue(QString(kMaxTranscriptionChars * 3, QLatin1Char('w')));
+        QVERIFY(update.exec());
+        const auto call = CallReader(*m_db).call(kCall);
+        QVERIFY(call);
+        QCOMPARE(call->route.size(), kMaxRouteLegs);
+        QCOMPARE(call->reason(), CallReason::None);
+        QCOMPARE(call->transcription.text.size(), kMaxTranscriptionChars);
+        QVERIFY(update.exec(QStringLiteral("UPDATE calls SET route = 'garbage',"
+                                           " transcription_status = 'whatever'")));
+        QVERIFY(CallReader(*m_db).call(kCall)->route.isEmpty());
+        QVERIFY(CallReader(*m_db).call(kCall)->transcription.isEmpty());
     }
 
     void voicemailDownloadLifecycle()

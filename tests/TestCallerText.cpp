@@ -62,6 +62,8 @@ struct Hostile
     QString digits = kImage + QStringLiteral("2");
     QString downloadError = kImage + QStringLiteral(" from api.twilio.test");
     QString transcription = kLink + kImage;
+    QString memberName = kBold + QStringLiteral("Alice");
+    QString memberNumber = kLink + QStringLiteral("+15550100201");
 };
 
 } // namespace
@@ -100,23 +102,22 @@ private:
                             {{QStringLiteral("DialCallStatus"), h.dialStatus},
                              {QStringLiteral("DialCallDuration"), QStringLiteral("0")},
                              {QStringLiteral("CallStatus"), QStringLiteral("in-progress")}}));
+        // A member's leg: the name from the flow, the number from the leg.
+        QVERIFY(log.leg(WebhookKind::ScreenResult, h.sid, QStringLiteral("CAleg"), h.memberName,
+                        h.memberNumber, at.addSecs(15),
+                        {{QStringLiteral("Digits"), QStringLiteral("9")},
+                         {QStringLiteral("CallStatus"), QStringLiteral("in-progress")}}));
         QVERIFY(log.record(h.sid, at.addSecs(40), 12));
         QVERIFY(log.hangUp(h.sid, at.addSecs(41), 41));
         QVERIFY(log.writer().recordDownloadFailure(h.sid, h.downloadError,
                                                    QDateTime::currentDateTimeUtc(), true));
         // Heard, so that the feed's voicemail cell shows the download error as its tooltip.
         QVERIFY(log.writer().setHeard(h.sid, true));
-        // No webhook carries a transcription: whoever can write the log can.
-        Database database(DatabaseUrl::sqlite(m_path), QStringLiteral("test-raw"));
-        QString error;
-        QVERIFY2(database.open(&error), qPrintable(error));
-        QSqlQuery update(database.connection());
-        update.prepare(
-            QStringLiteral("UPDATE voicemails SET transcription = ? WHERE call_sid = ?"));
-        update.addBindValue(h.transcription);
-        update.addBindValue(h.sid);
-        QVERIFY(update.exec());
-        QCOMPARE(update.numRowsAffected(), 1);
+        // The transcription is the caller's words, as Twilio heard them.
+        QVERIFY(log.webhook(WebhookKind::Transcription, h.sid, at.addSecs(60),
+                            {{QStringLiteral("RecordingSid"), QStringLiteral("RE") + h.sid.mid(2)},
+                             {QStringLiteral("TranscriptionStatus"), QStringLiteral("completed")},
+                             {QStringLiteral("TranscriptionText"), h.transcription}}));
     }
 
     // The tooltip the widget shows when the pointer rests at `pos`.
@@ -167,6 +168,8 @@ private Q_SLOTS:
             {"dialStatus", h.dialStatus},
             {"callSid", h.sid},
             {"transcription", QStringLiteral("“%1”").arg(h.transcription)},
+            {"reason", QStringLiteral("declined")},
+            {"answeredBy", QStringLiteral("–")},
         };
         for (const auto &[name, text] : fields) {
             QLabel *field = label(name);
@@ -174,6 +177,14 @@ private Q_SLOTS:
             QCOMPARE(field->text(), text);
             QCOMPARE(field->textFormat(), Qt::PlainText);
         }
+        // The route, member by member, as written (tree items never render markup).
+        auto *route = window.detailsPane()->findChild<QTreeWidget *>(QStringLiteral("route"));
+        QVERIFY(route);
+        QVERIFY(route->isVisible());
+        QCOMPARE(route->topLevelItemCount(), 1);
+        QCOMPARE(route->topLevelItem(0)->text(0), h.memberName);
+        QCOMPARE(route->topLevelItem(0)->text(1), h.memberNumber);
+        QCOMPARE(route->topLevelItem(0)->text(2), QStringLiteral("Declined"));
         QLabel *state = label("voicemailState");
         QVERIFY(state);
         QVERIFY2(shown(state->text(), state->textFormat()).contains(h.downloadError),

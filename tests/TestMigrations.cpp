@@ -1,3 +1,4 @@
+#include "db/CallReader.h"
 #include "db/Database.h"
 #include "db/Migrations.h"
 #include "ServiceHarness.h"
@@ -132,6 +133,47 @@ private Q_SLOTS:
         QVERIFY(query.exec(QStringLiteral("SELECT MAX(id) FROM call_events")) && query.next());
         const qint64 lastBefore = before.constLast().section(u' ', 0, 0).toLongLong();
         QVERIFY2(query.value(0).toLongLong() > lastBefore, qPrintable(query.value(0).toString()));
+    }
+
+    // Version 5 adds call routing to today's log: its calls read as before, with no route,
+    // nobody named, no reason; a transcription kept on a voicemail moves to its call.
+    void routingColumnsJoinTodaysLog()
+    {
+        const auto db = databaseAt(4);
+        QVERIFY(db);
+        QSqlQuery query(db->connection());
+        QVERIFY2(query.exec(QStringLiteral(
+                     "INSERT INTO calls (call_sid, account_sid, from_number, started_at, status,"
+                     " menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision)"
+                     " VALUES ('CA01', 'AC01', '+14155550100', 1764079200000, 'completed',"
+                     " 'forward', '+15550100200', 'completed', 30, 'answered', 1),"
+                     " ('CA02', 'AC01', '+14155550101', 1764079300000, 'completed', 'voicemail',"
+                     " '', '', NULL, 'voicemail', 2)")),
+                 qPrintable(query.lastError().text()));
+        QVERIFY2(query.exec(QStringLiteral(
+                     "INSERT INTO voicemails (call_sid, recording_sid, recording_url, duration_s,"
+                     " created_at, transcription) VALUES ('CA02', 'RE02', 'https://x.test/r', 9,"
+                     " 1764079300000, 'Please call back')")),
+                 qPrintable(query.lastError().text()));
+
+        QString error;
+        QVERIFY2(Migrations::apply(*db, &error), qPrintable(error));
+        QCOMPARE(Migrations::currentVersion(*db, &error), Migrations::latestVersion());
+        CallReader reader(*db);
+        const auto answered = reader.call(QStringLiteral("CA01"));
+        QVERIFY(answered);
+        QCOMPARE(answered->outcome(), Outcome::Answered);
+        QVERIFY(answered->route.isEmpty());
+        QVERIFY(!answered->answeredBy());
+        QCOMPARE(answered->reason(), CallReason::None);
+        const auto voicemail = reader.call(QStringLiteral("CA02"));
+        QVERIFY(voicemail && voicemail->voicemailTranscription());
+        QCOMPARE(voicemail->voicemailTranscription()->text, QStringLiteral("Please call back"));
+        QVERIFY(query.exec(QStringLiteral("SELECT answered_by_name, reason FROM calls"
+                                          " WHERE call_sid = 'CA01'")) &&
+                query.next());
+        QCOMPARE(query.value(0).toString(), QString());
+        QCOMPARE(query.value(1).toString(), QString());
     }
 
     void newerDatabaseIsRefused()

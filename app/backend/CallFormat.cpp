@@ -87,6 +87,59 @@ QString outcome(Outcome outcome)
         return tr("Missed");
     case Outcome::Abandoned:
         return tr("Abandoned");
+    case Outcome::Blocked:
+        return tr("Blocked");
+    }
+    return {};
+}
+
+QString reason(CallReason reason)
+{
+    switch (reason) {
+    case CallReason::None:
+        return {};
+    case CallReason::AfterHours:
+        return tr("after hours");
+    case CallReason::Blocked:
+        return tr("blocked number");
+    case CallReason::NoOneAccepted:
+        return tr("nobody accepted");
+    case CallReason::Declined:
+        return tr("declined");
+    }
+    return {};
+}
+
+QString outcomeLine(const CallRecord &call)
+{
+    QStringList parts{outcome(call.outcome())};
+    if (const auto answeredBy = call.answeredBy())
+        parts << (answeredBy->name.isEmpty() ? answeredBy->number : answeredBy->name);
+    else if (call.outcome() != Outcome::Blocked)
+        parts << reason(call.reason());
+    parts.removeAll(QString());
+    return parts.join(QStringLiteral(" · "));
+}
+
+QString legResult(LegResult result)
+{
+    switch (result) {
+    case LegResult::Ringing:
+        return tr("Ringing");
+    case LegResult::Accepted:
+        return tr("Accepted");
+    case LegResult::Declined:
+        return tr("Declined");
+    case LegResult::Voicemail:
+        return tr("Voicemail picked up");
+    case LegResult::NoAnswer:
+        return tr("No answer");
+    case LegResult::Busy:
+        return tr("Busy");
+    case LegResult::Failed:
+        return tr("Failed");
+    case LegResult::Canceled:
+        return tr("Canceled: another member was first");
     }
     return {};
 }
@@ -104,6 +157,8 @@ QString outcomeIconName(Outcome outcome)
         return QStringLiteral(":/icons/missed.svg");
     case Outcome::Abandoned:
         return QStringLiteral(":/icons/abandoned.svg");
+    case Outcome::Blocked:
+        return QStringLiteral(":/icons/missed.svg");
     }
     return {};
 }

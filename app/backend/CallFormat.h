@@ -19,6 +19,10 @@ QString caller(const CallRecord &call);              // the name when known, els
 QString callerNumber(const CallRecord &call);        // the number under a known name
 QString place(const CallRecord &call);               // "Portland, OR, US"
 QString outcome(Outcome outcome);
+QString reason(CallReason reason); // empty for None
+// The feed's outcome: "Answered · Alice Martin", "Voicemail · after hours".
+QString outcomeLine(const CallRecord &call);
+QString legResult(LegResult result);
 QString outcomeIconName(Outcome outcome); // the icon in resources/icons/
 QString status(CallStatus status);
 QString menuChoice(MenuChoice choice);

@@ -1,5 +1,6 @@
 #include "CallExport.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace Switchboard {
@@ -28,6 +29,39 @@ QString csvTime(const QDateTime &time)
 QString csvSeconds(const std::optional<int> &seconds)
 {
     return seconds ? QString::number(*seconds) : QString();
+}
+
+QJsonValue answeredByJson(const std::optional<AnsweredBy> &answeredBy)
+{
+    if (!answeredBy)
+        return QJsonValue();
+    return QJsonObject{{QStringLiteral("name"), optionalText(answeredBy->name)},
+                       {QStringLiteral("number"), answeredBy->number}};
+}
+
+QJsonArray routeJson(const CallRecord &call)
+{
+    const bool screened = call.isScreened();
+    QJsonArray legs;
+    for (const RouteLeg &leg : call.route)
+        legs.append(
+            QJsonObject{{QStringLiteral("name"), optionalText(leg.name)},
+                        {QStringLiteral("number"), leg.number},
+                        {QStringLiteral("result"), legResultToString(leg.result(screened))}});
+    return legs;
+}
+
+// "Alice Martin (+15550100201): declined; Bob Chen (+15550100202): accepted"
+QString routeText(const CallRecord &call)
+{
+    const bool screened = call.isScreened();
+    QStringList legs;
+    for (const RouteLeg &leg : call.route) {
+        const QString who =
+            leg.name.isEmpty() ? leg.number : QStringLiteral("%1 (%2)").arg(leg.name, leg.number);
+        legs.append(who + QStringLiteral(": ") + legResultToString(leg.result(screened)));
+    }
+    return legs.join(QStringLiteral("; "));
 }
 
 } // namespace
@@ -74,6 +108,10 @@ void CallExport::end()
 QJsonObject CallExport::toJson(const CallRecord &call)
 {
     QJsonValue voicemail;
+    QJsonValue transcription;
+    if (const auto text = call.voicemailTranscription())
+        transcription = QJsonObject{{QStringLiteral("text"), text->text},
+                                    {QStringLiteral("status"), text->status}};
     if (call.voicemail) {
         const Voicemail &v = *call.voicemail;
         voicemail = QJsonObject{
@@ -82,7 +120,7 @@ QJsonObject CallExport::toJson(const CallRecord &call)
             {QStringLiteral("download_state"), downloadStateToString(v.downloadState)},
             {QStringLiteral("bytes"), v.bytes},
             {QStringLiteral("sha256"), optionalText(v.sha256)},
-            {QStringLiteral("transcription"), optionalText(v.transcription)},
+            {QStringLiteral("transcription"), transcription},
             {QStringLiteral("heard"), v.isHeard()},
         };
     }
@@ -103,6 +141,9 @@ QJsonObject CallExport::toJson(const CallRecord &call)
         {QStringLiteral("dial_status"), optionalText(call.dialStatus)},
         {QStringLiteral("talk_duration_s"), optionalSeconds(call.talkDurationS)},
         {QStringLiteral("outcome"), outcomeToString(call.outcome())},
+        {QStringLiteral("answered_by"), answeredByJson(call.answeredBy())},
+        {QStringLiteral("reason"), optionalText(callReasonToString(call.reason()))},
+        {QStringLiteral("route"), routeJson(call)},
         {QStringLiteral("voicemail"), voicemail},
     };
 }
@@ -128,12 +169,20 @@ QStringList CallExport::csvHeader()
             QStringLiteral("voicemail_sid"),
             QStringLiteral("voicemail_duration_s"),
             QStringLiteral("voicemail_download"),
-            QStringLiteral("voicemail_sha256")};
+            QStringLiteral("voicemail_sha256"),
+            QStringLiteral("answered_by_name"),
+            QStringLiteral("answered_by_number"),
+            QStringLiteral("reason"),
+            QStringLiteral("route"),
+            QStringLiteral("transcription_status"),
+            QStringLiteral("transcription")};
 }
 
 QStringList CallExport::csvFields(const CallRecord &call)
 {
     const std::optional<Voicemail> &v = call.voicemail;
+    const std::optional<AnsweredBy> answeredBy = call.answeredBy();
+    const std::optional<Transcription> transcription = call.voicemailTranscription();
     return {call.callSid,
             call.from,
             call.to,
@@ -153,7 +202,13 @@ QStringList CallExport::csvFields(const CallRecord &call)
             v ? v->recordingSid : QString(),
             v ? QString::number(v->durationS) : QString(),
             v ? downloadStateToString(v->downloadState) : QString(),
-            v ? v->sha256 : QString()};
+            v ? v->sha256 : QString(),
+            answeredBy ? answeredBy->name : QString(),
+            answeredBy ? answeredBy->number : QString(),
+            callReasonToString(call.reason()),
+            routeText(call),
+            transcription ? transcription->status : QString(),
+            transcription ? transcription->text : QString()};
 }
 
 QByteArray CallExport::csvLine(const QStringList &fields)

@@ -24,34 +24,144 @@ void fillIfEmpty(QString &field, const QString &value)
         field = value;
 }
 
+bool isLegKind(WebhookKind kind)
+{
+    return kind == WebhookKind::Screen || kind == WebhookKind::ScreenResult ||
+           kind == WebhookKind::LegStatus;
+}
+
+// A leg hears the whisper once, but a retried or forged result must not make the order of
+// webhooks matter: an accept outranks a refusal, which outranks silence.
+void mergeDigits(RouteLeg &leg, const QString &digits, const QDateTime &at)
+{
+    const auto rank = [](const QString &keys) {
+        return keys == QLatin1String("1") ? 2 : keys.isEmpty() ? 0 : 1;
+    };
+    if (leg.digits && *leg.digits == digits) {
+        leg.digitsAt = std::min(leg.digitsAt, at);
+        return;
+    }
+    if (leg.digits && (rank(*leg.digits) > rank(digits) ||
+                       (rank(*leg.digits) == rank(digits) && *leg.digits < digits)))
+        return;
+    leg.digits = digits;
+    leg.digitsAt = at;
+}
+
+QString bounded(const QString &text, int maxChars)
+{
+    return text.size() > maxChars ? text.left(maxChars) : text;
+}
+
 } // namespace
 
 Outcome CallRecord::outcome() const
 {
+    if (routingReason == CallReason::Blocked)
+        return Outcome::Blocked;
     if (voicemail)
         return Outcome::Voicemail;
-    if (dialWasAnswered(dialStatus))
+    // Under screening a "completed" dial may be a personal voicemail that picked up: only an
+    // accepting leg makes the call answered.
+    if (dialWasAnswered(dialStatus) && (!isScreened() || acceptingLeg()))
         return Outcome::Answered;
     if (!isFinal(status))
         return Outcome::InProgress;
-    if (menuChoice == MenuChoice::None)
+    // After hours the caller has no menu to leave: a call that left no message was missed.
+    if (menuChoice == MenuChoice::None && routingReason != CallReason::AfterHours)
         return Outcome::Abandoned;
     return Outcome::Missed;
+}
+
+CallReason CallRecord::reason() const
+{
+    if (routingReason != CallReason::None)
+        return routingReason;
+    if (menuChoice != MenuChoice::Forward || dialStatus.isEmpty() || outcome() == Outcome::Answered)
+        return CallReason::None;
+    // Forwarded and taken by nobody: declined when each member who picked up said no.
+    const bool screened = isScreened();
+    bool anyPickedUp = false;
+    for (const RouteLeg &leg : route) {
+        const LegResult result = leg.result(screened);
+        if (result == LegResult::Voicemail)
+            return CallReason::NoOneAccepted;
+        anyPickedUp = anyPickedUp || result == LegResult::Declined;
+    }
+    return anyPickedUp ? CallReason::Declined : CallReason::NoOneAccepted;
+}
+
+std::optional<AnsweredBy> CallRecord::answeredBy() const
+{
+    if (outcome() != Outcome::Answered)
+        return std::nullopt;
+    const RouteLeg *leg = acceptingLeg();
+    if (!leg)
+        return std::nullopt;
+    return AnsweredBy{leg->name, leg->number};
+}
+
+bool CallRecord::isScreened() const
+{
+    return std::any_of(route.cbegin(), route.cend(),
+                       [](const RouteLeg &leg) { return leg.screened; });
+}
+
+std::optional<Transcription> CallRecord::voicemailTranscription() const
+{
+    if (!voicemail || transcription.isEmpty() ||
+        transcription.recordingSid != voicemail->recordingSid)
+        return std::nullopt;
+    return transcription;
+}
+
+QString CallRecord::callSidOf(const Webhook &webhook)
+{
+    if (isLegKind(webhook.kind)) {
+        const QString parent = webhook.params.value(QStringLiteral("ParentCallSid"));
+        if (!parent.isEmpty())
+            return parent;
+    }
+    return webhook.callSid();
+}
+
+const RouteLeg *CallRecord::acceptingLeg() const
+{
+    // The first to accept gets the call; the order of the route is the order they rang.
+    const bool screened = isScreened();
+    const RouteLeg *first = nullptr;
+    for (const RouteLeg &leg : route) {
+        if (leg.result(screened) != LegResult::Accepted)
+            continue;
+        const QDateTime at = screened ? leg.digitsAt : leg.firstAt;
+        const QDateTime firstAt =
+            first ? (screened ? first->digitsAt : first->firstAt) : QDateTime();
+        if (!first || at < firstAt)
+            first = &leg;
+    }
+    return first;
 }
 
 void CallRecord::apply(const Webhook &webhook)
 {
     const FormData &params = webhook.params;
     if (callSid.isEmpty())
-        callSid = webhook.callSid();
-    applyIdentity(params);
+        callSid = callSidOf(webhook);
     if (!startedAt.isValid() || webhook.receivedAt < startedAt)
         startedAt = webhook.receivedAt;
+    if (isLegKind(webhook.kind)) {
+        // A leg's From, To and CallStatus are the member's, not the caller's call's.
+        applyLeg(webhook);
+        return;
+    }
+    applyIdentity(params);
     status =
         advanceStatus(status, callStatusFromString(params.value(QStringLiteral("CallStatus"))));
 
     switch (webhook.kind) {
     case WebhookKind::Voice:
+        if (routingReason == CallReason::None)
+            routingReason = callReasonFromString(webhook.reason);
         break;
     case WebhookKind::Menu:
         if (menuChoice != MenuChoice::None)
@@ -69,11 +179,13 @@ void CallRecord::apply(const Webhook &webhook)
     case WebhookKind::RecordingStatus:
         applyRecordingStatus(params);
         break;
+    case WebhookKind::Transcription:
+        applyTranscription(params);
+        break;
     case WebhookKind::Status:
     case WebhookKind::Screen:
     case WebhookKind::ScreenResult:
     case WebhookKind::LegStatus:
-    case WebhookKind::Transcription:
         break;
     }
     if (isFinal(status))
@@ -93,14 +205,89 @@ void CallRecord::applyIdentity(const FormData &params)
 
 void CallRecord::applyDial(const Webhook &webhook)
 {
-    if (!dialStatus.isEmpty())
-        return; // a retried dial result changes nothing
-    dialStatus = webhook.params.value(QStringLiteral("DialCallStatus"));
+    // Ringing members in turn gives one dial result per member: the one that was answered
+    // stands, or else the first one; a retried result changes nothing.
+    const QString incoming = webhook.params.value(QStringLiteral("DialCallStatus"));
+    if (!dialStatus.isEmpty() && (dialWasAnswered(dialStatus) || !dialWasAnswered(incoming)))
+        return;
+    dialStatus = incoming;
     talkDurationS = secondsParam(webhook.params, QStringLiteral("DialCallDuration"));
     // The dial result comes when the talk ends; it began DialCallDuration seconds earlier
-    // (never before the call itself, whatever clocks say).
-    if (dialWasAnswered(dialStatus))
+    // (never before the call itself, whatever clocks say). Under screening the accepting
+    // key press says when (applyLeg).
+    if (dialWasAnswered(dialStatus) && !isScreened())
         answeredAt = std::max(startedAt, webhook.receivedAt.addSecs(-talkDurationS.value_or(0)));
+}
+
+void CallRecord::applyLeg(const Webhook &webhook)
+{
+    const FormData &params = webhook.params;
+    const QString legSid = bounded(webhook.callSid(), kMaxRouteTextChars);
+    if (legSid.isEmpty())
+        return;
+    auto leg = std::find_if(route.begin(), route.end(),
+                            [&legSid](const RouteLeg &known) { return known.callSid == legSid; });
+    if (leg == route.end()) {
+        if (route.size() >= kMaxRouteLegs)
+            return;
+        route.append(RouteLeg{});
+        leg = std::prev(route.end());
+        leg->callSid = legSid;
+        leg->firstAt = webhook.receivedAt;
+    } else if (webhook.receivedAt < leg->firstAt) {
+        leg->firstAt = webhook.receivedAt;
+    }
+    fillIfEmpty(leg->name, bounded(webhook.memberName, kMaxRouteTextChars));
+    fillIfEmpty(leg->number, bounded(params.value(QStringLiteral("To")), kMaxRouteTextChars));
+    switch (webhook.kind) {
+    case WebhookKind::Screen:
+        leg->screened = true;
+        break;
+    case WebhookKind::ScreenResult:
+        leg->screened = true;
+        mergeDigits(*leg, bounded(params.value(QStringLiteral("Digits")), kMaxRouteTextChars),
+                    webhook.receivedAt);
+        break;
+    case WebhookKind::LegStatus:
+        if (leg->finalStatus.isEmpty()) {
+            leg->finalStatus =
+                bounded(params.value(QStringLiteral("CallStatus")), kMaxRouteTextChars);
+            leg->durationS = secondsParam(params, QStringLiteral("CallDuration")).value_or(0);
+        }
+        break;
+    default:
+        break;
+    }
+    // Kept in the order the legs rang (ties: by SID), whatever order their webhooks came.
+    std::sort(route.begin(), route.end(), [](const RouteLeg &a, const RouteLeg &b) {
+        return a.firstAt != b.firstAt ? a.firstAt < b.firstAt : a.callSid < b.callSid;
+    });
+    // Under screening the call was answered when a member accepted, not when a leg (maybe a
+    // personal voicemail) picked up.
+    if (isScreened()) {
+        const RouteLeg *accepted = acceptingLeg();
+        answeredAt = accepted ? accepted->digitsAt : QDateTime();
+    }
+}
+
+void CallRecord::applyTranscription(const FormData &params)
+{
+    const QString transcriptionStatus = params.value(QStringLiteral("TranscriptionStatus"));
+    if (transcriptionStatus != QLatin1String("completed") &&
+        transcriptionStatus != QLatin1String("failed"))
+        return;
+    // The first completed transcription stands; a failed one only until a completed one comes.
+    if (transcription.status == QLatin1String("completed"))
+        return;
+    if (!transcription.isEmpty() && transcriptionStatus != QLatin1String("completed"))
+        return;
+    transcription.recordingSid =
+        bounded(params.value(QStringLiteral("RecordingSid")), kMaxRouteTextChars);
+    transcription.status = transcriptionStatus;
+    transcription.text =
+        transcriptionStatus == QLatin1String("completed")
+            ? bounded(params.value(QStringLiteral("TranscriptionText")), kMaxTranscriptionChars)
+            : QString();
 }
 
 void CallRecord::applyRecording(const FormData &params)

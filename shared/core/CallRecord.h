@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CallRoute.h"
 #include "CallStatus.h"
 #include "twilio/FormData.h"
 #include "twilio/Webhook.h"
@@ -21,11 +22,39 @@ struct Voicemail
     QString lastError;
     qint64 bytes = 0;
     QString sha256;
-    QString transcription;
     QDateTime heardAt;
 
     bool isHeard() const { return heardAt.isValid(); }
 };
+
+// The member who took a forwarded call.
+struct AnsweredBy
+{
+    QString name;
+    QString number;
+
+    bool operator==(const AnsweredBy &other) const
+    {
+        return name == other.name && number == other.number;
+    }
+};
+
+// A voicemail's transcription, from Twilio's transcription callback. It may come before the
+// recording it transcribes, so the call keeps it with the RecordingSid it names.
+struct Transcription
+{
+    QString recordingSid;
+    QString text;
+    QString status; // "completed" or "failed"; empty: none came
+
+    bool isEmpty() const { return status.isEmpty(); }
+    bool operator==(const Transcription &other) const
+    {
+        return recordingSid == other.recordingSid && text == other.text && status == other.status;
+    }
+};
+
+inline constexpr int kMaxTranscriptionChars = 10000; // ~2 min of speech is far less
 
 // Everything known about one call, keyed by its CallSid.
 struct CallRecord
@@ -48,9 +77,23 @@ struct CallRecord
     QString dialStatus;
     std::optional<int> talkDurationS;
     std::optional<Voicemail> voicemail;
+    CallReason routingReason = CallReason::None; // what the service said when the call came in
+    QList<RouteLeg> route;                       // the members' legs, in the order they rang
+    Transcription transcription;
     qint64 revision = 0;
 
     Outcome outcome() const;
+    // Why the call reached nobody, when there is a reason to say.
+    CallReason reason() const;
+    // The member who took the call, as the accepting leg said; never guessed.
+    std::optional<AnsweredBy> answeredBy() const;
+    // The legs heard the whisper: only a key press accepts.
+    bool isScreened() const;
+    // The transcription of this call's voicemail, if one came for its recording.
+    std::optional<Transcription> voicemailTranscription() const;
+
+    // The call a webhook belongs to: a member's leg is part of the caller's call.
+    static QString callSidOf(const Webhook &webhook);
 
     // Folds a webhook into the record. Applying the same webhook twice, or webhooks out of
     // order, leaves the record as if each had arrived once, in order.
@@ -62,6 +105,9 @@ private:
     void applyRecording(const FormData &params);
     void applyRecordingStatus(const FormData &params);
     void applyFinalStatus(const Webhook &webhook);
+    void applyLeg(const Webhook &webhook);
+    void applyTranscription(const FormData &params);
+    const RouteLeg *acceptingLeg() const;
 };
 
 } // namespace Switchboard

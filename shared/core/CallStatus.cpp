@@ -40,12 +40,32 @@ constexpr std::array<std::pair<CallStatus, const char *>, 10> kStatusNames{{
     {CallStatus::Canceled, "canceled"},
 }};
 
-constexpr std::array<std::pair<Outcome, const char *>, 5> kOutcomeNames{{
+constexpr std::array<std::pair<Outcome, const char *>, 6> kOutcomeNames{{
     {Outcome::InProgress, "in-progress"},
     {Outcome::Answered, "answered"},
     {Outcome::Voicemail, "voicemail"},
     {Outcome::Missed, "missed"},
     {Outcome::Abandoned, "abandoned"},
+    {Outcome::Blocked, "blocked"},
+}};
+
+constexpr std::array<std::pair<CallReason, const char *>, 5> kReasonNames{{
+    {CallReason::None, ""},
+    {CallReason::AfterHours, "after-hours"},
+    {CallReason::Blocked, "blocked"},
+    {CallReason::NoOneAccepted, "no-one-accepted"},
+    {CallReason::Declined, "declined"},
+}};
+
+constexpr std::array<std::pair<LegResult, const char *>, 8> kLegResultNames{{
+    {LegResult::Ringing, "ringing"},
+    {LegResult::Accepted, "accepted"},
+    {LegResult::Declined, "declined"},
+    {LegResult::Voicemail, "voicemail"},
+    {LegResult::NoAnswer, "no-answer"},
+    {LegResult::Busy, "busy"},
+    {LegResult::Failed, "failed"},
+    {LegResult::Canceled, "canceled"},
 }};
 
 constexpr std::array<std::pair<MenuChoice, const char *>, 3> kMenuChoiceNames{{
@@ -110,6 +130,26 @@ Outcome outcomeFromString(const QString &text)
 QString outcomeToString(Outcome outcome)
 {
     return toString(kOutcomeNames, outcome);
+}
+
+CallReason callReasonFromString(const QString &text)
+{
+    return fromString(kReasonNames, text, CallReason::None);
+}
+
+QString callReasonToString(CallReason reason)
+{
+    return toString(kReasonNames, reason);
+}
+
+LegResult legResultFromString(const QString &text)
+{
+    return fromString(kLegResultNames, text, LegResult::Ringing);
+}
+
+QString legResultToString(LegResult result)
+{
+    return toString(kLegResultNames, result);
 }
 
 MenuChoice menuChoiceFromString(const QString &text)

@@ -40,7 +40,7 @@ CallBatch::CallBatch(const QList<CallWriter::Event> &events)
     : m_events(events)
 {
     for (const CallWriter::Event &event : events) {
-        m_callSids.append(event.webhook.callSid());
+        m_callSids.append(CallRecord::callSidOf(event.webhook));
         m_digests.append(event.digest);
     }
     m_callSids.removeDuplicates();
@@ -78,7 +78,7 @@ void CallBatch::fold()
             continue;
         }
         m_knownDigests.insert(event.digest); // a webhook retried within the batch
-        const QString callSid = event.webhook.callSid();
+        const QString callSid = CallRecord::callSidOf(event.webhook);
         m_calls[callSid].apply(event.webhook);
         m_added.append(&event);
         m_changed.append(callSid);
@@ -97,13 +97,34 @@ CallBatch::Rows CallBatch::rows() const
     for (const QString &callSid : m_changed) {
         const CallRecord &call = *m_calls.constFind(callSid);
         const auto readRevision = m_readRevisions.constFind(callSid);
+        const std::optional<AnsweredBy> answeredBy = call.answeredBy();
         callRows.append(QJsonArray{
-            call.callSid, call.accountSid, call.from, call.to, call.callerName, call.fromCity,
-            call.fromState, call.fromCountry, timeJson(call.startedAt), timeJson(call.answeredAt),
-            timeJson(call.endedAt), callStatusToString(call.status), optionalJson(call.durationS),
-            textOrNull(menuChoiceToString(call.menuChoice)), call.forwardedTo, call.dialStatus,
-            optionalJson(call.talkDurationS), outcomeToString(call.outcome()),
-            readRevision == m_readRevisions.cend() ? QJsonValue() : QJsonValue(*readRevision)});
+            call.callSid,
+            call.accountSid,
+            call.from,
+            call.to,
+            call.callerName,
+            call.fromCity,
+            call.fromState,
+            call.fromCountry,
+            timeJson(call.startedAt),
+            timeJson(call.answeredAt),
+            timeJson(call.endedAt),
+            callStatusToString(call.status),
+            optionalJson(call.durationS),
+            textOrNull(menuChoiceToString(call.menuChoice)),
+            call.forwardedTo,
+            call.dialStatus,
+            optionalJson(call.talkDurationS),
+            outcomeToString(call.outcome()),
+            readRevision == m_readRevisions.cend() ? QJsonValue() : QJsonValue(*readRevision),
+            answeredBy ? answeredBy->name : QString(),
+            answeredBy ? answeredBy->number : QString(),
+            callReasonToString(call.reason()),
+            routeToJson(call.route),
+            call.transcription.recordingSid,
+            call.transcription.text,
+            call.transcription.status});
         if (call.voicemail) {
             const Voicemail &voicemail = *call.voicemail;
             voicemailRows.append(QJsonArray{call.callSid, voicemail.recordingSid,
@@ -115,10 +136,10 @@ CallBatch::Rows CallBatch::rows() const
     }
     for (const CallWriter::Event *event : m_added) {
         const Webhook &webhook = event->webhook;
-        eventRows.append(QJsonArray{webhook.callSid(), webhook.receivedAt.toMSecsSinceEpoch(),
-                                    webhookKindToString(webhook.kind),
-                                    webhook.params.value(QStringLiteral("CallStatus")),
-                                    event->digest, event->params});
+        eventRows.append(QJsonArray{
+            CallRecord::callSidOf(webhook), webhook.receivedAt.toMSecsSinceEpoch(),
+            webhookKindToString(webhook.kind), webhook.params.value(QStringLiteral("CallStatus")),
+            event->digest, event->params});
     }
     return {jsonText(callRows),      jsonText(eventRows),       jsonText(voicemailsGone),
             jsonText(voicemailRows), !voicemailsGone.isEmpty(), !voicemailRows.isEmpty()};
@@ -133,7 +154,7 @@ QList<CallWriter::Result> CallBatch::resultsIfWritten(const QSet<QString> &writt
 {
     QList<CallWriter::Result> results = m_outcomes;
     for (qsizetype i = 0; i < m_events.size(); ++i) {
-        const QString callSid = m_events.at(i).webhook.callSid();
+        const QString callSid = CallRecord::callSidOf(m_events.at(i).webhook);
         if (m_changed.contains(callSid) && !written.contains(callSid))
             results[i] = CallWriter::Result::Deferred;
     }

@@ -29,8 +29,9 @@ public:
     // columns' order of the writers' statements) or of CallSids.
     struct Rows
     {
-        QString calls;          // with the revision read, NULL for a call that had no row
-        QString events;         // the new timeline rows, in the order they came
+        QString calls;  // with the revision read (NULL for a call that had no row), then the
+                        // routing columns
+        QString events; // the new timeline rows, in the order they came
         QString voicemailsGone; // CallSids whose voicemail row goes (empty array: none)
         QString voicemails;     // voicemail rows to insert or update (empty array: none)
         bool anyVoicemailGone = false;

@@ -58,8 +58,9 @@ Condition filterCondition(const CallFeedFilter &filter)
     if (!search.isEmpty()) {
         const QString pattern = likePattern(search);
         QString term = QStringLiteral(
-            "(LOWER(c.from_number) LIKE ? ESCAPE '\\' OR LOWER(c.caller_name) LIKE ? ESCAPE '\\'");
-        condition.values << pattern << pattern;
+            "(LOWER(c.from_number) LIKE ? ESCAPE '\\' OR LOWER(c.caller_name) LIKE ? ESCAPE '\\'"
+            " OR LOWER(c.transcription_text) LIKE ? ESCAPE '\\'");
+        condition.values << pattern << pattern << pattern;
         if (looksLikeNumber(search)) {
             // Compare digits with digits: strip what people put between them.
             term += QStringLiteral(" OR REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(c.from_number, "

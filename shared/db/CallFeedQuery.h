@@ -15,7 +15,7 @@ class Database;
 // What the activity feed shows. The default filter shows every call.
 struct CallFeedFilter
 {
-    QString search; // part of the caller's number or name
+    QString search; // part of the caller's number or name, or words of a transcription
     std::optional<Outcome> outcome;
     QDateTime startedFrom;   // inclusive; invalid = no lower bound
     QDateTime startedBefore; // exclusive; invalid = no upper bound

@@ -34,8 +34,12 @@ enum Column
     LastError,
     Bytes,
     Sha256,
-    Transcription,
     HeardAt,
+    Reason,
+    Route,
+    TranscriptionRecordingSid,
+    TranscriptionText,
+    TranscriptionStatus,
     ColumnCount,
 };
 
@@ -57,8 +61,9 @@ QString selectSql(const QString &extraColumns)
                "c.revision,"
                " v.recording_sid, v.recording_url, v.recording_status, v.duration_s, "
                "v.download_state,"
-               " v.download_attempts, v.last_error, v.bytes, v.sha256, v.transcription, "
-               "v.heard_at") +
+               " v.download_attempts, v.last_error, v.bytes, v.sha256, v.heard_at, c.reason,"
+               " c.route, c.transcription_recording_sid, c.transcription_text,"
+               " c.transcription_status") +
            extra +
            QStringLiteral(" FROM calls c LEFT JOIN voicemails v ON v.call_sid = c.call_sid");
 }
@@ -101,9 +106,22 @@ CallRecord fromQuery(const QSqlQuery &query)
         voicemail.lastError = query.value(LastError).toString();
         voicemail.bytes = query.value(Bytes).toLongLong();
         voicemail.sha256 = query.value(Sha256).toString();
-        voicemail.transcription = query.value(Transcription).toString();
         voicemail.heardAt = fromColumn(query.value(HeardAt));
         call.voicemail = voicemail;
+    }
+    // What the service decided when the call came in; the other reasons follow from the rest.
+    const CallReason reason = callReasonFromString(query.value(Reason).toString());
+    if (reason == CallReason::AfterHours || reason == CallReason::Blocked)
+        call.routingReason = reason;
+    call.route = routeFromJson(query.value(Route).toString());
+    const QString transcriptionStatus = query.value(TranscriptionStatus).toString();
+    if (transcriptionStatus == QLatin1String("completed") ||
+        transcriptionStatus == QLatin1String("failed")) {
+        call.transcription.status = transcriptionStatus;
+        call.transcription.recordingSid =
+            query.value(TranscriptionRecordingSid).toString().left(kMaxRouteTextChars);
+        call.transcription.text =
+            query.value(TranscriptionText).toString().left(kMaxTranscriptionChars);
     }
     return call;
 }

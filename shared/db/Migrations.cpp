@@ -126,6 +126,34 @@ const QList<Migration> &migrations()
                             " author TEXT NOT NULL,"
                             " flow TEXT NOT NULL)"),
          }},
+        // Call routing: who took a forwarded call, why a call reached nobody, each member's
+        // leg (a JSON array, the call's own: its result follows from all its legs together)
+        // and the voicemail's transcription, kept on the call because it may come before the
+        // recording. The voicemails' transcription column, never written by the service,
+        // moves to the call.
+        {5,
+         "call routing: answered by, reason, route, transcription",
+         {
+             QStringLiteral("ALTER TABLE calls ADD COLUMN answered_by_name TEXT NOT NULL"
+                            " DEFAULT ''"),
+             QStringLiteral("ALTER TABLE calls ADD COLUMN answered_by_number TEXT NOT NULL"
+                            " DEFAULT ''"),
+             QStringLiteral("ALTER TABLE calls ADD COLUMN reason TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE calls ADD COLUMN route TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE calls ADD COLUMN transcription_recording_sid TEXT NOT"
+                            " NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE calls ADD COLUMN transcription_text TEXT NOT NULL"
+                            " DEFAULT ''"),
+             QStringLiteral("ALTER TABLE calls ADD COLUMN transcription_status TEXT NOT NULL"
+                            " DEFAULT ''"),
+             QStringLiteral("UPDATE calls SET transcription_recording_sid = (SELECT"
+                            " v.recording_sid FROM voicemails v WHERE v.call_sid ="
+                            " calls.call_sid), transcription_text = (SELECT v.transcription FROM"
+                            " voicemails v WHERE v.call_sid = calls.call_sid),"
+                            " transcription_status = 'completed' WHERE call_sid IN (SELECT"
+                            " call_sid FROM voicemails WHERE transcription <> '')"),
+             QStringLiteral("ALTER TABLE voicemails DROP COLUMN transcription"),
+         }},
     };
     return all;
 }

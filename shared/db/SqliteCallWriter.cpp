@@ -34,12 +34,16 @@ SqliteCallWriter::SqliteCallWriter(Database &database)
     m_upsertCalls.prepare(QStringLiteral(
         "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name,"
         " from_city, from_state, from_country, started_at, answered_at, ended_at, status,"
-        " duration_s, menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision)"
+        " duration_s, menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision,"
+        " answered_by_name, answered_by_number, reason, route, transcription_recording_sid,"
+        " transcription_text, transcription_status)"
         " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"
         " r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9,"
         " r.value ->> 10, r.value ->> 11, r.value ->> 12, r.value ->> 13, r.value ->> 14,"
         " r.value ->> 15, r.value ->> 16, r.value ->> 17,"
-        " (SELECT COALESCE(MAX(revision), 0) FROM calls) + 1 + r.key"
+        " (SELECT COALESCE(MAX(revision), 0) FROM calls) + 1 + r.key,"
+        " r.value ->> 19, r.value ->> 20, r.value ->> 21, r.value ->> 22, r.value ->> 23,"
+        " r.value ->> 24, r.value ->> 25"
         " FROM json_each(?) AS r WHERE true"
         " ON CONFLICT (call_sid) DO UPDATE SET"
         " account_sid = excluded.account_sid, from_number = excluded.from_number,"
@@ -50,7 +54,13 @@ SqliteCallWriter::SqliteCallWriter(Database &database)
         " status = excluded.status, duration_s = excluded.duration_s,"
         " menu_choice = excluded.menu_choice, forwarded_to = excluded.forwarded_to,"
         " dial_status = excluded.dial_status, talk_duration_s = excluded.talk_duration_s,"
-        " outcome = excluded.outcome, revision = excluded.revision"));
+        " outcome = excluded.outcome, revision = excluded.revision,"
+        " answered_by_name = excluded.answered_by_name,"
+        " answered_by_number = excluded.answered_by_number, reason = excluded.reason,"
+        " route = excluded.route,"
+        " transcription_recording_sid = excluded.transcription_recording_sid,"
+        " transcription_text = excluded.transcription_text,"
+        " transcription_status = excluded.transcription_status"));
     m_insertEvents.prepare(QStringLiteral(
         "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest, params)"
         " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"

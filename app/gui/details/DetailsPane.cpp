@@ -152,6 +152,8 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     m_menu = addField(form, tr("Menu choice"), QStringLiteral("menuChoice"));
     m_forwarded = addField(form, tr("Forwarded to"), QStringLiteral("forwardedTo"));
     m_dialStatus = addField(form, tr("Forward result"), QStringLiteral("dialStatus"));
+    m_answeredBy = addField(form, tr("Answered by"), QStringLiteral("answeredBy"));
+    m_reason = addField(form, tr("Reason"), QStringLiteral("reason"));
     m_to = addField(form, tr("Number called"), QStringLiteral("to"));
     m_sid = addField(form, tr("Call SID"), QStringLiteral("callSid"));
     m_sid->setWordWrap(false);
@@ -159,6 +161,23 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     small.setPointSizeF(small.pointSizeF() * 0.85);
     m_sid->setFont(small);
     column->addLayout(form);
+
+    // Route: each member rung, and what became of it
+    m_routeBox = new QWidget(m_content);
+    auto *route = new QVBoxLayout(m_routeBox);
+    route->setContentsMargins(0, 10, 0, 0);
+    route->addWidget(sectionTitle(tr("Route"), m_routeBox));
+    m_route = new QTreeWidget(m_routeBox);
+    m_route->setObjectName(QStringLiteral("route"));
+    m_route->setColumnCount(3);
+    m_route->setHeaderLabels({tr("Member"), tr("Number"), tr("Result")});
+    m_route->setRootIsDecorated(false);
+    m_route->setUniformRowHeights(true);
+    m_route->setSelectionMode(QAbstractItemView::NoSelection);
+    m_route->setFocusPolicy(Qt::NoFocus);
+    m_route->header()->setStretchLastSection(true);
+    route->addWidget(m_route);
+    column->addWidget(m_routeBox);
 
     // Timeline
     column->addSpacing(10);
@@ -273,6 +292,13 @@ void DetailsPane::showFields(const CallRecord &call)
     m_menu->setText(CallFormat::menuChoice(call.menuChoice));
     m_forwarded->setText(orDash(call.forwardedTo));
     m_dialStatus->setText(orDash(call.dialStatus));
+    const std::optional<AnsweredBy> answeredBy = call.answeredBy();
+    m_answeredBy->setText(!answeredBy                  ? QStringLiteral("–")
+                          : answeredBy->name.isEmpty() ? answeredBy->number
+                                                       : QStringLiteral("%1 (%2)").arg(
+                                                             answeredBy->name, answeredBy->number));
+    m_reason->setText(orDash(CallFormat::reason(call.reason())));
+    showRoute(call);
     m_to->setText(orDash(call.to));
     m_sid->setText(call.callSid);
     m_sid->setToolTip(PlainText::toolTip(call.callSid));
@@ -302,10 +328,14 @@ void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
                           : tr("%1 · not heard yet").arg(CallFormat::duration(voicemail.durationS)))
                    : CallFormat::voicemailState(voicemail);
     m_voicemailState->setText(state);
-    m_transcription->setText(voicemail.transcription.isEmpty()
-                                 ? QString()
-                                 : QStringLiteral("“%1”").arg(voicemail.transcription));
-    m_transcription->setVisible(!voicemail.transcription.isEmpty());
+    const std::optional<Transcription> transcription = call.voicemailTranscription();
+    if (!transcription)
+        m_transcription->clear();
+    else if (transcription->status == QLatin1String("completed"))
+        m_transcription->setText(QStringLiteral("“%1”").arg(transcription->text));
+    else
+        m_transcription->setText(tr("The transcription failed."));
+    m_transcription->setVisible(transcription.has_value());
 
     if (!downloaded) {
         m_audioLoader->cancel();
@@ -341,6 +371,20 @@ void DetailsPane::onAudioLoaded(const QString &callSid, const QByteArray &audio,
         m_player->play();
 }
 
+void DetailsPane::showRoute(const CallRecord &call)
+{
+    m_route->clear();
+    m_routeBox->setVisible(!call.route.isEmpty());
+    const bool screened = call.isScreened();
+    QList<QTreeWidgetItem *> items;
+    for (const RouteLeg &leg : call.route)
+        items.append(new QTreeWidgetItem(
+            {orDash(leg.name), orDash(leg.number), CallFormat::legResult(leg.result(screened))}));
+    m_route->addTopLevelItems(items);
+    m_route->resizeColumnToContents(0);
+    m_route->resizeColumnToContents(1);
+}
+
 void DetailsPane::showTimeline(const CallRecord &call)
 {
     m_timeline->clear();
@@ -356,6 +400,9 @@ void DetailsPane::showTimeline(const CallRecord &call)
         const QString dial = event.params.value(QStringLiteral("DialCallStatus"));
         if (!dial.isEmpty())
             what += QStringLiteral(" (%1)").arg(dial);
+        if (event.kind == WebhookKind::Screen || event.kind == WebhookKind::ScreenResult ||
+            event.kind == WebhookKind::LegStatus) // which member's leg
+            what += QStringLiteral(" · %1").arg(event.params.value(QStringLiteral("To")).left(32));
         auto *item = new QTreeWidgetItem(
             {event.receivedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), what,
              event.callStatus});

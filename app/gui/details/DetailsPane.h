@@ -47,6 +47,7 @@ private:
     QLabel *addField(QFormLayout *form, const QString &caption, const QString &name);
     void showFields(const CallRecord &call);
     void showVoicemail(const CallRecord &call, bool sameCall);
+    void showRoute(const CallRecord &call);
     void showTimeline(const CallRecord &call);
     void saveAudioInteractively();
     void onPlaybackStarted(const QString &callSid);
@@ -73,11 +74,15 @@ private:
     QLabel *m_menu;
     QLabel *m_forwarded;
     QLabel *m_dialStatus;
+    QLabel *m_answeredBy;
+    QLabel *m_reason;
     QLabel *m_to;
     QLabel *m_sid;
     QWidget *m_voicemailBox;
     QLabel *m_voicemailState;
     QLabel *m_transcription;
+    QWidget *m_routeBox;
+    QTreeWidget *m_route;
     VoicemailPlayer *m_player;
     QPushButton *m_heardButton;
     QPushButton *m_saveButton;

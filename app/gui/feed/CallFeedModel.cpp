@@ -88,7 +88,7 @@ QVariant CallFeedModel::displayData(const CallRecord &call, int column) const
     case CallerColumn:
         return CallFormat::caller(call);
     case OutcomeColumn:
-        return CallFormat::outcome(call.outcome());
+        return CallFormat::outcomeLine(call);
     case StatusColumn:
         return CallFormat::status(call.status);
     case DurationColumn:

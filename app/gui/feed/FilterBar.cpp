@@ -31,14 +31,14 @@ FilterBar::FilterBar(QWidget *parent)
 {
     setObjectName(QStringLiteral("filterBar"));
     m_search->setObjectName(QStringLiteral("search"));
-    m_search->setPlaceholderText(tr("Search number or name  (Ctrl+F)"));
+    m_search->setPlaceholderText(tr("Search number, name or transcription  (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setMinimumWidth(240);
 
     m_outcome->setObjectName(QStringLiteral("outcome"));
     m_outcome->addItem(tr("All outcomes"));
     for (Outcome outcome : {Outcome::Answered, Outcome::Voicemail, Outcome::Missed,
-                            Outcome::Abandoned, Outcome::InProgress}) {
+                            Outcome::Abandoned, Outcome::Blocked, Outcome::InProgress}) {
         m_outcome->addItem(QIcon(CallFormat::outcomeIconName(outcome)),
                            CallFormat::outcome(outcome), int(outcome));
     }
