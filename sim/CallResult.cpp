@@ -7,7 +7,7 @@ namespace Switchboard {
 QJsonObject CallResult::toJson() const
 {
     QJsonArray legList;
-    for (const LegResult &leg : legs)
+    for (const LegReport &leg : legs)
         legList.append(leg.toJson());
     QJsonArray statuses, requests;
     for (const HttpExchange &exchange : exchanges) {
@@ -52,7 +52,7 @@ QString CallResult::summary() const
         parts << QStringLiteral("dial %1 (%2 s)").arg(dialStatus).arg(dialSeconds);
     if (!legs.isEmpty()) {
         QStringList legList;
-        for (const LegResult &leg : legs)
+        for (const LegReport &leg : legs)
             legList.append(leg.summary());
         parts << QStringLiteral("legs ") + legList.join(QStringLiteral(" / "));
     }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "LegResult.h"
+#include "LegReport.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -28,7 +28,7 @@ struct CallResult
     int dialSeconds = 0;
     QString recordingSid; // empty: nothing recorded
     int recordingSeconds = 0;
-    QList<LegResult> legs;       // every member's leg, of every <Dial>, in order
+    QList<LegReport> legs;       // every member's leg, of every <Dial>, in order
     QString transcriptionStatus; // empty: no transcription callback sent
     QList<HttpExchange> exchanges;
     QString finalStatus;

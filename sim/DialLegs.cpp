@@ -308,11 +308,11 @@ DialLegs::Outcome DialLegs::outcome() const
     return outcome;
 }
 
-QList<LegResult> DialLegs::results() const
+QList<LegReport> DialLegs::results() const
 {
-    QList<LegResult> results;
+    QList<LegReport> results;
     for (const Leg &leg : m_legs) {
-        LegResult result;
+        LegReport result;
         result.name = leg.member.name;
         result.number = leg.member.number;
         result.sid = leg.sid;

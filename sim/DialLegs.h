@@ -1,6 +1,6 @@
 #pragma once
 
-#include "LegResult.h"
+#include "LegReport.h"
 #include "LegScript.h"
 #include "TwimlWalker.h"
 
@@ -62,7 +62,7 @@ public:
     void failRequest(const QString &error);
 
     Outcome outcome() const;
-    QList<LegResult> results() const;
+    QList<LegReport> results() const;
     const QStringList &errors() const { return m_errors; }
 
 private:

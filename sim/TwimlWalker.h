@@ -2,7 +2,7 @@
 
 #include "CallScript.h"
 #include "LegCall.h"
-#include "LegResult.h"
+#include "LegReport.h"
 
 #include <functional>
 #include <memory>
@@ -102,7 +102,7 @@ public:
     int dialSeconds() const { return m_dialSeconds; }
     const QList<WalkRecording> &recordings() const { return m_recordings; }
     bool callerHungUp() const { return m_callerGone; }
-    const QList<LegResult> &legs() const { return m_legResults; }
+    const QList<LegReport> &legs() const { return m_legResults; }
     // What went wrong on members' legs; the call itself went on, as on Twilio.
     QStringList legErrors() const;
 
@@ -141,7 +141,7 @@ private:
     TwimlVerb m_dialVerb;
     qint64 m_dialStartMs = 0;
     QStringList m_dialledNumbers; // distinct, in the order first dialled: --legs entry k
-    QList<LegResult> m_legResults;
+    QList<LegReport> m_legResults;
     QStringList m_legErrors;
 };
 

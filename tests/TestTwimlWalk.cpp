@@ -491,7 +491,7 @@ private Q_SLOTS:
         QCOMPARE(walker.next().params.value(QStringLiteral("DialCallStatus")),
                  QStringLiteral("no-answer"));
         QStringList results;
-        for (const LegResult &leg : walker.legs())
+        for (const LegReport &leg : walker.legs())
             results.append(leg.name + QLatin1Char(' ') + leg.result);
         QCOMPARE(results, (QStringList{"Alice no-answer", "Bob accepted", "Alice no-answer",
                                        "+15550100209 no-answer"}));

@@ -7,7 +7,7 @@
 namespace Switchboard {
 
 // One member's leg of a <Dial>, as it ended.
-struct LegResult
+struct LegReport
 {
     QString name;      // the --legs name, or the number
     QString number;    // the <Number> dialled

@@ -1,10 +1,10 @@
-#include "LegResult.h"
+#include "LegReport.h"
 
 #include <QJsonArray>
 
 namespace Switchboard {
 
-QJsonObject LegResult::toJson() const
+QJsonObject LegReport::toJson() const
 {
     return QJsonObject{
         {QStringLiteral("name"), name},
@@ -18,7 +18,7 @@ QJsonObject LegResult::toJson() const
     };
 }
 
-QString LegResult::summary() const
+QString LegReport::summary() const
 {
     return QStringLiteral("%1 %2 (%3 %4 s)").arg(name, result, status).arg(seconds);
 }
