@@ -5,25 +5,24 @@
 #include "db/DatabaseUrl.h"
 
 #include <memory>
-#include <QMutex>
-#include <QTimer>
 
 namespace Switchboard {
 
 class Database;
+class FlowCache;
 
-// The call flow the webhooks are answered with, kept in memory and replaced whole when a new
-// revision is stored, by `flow set` on this host or on another. The HTTP threads only copy
-// the current snapshot (a shared pointer to an immutable flow): no webhook reads the database
-// for it. The watching runs on a thread and connection of its own: once a second it asks for
-// the newest revision number (on SQLite only when PRAGMA data_version says another connection
-// committed), and on PostgreSQL it also LISTENs to FlowStore's channel, so a change arrives
-// at once; the poll covers a notification lost while the connection was down.
+// The call flow the webhooks are answered with: a FlowCache on a thread and a connection of its
+// own, so that neither its polls nor its LISTEN wait behind the webhooks' work. The HTTP threads
+// only copy the current snapshot (a shared pointer to an immutable flow): no webhook reads the
+// database for it.
 class FlowWatcher final
 {
     Q_DISABLE_COPY_MOVE(FlowWatcher)
 
 public:
+    // Also on PostgreSQL: a NOTIFY lost while the connection was down (or a server restart only
+    // a failing check notices) must not delay a new revision past the promised second; one
+    // `SELECT MAX(id)` a second per instance costs next to nothing.
     static constexpr int kPollIntervalMs = 1000;
 
     explicit FlowWatcher(const DatabaseUrl &url);
@@ -34,30 +33,17 @@ public:
     // is named in the log.
     bool start(QString *error);
 
-    // From any thread: the flow to answer with; null while no usable revision was read.
+    // From any thread after start(): the flow to answer with; null while no usable revision was
+    // read.
     std::shared_ptr<const FlowDefinition> current() const;
-    qint64 revision() const;
 
 private:
-    // On m_thread.
-    bool open(QString *error);
-    bool listen();
-    void poll();
-    bool reload(QString *error);
-
     DatabaseUrl m_url;
     WorkerThread m_thread;
-
-    // Used on m_thread only.
+    // Created, used and destroyed on m_thread; m_cache is only read elsewhere through its
+    // thread-safe current().
     std::unique_ptr<Database> m_database;
-    std::unique_ptr<QTimer> m_timer;
-    QMetaObject::Connection m_notifications;
-    std::optional<qint64> m_commits;
-    qint64 m_seenRevision = -1; // the newest revision read, usable or not
-
-    mutable QMutex m_mutex;
-    std::shared_ptr<const FlowDefinition> m_flow; // guarded by m_mutex
-    qint64 m_revision = 0;                        // guarded by m_mutex
+    std::unique_ptr<FlowCache> m_cache;
 };
 
 } // namespace Switchboard

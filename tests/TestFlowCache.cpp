@@ -95,6 +95,42 @@ private Q_SLOTS:
         QCOMPARE(cache.current()->revision, 1);
     }
 
+    // The reader's connection dies (its PostgreSQL backend is ended) while a revision is saved:
+    // the next check opens it again and takes that revision, and on PostgreSQL LISTENs again,
+    // so that the revision after it arrives by NOTIFY once more.
+    void followsNewRevisionsAfterAReconnect()
+    {
+        FlowStore store(*m_writer);
+        QString error;
+        QCOMPARE(store.save(flowGreeting(QStringLiteral("First")), QStringLiteral("t"), &error), 1);
+        FlowCache cache(*m_reader);
+        QVERIFY2(cache.start(&error), qPrintable(error));
+        QCOMPARE(cache.current()->revision, 1);
+
+        if (m_reader->dialect().isSqlite()) {
+            m_reader->close();
+        } else {
+            QSqlQuery reader(m_reader->connection());
+            QVERIFY(reader.exec(QStringLiteral("SELECT pg_backend_pid()")) && reader.next());
+            const qint64 pid = reader.value(0).toLongLong();
+            reader.finish();
+            QSqlQuery writer(m_writer->connection());
+            // Waits (up to 5 s) until the backend is gone.
+            QVERIFY(writer.exec(QStringLiteral("SELECT pg_terminate_backend(%1, 5000)").arg(pid)));
+            QVERIFY(writer.next() && writer.value(0).toBool());
+        }
+        // Its NOTIFY reaches no one.
+        QCOMPARE(store.save(flowGreeting(QStringLiteral("Second")), QStringLiteral("t"), &error),
+                 2);
+        QVERIFY2(cache.refresh(&error), qPrintable(error));
+        QCOMPARE(cache.current()->revision, 2);
+
+        QSignalSpy changed(&cache, &FlowCache::changed);
+        QCOMPARE(store.save(flowGreeting(QStringLiteral("Third")), QStringLiteral("t"), &error), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, kWaitMs);
+        QCOMPARE(cache.current()->flow->greeting, QStringLiteral("Third"));
+    }
+
     void keepsTheLastGoodFlowOverACorruptOne()
     {
         FlowStore store(*m_writer);

@@ -21,28 +21,36 @@ FlowCache::FlowCache(Database &database, QObject *parent)
     });
 }
 
-bool FlowCache::start(QString *error, int pollMs)
+bool FlowCache::start(QString *error, int pollMs, int postgresPollMs)
 {
-    if (!m_database.dialect().isSqlite()) {
-        QSqlDriver *driver = m_database.connection().driver();
+    error->clear();
+    if (!listen(error))
+        return false;
+    if (!reload(error) && !error->isEmpty())
+        return false;
+    m_poll.start(m_database.dialect().isSqlite() ? pollMs : postgresPollMs);
+    return true;
+}
+
+bool FlowCache::listen(QString *error)
+{
+    if (m_database.dialect().isSqlite())
+        return true;
+    QSqlDriver *driver = m_database.connection().driver();
+    // A reconnect may keep the driver: one handler per driver (UniqueConnection takes no lambdas).
+    disconnect(m_notifications);
+    m_notifications =
         connect(driver, &QSqlDriver::notification, this, [this](const QString &channel) {
             if (channel != FlowStore::changesChannel())
                 return;
             QString problem;
-            refresh(&problem);
+            if (!refresh(&problem) && !problem.isEmpty())
+                qCWarning(lcDatabase, "cannot read the call flow: %s", qPrintable(problem));
         });
-        if (!driver->subscribeToNotification(FlowStore::changesChannel())) {
-            *error = driver->lastError().text();
-            return false;
-        }
-        // Notifications sent while the connection was down are lost: poll now and then too.
-        pollMs = qMax(pollMs, kPostgresPollMs);
-    }
-    error->clear();
-    if (!reload(error) && !error->isEmpty())
-        return false;
-    m_poll.start(pollMs);
-    return true;
+    if (driver->subscribeToNotification(FlowStore::changesChannel()))
+        return true;
+    *error = driver->lastError().text();
+    return false;
 }
 
 std::shared_ptr<const StoredFlow> FlowCache::current() const
@@ -63,19 +71,44 @@ bool FlowCache::refresh(QString *error)
     if (m_database.dialect().isSqlite()) {
         const auto version = m_database.commitsByOthers(error);
         if (!version)
-            return false;
+            return reconnect(error);
         if (version == m_dataVersion)
             return false; // nobody else committed anything
         m_dataVersion = version;
     }
+    const std::optional<qint64> newest = newestRevision(error);
+    if (!newest)
+        return reconnect(error);
+    // Not only a greater one: a database restored from a backup may hold fewer revisions.
+    if (*newest == m_newestSeen)
+        return false;
+    return reload(error);
+}
+
+std::optional<qint64> FlowCache::newestRevision(QString *error)
+{
     QSqlQuery query(m_database.connection());
     if (!query.exec(QStringLiteral("SELECT MAX(id) FROM call_flow_revisions")) || !query.next()) {
         *error = query.lastError().text();
-        return false;
+        return std::nullopt;
     }
-    if (query.value(0).toLongLong() <= m_newestSeen)
+    return query.value(0).toLongLong(); // NULL, no revision yet: 0
+}
+
+// The server went away (or the file): a new connection, a new LISTEN on it, and a read of what
+// a lost notification would have said.
+bool FlowCache::reconnect(QString *error)
+{
+    qCWarning(lcDatabase, "cannot check the call flow (%s): reconnecting", qPrintable(*error));
+    error->clear();
+    if (!m_database.reconnect(error))
         return false;
-    query.finish();
+    if (!listen(error))
+        qCWarning(lcDatabase, "cannot LISTEN for call flow changes (polling instead): %s",
+                  qPrintable(*error));
+    m_dataVersion.reset();
+    m_newestSeen = -1;
+    error->clear();
     return reload(error);
 }
 
@@ -87,11 +120,17 @@ bool FlowCache::reload(QString *error)
             return false;
     }
     auto stored = m_store.current(error);
-    if (!stored)
-        return false; // no flow yet, or `error`
+    if (!stored) {
+        if (error->isEmpty())
+            m_newestSeen = 0; // no flow yet
+        return false;
+    }
     m_newestSeen = stored->revision;
     if (!stored->flow) {
-        qCWarning(lcDatabase, "the call flow stays as it was: %s", qPrintable(stored->problem));
+        qCWarning(lcDatabase,
+                  "the call flow in the database is unusable (%s): calls keep the "
+                  "flow they had",
+                  qPrintable(stored->problem));
         const QMutexLocker lock(&m_mutex);
         m_problem = stored->problem;
         return false;
@@ -102,6 +141,7 @@ bool FlowCache::reload(QString *error)
         m_problem.clear();
         m_current = std::make_shared<const StoredFlow>(std::move(*stored));
     }
+    qCInfo(lcDatabase, "answering with call flow revision %lld", revision);
     Q_EMIT changed(revision);
     return true;
 }

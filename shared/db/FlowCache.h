@@ -11,11 +11,12 @@ namespace Switchboard {
 
 // The current call flow, kept in memory so that no webhook reads it from the database, and
 // reloaded when another process stores a newer revision: on SQLite the connection's PRAGMA
-// data_version is polled (every second by default; a poll that finds no commit by another
-// connection runs no other query), on PostgreSQL a NOTIFY on FlowStore::changesChannel() says
-// so at once, and a poll every kPostgresPollMs catches what a dropped connection missed. A newer
-// revision that does not read back as a valid flow is not taken: the last good one stays, and
-// problem() says why. Lives in the thread of its connection; current() may be read from any.
+// data_version is polled (a poll that finds no commit by another connection runs no other
+// query), on PostgreSQL a NOTIFY on FlowStore::changesChannel() says so at once, and a poll
+// catches what a dropped connection missed. A check that fails opens the connection again and,
+// on PostgreSQL, LISTENs again. A newer revision that does not read back as a valid flow is not
+// taken: the last good one stays, and problem() says why. Lives in the thread of its
+// connection; current() and problem() may be read from any.
 class FlowCache final : public QObject
 {
     Q_OBJECT
@@ -24,32 +25,39 @@ class FlowCache final : public QObject
 public:
     explicit FlowCache(Database &database, QObject *parent = nullptr);
 
-    // On PostgreSQL, how often the revisions are looked at although no NOTIFY came.
+    // How often the revisions are looked at: on SQLite the only way to see a new one; on
+    // PostgreSQL what bounds the delay after a NOTIFY lost while the connection was down.
+    static constexpr int kPollMs = 1000;
     static constexpr int kPostgresPollMs = 30000;
 
     // Loads the current revision and starts watching. False, with `error`, when the database
-    // could not be read; no flow yet is not an error.
-    bool start(QString *error, int pollMs = 1000);
+    // could not be read; no flow yet, or a corrupt one, is not an error.
+    bool start(QString *error, int pollMs = kPollMs, int postgresPollMs = kPostgresPollMs);
 
     // The flow in use: nothing before a valid one was read. Safe from any thread.
     std::shared_ptr<const StoredFlow> current() const;
     // Why the newest revision is not in use (a corrupt row), else empty.
     QString problem() const;
 
-    // Looks for a newer revision now; true when one was taken.
+    // Looks for a newer revision now (opening the connection again if the check fails); true
+    // when one was taken.
     bool refresh(QString *error);
 
 Q_SIGNALS:
     void changed(qint64 revision);
 
 private:
+    bool listen(QString *error);
+    std::optional<qint64> newestRevision(QString *error);
+    bool reconnect(QString *error);
     bool reload(QString *error);
 
     Database &m_database;
     FlowStore m_store;
     QTimer m_poll;
+    QMetaObject::Connection m_notifications;
     std::optional<qint64> m_dataVersion;
-    qint64 m_newestSeen = 0; // the newest revision read, taken or not
+    qint64 m_newestSeen = 0; // the newest revision read, taken or not; -1: read it again
     mutable QMutex m_mutex;  // guards m_current and m_problem
     std::shared_ptr<const StoredFlow> m_current;
     QString m_problem;
