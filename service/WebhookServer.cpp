@@ -39,13 +39,6 @@ QHttpServerResponse methodNotAllowed(const char *allowed)
     return response;
 }
 
-// The webhooks of a member's leg, which name the caller's call in their query.
-bool isMemberLeg(WebhookKind kind)
-{
-    return kind == WebhookKind::Screen || kind == WebhookKind::ScreenResult ||
-           kind == WebhookKind::LegStatus;
-}
-
 } // namespace
 
 WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog,
@@ -192,7 +185,7 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
         // by the same revision even when a new one arrives meanwhile.
         const CallFlow flow(m_flow.settings(), m_flows.current());
         problem = routingProblem(webhook, url, flow.flow());
-        if (problem.isEmpty() && isMemberLeg(kind) &&
+        if (problem.isEmpty() && isMemberLegKind(kind) &&
             !m_callLog.isBeingForwarded(webhook.params.value(QStringLiteral("ParentCallSid"))))
             problem = QStringLiteral("call names no call that is being forwarded");
         if (!problem.isEmpty())

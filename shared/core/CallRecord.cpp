@@ -24,12 +24,6 @@ void fillIfEmpty(QString &field, const QString &value)
         field = value;
 }
 
-bool isLegKind(WebhookKind kind)
-{
-    return kind == WebhookKind::Screen || kind == WebhookKind::ScreenResult ||
-           kind == WebhookKind::LegStatus;
-}
-
 // A leg hears the whisper once, but a retried or forged result must not make the order of
 // webhooks matter: an accept outranks a refusal, which outranks silence.
 void mergeDigits(RouteLeg &leg, const QString &digits, const QDateTime &at)
@@ -117,7 +111,7 @@ std::optional<Transcription> CallRecord::voicemailTranscription() const
 
 QString CallRecord::callSidOf(const Webhook &webhook)
 {
-    if (isLegKind(webhook.kind)) {
+    if (isMemberLegKind(webhook.kind)) {
         const QString parent = webhook.params.value(QStringLiteral("ParentCallSid"));
         if (!parent.isEmpty())
             return parent;
@@ -149,7 +143,7 @@ void CallRecord::apply(const Webhook &webhook)
         callSid = callSidOf(webhook);
     if (!startedAt.isValid() || webhook.receivedAt < startedAt)
         startedAt = webhook.receivedAt;
-    if (isLegKind(webhook.kind)) {
+    if (isMemberLegKind(webhook.kind)) {
         // A leg's From, To and CallStatus are the member's, not the caller's call's.
         applyLeg(webhook);
         return;

@@ -46,4 +46,10 @@ QList<WebhookKind> allWebhookKinds()
     return kinds;
 }
 
+bool isMemberLegKind(WebhookKind kind)
+{
+    return kind == WebhookKind::Screen || kind == WebhookKind::ScreenResult ||
+           kind == WebhookKind::LegStatus;
+}
+
 } // namespace Switchboard

@@ -32,6 +32,9 @@ std::optional<WebhookKind> webhookKindFromString(const QString &text);
 // Every webhook the service answers.
 QList<WebhookKind> allWebhookKinds();
 
+// The webhooks of a member's leg of a forwarded call (ParentCallSid names the caller's call).
+bool isMemberLegKind(WebhookKind kind);
+
 // One webhook request as the service received it.
 struct Webhook
 {
