@@ -5,7 +5,7 @@
 namespace Switchboard {
 
 // `switchboard-service migrate --from sqlite:/old.db --to postgresql://…`: copies a call log,
-// audio included, into an empty database and verifies the counts.
+// audio and the call flow's revisions included, into an empty database and verifies the counts.
 int runMigrate(const DatabaseUrl &from, const DatabaseUrl &to);
 
 } // namespace Switchboard

@@ -3,6 +3,7 @@
 #include "ServiceHarness.h"
 #include "Wav.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -29,6 +30,49 @@ class TestMigrateCommand final : public QObject
         process.waitForFinished(60000);
         *output = QString::fromUtf8(process.readAll());
         return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    }
+
+    // What `flow ARGS --database URL` prints, both streams (show names the revision, its time
+    // and author on stderr), after its exit code.
+    static QString flow(const QStringList &args, const QString &database)
+    {
+        QProcess process;
+        process.setProcessEnvironment(ServiceHarness::credentialsEnvironment());
+        process.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
+                      QStringList{QStringLiteral("flow")} + args +
+                          QStringList{QStringLiteral("--database"), database});
+        process.waitForFinished(30000);
+        return QStringLiteral("exit %1\n").arg(process.exitCode()) +
+               QString::fromUtf8(process.readAllStandardError()) +
+               QString::fromUtf8(process.readAllStandardOutput());
+    }
+
+    static QString setFlow(ServiceHarness &harness, const QString &greeting)
+    {
+        const QString path = harness.folder() + QStringLiteral("/flow.json");
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return QStringLiteral("cannot write ") + path;
+        file.write(
+            QJsonDocument(
+                QJsonObject{{QStringLiteral("greeting"), greeting},
+                            {QStringLiteral("members"),
+                             QJsonArray{QJsonObject{
+                                 {QStringLiteral("name"), QStringLiteral("Alice")},
+                                 {QStringLiteral("number"), QStringLiteral("+15550100201")}}}},
+                            {QStringLiteral("ring"), QStringLiteral("sequential")}})
+                .toJson());
+        file.close();
+        return flow({QStringLiteral("set"), path}, harness.databaseUrl());
+    }
+
+    static QString show(const QString &database)
+    {
+        return flow({QStringLiteral("show")}, database);
+    }
+    static QString history(const QString &database)
+    {
+        return flow({QStringLiteral("history")}, database);
     }
 
 private Q_SLOTS:
@@ -104,6 +148,69 @@ private Q_SLOTS:
                 oldest = std::min(oldest, record->revision);
         }
         QVERIFY2(oldest > newest, "a new call must get a revision after every migrated one");
+    }
+
+    // The call flow moves with the log, every revision with its number, time and author: the
+    // service on the new database answers with the team's flow, not one made from its flags.
+    void copiesTheCallFlowRevisions()
+    {
+        ServiceHarness old;
+        old.setDatabaseUrl(QStringLiteral("sqlite:") + old.folder() + QStringLiteral("/old.db"));
+        QVERIFY(old.startService()); // revision 1, from the flags
+        QCOMPARE(old.runSim({QStringLiteral("--hangup-in-menu")}).exitCode, 0);
+        old.stopService();
+        QVERIFY(setFlow(old, QStringLiteral("Acme, press 1.")).startsWith(QLatin1String("exit 0")));
+        QVERIFY(setFlow(old, QStringLiteral("Acme, new hours. Press 1."))
+                    .startsWith(QLatin1String("exit 0")));
+        const QString shownBefore = show(old.databaseUrl());
+        const QString historyBefore = history(old.databaseUrl());
+        QVERIFY2(shownBefore.startsWith(QLatin1String("exit 0\nrevision 3, ")) &&
+                     shownBefore.contains(QLatin1String("Acme, new hours. Press 1.")),
+                 qPrintable(shownBefore));
+        QCOMPARE(historyBefore.count(QLatin1String("revision ")), 3);
+
+        ServiceHarness shared;
+        if (!ServiceHarness::usesPostgres())
+            shared.setDatabaseUrl(QStringLiteral("sqlite:") + shared.folder() +
+                                  QStringLiteral("/shared.db"));
+        QString output;
+        QCOMPARE(migrate(old.databaseUrl(), shared.databaseUrl(), &output), 0);
+        QCOMPARE(show(shared.databaseUrl()), shownBefore);
+        QCOMPARE(history(shared.databaseUrl()), historyBefore);
+        QVERIFY2(output.contains(QLatin1String("3 call flow revisions")), qPrintable(output));
+
+        // The service on the new database keeps the team's flow: no revision from its flags.
+        QVERIFY(shared.startService());
+        shared.stopService();
+        QCOMPARE(history(shared.databaseUrl()), historyBefore);
+
+        // And back again, into a file.
+        ServiceHarness back;
+        const QString backUrl =
+            QStringLiteral("sqlite:") + back.folder() + QStringLiteral("/back.db");
+        QCOMPARE(migrate(shared.databaseUrl(), backUrl, &output), 0);
+        QCOMPARE(show(backUrl), shownBefore);
+        QCOMPARE(history(backUrl), historyBefore);
+    }
+
+    // A database that has a flow already (a service started on it once, or `flow set`) would
+    // mix two flows' revisions: refused, and its flow stays as it was.
+    void refusesATargetThatHoldsAFlow()
+    {
+        ServiceHarness old;
+        old.setDatabaseUrl(QStringLiteral("sqlite:") + old.folder() + QStringLiteral("/old.db"));
+        QVERIFY(
+            setFlow(old, QStringLiteral("Old flow. Press 1.")).startsWith(QLatin1String("exit 0")));
+        ServiceHarness target;
+        QVERIFY(setFlow(target, QStringLiteral("New flow. Press 1."))
+                    .startsWith(QLatin1String("exit 0")));
+        const QString historyBefore = history(target.databaseUrl());
+        QString output;
+        QVERIFY(migrate(old.databaseUrl(), target.databaseUrl(), &output) != 0);
+        QVERIFY2(output.contains(QLatin1String("already holds call flow revisions")),
+                 qPrintable(output));
+        QCOMPARE(history(target.databaseUrl()), historyBefore);
+        QVERIFY(show(target.databaseUrl()).contains(QLatin1String("New flow. Press 1.")));
     }
 
     void refusesAMissingSource()

@@ -10,70 +10,80 @@
 namespace Switchboard {
 namespace {
 
-// Parents before children, so foreign keys hold at every row.
-const char *const kTables[] = {"calls", "call_events", "voicemails"};
-
 bool fail(QString *error, const QString &what, const QSqlQuery &query)
 {
     *error = QStringLiteral("%1: %2").arg(what, query.lastError().text());
     return false;
 }
 
-bool copyTable(Database &from, Database &to, const QString &table, QString *error)
+bool copyTable(Database &from, Database &to, const CallLogCopy::Table &table, QString *error)
 {
+    const QString name = QString::fromLatin1(table.name);
     QSqlQuery source(from.connection());
     source.setForwardOnly(true);
-    if (!source.exec(QStringLiteral("SELECT * FROM %1").arg(table)))
-        return fail(error, QStringLiteral("reading ") + table, source);
+    if (!source.exec(QStringLiteral("SELECT * FROM %1 ORDER BY %2")
+                         .arg(name, QString::fromLatin1(table.orderBy))))
+        return fail(error, QStringLiteral("reading ") + name, source);
     QStringList columns;
     const QSqlRecord record = source.record();
     for (int i = 0; i < record.count(); ++i) {
-        if (record.fieldName(i) != QLatin1String("id")) // the target numbers events itself
+        if (!table.renumbered || record.fieldName(i) != QLatin1String("id"))
             columns.append(record.fieldName(i));
     }
     QSqlQuery target(to.connection());
     target.prepare(
         QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
-            .arg(table, columns.join(QLatin1String(", ")),
+            .arg(name, columns.join(QLatin1String(", ")),
                  QStringList(columns.size(), QStringLiteral("?")).join(QLatin1String(", "))));
     while (source.next()) {
         for (int i = 0; i < columns.size(); ++i)
             target.bindValue(i, source.value(columns.at(i)));
         if (!target.exec())
-            return fail(error, QStringLiteral("writing ") + table, target);
+            return fail(error, QStringLiteral("writing ") + name, target);
     }
     return true;
 }
 
 } // namespace
 
+const QList<CallLogCopy::Table> &CallLogCopy::tables()
+{
+    // Parents before children, so foreign keys hold at every row.
+    static const QList<Table> all{
+        {"calls", "calls", "call_sid", false},
+        {"call_events", "events", "id", true}, // in their order; the target numbers them itself
+        {"voicemails", "voicemails", "call_sid", false},
+        // Numbered as they were: a revision's number is what `flow history` and the logs name.
+        {"call_flow_revisions", "call flow revisions", "id", false},
+    };
+    return all;
+}
+
 QString CallLogCopy::Counts::toString() const
 {
-    return QStringLiteral("%1 calls, %2 events, %3 voicemails, %4 bytes of audio")
-        .arg(calls)
-        .arg(events)
-        .arg(voicemails)
-        .arg(audioBytes);
+    QStringList parts;
+    for (qsizetype i = 0; i < rows.size() && i < tables().size(); ++i)
+        parts.append(
+            QStringLiteral("%1 %2").arg(rows.at(i)).arg(QString::fromLatin1(tables().at(i).label)));
+    parts.append(QStringLiteral("%1 bytes of audio").arg(audioBytes));
+    return parts.join(QLatin1String(", "));
 }
 
 bool CallLogCopy::count(Database &database, Counts *counts, QString *error)
 {
     QSqlQuery query(database.connection());
-    const struct
-    {
-        const char *sql;
-        qint64 *target;
-    } queries[] = {
-        {"SELECT COUNT(*) FROM calls", &counts->calls},
-        {"SELECT COUNT(*) FROM call_events", &counts->events},
-        {"SELECT COUNT(*) FROM voicemails", &counts->voicemails},
-        {"SELECT COALESCE(SUM(LENGTH(audio)), 0) FROM voicemails", &counts->audioBytes},
-    };
-    for (const auto &q : queries) {
-        if (!query.exec(QString::fromLatin1(q.sql)) || !query.next())
+    counts->rows.clear();
+    for (const Table &table : tables()) {
+        if (!query.exec(
+                QStringLiteral("SELECT COUNT(*) FROM %1").arg(QString::fromLatin1(table.name))) ||
+            !query.next())
             return fail(error, QStringLiteral("counting"), query);
-        *q.target = query.value(0).toLongLong();
+        counts->rows.append(query.value(0).toLongLong());
     }
+    if (!query.exec(QStringLiteral("SELECT COALESCE(SUM(LENGTH(audio)), 0) FROM voicemails")) ||
+        !query.next())
+        return fail(error, QStringLiteral("counting"), query);
+    counts->audioBytes = query.value(0).toLongLong();
     return true;
 }
 
@@ -82,16 +92,21 @@ bool CallLogCopy::copy(Database &from, Database &to, Counts *copied, QString *er
     Counts source, existing;
     if (!count(from, &source, error) || !count(to, &existing, error))
         return false;
-    if (existing.calls || existing.events || existing.voicemails) {
-        *error = QStringLiteral("%1 already holds calls (%2); migrate into an empty database")
-                     .arg(to.url().toDisplayString(), existing.toString());
-        return false;
+    // A flow made by a first start of the service on the target would clash with the source's
+    // revisions: the target must be empty of everything that is copied.
+    for (qsizetype i = 0; i < tables().size(); ++i) {
+        if (existing.rows.at(i) > 0) {
+            *error = QStringLiteral("%1 already holds %2 (%3); migrate into an empty database")
+                         .arg(to.url().toDisplayString(), QString::fromLatin1(tables().at(i).label),
+                              existing.toString());
+            return false;
+        }
     }
     QSqlQuery control(to.connection());
     if (!control.exec(to.dialect().beginWrite()))
         return fail(error, QStringLiteral("starting the copy"), control);
-    for (const char *table : kTables) {
-        if (!copyTable(from, to, QString::fromLatin1(table), error)) {
+    for (const Table &table : tables()) {
+        if (!copyTable(from, to, table, error)) {
             control.exec(QStringLiteral("ROLLBACK"));
             return false;
         }

@@ -1,27 +1,37 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 
 namespace Switchboard {
 
 class Database;
 
-// Copies a whole call log (calls, their timelines, voicemails with audio) into an empty
-// database of either engine, in one transaction, then checks that the counts match.
+// Copies a whole call log (calls, their timelines, voicemails with audio, the call flow's
+// revisions) into an empty database of either engine, in one transaction, then checks that the
+// counts match.
 class CallLogCopy final
 {
 public:
+    // A table the copy moves. A migration that adds a table the log cannot lose adds it to
+    // tables(), after the tables its rows refer to.
+    struct Table
+    {
+        const char *name;
+        const char *label;   // how the counts name its rows: "calls"
+        const char *orderBy; // the rows are copied in this order
+        bool renumbered;     // its `id` is the target's own (an AUTO_ID), not copied
+    };
+    static const QList<Table> &tables();
+
     struct Counts
     {
-        qint64 calls = 0;
-        qint64 events = 0;
-        qint64 voicemails = 0;
+        QList<qint64> rows; // one per table, in the order of tables()
         qint64 audioBytes = 0;
 
         bool operator==(const Counts &other) const
         {
-            return calls == other.calls && events == other.events &&
-                   voicemails == other.voicemails && audioBytes == other.audioBytes;
+            return rows == other.rows && audioBytes == other.audioBytes;
         }
         QString toString() const;
     };
