@@ -21,26 +21,16 @@ using Switchboard::Testing::ServiceHarness;
 
 namespace {
 
-// The example of issue #19.
-const QByteArray kExample = R"({
-  "greeting": "Thank you for calling Acme. To speak to someone, press 1. To leave a message, press 2.",
-  "members": [
-    {"name": "Alice Martin", "number": "+15550100201"},
-    {"name": "Bob Chen", "number": "+15550100202", "active": false}
-  ],
-  "ring": "simultaneous",
-  "ring_timeout_s": 20,
-  "screening": true,
-  "hours": {
-    "timezone": "America/New_York",
-    "weekly": {"mon": [["09:00", "17:30"]], "tue": [["09:00", "17:30"]], "wed": [["09:00", "12:00"], ["13:00", "17:30"]],
-               "thu": [["09:00", "17:30"]], "fri": [["09:00", "16:00"]], "sat": [], "sun": []},
-    "closed": ["2026-12-25", "2027-01-01"]
-  },
-  "after_hours_greeting": "We are closed right now. Please leave a message after the beep.",
-  "blocked": ["+15550109999"],
-  "transcribe": true
-})";
+// The example of issue #19 as the documentation ships it (docs/examples/call-flow.json): one
+// file, so what users copy is what the tests check.
+QByteArray exampleFlow()
+{
+    QFile file(QStringLiteral(SWITCHBOARD_EXAMPLE_FLOW));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", SWITCHBOARD_EXAMPLE_FLOW);
+    return file.readAll();
+}
+const QByteArray kExample = exampleFlow();
 
 struct Run
 {
@@ -175,6 +165,21 @@ private Q_SLOTS:
                      history.at(1).contains(QStringLiteral("simultaneous")) &&
                      history.at(1).contains(QStringLiteral("hours in America/New_York")),
                  qPrintable(history.at(1)));
+    }
+
+    // The example the documentation points to, stored as a user would: `flow set` on the file
+    // itself. It is the issue's example: two members, Bob away.
+    void setsTheDocumentedExample()
+    {
+        const Run run = flow({QStringLiteral("set"), QStringLiteral(SWITCHBOARD_EXAMPLE_FLOW)});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QCOMPARE(QJsonDocument::fromJson(flow({QStringLiteral("show")}).out).object(),
+                 QJsonDocument::fromJson(kExample).object());
+        const QString line = historyLines().constFirst();
+        QVERIFY2(line.contains(QStringLiteral(": 2 member(s), 1 active, simultaneous, 20 s, "
+                                              "screening, hours in America/New_York, 1 blocked, "
+                                              "transcribed")),
+                 qPrintable(line));
     }
 
     // `sudo -u switchboard switchboard-service flow set ...`: the author is who ran sudo.

@@ -1,6 +1,7 @@
 #include "core/FlowDefinition.h"
 #include "ServiceConfig.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QTest>
 
@@ -8,26 +9,16 @@ using namespace Switchboard;
 
 namespace {
 
-// The example of issue #19, as a user would write it.
-const QByteArray kExample = R"({
-  "greeting": "Thank you for calling Acme. To speak to someone, press 1. To leave a message, press 2.",
-  "members": [
-    {"name": "Alice Martin", "number": "+15550100201"},
-    {"name": "Bob Chen", "number": "+15550100202", "active": false}
-  ],
-  "ring": "simultaneous",
-  "ring_timeout_s": 20,
-  "screening": true,
-  "hours": {
-    "timezone": "America/New_York",
-    "weekly": {"mon": [["09:00", "17:30"]], "tue": [["09:00", "17:30"]], "wed": [["09:00", "12:00"], ["13:00", "17:30"]],
-               "thu": [["09:00", "17:30"]], "fri": [["09:00", "16:00"]], "sat": [], "sun": []},
-    "closed": ["2026-12-25", "2027-01-01"]
-  },
-  "after_hours_greeting": "We are closed right now. Please leave a message after the beep.",
-  "blocked": ["+15550109999"],
-  "transcribe": true
-})";
+// The example of issue #19 as the documentation ships it (docs/examples/call-flow.json): one
+// file, so what users copy is what the tests check.
+QByteArray exampleFlow()
+{
+    QFile file(QStringLiteral(SWITCHBOARD_EXAMPLE_FLOW));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", SWITCHBOARD_EXAMPLE_FLOW);
+    return file.readAll();
+}
+const QByteArray kExample = exampleFlow();
 
 const QJsonObject kMinimal{
     {QStringLiteral("members"),

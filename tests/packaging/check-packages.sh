@@ -81,7 +81,8 @@ contents=$(dpkg-deb -c "$service_deb")
 for path in ./usr/bin/switchboard-service ./lib/systemd/system/switchboard-service.service \
     ./usr/share/man/man1/switchboard-service.1.gz ./usr/share/doc/switchboard-service/copyright \
     ./usr/share/doc/switchboard-service/changelog.gz ./usr/share/doc/switchboard-service/README.md \
-    ./usr/share/doc/switchboard-service/examples/nginx-switchboard.conf; do
+    ./usr/share/doc/switchboard-service/examples/nginx-switchboard.conf \
+    ./usr/share/doc/switchboard-service/examples/call-flow.json; do
     expect "switchboard-service contents" "$contents" " $path\$"
 done
 expect "service.conf mode" "$contents" "^-rw-r----- root/root .* ./etc/switchboard/service.conf$"
