@@ -1,7 +1,9 @@
 #include "FlowWatcher.h"
 
+#include "core/Logging.h"
 #include "db/Database.h"
 #include "db/FlowCache.h"
+#include "twilio/CallFlow.h"
 
 namespace Switchboard {
 
@@ -29,15 +31,30 @@ bool FlowWatcher::start(QString *error)
     });
 }
 
-std::shared_ptr<const FlowDefinition> FlowWatcher::current() const
+CallFlow FlowWatcher::flowFor(const CallFlowSettings &settings, QUrl *requestUrl) const
 {
-    if (!m_cache)
-        return {};
-    const std::shared_ptr<const StoredFlow> stored = m_cache->current();
+    std::shared_ptr<const StoredFlow> stored;
+    if (m_cache) {
+        const qint64 revision = CallFlow::revisionOf(*requestUrl);
+        if (revision != 0)
+            stored = m_cache->revision(revision);
+        if (!stored) {
+            if (revision != 0) {
+                qCWarning(lcWebhook, "%s: the call goes on without the members it was routed to",
+                          qPrintable(revision > 0 ? QStringLiteral("call flow revision %1 is no "
+                                                                   "longer at hand")
+                                                        .arg(revision)
+                                                  : QStringLiteral("a malformed revision")));
+                *requestUrl = CallFlow::withoutMember(*requestUrl);
+            }
+            stored = m_cache->current();
+        }
+    }
     if (!stored)
-        return {};
+        return CallFlow(settings);
     // Shares the snapshot's ownership: no copy of the flow per webhook.
-    return std::shared_ptr<const FlowDefinition>(stored, &*stored->flow);
+    return CallFlow(settings, std::shared_ptr<const FlowDefinition>(stored, &*stored->flow),
+                    stored->revision);
 }
 
 } // namespace Switchboard

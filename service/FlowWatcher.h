@@ -3,11 +3,14 @@
 #include "core/FlowDefinition.h"
 #include "core/WorkerThread.h"
 #include "db/DatabaseUrl.h"
+#include "twilio/CallFlowSettings.h"
 
 #include <memory>
+#include <QUrl>
 
 namespace Switchboard {
 
+class CallFlow;
 class Database;
 class FlowCache;
 
@@ -33,9 +36,14 @@ public:
     // is named in the log.
     bool start(QString *error);
 
-    // From any thread after start(): the flow to answer with; null while no usable revision was
-    // read.
-    std::shared_ptr<const FlowDefinition> current() const;
+    // From any thread after start(): the flow to answer a webhook requested at `requestUrl`
+    // with. When the URL names a revision (a forwarded call's dial action and legs), that
+    // revision, the one the call was routed under, so that `member` names whom it rang. When it
+    // names none, the current flow (the flags' one while no usable revision was read). When it
+    // names one no longer kept (or never stored), the current flow, and `requestUrl` loses its
+    // `member`, which names nobody known any more: a hunt ends at the voicemail, a leg is
+    // refused.
+    CallFlow flowFor(const CallFlowSettings &settings, QUrl *requestUrl) const;
 
 private:
     DatabaseUrl m_url;

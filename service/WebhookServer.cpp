@@ -182,15 +182,17 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
         if (!problem.isEmpty())
             return text(problem, QHttpServerResponse::StatusCode::BadRequest);
         // One snapshot of the call flow for the whole webhook: checked, recorded and answered
-        // by the same revision even when a new one arrives meanwhile.
-        const CallFlow flow(m_flow.settings(), m_flows.current());
-        problem = routingProblem(webhook, url, flow.flow());
+        // by the same revision even when a new one arrives meanwhile; for a forwarded call's
+        // dial action and legs, the revision the call was routed under.
+        QUrl routed = url;
+        const CallFlow flow = m_flows.flowFor(m_flow.settings(), &routed);
+        problem = routingProblem(webhook, routed, flow.flow());
         if (problem.isEmpty() && isMemberLegKind(kind) &&
             !m_callLog.isBeingForwarded(webhook.params.value(QStringLiteral("ParentCallSid"))))
             problem = QStringLiteral("call names no call that is being forwarded");
         if (!problem.isEmpty())
             return text(problem, QHttpServerResponse::StatusCode::Forbidden);
-        return respond(std::move(webhook), url, flow);
+        return respond(std::move(webhook), routed, flow);
     }();
     qCInfo(lcWebhook).noquote() << webhookKindToString(kind) << callSid.left(34)
                                 << int(response.statusCode())

@@ -1,5 +1,6 @@
 #include "db/CallReader.h"
 #include "db/Database.h"
+#include "db/FlowCache.h"
 #include "ServiceHarness.h"
 #include "twilio/RequestSignature.h"
 #include "twilio/TwimlDocument.h"
@@ -202,7 +203,7 @@ private Q_SLOTS:
         QCOMPARE(verbNames(document), QStringList{QStringLiteral("Dial")});
         const TwimlVerb &dial = document.verbs.first();
         QCOMPARE(dial.attribute(QStringLiteral("action")),
-                 m_harness->serviceUrl() + QStringLiteral("/twilio/dial"));
+                 m_harness->serviceUrl() + QStringLiteral("/twilio/dial?revision=1"));
         QCOMPARE(dial.attribute(QStringLiteral("timeout")), QStringLiteral("15"));
         QCOMPARE(dial.attribute(QStringLiteral("callerId")), kCaller);
         QCOMPARE(dial.children.size(), 2); // Bob is away
@@ -214,12 +215,14 @@ private Q_SLOTS:
             QCOMPARE(number.text, numbers.at(i));
             QCOMPARE(number.attribute(QStringLiteral("statusCallback")),
                      m_harness->serviceUrl() +
-                         legUrl(QStringLiteral("leg-status"), kCallSid, members.at(i)));
+                         legUrl(QStringLiteral("leg-status"), kCallSid, members.at(i)) +
+                         QStringLiteral("&revision=1"));
             QCOMPARE(number.attribute(QStringLiteral("statusCallbackEvent")),
                      QStringLiteral("completed"));
             QCOMPARE(number.attribute(QStringLiteral("url")),
                      m_harness->serviceUrl() +
-                         legUrl(QStringLiteral("screen"), kCallSid, members.at(i)));
+                         legUrl(QStringLiteral("screen"), kCallSid, members.at(i)) +
+                         QStringLiteral("&revision=1"));
         }
     }
 
@@ -243,7 +246,7 @@ private Q_SLOTS:
         const TwimlDocument first = pressOne();
         QCOMPARE(verbNames(first), QStringList{QStringLiteral("Dial")});
         QCOMPARE(first.verbs.first().attribute(QStringLiteral("action")),
-                 m_harness->serviceUrl() + QStringLiteral("/twilio/dial?member=0"));
+                 m_harness->serviceUrl() + QStringLiteral("/twilio/dial?revision=1&member=0"));
         QCOMPARE(first.verbs.first().children.size(), 1);
         QCOMPARE(first.verbs.first().children.first().text, QStringLiteral("+15550100201"));
 
@@ -253,7 +256,7 @@ private Q_SLOTS:
             with(callParams(), QStringLiteral("DialCallStatus"), QStringLiteral("no-answer"))));
         QCOMPARE(verbNames(second), QStringList{QStringLiteral("Dial")});
         QCOMPARE(second.verbs.first().attribute(QStringLiteral("action")),
-                 m_harness->serviceUrl() + QStringLiteral("/twilio/dial?member=2"));
+                 m_harness->serviceUrl() + QStringLiteral("/twilio/dial?revision=1&member=2"));
         QCOMPARE(second.verbs.first().children.first().text, QStringLiteral("+15550100203"));
 
         // A revision with fewer members came in meanwhile: a message, not an error.
@@ -305,7 +308,8 @@ private Q_SLOTS:
         QCOMPARE(gather.attribute(QStringLiteral("actionOnEmptyResult")), QStringLiteral("true"));
         QCOMPARE(gather.attribute(QStringLiteral("action")),
                  m_harness->serviceUrl() +
-                     legUrl(QStringLiteral("screen-result"), kCallSid, QStringLiteral("0")));
+                     legUrl(QStringLiteral("screen-result"), kCallSid, QStringLiteral("0")) +
+                     QStringLiteral("&revision=1"));
         QCOMPARE(gather.children.first().text,
                  QStringLiteral("Call from Jane <Doe>, plus one four one five five five five "
                                 "zero one zero zero. Press 1 to accept."));
@@ -438,6 +442,120 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(
             greeting(QStringLiteral("CA%1").arg(++call, 32, 10, QLatin1Char('0'))),
             QStringLiteral("New hours from Monday. Press 1."), 10000);
+    }
+
+    // A sequential hunt goes on with the members it was routed to: a flow stored while the
+    // first member rang (other members, in another order) changes whom the next call rings,
+    // not whom this one does.
+    void aSequentialHuntKeepsTheRevisionItStartedWith()
+    {
+        QVERIFY(startWith(flowJson(QStringLiteral("sequential"), false)));
+        const TwimlDocument first = pressOne();
+        QCOMPARE(verbNames(first), QStringList{QStringLiteral("Dial")});
+        QCOMPARE(first.verbs.first().children.first().text, QStringLiteral("+15550100201"));
+        const QString action = first.verbs.first().attribute(QStringLiteral("action"));
+        QVERIFY2(action.startsWith(m_harness->serviceUrl()), qPrintable(action));
+
+        // While Alice rings, the team becomes Zoe then Yann; new calls ring Zoe first.
+        QVERIFY(setFlow(R"({"members": [{"name": "Zoe", "number": "+15550100209"},
+                                        {"name": "Yann", "number": "+15550100208"}],
+                            "ring": "sequential"})"));
+        const auto firstRung = [this](const QString &callSid) {
+            post(QStringLiteral("/twilio/voice"), callParams(kCaller, callSid));
+            const TwimlDocument dial = twiml(post(
+                QStringLiteral("/twilio/menu?attempt=1"),
+                with(callParams(kCaller, callSid), QStringLiteral("Digits"), QStringLiteral("1"))));
+            return dial.verbs.isEmpty() || dial.verbs.first().children.isEmpty()
+                       ? QString()
+                       : dial.verbs.first().children.first().text;
+        };
+        int call = 0;
+        QTRY_COMPARE_WITH_TIMEOUT(
+            firstRung(QStringLiteral("CA%1").arg(++call, 32, 10, QLatin1Char('0'))),
+            QStringLiteral("+15550100209"), 10000);
+
+        // Alice did not answer: the call's own flow goes on with Carol (Bob is away) ...
+        const FormData noAnswer =
+            with(callParams(), QStringLiteral("DialCallStatus"), QStringLiteral("no-answer"));
+        const TwimlDocument second =
+            twiml(post(action.mid(m_harness->serviceUrl().size()), noAnswer));
+        QCOMPARE(verbNames(second), QStringList{QStringLiteral("Dial")});
+        QCOMPARE(second.verbs.first().children.size(), 1);
+        QCOMPARE(second.verbs.first().children.first().text, QStringLiteral("+15550100203"));
+        const QString next = second.verbs.first().attribute(QStringLiteral("action"));
+        QCOMPARE(next,
+                 m_harness->serviceUrl() + QStringLiteral("/twilio/dial?revision=1&member=2"));
+
+        // ... and after Carol, who was its last, to the voicemail.
+        const TwimlDocument last = twiml(post(next.mid(m_harness->serviceUrl().size()), noAnswer));
+        QVERIFY2(verbNames(last).contains(QStringLiteral("Record")) &&
+                     !verbNames(last).contains(QStringLiteral("Dial")),
+                 qPrintable(verbNames(last).join(u' ')));
+    }
+
+    // The revision in a signed URL may be gone (pushed out by newer ones, or from a database
+    // restored since), or name a member it does not have: the caller leaves a message, and a
+    // member's leg that names it is refused and recorded nowhere.
+    void aHuntWhoseRevisionIsGoneEndsAtTheVoicemail()
+    {
+        QVERIFY(startWith(flowJson(QStringLiteral("sequential"), true)));
+        QCOMPARE(verbNames(pressOne()), QStringList{QStringLiteral("Dial")});
+        const FormData noAnswer =
+            with(callParams(), QStringLiteral("DialCallStatus"), QStringLiteral("no-answer"));
+        const auto toVoicemail = [&](const QString &query) {
+            const Answer answer = post(QStringLiteral("/twilio/dial?") + query, noAnswer);
+            const QStringList verbs = verbNames(twiml(answer));
+            if (answer.status == 200 && verbs.contains(QStringLiteral("Record")) &&
+                !verbs.contains(QStringLiteral("Dial")))
+                return true;
+            qWarning().noquote() << query << answer.status << answer.body;
+            return false;
+        };
+        for (const char *query :
+             {"revision=99&member=0", "revision=1&member=7", "revision=0&member=0",
+              "revision=-1&member=0", "revision=x&member=0", "revision=1&revision=1&member=0",
+              "revision=99999999999999999999&member=0"})
+            QVERIFY(toVoicemail(QLatin1String(query)));
+
+        const std::optional<qint64> before = eventCount();
+        QVERIFY(before);
+        const QString gone = QStringLiteral("&revision=99");
+        QCOMPARE(post(legUrl(QStringLiteral("screen"), kCallSid, QStringLiteral("0")) + gone,
+                      legParams())
+                     .status,
+                 403);
+        QCOMPARE(post(legUrl(QStringLiteral("screen-result"), kCallSid, QStringLiteral("0")) + gone,
+                      with(legParams(), QStringLiteral("Digits"), QStringLiteral("1")))
+                     .status,
+                 403);
+        QCOMPARE(post(legUrl(QStringLiteral("screen"), kCallSid, QStringLiteral("3")) +
+                          QStringLiteral("&revision=1"),
+                      legParams())
+                     .status,
+                 403);
+        QCOMPARE(eventCount(), before);
+
+        // The service keeps the newest FlowCache::kKeptRevisions revisions: that many changes
+        // later revision 1 is gone, revision 2 the oldest still at hand.
+        for (int i = 2; i <= 1 + FlowCache::kKeptRevisions; ++i)
+            QVERIFY(setFlow(flowJson(QStringLiteral("sequential"), true, false,
+                                     QStringLiteral("Change %1. Press 1.").arg(i))));
+        const auto greeting = [this](const QString &callSid) {
+            const TwimlDocument menu =
+                twiml(post(QStringLiteral("/twilio/voice"), callParams(kCaller, callSid)));
+            return menu.verbs.isEmpty() || menu.verbs.first().children.isEmpty()
+                       ? QString()
+                       : menu.verbs.first().children.first().text;
+        };
+        int call = 0;
+        QTRY_COMPARE_WITH_TIMEOUT(
+            greeting(QStringLiteral("CA%1").arg(++call, 32, 10, QLatin1Char('0'))),
+            QStringLiteral("Change %1. Press 1.").arg(1 + FlowCache::kKeptRevisions), 10000);
+        const TwimlDocument kept =
+            twiml(post(QStringLiteral("/twilio/dial?revision=2&member=0"), noAnswer));
+        QCOMPARE(verbNames(kept), QStringList{QStringLiteral("Dial")});
+        QCOMPARE(kept.verbs.first().children.first().text, QStringLiteral("+15550100203"));
+        QVERIFY(toVoicemail(QStringLiteral("revision=1&member=0")));
     }
 };
 

@@ -59,6 +59,14 @@ std::shared_ptr<const StoredFlow> FlowCache::current() const
     return m_current;
 }
 
+std::shared_ptr<const StoredFlow> FlowCache::revision(qint64 number) const
+{
+    const QMutexLocker lock(&m_mutex);
+    if (m_current && m_current->revision == number)
+        return m_current; // in use even when newer, corrupt revisions pushed it out of m_kept
+    return m_kept.value(number);
+}
+
 QString FlowCache::problem() const
 {
     const QMutexLocker lock(&m_mutex);
@@ -119,30 +127,49 @@ bool FlowCache::reload(QString *error)
         if (!m_dataVersion)
             return false;
     }
-    auto stored = m_store.current(error);
-    if (!stored) {
-        if (error->isEmpty())
-            m_newestSeen = 0; // no flow yet
+    error->clear();
+    // The newest revision decides what is in use; the valid ones among the newest few stay at
+    // hand for the calls routed under them. All are read again, not only what is new: a
+    // database restored from a backup may number different flows as before.
+    std::optional<qint64> newest;
+    QString newestProblem;
+    QMap<qint64, std::shared_ptr<const StoredFlow>> kept;
+    const bool read = m_store.forEachRevision(
+        [&](const StoredFlow &stored) {
+            if (!newest) {
+                newest = stored.revision;
+                newestProblem = stored.problem;
+            }
+            if (stored.flow)
+                kept.insert(stored.revision, std::make_shared<const StoredFlow>(stored));
+            return true;
+        },
+        error, kKeptRevisions);
+    if (!read)
+        return false;
+    if (!newest) {
+        m_newestSeen = 0; // no flow yet
         return false;
     }
-    m_newestSeen = stored->revision;
-    if (!stored->flow) {
+    m_newestSeen = *newest;
+    if (!newestProblem.isEmpty()) {
         qCWarning(lcDatabase,
                   "the call flow in the database is unusable (%s): calls keep the "
                   "flow they had",
-                  qPrintable(stored->problem));
+                  qPrintable(newestProblem));
         const QMutexLocker lock(&m_mutex);
-        m_problem = stored->problem;
+        m_problem = newestProblem;
+        m_kept = std::move(kept);
         return false;
     }
-    const qint64 revision = stored->revision;
     {
         const QMutexLocker lock(&m_mutex);
         m_problem.clear();
-        m_current = std::make_shared<const StoredFlow>(std::move(*stored));
+        m_current = kept.value(*newest);
+        m_kept = std::move(kept);
     }
-    qCInfo(lcDatabase, "answering with call flow revision %lld", revision);
-    Q_EMIT changed(revision);
+    qCInfo(lcDatabase, "answering with call flow revision %lld", *newest);
+    Q_EMIT changed(*newest);
     return true;
 }
 

@@ -3,6 +3,7 @@
 #include "FlowStore.h"
 
 #include <memory>
+#include <QMap>
 #include <QMutex>
 #include <QObject>
 #include <QTimer>
@@ -15,8 +16,10 @@ namespace Switchboard {
 // query), on PostgreSQL a NOTIFY on FlowStore::changesChannel() says so at once, and a poll
 // catches what a dropped connection missed. A check that fails opens the connection again and,
 // on PostgreSQL, LISTENs again. A newer revision that does not read back as a valid flow is not
-// taken: the last good one stays, and problem() says why. Lives in the thread of its
-// connection; current() and problem() may be read from any.
+// taken: the last good one stays, and problem() says why. The newest kKeptRevisions revisions
+// are kept too: a call goes on with the revision it was routed under (a sequential hunt's next
+// member, a member's leg) when a newer one came in meanwhile. Lives in the thread of its
+// connection; current(), revision() and problem() may be read from any.
 class FlowCache final : public QObject
 {
     Q_OBJECT
@@ -29,6 +32,9 @@ public:
     // PostgreSQL what bounds the delay after a NOTIFY lost while the connection was down.
     static constexpr int kPollMs = 1000;
     static constexpr int kPostgresPollMs = 30000;
+    // How many of the newest revisions stay at hand for the calls routed under them: a call
+    // whose revision is older than that many changes cannot go on with it.
+    static constexpr int kKeptRevisions = 16;
 
     // Loads the current revision and starts watching. False, with `error`, when the database
     // could not be read; no flow yet, or a corrupt one, is not an error.
@@ -36,6 +42,9 @@ public:
 
     // The flow in use: nothing before a valid one was read. Safe from any thread.
     std::shared_ptr<const StoredFlow> current() const;
+    // Revision `number` if it is one of the newest kKeptRevisions and valid (or the one in
+    // use), else nothing. Safe from any thread.
+    std::shared_ptr<const StoredFlow> revision(qint64 number) const;
     // Why the newest revision is not in use (a corrupt row), else empty.
     QString problem() const;
 
@@ -58,8 +67,9 @@ private:
     QMetaObject::Connection m_notifications;
     std::optional<qint64> m_dataVersion;
     qint64 m_newestSeen = 0; // the newest revision read, taken or not; -1: read it again
-    mutable QMutex m_mutex;  // guards m_current and m_problem
+    mutable QMutex m_mutex;  // guards m_current, m_kept and m_problem
     std::shared_ptr<const StoredFlow> m_current;
+    QMap<qint64, std::shared_ptr<const StoredFlow>> m_kept; // the valid ones of the newest
     QString m_problem;
 };
 

@@ -74,11 +74,14 @@ std::optional<StoredFlow> FlowStore::current(QString *error)
 }
 
 bool FlowStore::forEachRevision(const std::function<bool(const StoredFlow &)> &visit,
-                                QString *error)
+                                QString *error, int limit)
 {
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
-    if (!query.exec(selectRevisions(QStringLiteral("ORDER BY id DESC")))) {
+    QString order = QStringLiteral("ORDER BY id DESC");
+    if (limit >= 0)
+        order += QStringLiteral(" LIMIT %1").arg(limit);
+    if (!query.exec(selectRevisions(order))) {
         *error = query.lastError().text();
         return false;
     }

@@ -42,8 +42,10 @@ public:
     // problem.
     std::optional<StoredFlow> current(QString *error);
 
-    // Every revision, newest first, until `visit` returns false. False when the read failed.
-    bool forEachRevision(const std::function<bool(const StoredFlow &)> &visit, QString *error);
+    // Every revision (or the `limit` newest), newest first, until `visit` returns false. False
+    // when the read failed.
+    bool forEachRevision(const std::function<bool(const StoredFlow &)> &visit, QString *error,
+                         int limit = -1);
 
     // Stores `flow` as the next revision by `author`; returns its number, 0 on failure.
     qint64 save(const FlowDefinition &flow, const QString &author, QString *error);

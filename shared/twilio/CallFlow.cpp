@@ -16,6 +16,8 @@ const QString kAttempt = QStringLiteral("attempt");
 // A member's leg, and a sequential dial, carry the member's index in the flow's members.
 const QString kMember = QStringLiteral("member");
 const QString kCall = QStringLiteral("call");
+// A forwarded call's dial action and legs carry the revision of the flow it was routed under.
+const QString kRevision = QStringLiteral("revision");
 
 constexpr qsizetype kMaxSpokenNameLength = 64;
 
@@ -30,9 +32,11 @@ std::shared_ptr<const FlowDefinition> flowFromSettings(const CallFlowSettings &s
 
 } // namespace
 
-CallFlow::CallFlow(CallFlowSettings settings, std::shared_ptr<const FlowDefinition> flow)
+CallFlow::CallFlow(CallFlowSettings settings, std::shared_ptr<const FlowDefinition> flow,
+                   qint64 revision)
     : m_settings(std::move(settings))
-    , m_flow(flow ? std::move(flow) : flowFromSettings(m_settings))
+    , m_flow(flow ? flow : flowFromSettings(m_settings))
+    , m_revision(flow ? qMax<qint64>(revision, 0) : 0) // the flags' flow is no stored revision
 {}
 
 QString CallFlow::url(const QString &path) const
@@ -48,10 +52,18 @@ QString CallFlow::webhookUrl(WebhookKind kind) const
     return url(webhookPath(kind));
 }
 
+QString CallFlow::revisionQuery() const
+{
+    return m_revision > 0 ? QStringLiteral("%1=%2").arg(kRevision).arg(m_revision) : QString();
+}
+
 QString CallFlow::legUrl(WebhookKind kind, const QString &callSid, int member) const
 {
-    return webhookUrl(kind) +
-           QStringLiteral("?%1=%2&%3=%4").arg(kCall, callSid, kMember).arg(member);
+    QString url =
+        webhookUrl(kind) + QStringLiteral("?%1=%2&%3=%4").arg(kCall, callSid, kMember).arg(member);
+    if (m_revision > 0)
+        url += QLatin1Char('&') + revisionQuery();
+    return url;
 }
 
 int CallFlow::memberOf(const QUrl &requestUrl)
@@ -62,6 +74,29 @@ int CallFlow::memberOf(const QUrl &requestUrl)
     bool ok = false;
     const int member = query.queryItemValue(kMember).toInt(&ok);
     return ok && member >= 0 ? member : -1;
+}
+
+qint64 CallFlow::revisionOf(const QUrl &requestUrl)
+{
+    const QStringList values =
+        QUrlQuery(requestUrl).allQueryItemValues(kRevision, QUrl::FullyDecoded);
+    if (values.isEmpty())
+        return 0;
+    bool ok = values.size() == 1 && values.first().size() <= 18;
+    const qint64 revision = ok ? values.first().toLongLong(&ok) : -1;
+    if (!ok || revision <= 0 || values.first() != QString::number(revision))
+        return -1;
+    return revision;
+}
+
+QUrl CallFlow::withoutMember(const QUrl &requestUrl)
+{
+    QUrlQuery query(requestUrl);
+    query.removeAllQueryItems(kMember);
+    query.removeAllQueryItems(kRevision);
+    QUrl url = requestUrl;
+    url.setQuery(query);
+    return url;
 }
 
 QString CallFlow::spokenNumber(const QString &number)
@@ -168,9 +203,16 @@ void CallFlow::forward(TwimlWriter &twiml, const QString &callerNumber, const QS
         if (sequential)
             break;
     }
-    QString action = webhookUrl(WebhookKind::Dial);
+    // The dial action names the revision too: its answer (screening, the next member) is this
+    // revision's, not that of a flow stored while the members rang.
+    QStringList query;
+    if (m_revision > 0)
+        query.append(revisionQuery());
     if (sequential && !ringing.isEmpty())
-        action += QStringLiteral("?%1=%2").arg(kMember).arg(ringing.first());
+        query.append(QStringLiteral("%1=%2").arg(kMember).arg(ringing.first()));
+    QString action = webhookUrl(WebhookKind::Dial);
+    if (!query.isEmpty())
+        action += QLatin1Char('?') + query.join(QLatin1Char('&'));
     TwimlWriter::Attributes dial{
         {QStringLiteral("action"), action},
         {QStringLiteral("method"), QStringLiteral("POST")},

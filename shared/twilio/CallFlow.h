@@ -17,13 +17,16 @@ class TwimlWriter;
 
 // The IVR as TwiML: what Twilio should do at each step of a call. Pure: no I/O, no state
 // beyond the settings and the call flow it was given (a snapshot the service shares between
-// its threads); the step a call is at travels in the signed action URLs.
+// its threads); the step a call is at travels in the signed action URLs, and so does the
+// flow's revision: a call goes on with the members it was routed to, whatever changed since.
 class CallFlow final
 {
 public:
     // Without `flow`, the flow the settings describe: their greeting, forwardTo as the one
-    // member, their ring timeout, always open.
-    explicit CallFlow(CallFlowSettings settings, std::shared_ptr<const FlowDefinition> flow = {});
+    // member, their ring timeout, always open. `revision`: the stored revision `flow` is, named
+    // in the URLs of a forwarded call's dial action and legs; 0 for none.
+    explicit CallFlow(CallFlowSettings settings, std::shared_ptr<const FlowDefinition> flow = {},
+                      qint64 revision = 0);
 
     // How an incoming call is routed.
     enum class Route
@@ -67,6 +70,7 @@ public:
     // Whether the dial action of a call must see a member's acceptance at the whisper.
     bool screening() const { return m_flow->screening; }
     const FlowDefinition &flow() const { return *m_flow; }
+    qint64 revision() const { return m_revision; }
 
     // The public URL of `path`, and of a webhook: what Twilio requests and signs.
     QString url(const QString &path) const;
@@ -75,6 +79,11 @@ public:
 
     // The member a request's `member` query names, or -1.
     static int memberOf(const QUrl &requestUrl);
+    // The revision a request's `revision` query names: 0 when it names none, -1 when it is not
+    // one revision number as written by this class.
+    static qint64 revisionOf(const QUrl &requestUrl);
+    // `requestUrl` without what refers to a revision's members (`member`, `revision`).
+    static QUrl withoutMember(const QUrl &requestUrl);
     // The caller's number as the whisper reads it: "plus one four one five ...".
     static QString spokenNumber(const QString &number);
 
@@ -86,10 +95,12 @@ private:
     void voicemail(TwimlWriter &twiml, const QString &prompt = {}) const;
     void say(TwimlWriter &twiml, const QString &text) const;
     QString legUrl(WebhookKind kind, const QString &callSid, int member) const;
+    QString revisionQuery() const;
     int nextActiveMember(int from) const;
 
     CallFlowSettings m_settings;
     std::shared_ptr<const FlowDefinition> m_flow;
+    qint64 m_revision = 0;
 };
 
 } // namespace Switchboard
