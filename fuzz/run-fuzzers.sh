@@ -13,7 +13,7 @@ fi
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(mkdir -p "$1" && cd "$1" && pwd)
 seconds=$2
-targets=(FuzzFormData FuzzRequestSignature FuzzTwiml FuzzCallRecord)
+targets=(FuzzFormData FuzzRequestSignature FuzzTwiml FuzzCallRecord FuzzFlowDefinition)
 
 if ! command -v clang++ >/dev/null; then
     echo "clang++ is missing: run scripts/install-deps.sh (packages clang, libclang-rt-14-dev)" >&2
