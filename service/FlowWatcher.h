@@ -1,6 +1,5 @@
 #pragma once
 
-#include "core/FlowDefinition.h"
 #include "core/WorkerThread.h"
 #include "db/DatabaseUrl.h"
 #include "twilio/CallFlowSettings.h"
