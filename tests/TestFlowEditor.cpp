@@ -152,6 +152,22 @@ class TestFlowEditor final : public QObject
         return query.value(0).toLongLong();
     }
 
+    // A revision stored by another desktop (or `flow set`): the first one's, greeting changed.
+    bool saveElsewhere(const QString &greeting, const QString &author)
+    {
+        QString error;
+        Database database(*DatabaseUrl::parse(m_harness->databaseUrl(), &error),
+                          QStringLiteral("elsewhere"));
+        if (!database.open(&error))
+            return false;
+        auto flow = FlowDefinition::fromJson(kFirstFlow, &error);
+        if (!flow)
+            return false;
+        flow->greeting = greeting;
+        FlowStore store(database);
+        return store.save(*flow, author, &error) > 0;
+    }
+
     std::unique_ptr<FlowEditor> openEditor(const QString &author)
     {
         auto editor =
@@ -426,28 +442,27 @@ private Q_SLOTS:
         QCOMPARE(revisionCount(), 2);
     }
 
-    // Two desktops load revision 1; the second saves first. The first is told who saved what
-    // when, keeps its page, stores nothing, and reloads to the other's revision.
+    // Another desktop saves between this page's load and its save: the save is refused, the
+    // page says who saved which revision when, keeps what was typed, stores nothing, and
+    // reloads to the other's revision. A page left open is told without saving at all.
     void conflictWithAnotherDesktop()
     {
         auto mine = openEditor(QStringLiteral("Alice Example"));
-        auto theirs = openEditor(QStringLiteral("Bob Other"));
+        auto idle = openEditor(QStringLiteral("Bob Idle"));
         QCOMPARE(mine->loadedRevision(), 1);
-        QCOMPARE(theirs->loadedRevision(), 1);
-
-        child<QPlainTextEdit>(theirs.get(), "greeting")->setPlainText(QStringLiteral("Bob's."));
-        clickSave(theirs.get());
-        QTRY_COMPARE_WITH_TIMEOUT(theirs->loadedRevision(), 2, kWaitMs);
+        QCOMPARE(idle->loadedRevision(), 1);
 
         auto *greeting = child<QPlainTextEdit>(mine.get(), "greeting");
         greeting->setPlainText(QStringLiteral("Alice's."));
+        // The other desktop's save lands right before this one's (no event runs in between).
+        QVERIFY(saveElsewhere(QStringLiteral("Carol's."), QStringLiteral("Carol Elsewhere")));
         QSignalSpy conflicted(mine.get(), &FlowEditor::conflicted);
         clickSave(mine.get());
         QTRY_COMPARE_WITH_TIMEOUT(conflicted.size(), 1, kWaitMs);
         QCOMPARE(conflicted.constFirst().at(0).toLongLong(), 2);
         auto *notice = child<QLabel>(mine.get(), "flowNoticeText");
         QVERIFY(notice->isVisible());
-        QVERIFY2(notice->text().contains(QStringLiteral("Bob Other saved revision 2")),
+        QVERIFY2(notice->text().contains(QStringLiteral("Carol Elsewhere saved revision 2")),
                  qPrintable(notice->text()));
         auto *reload = child<QPushButton>(mine.get(), "flowReloadButton");
         QVERIFY(reload->isVisible());
@@ -455,22 +470,40 @@ private Q_SLOTS:
         QCOMPARE(greeting->toPlainText(), QStringLiteral("Alice's."));
         QVERIFY(!child<QPushButton>(mine.get(), "flowSaveButton")->isEnabled());
         QVERIFY(!mine->save());
-
         QCOMPARE(revisionCount(), 2);
-        QCOMPARE(flowShow().value(QStringLiteral("greeting")).toString(), QStringLiteral("Bob's."));
-        QCOMPARE(newestRevision()->author, QStringLiteral("Bob Other"));
+        QCOMPARE(flowShow().value(QStringLiteral("greeting")).toString(),
+                 QStringLiteral("Carol's."));
+        QCOMPARE(newestRevision()->author, QStringLiteral("Carol Elsewhere"));
+
+        // The page nobody touched heard of revision 2 by itself (FlowCache's watch).
+        auto *idleNotice = child<QLabel>(idle.get(), "flowNoticeText");
+        QTRY_VERIFY_WITH_TIMEOUT(idleNotice->isVisible(), kWaitMs);
+        QVERIFY2(idleNotice->text().contains(QStringLiteral("Carol Elsewhere saved revision 2")),
+                 qPrintable(idleNotice->text()));
+        QVERIFY(!child<QPushButton>(idle.get(), "flowSaveButton")->isEnabled());
+        QVERIFY(!idle->save());
 
         QTest::mouseClick(reload, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(mine->loadedRevision(), 2, kWaitMs);
-        QCOMPARE(greeting->toPlainText(), QStringLiteral("Bob's."));
+        QCOMPARE(greeting->toPlainText(), QStringLiteral("Carol's."));
         QVERIFY(!notice->isVisible());
         QVERIFY(child<QPushButton>(mine.get(), "flowSaveButton")->isEnabled());
-        greeting->setPlainText(QStringLiteral("Alice's, after Bob's."));
+        greeting->setPlainText(QStringLiteral("Alice's, after Carol's."));
         clickSave(mine.get());
         QTRY_COMPARE_WITH_TIMEOUT(mine->loadedRevision(), 3, kWaitMs);
         QCOMPARE(flowShow().value(QStringLiteral("greeting")).toString(),
-                 QStringLiteral("Alice's, after Bob's."));
+                 QStringLiteral("Alice's, after Carol's."));
         QCOMPARE(newestRevision()->author, QStringLiteral("Alice Example"));
+        // Its own save is no news to the page that made it.
+        QTest::qWait(1500);
+        QVERIFY(!notice->isVisible());
+
+        QTRY_VERIFY_WITH_TIMEOUT(idleNotice->text().contains(QStringLiteral("revision 3")),
+                                 kWaitMs);
+        QTest::mouseClick(child<QPushButton>(idle.get(), "flowReloadButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(idle->loadedRevision(), 3, kWaitMs);
+        QCOMPARE(child<QPlainTextEdit>(idle.get(), "greeting")->toPlainText(),
+                 QStringLiteral("Alice's, after Carol's."));
     }
 
     // The feed's context menu blocks a caller, after a confirmation, as a new revision by this

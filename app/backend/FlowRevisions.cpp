@@ -2,9 +2,11 @@
 
 #include "core/FlowJson.h"
 #include "db/Database.h"
+#include "db/FlowCache.h"
 #include "twilio/Identifiers.h"
 
 #include <atomic>
+#include <functional>
 #include <QCoreApplication>
 #include <QPointer>
 
@@ -135,8 +137,19 @@ public:
                                     .arg(number));
     }
 
+    // Calls `onChange` (on this thread) with each newer valid revision from now on, across
+    // reconnections.
+    void watch(const LogConnection &connection, std::function<void(const StoredFlow &)> onChange)
+    {
+        m_onChange = std::move(onChange);
+        QString error;
+        if (open(connection, &error) && !m_cache)
+            startCache();
+    }
+
     void close()
     {
+        m_cache.reset(); // it reads through the connection
         m_store.reset();
         m_database.reset();
     }
@@ -157,8 +170,22 @@ private:
             if (!m_database)
                 return nullptr;
             m_store = std::make_unique<FlowStore>(*m_database);
+            if (m_onChange)
+                startCache();
         }
         return m_store.get();
+    }
+
+    void startCache()
+    {
+        m_cache = std::make_unique<FlowCache>(*m_database);
+        QObject::connect(m_cache.get(), &FlowCache::changed, m_cache.get(), [this] {
+            if (const auto current = m_cache->current())
+                m_onChange(*current);
+        });
+        QString error;
+        if (!m_cache->start(&error))
+            m_cache.reset(); // watched again once a read reopens the connection
     }
 
     // A query failed: the connection opens afresh next time (the server may have restarted).
@@ -171,6 +198,8 @@ private:
     LogConnection m_connection;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<FlowStore> m_store;
+    std::unique_ptr<FlowCache> m_cache;
+    std::function<void(const StoredFlow &)> m_onChange;
 };
 
 FlowRevisions::FlowRevisions(QObject *parent)
@@ -201,6 +230,19 @@ template<typename Work, typename Answer> void FlowRevisions::run(Work work, Answ
                 return;
             --self->m_pending;
             answer(outcome);
+        });
+    });
+}
+
+void FlowRevisions::watch()
+{
+    QPointer<FlowRevisions> self(this);
+    m_thread.post([self, worker = m_worker.get(), connection = m_connection] {
+        worker->watch(connection, [self](const StoredFlow &newest) {
+            QMetaObject::invokeMethod(self, [self, newest] {
+                if (self)
+                    Q_EMIT self->changedElsewhere(newest);
+            });
         });
     });
 }

@@ -40,6 +40,10 @@ public:
     // overwritten: the number is added to that one instead.
     void block(const QString &number, const QString &author);
 
+    // Watches the log for revisions saved by others (FlowCache: PRAGMA data_version on SQLite,
+    // NOTIFY on PostgreSQL, within about a second): each comes with changedElsewhere().
+    void watch();
+
     bool isBusy() const { return m_pending > 0; }
 
 Q_SIGNALS:
@@ -50,6 +54,8 @@ Q_SIGNALS:
     // `revision` is 0 when the number was blocked already.
     void blocked(const QString &number, qint64 revision);
     void failed(const QString &message);
+    // The newest revision changed; on PostgreSQL this desktop's own saves come too.
+    void changedElsewhere(const Switchboard::StoredFlow &newest);
 
 private:
     class Worker;

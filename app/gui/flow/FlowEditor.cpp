@@ -6,6 +6,7 @@
 #include "HoursEditor.h"
 #include "MembersEditor.h"
 
+#include <algorithm>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -148,6 +149,7 @@ FlowEditor::FlowEditor(const LogConnection &connection, const QString &author, Q
 
     connect(m_revisions, &FlowRevisions::loaded, this, [this](const StoredFlow &newest) {
         m_conflicted = false;
+        m_conflictRevision = 0;
         m_loadedRevision = newest.revision;
         setBusy(false);
         m_notice->hide();
@@ -166,15 +168,15 @@ FlowEditor::FlowEditor(const LogConnection &connection, const QString &author, Q
         Q_EMIT saved(revision.revision);
     });
     connect(m_revisions, &FlowRevisions::conflicted, this, [this](const StoredFlow &newest) {
-        m_conflicted = true;
         setBusy(false);
-        showNotice(tr("%1 saved revision %2 of the call flow on %3, after this page loaded "
-                      "revision %4. Your changes were not saved, so as not to overwrite theirs: "
-                      "reload to see their version, then make your changes again.")
-                       .arg(newest.author, QString::number(newest.revision),
-                            momentText(newest.createdAt), QString::number(m_loadedRevision)),
-                   true);
-        Q_EMIT conflicted(newest.revision);
+        showConflict(newest);
+    });
+    // Told as soon as it happens, not only when saving: whoever edits knows before typing more.
+    connect(m_revisions, &FlowRevisions::changedElsewhere, this, [this](const StoredFlow &newest) {
+        // Not this page's own save, one it has loaded, nor one it has reported already.
+        if (!isBusy() && m_loadedRevision >= 0 &&
+            newest.revision > std::max(m_loadedRevision, m_conflictRevision))
+            showConflict(newest);
     });
     connect(m_revisions, &FlowRevisions::failed, this, [this](const QString &message) {
         setBusy(false);
@@ -183,6 +185,7 @@ FlowEditor::FlowEditor(const LogConnection &connection, const QString &author, Q
     });
 
     reload();
+    m_revisions->watch();
 }
 
 FlowEditor::~FlowEditor() = default;
@@ -243,6 +246,20 @@ void FlowEditor::showRevision(const StoredFlow &stored)
     m_revisionLabel->setText(
         tr("Revision %1, last changed by %2 on %3.")
             .arg(QString::number(stored.revision), stored.author, momentText(stored.createdAt)));
+}
+
+void FlowEditor::showConflict(const StoredFlow &newest)
+{
+    m_conflicted = true;
+    m_conflictRevision = std::max(m_conflictRevision, newest.revision);
+    setBusy(false);
+    showNotice(tr("%1 saved revision %2 of the call flow on %3, after this page loaded revision "
+                  "%4. Changes made here cannot be saved over it, so as not to overwrite theirs: "
+                  "reload to see their version, then make your changes again.")
+                   .arg(newest.author, QString::number(newest.revision),
+                        momentText(newest.createdAt), QString::number(m_loadedRevision)),
+               true);
+    Q_EMIT conflicted(newest.revision);
 }
 
 void FlowEditor::showNotice(const QString &text, bool offerReload)

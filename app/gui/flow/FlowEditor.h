@@ -67,6 +67,8 @@ Q_SIGNALS:
 private:
     void showFlow(const FlowDefinition &flow);
     void showRevision(const StoredFlow &stored);
+    // Another desktop saved `newest` after this page loaded: saving is over until a reload.
+    void showConflict(const StoredFlow &newest);
     void showNotice(const QString &text, bool offerReload);
     void showProblem(const QString &problem);
     void clearProblems();
@@ -76,6 +78,7 @@ private:
     QString m_author;
     qint64 m_loadedRevision = -1;
     bool m_conflicted = false;
+    qint64 m_conflictRevision = 0; // the newest revision saved elsewhere that the page reported
 
     QLabel *m_revisionLabel;
     QFrame *m_notice;
