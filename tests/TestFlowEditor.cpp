@@ -270,7 +270,8 @@ private Q_SLOTS:
         hours->addClosedDate(QDate(2026, 12, 25));
 
         auto *greeting = child<QPlainTextEdit>(editor.get(), "greeting");
-        greeting->setPlainText(QStringLiteral("Welcome to the second revision."));
+        // A line break is said as a space.
+        greeting->setPlainText(QStringLiteral("Welcome to the\nsecond revision."));
         child<QPlainTextEdit>(editor.get(), "afterHoursGreeting")
             ->setPlainText(QStringLiteral("We are closed; leave a message."));
         child<QCheckBox>(editor.get(), "transcribe")->setChecked(true);
@@ -278,8 +279,10 @@ private Q_SLOTS:
         QTest::keyClicks(newBlocked, QStringLiteral("+15550109999"));
         QTest::keyClick(newBlocked, Qt::Key_Return);
 
+        QVERIFY(editor->hasUnsavedChanges());
         clickSave(editor.get());
         QTRY_COMPARE_WITH_TIMEOUT(editor->loadedRevision(), 2, kWaitMs);
+        QVERIFY(!editor->hasUnsavedChanges());
         const QString after = child<QLabel>(editor.get(), "flowRevision")->text();
         QVERIFY2(after.contains(QStringLiteral("Revision 2")), qPrintable(after));
         QVERIFY2(after.contains(QStringLiteral("Alice Example")), qPrintable(after));
@@ -513,6 +516,39 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(idle->loadedRevision(), 3, kWaitMs);
         QCOMPARE(child<QPlainTextEdit>(idle.get(), "greeting")->toPlainText(),
                  QStringLiteral("Alice's, after Carol's."));
+    }
+
+    // Closing the page with changes not saved asks first; cancelled, the page stays.
+    void closingAsksBeforeDroppingChanges()
+    {
+        auto editor = openEditor(QStringLiteral("Alice Example"));
+        QVERIFY(!editor->hasUnsavedChanges());
+        child<QSpinBox>(editor.get(), "ringTimeout")->setValue(45);
+        QVERIFY(editor->hasUnsavedChanges());
+
+        bool asked = false;
+        answerNextMessageBox([&asked](QMessageBox *question) {
+            asked = question->objectName() == QLatin1String("discardChangesQuestion");
+            question->button(QMessageBox::Cancel)->click();
+        });
+        editor->close();
+        QTRY_VERIFY_WITH_TIMEOUT(asked, kWaitMs);
+        QVERIFY(editor->isVisible());
+
+        asked = false;
+        answerNextMessageBox([&asked](QMessageBox *question) {
+            asked = true;
+            question->button(QMessageBox::Discard)->click();
+        });
+        editor->close();
+        QTRY_VERIFY_WITH_TIMEOUT(asked, kWaitMs);
+        QVERIFY(!editor->isVisible());
+        QCOMPARE(revisionCount(), 1);
+
+        // Unchanged, it closes without a question.
+        editor = openEditor(QStringLiteral("Alice Example"));
+        editor->close();
+        QVERIFY(!editor->isVisible());
     }
 
     // The feed's context menu blocks a caller, after a confirmation, as a new revision by this

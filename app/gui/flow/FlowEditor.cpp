@@ -16,6 +16,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -155,6 +156,7 @@ FlowEditor::FlowEditor(const LogConnection &connection, const QString &author, Q
         m_notice->hide();
         clearProblems();
         showFlow(newest.flow.value_or(FlowDefinition()));
+        m_savedJson = pageJson();
         showRevision(newest);
         if (newest.revision > 0 && !newest.flow)
             showNotice(tr("%1. Saving stores a good revision over it.").arg(newest.problem), false);
@@ -162,6 +164,7 @@ FlowEditor::FlowEditor(const LogConnection &connection, const QString &author, Q
     });
     connect(m_revisions, &FlowRevisions::saved, this, [this](const StoredFlow &revision) {
         m_loadedRevision = revision.revision;
+        m_savedJson = m_savingJson;
         setBusy(false);
         m_notice->hide();
         showRevision(revision);
@@ -269,21 +272,36 @@ void FlowEditor::showNotice(const QString &text, bool offerReload)
     m_notice->show();
 }
 
-std::optional<FlowDefinition> FlowEditor::checkedFlow()
+QJsonObject FlowEditor::pageJson() const
 {
-    clearProblems();
+    // A line break in a greeting is a pause, said as a space: the flow's texts are one line.
+    const auto spoken = [](const QPlainTextEdit *edit) {
+        return edit->toPlainText().replace(QLatin1Char('\n'), QLatin1Char(' '));
+    };
     QJsonObject object{
-        {QStringLiteral("greeting"), m_greeting->toPlainText()},
+        {QStringLiteral("greeting"), spoken(m_greeting)},
         {QStringLiteral("members"), m_members->toJson()},
         {QStringLiteral("ring"), m_ring->currentData().toString()},
         {QStringLiteral("ring_timeout_s"), m_ringTimeout->value()},
         {QStringLiteral("screening"), m_screening->isChecked()},
-        {QStringLiteral("after_hours_greeting"), m_afterHoursGreeting->toPlainText()},
+        {QStringLiteral("after_hours_greeting"), spoken(m_afterHoursGreeting)},
         {QStringLiteral("blocked"), m_blocklist->toJson()},
         {QStringLiteral("transcribe"), m_transcribe->isChecked()},
     };
     if (const auto hours = m_hours->toJson())
         object.insert(QStringLiteral("hours"), *hours);
+    return object;
+}
+
+bool FlowEditor::hasUnsavedChanges() const
+{
+    return m_loadedRevision >= 0 && pageJson() != m_savedJson;
+}
+
+std::optional<FlowDefinition> FlowEditor::checkedFlow()
+{
+    clearProblems();
+    const QJsonObject object = pageJson();
     // The very reading `flow set` gives a file: the page has no rules of its own.
     QString problem;
     auto flow =
@@ -341,8 +359,23 @@ bool FlowEditor::save()
     if (!flow)
         return false;
     setBusy(true);
+    m_savingJson = pageJson();
     m_revisions->save(*flow, m_loadedRevision, m_author);
     return true;
+}
+
+void FlowEditor::done(int result)
+{
+    if (hasUnsavedChanges()) {
+        QMessageBox question(QMessageBox::Warning, tr("Call Flow"),
+                             tr("Discard your changes to the call flow? They have not been saved."),
+                             QMessageBox::Discard | QMessageBox::Cancel, this);
+        question.setObjectName(QStringLiteral("discardChangesQuestion"));
+        question.setDefaultButton(QMessageBox::Cancel);
+        if (question.exec() != QMessageBox::Discard)
+            return;
+    }
+    QDialog::done(result);
 }
 
 } // namespace Switchboard

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <QDialog>
+#include <QJsonObject>
 
 class QCheckBox;
 class QComboBox;
@@ -51,6 +52,8 @@ public:
     bool save();
 
     bool isBusy() const;
+    // The page differs from the revision it loaded or saved last.
+    bool hasUnsavedChanges() const;
     // The revision the page was loaded from (0: none yet; -1: not loaded).
     qint64 loadedRevision() const { return m_loadedRevision; }
 
@@ -59,12 +62,18 @@ public:
     BlocklistEditor *blocklist() const { return m_blocklist; }
     QTabWidget *tabs() const { return m_tabs; }
 
+protected:
+    // Closing with unsaved changes asks first.
+    void done(int result) override;
+
 Q_SIGNALS:
     void loaded(qint64 revision);
     void saved(qint64 revision);
     void conflicted(qint64 newestRevision);
 
 private:
+    // The flow as the page describes it, in the JSON `flow set` reads, unchecked.
+    QJsonObject pageJson() const;
     void showFlow(const FlowDefinition &flow);
     void showRevision(const StoredFlow &stored);
     // Another desktop saved `newest` after this page loaded: saving is over until a reload.
@@ -78,6 +87,8 @@ private:
     QString m_author;
     qint64 m_loadedRevision = -1;
     bool m_conflicted = false;
+    QJsonObject m_savedJson;       // the page as loaded or last saved
+    QJsonObject m_savingJson;      // the page as it was when the save under way began
     qint64 m_conflictRevision = 0; // the newest revision saved elsewhere that the page reported
 
     QLabel *m_revisionLabel;
