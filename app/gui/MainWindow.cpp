@@ -4,6 +4,7 @@
 #include "backend/CallLog.h"
 #include "backend/CredentialStore.h"
 #include "backend/DatabasePasswordStore.h"
+#include "backend/DesktopUser.h"
 #include "backend/VoicemailFetcher.h"
 #include "common/PlainText.h"
 #include "common/StatusBanner.h"
@@ -14,8 +15,11 @@
 #include "feed/CallFeedModel.h"
 #include "feed/CountersBar.h"
 #include "feed/EmptyState.h"
+#include "feed/FeedContextMenu.h"
 #include "feed/FeedView.h"
 #include "feed/FilterBar.h"
+#include "flow/BlockCaller.h"
+#include "flow/FlowEditor.h"
 #include "Resources.h"
 #include "settings/SettingsDialog.h"
 #include "TrayNotifier.h"
@@ -153,6 +157,13 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
                 m_details->setFetching(callSid, false, message);
             });
 
+    // The call flow's author is the OS user until the app has a display name of its own.
+    auto *blockCaller = new BlockCaller(m_log, desktopUserName(), this);
+    connect(new FeedContextMenu(m_view, m_model), &FeedContextMenu::blockRequested, blockCaller,
+            &BlockCaller::confirmAndBlock);
+    connect(blockCaller, &BlockCaller::finished, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+
     connect(m_settings, &AppSettings::databaseUrlChanged, this, &MainWindow::openDatabase);
     // Only the answer about the connection openDatabase() last asked for counts: the URL may
     // have changed again meanwhile.
@@ -219,6 +230,10 @@ void MainWindow::createMenus()
         file->addAction(tr("&Export Feed as CSV…"), this, &MainWindow::exportInteractively);
     exportAction->setObjectName(QStringLiteral("exportCsvAction"));
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction *callFlow = file->addAction(tr("Call &Flow…"), this, [this] {
+        FlowEditor::showFor(this, m_log->connection(), desktopUserName());
+    });
+    callFlow->setObjectName(QStringLiteral("callFlowAction"));
     file->addSeparator();
     QAction *settings = file->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
     settings->setObjectName(QStringLiteral("settingsAction"));

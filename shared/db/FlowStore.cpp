@@ -146,4 +146,55 @@ qint64 FlowStore::insert(const FlowDefinition &flow, const QString &author, bool
     return revision;
 }
 
+qint64 FlowStore::saveIfNewest(const FlowDefinition &flow, const QString &author, qint64 expected,
+                               QString *error)
+{
+    error->clear();
+    if (expected < 0) {
+        *error = QStringLiteral("no revision is numbered %1").arg(expected);
+        return -1;
+    }
+    const SqlDialect &dialect = m_database.dialect();
+    QSqlQuery query(m_database.connection());
+    const auto failed = [&query, error](const QString &problem) {
+        *error = problem;
+        query.exec(QStringLiteral("ROLLBACK"));
+        return qint64(-1);
+    };
+    if (!query.exec(dialect.beginWrite()))
+        return failed(query.lastError().text());
+    // The lock save() numbers under: a save() running meanwhile waits rather than failing on
+    // the number taken here.
+    if (!dialect.isSqlite() &&
+        !query.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kRevisionLock)))
+        return failed(query.lastError().text());
+    // The casts give PostgreSQL the types of parameters it cannot infer in a SELECT list.
+    query.prepare(QStringLiteral(
+        "INSERT INTO call_flow_revisions (id, created_at, author, flow) SELECT CAST(? AS BIGINT), "
+        "CAST(? AS BIGINT), ?, ? WHERE (SELECT COALESCE(MAX(id), 0) FROM call_flow_revisions) = "
+        "CAST(? AS BIGINT)"));
+    const qint64 revision = expected + 1;
+    query.addBindValue(revision);
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    query.addBindValue(author.left(kMaxAuthorLength));
+    query.addBindValue(QString::fromUtf8(flow.toJson(QJsonDocument::Compact)));
+    query.addBindValue(expected);
+    if (!query.exec())
+        return failed(query.lastError().text());
+    if (query.numRowsAffected() != 1) {
+        query.exec(QStringLiteral("ROLLBACK"));
+        return 0;
+    }
+    if (!dialect.isSqlite()) {
+        query.prepare(QStringLiteral("SELECT pg_notify(?, ?)"));
+        query.addBindValue(changesChannel());
+        query.addBindValue(QString::number(revision));
+        if (!query.exec())
+            return failed(query.lastError().text());
+    }
+    if (!query.exec(QStringLiteral("COMMIT")))
+        return failed(query.lastError().text());
+    return revision;
+}
+
 } // namespace Switchboard

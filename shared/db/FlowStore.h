@@ -52,6 +52,12 @@ public:
     // Stores `flow` as revision 1 when there is no revision yet (two instances starting together
     // create one); returns 1 when it did, 0 when a revision existed already, -1 on failure.
     qint64 saveFirst(const FlowDefinition &flow, const QString &author, QString *error);
+    // Stores `flow` as revision `expected` + 1 only while `expected` is still the newest (0: there
+    // is none), checked and inserted by one statement of one transaction: an editor that loaded
+    // revision 7 never overwrites an 8 it has not seen. Returns the new revision's number; 0
+    // when another revision came first (`error` empty), -1 on failure.
+    qint64 saveIfNewest(const FlowDefinition &flow, const QString &author, qint64 expected,
+                        QString *error);
 
 private:
     qint64 insert(const FlowDefinition &flow, const QString &author, bool onlyFirst,
