@@ -166,6 +166,17 @@ class TestCallStatistics final : public QObject
         std::map<std::pair<QString, QString>, MemberFigures> members;
         std::map<std::pair<QString, QString>, qint64> membersWithTalk;
         for (const LoggedCall &call : calls) {
+            // A voicemail counts when it was recorded (a minute after the call started, as
+            // write() stores it), its call when it started.
+            const QDateTime recorded = call.started.addSecs(60);
+            if (call.voicemail && recorded >= range.from && recorded < range.to) {
+                ++figures.voicemails;
+                if (call.heardAfterMs) {
+                    ++figures.voicemailsHeard;
+                    if (*call.heardAfterMs >= 0)
+                        heardDelays.push_back(*call.heardAfterMs);
+                }
+            }
             if (call.started < range.from || call.started >= range.to)
                 continue;
             const QDateTime local = call.started.toTimeZone(range.zone);
@@ -184,13 +195,6 @@ class TestCallStatistics final : public QObject
                     ++talkCount;
                     member.talkSeconds += *call.talkS;
                     ++membersWithTalk[{call.member, call.memberNumber}];
-                }
-            }
-            if (call.voicemail) {
-                ++figures.voicemails;
-                if (call.heardAfterMs) {
-                    ++figures.voicemailsHeard;
-                    heardDelays.push_back(*call.heardAfterMs);
                 }
             }
         }
@@ -280,9 +284,11 @@ private Q_SLOTS:
             ended(at("2026-06-10T14:20:00", zone), Outcome::Missed),
             ended(at("2026-06-10T10:00:00", zone), Outcome::Abandoned),
             ended(at("2026-06-10T11:00:00", zone), Outcome::Blocked),
-            voicemail(at("2026-06-10T23:59:59", zone), 90000),
+            voicemail(at("2026-06-10T23:58:00", zone), 90000),
             voicemail(at("2026-06-10T15:00:00", zone), std::nullopt),
-            // Outside the day: just before, and its end (the range excludes it).
+            // Outside the day: just before, and its end (the range excludes it). The message
+            // of the call just before is recorded on the day: it counts among its voicemails.
+            voicemail(at("2026-06-09T23:59:30", zone), 30000),
             answered(at("2026-06-09T23:59:59", zone), 1000, 10, alice),
             answered(at("2026-06-11T00:00:00", zone), 1000, 10, alice),
         });
@@ -320,9 +326,9 @@ private Q_SLOTS:
         QCOMPARE(bobFigures.name, bob);
         QCOMPARE(bobFigures.talkSeconds, 120);
         QCOMPARE(bobFigures.averageTalkSeconds.value_or(-1), 120.0);
-        QCOMPARE(figures.voicemails, 2);
-        QCOMPARE(figures.voicemailsHeard, 1);
-        QCOMPARE(figures.medianSecondsToHeard.value_or(-1), 90.0);
+        QCOMPARE(figures.voicemails, 3);
+        QCOMPARE(figures.voicemailsHeard, 2);
+        QCOMPARE(figures.medianSecondsToHeard.value_or(-1), 60.0); // 30 and 90 s
     }
 
     // New York's clocks go back at 02:00 on 2026-11-01 (a 25-hour day: 01:30 comes twice)
@@ -394,7 +400,7 @@ private Q_SLOTS:
                 calls.append(voicemail(
                     started, kind % 3 == 0
                                  ? std::nullopt
-                                 : std::optional<qint64>(random.bounded(1, 172800) * 1000LL)));
+                                 : std::optional<qint64>(random.bounded(-5, 172800) * 1000LL)));
             } else if (kind < 85) {
                 calls.append(ended(started, Outcome::Missed));
             } else if (kind < 95) {

@@ -148,7 +148,7 @@ private Q_SLOTS:
             {"2026-06-10T14:20:00", "missed", -1, -1, {}},
             {"2026-06-10T10:00:00", "abandoned", -1, -1, {}},
             {"2026-06-10T11:00:00", "blocked", -1, -1, {}},
-            {"2026-06-10T23:59:59", "voicemail", -1, -1, {}, true, 90000},
+            {"2026-06-10T23:58:00", "voicemail", -1, -1, {}, true, 90000},
             {"2026-06-10T15:00:00", "voicemail", -1, -1, {}, true, -1},
             // Earlier this week: a member whose name is markup and a formula.
             {"2026-06-05T12:00:00", "answered", 3000, 200, kHostileName},

@@ -97,7 +97,8 @@ std::optional<CallFigures> CallStatistics::compute(const StatisticsRange &range)
     }
 
     const QDate epoch(1970, 1, 1);
-    bool ok = run(sql.buckets, range, localTimeExpression(range), [&](const QVariantList &row) {
+    qint64 waits = 0, talkSeconds = 0, withTalk = 0;
+    bool ok = run(sql.buckets, range, localTimeExpression(range), {}, [&](const QVariantList &row) {
         const qint64 localHour = row.at(0).toLongLong();
         // Text the log should not hold counts as in progress, as the feed shows it.
         const Outcome outcome = outcomeFromString(row.at(1).toString());
@@ -108,9 +109,14 @@ std::optional<CallFigures> CallStatistics::compute(const StatisticsRange &range)
         figures.days[dayIndex].calls[outcome] += calls;
         figures.hours[size_t(localHour % 24)][outcome] += calls;
         figures.total[outcome] += calls;
+        waits += row.at(3).toLongLong();
+        talkSeconds += row.at(4).toLongLong();
+        withTalk += row.at(5).toLongLong();
     });
+    if (withTalk > 0)
+        figures.averageTalkSeconds = double(talkSeconds) / double(withTalk);
 
-    ok = ok && run(sql.members, range, {}, [&](const QVariantList &row) {
+    ok = ok && run(sql.members, range, {}, {}, [&](const QVariantList &row) {
              if (figures.members.size() == kMaxMembers) {
                  figures.membersTruncated = true;
                  return;
@@ -120,24 +126,36 @@ std::optional<CallFigures> CallStatistics::compute(const StatisticsRange &range)
              member.number = row.at(1).toString().left(kMaxNameChars);
              member.answered = row.at(2).toLongLong();
              member.talkSeconds = row.at(3).toLongLong();
-             const qint64 withTalk = row.at(4).toLongLong();
-             if (withTalk > 0)
-                 member.averageTalkSeconds = double(member.talkSeconds) / double(withTalk);
+             const qint64 memberWithTalk = row.at(4).toLongLong();
+             if (memberWithTalk > 0)
+                 member.averageTalkSeconds = double(member.talkSeconds) / double(memberWithTalk);
              figures.members.append(member);
          });
 
-    ok = ok && run(sql.answering, range, {}, [&](const QVariantList &row) {
-             if (const auto waitMs = optionalDouble(row.at(0)))
-                 figures.medianSecondsToAnswer = *waitMs / 1000.0;
-             figures.averageTalkSeconds = optionalDouble(row.at(1));
-         });
+    const bool sqlite = m_database.dialect().isSqlite();
+    // SQLite's medians read the middle one or two of `count` rows in order.
+    const auto middle = [sqlite](qint64 count) {
+        return sqlite ? QVariantList{2 - count % 2, (count - 1) / 2} : QVariantList{};
+    };
+    if (ok && waits > 0) {
+        ok = run(sql.medianWait, range, {}, middle(waits), [&](const QVariantList &row) {
+            if (const auto waitMs = optionalDouble(row.at(0)))
+                figures.medianSecondsToAnswer = *waitMs / 1000.0;
+        });
+    }
 
-    ok = ok && run(sql.voicemails, range, {}, [&](const QVariantList &row) {
+    qint64 delays = 0;
+    ok = ok && run(sql.voicemails, range, {}, {}, [&](const QVariantList &row) {
              figures.voicemails = row.at(0).toLongLong();
              figures.voicemailsHeard = row.at(1).toLongLong();
-             if (const auto delayMs = optionalDouble(row.at(2)))
-                 figures.medianSecondsToHeard = *delayMs / 1000.0;
+             delays = row.at(2).toLongLong();
          });
+    if (ok && delays > 0) {
+        ok = run(sql.medianHeard, range, {}, middle(delays), [&](const QVariantList &row) {
+            if (const auto delayMs = optionalDouble(row.at(0)))
+                figures.medianSecondsToHeard = *delayMs / 1000.0;
+        });
+    }
 
     if (!ok || !control.exec(sql.end)) {
         if (ok)
@@ -154,6 +172,7 @@ std::optional<CallFigures> CallStatistics::compute(const StatisticsRange &range)
 }
 
 bool CallStatistics::run(const QString &sql, const StatisticsRange &range, const QString &localTime,
+                         const QVariantList &moreValues,
                          const std::function<void(const QVariantList &)> &row)
 {
     QSqlQuery query(m_database.connection());
@@ -166,6 +185,8 @@ bool CallStatistics::run(const QString &sql, const StatisticsRange &range, const
     }
     query.addBindValue(range.from.toMSecsSinceEpoch());
     query.addBindValue(range.to.toMSecsSinceEpoch());
+    for (const QVariant &value : moreValues)
+        query.addBindValue(value);
     if (!query.exec()) {
         m_lastError = query.lastError().text();
         return false;

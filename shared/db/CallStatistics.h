@@ -97,8 +97,10 @@ public:
     QString lastError() const { return m_lastError; }
 
 private:
+    // Runs `sql` with the range's bounds and `moreValues` bound, {LOCAL_MS} replaced by
+    // `localTime`, and hands each row to `row`.
     bool run(const QString &sql, const StatisticsRange &range, const QString &localTime,
-             const std::function<void(const QVariantList &)> &row);
+             const QVariantList &moreValues, const std::function<void(const QVariantList &)> &row);
 
     Database &m_database;
     QString m_lastError;
