@@ -186,8 +186,12 @@ void StatisticsView::refresh()
 
 void StatisticsView::showFigures(const StatisticsRange &range, const CallFigures &figures)
 {
-    if (!(range == m_picker->range()))
-        return; // the picker moved on; its own answer is on its way
+    if (!(range == m_picker->range())) {
+        // The picker moved on (or midnight passed): its own answer is on its way, or asked now.
+        if (!m_reader->isBusy())
+            refresh();
+        return;
+    }
     m_figures = figures;
     m_shownRange = range;
     const QLocale locale;
