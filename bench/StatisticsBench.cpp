@@ -9,7 +9,9 @@
 // 2. Computes the figures of the last 30 days (CallStatistics, America/New_York) R times on a
 //    connection opened for the run ("cold": empty SQLite page cache, a new PostgreSQL backend;
 //    the operating system's file cache is left alone) and R times again on one connection
-//    ("warm"), and prints the median and the slowest of each against the 300 ms target.
+//    ("warm"), and prints the median and the slowest of each against the 300 ms target, and
+//    the CPU the warm runs took (this thread, plus the PostgreSQL backend serving it): what
+//    the wall-clock times come to when other processes do not compete for the cores.
 
 #include "db/CallLogFill.h"
 #include "db/CallReader.h"
@@ -170,6 +172,27 @@ bool prepare(const DatabaseUrl &url, qint64 calls, int spanDays, bool fresh)
     return true;
 }
 
+// Nanoseconds on a CPU so far (the scheduler's count): of a process, or of the calling thread.
+qint64 cpuNs(const QString &schedstat)
+{
+    QFile file(schedstat);
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    return file.readAll().split(' ').value(0).toLongLong();
+}
+
+// The PostgreSQL backend serving `db`, when the server runs on this machine; 0 otherwise.
+qint64 backendPid(Database &db)
+{
+    if (db.dialect().isSqlite())
+        return 0;
+    QSqlQuery query(db.connection());
+    if (!query.exec(QStringLiteral("SELECT pg_backend_pid()")) || !query.next())
+        return 0;
+    const qint64 pid = query.value(0).toLongLong();
+    return QFile::exists(QStringLiteral("/proc/%1/schedstat").arg(pid)) ? pid : 0;
+}
+
 double median(std::vector<double> values)
 {
     std::sort(values.begin(), values.end());
@@ -208,17 +231,23 @@ bool measure(const DatabaseUrl &url, const char *engine, int runs)
         return false;
     CallStatistics statistics(db);
     statistics.compute(range);
+    const qint64 backend = backendPid(db);
+    const QString ownStat = QStringLiteral("/proc/thread-self/schedstat");
+    const QString backendStat = QStringLiteral("/proc/%1/schedstat").arg(backend);
+    std::vector<double> cpu;
     for (int run = 0; run < runs; ++run) {
+        const qint64 cpuBefore = cpuNs(ownStat) + (backend ? cpuNs(backendStat) : 0);
         QElapsedTimer timer;
         timer.start();
         if (!statistics.compute(range))
             return false;
         warm.push_back(timer.nsecsElapsed() / 1e6);
+        cpu.push_back((cpuNs(ownStat) + (backend ? cpuNs(backendStat) : 0) - cpuBefore) / 1e6);
     }
-    std::printf("%-10s %9lld %10.1f %9.1f %10.1f %9.1f %7s\n", engine,
+    std::printf("%-10s %9lld %10.1f %9.1f %10.1f %9.1f %9.1f %7s\n", engine,
                 qlonglong(figures.total.total()), median(cold),
                 *std::max_element(cold.begin(), cold.end()), median(warm),
-                *std::max_element(warm.begin(), warm.end()), "<= 300");
+                *std::max_element(warm.begin(), warm.end()), median(cpu), "<= 300");
     std::printf("           answer rate %.1f%%, median answer %.1f s, average talk %.0f s,"
                 " %lld voicemails (%lld heard, median %.0f min), %lld members\n",
                 figures.answerRate.value_or(0) * 100, figures.medianSecondsToAnswer.value_or(-1),
@@ -313,8 +342,9 @@ int main(int argc, char *argv[])
     }
     std::printf("\nthe last 30 days (America/New_York) of %lld calls over %d days, %d runs each\n",
                 qlonglong(callCount), spanDays, runCount);
-    std::printf("%-10s %9s %10s %9s %10s %9s %7s\n", "engine", "in range", "cold p50", "cold max",
-                "warm p50", "warm max", "target");
+    std::printf("%-10s %9s %10s %9s %10s %9s %9s %7s\n", "engine", "in range", "cold p50",
+                "cold max", "warm p50", "warm max", "CPU p50", "target");
+    std::printf("(milliseconds; CPU: of a warm run, this thread and the PostgreSQL backend)\n");
     for (const Target &target : targets) {
         if (!measure(target.url, target.engine, runCount))
             return 1;
