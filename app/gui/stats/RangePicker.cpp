@@ -1,5 +1,6 @@
 #include "RangePicker.h"
 
+#include <algorithm>
 #include <QComboBox>
 #include <QDateEdit>
 #include <QHBoxLayout>

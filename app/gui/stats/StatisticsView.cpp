@@ -17,7 +17,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
-#include <QShortcut>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTabWidget>
@@ -111,6 +110,7 @@ StatisticsView::StatisticsView(CallLog *log, QWidget *parent)
     m_members->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_members->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_members->verticalHeader()->hide();
+    m_members->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_members->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_members->setMaximumHeight(220);
 
