@@ -1,6 +1,8 @@
-// The Statistics window on a real SQLite log, offscreen: each range's figures as the user reads
+// The Statistics window on a real log, offscreen (SQLite; PostgreSQL in
+// TestStatisticsView_postgres): each range's figures as the user reads
 // them, the charts, the members, exports to PNG and CSV, new calls followed, the menu entry.
 
+#include "AppTestData.h"
 #include "backend/AppSettings.h"
 #include "backend/CallLog.h"
 #include "backend/CredentialStore.h"
@@ -10,6 +12,7 @@
 #include "gui/stats/RangePicker.h"
 #include "gui/stats/StatisticsCharts.h"
 #include "gui/stats/StatisticsView.h"
+#include "ServiceHarness.h"
 
 #include <QAction>
 #include <QApplication>
@@ -23,6 +26,7 @@
 #include <QTest>
 
 using namespace Switchboard;
+using Switchboard::Testing::ServiceHarness;
 
 namespace {
 
@@ -48,15 +52,16 @@ class TestStatisticsView final : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QString m_path;
+    std::unique_ptr<ServiceHarness> m_harness; // the log: a SQLite file or a PostgreSQL database
     int m_written = 0;
     std::unique_ptr<CallLog> m_log;
     std::unique_ptr<StatisticsView> m_view;
 
     void write(const QList<Call> &calls)
     {
-        Database db(DatabaseUrl::sqlite(m_path), QStringLiteral("test-fill"));
         QString error;
+        Database db(*DatabaseUrl::parse(m_harness->databaseUrl(), &error),
+                    QStringLiteral("test-fill"));
         QVERIFY2(db.openAndMigrate(&error), qPrintable(error));
         CallLogFill fill(db);
         QVERIFY2(fill.begin(), qPrintable(fill.lastError()));
@@ -137,7 +142,7 @@ private Q_SLOTS:
     void init()
     {
         QVERIFY(m_dir.isValid());
-        m_path = m_dir.filePath(QStringLiteral("calls-%1.db").arg(QTest::currentTestFunction()));
+        m_harness = std::make_unique<ServiceHarness>();
         m_written = 0;
         write({
             // Today, as TestCallStatistics counts it on paper.
@@ -159,7 +164,7 @@ private Q_SLOTS:
         });
         m_log = std::make_unique<CallLog>();
         m_log->setPollInterval(100);
-        m_log->open(QStringLiteral("sqlite:") + m_path);
+        m_log->open(m_harness->databaseUrl());
         QTRY_VERIFY_WITH_TIMEOUT(m_log->isAvailable(), 10000);
         m_view = std::make_unique<StatisticsView>(m_log.get());
         m_view->rangePicker()->setTimeZone(kZone);
@@ -173,6 +178,7 @@ private Q_SLOTS:
     {
         m_view.reset();
         m_log.reset();
+        m_harness.reset();
     }
 
     void showsTheFiguresOfEachRange()
@@ -283,11 +289,18 @@ private Q_SLOTS:
         QVERIFY(hasLine("\"'=HYPERLINK(\"\"http://x\"\")<b>Eve</b>\",+15550100201,1,200,200.000"));
     }
 
-    // New calls reach an open window without the user asking.
+    // New calls reach an open window without the user asking: one the service's writer
+    // records (PRAGMA data_version on SQLite, NOTIFY on PostgreSQL).
     void followsNewCalls()
     {
         QCOMPARE(figure("callsFigure"), QStringLiteral("9"));
-        write({{"2026-06-10T16:00:00", "missed", -1, -1, {}}});
+        QString error;
+        Testing::CallLogWriter writer(*DatabaseUrl::parse(m_harness->databaseUrl(), &error));
+        QVERIFY(writer.isOpen());
+        QDateTime at = QDateTime::fromString(QStringLiteral("2026-06-10T16:00:00"), Qt::ISODate);
+        at.setTimeZone(kZone);
+        QVERIFY(writer.missed(QStringLiteral("CA%1").arg(999, 32, 10, QLatin1Char('0')), at,
+                              QStringLiteral("+15550100777")));
         QTRY_COMPARE_WITH_TIMEOUT(figure("callsFigure"), QStringLiteral("10"), 15000);
         QCOMPARE(figure("answerRateFigure"), QStringLiteral("44%")); // 4 of 9
     }
@@ -296,7 +309,7 @@ private Q_SLOTS:
     {
         m_view.reset();
         AppSettings settings(m_dir.filePath(QStringLiteral("settings.ini")), nullptr);
-        settings.setDatabaseUrlOverride(QStringLiteral("sqlite:") + m_path);
+        settings.setDatabaseUrlOverride(m_harness->databaseUrl());
         CredentialStore credentials;
         MainWindow window(&settings, &credentials);
         window.show();
