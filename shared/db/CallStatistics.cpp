@@ -57,12 +57,6 @@ qint64 OutcomeCounts::total() const
     return sum;
 }
 
-void OutcomeCounts::add(const OutcomeCounts &other)
-{
-    for (size_t i = 0; i < counts.size(); ++i)
-        counts[i] += other.counts[i];
-}
-
 CallStatistics::CallStatistics(Database &database)
     : m_database(database)
 {}

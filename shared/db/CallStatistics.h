@@ -41,7 +41,6 @@ struct OutcomeCounts
     qint64 &operator[](Outcome outcome) { return counts[size_t(outcome)]; }
     qint64 operator[](Outcome outcome) const { return counts[size_t(outcome)]; }
     qint64 total() const;
-    void add(const OutcomeCounts &other);
 };
 
 struct DayFigures
