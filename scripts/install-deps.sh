@@ -6,6 +6,9 @@ packages=(
     # build
     cmake ninja-build g++ pkgconf
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-multimedia-dev qtkeychain-qt6-dev
+    # the desktop app's statistics charts (Qt Charts' CMake package needs Qt OpenGL's, which
+    # Debian 12's qt6-charts-dev does not pull in)
+    qt6-charts-dev libqt6opengl6-dev
     libqt6sql6-sqlite libqt6sql6-psql libgl-dev
     # desktop app at run time: audio through GStreamer, a keyring over D-Bus
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good qt6-qpa-plugins

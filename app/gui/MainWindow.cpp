@@ -22,6 +22,7 @@
 #include "flow/FlowEditor.h"
 #include "Resources.h"
 #include "settings/SettingsDialog.h"
+#include "stats/StatisticsView.h"
 #include "TrayNotifier.h"
 
 #include <QApplication>
@@ -253,6 +254,19 @@ void MainWindow::createMenus()
                                        [this] { m_filterBar->setUnheardOnly(true); });
     unheard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
     view->addAction(tr("&Clear Filters"), m_filterBar, &FilterBar::clear);
+    view->addSeparator();
+    QAction *statistics = view->addAction(tr("&Statistics"), this, [this] {
+        auto *window = findChild<StatisticsView *>();
+        if (!window) {
+            window = new StatisticsView(m_log, this);
+            window->setWindowFlag(Qt::Window);
+        }
+        window->show();
+        window->raise();
+        window->activateWindow();
+    });
+    statistics->setObjectName(QStringLiteral("statisticsAction"));
+    statistics->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
@@ -264,6 +278,7 @@ void MainWindow::createMenus()
                "<tr><td><b>Ctrl+F</b></td><td>Search by number or name</td></tr>"
                "<tr><td><b>Ctrl+U</b></td><td>Show unheard voicemails</td></tr>"
                "<tr><td><b>Ctrl+E</b></td><td>Export the feed as CSV</td></tr>"
+               "<tr><td><b>Ctrl+T</b></td><td>Open the statistics</td></tr>"
                "<tr><td><b>F9</b></td><td>Show or hide the details pane</td></tr></table>"));
     });
     help->addAction(tr("&About Switchboard"), this, [this] {

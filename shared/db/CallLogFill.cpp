@@ -9,6 +9,7 @@ namespace Switchboard {
 CallLogFill::CallLogFill(Database &database)
     : m_database(database)
     , m_insertCall(database.connection())
+    , m_insertAnsweredCall(database.connection())
     , m_insertVoicemail(database.connection())
     , m_insertStatusEvent(database.connection())
 {}
@@ -42,6 +43,19 @@ bool CallLogFill::insertCall(const QVariantList &columns)
             " from_city, from_state, from_country, started_at, answered_at, ended_at, status,"
             " duration_s, menu_choice, forwarded_to, dial_status, talk_duration_s, outcome,"
             " revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        columns);
+}
+
+bool CallLogFill::insertAnsweredCall(const QVariantList &columns)
+{
+    return insert(
+        m_insertAnsweredCall,
+        QStringLiteral(
+            "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name,"
+            " from_city, from_state, from_country, started_at, answered_at, ended_at, status,"
+            " duration_s, menu_choice, forwarded_to, dial_status, talk_duration_s, outcome,"
+            " revision, answered_by_name, answered_by_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         columns);
 }
 

@@ -103,8 +103,8 @@ if [[ -n $desktop_deb ]]; then
         expect "switchboard contents" "$contents" " $path\$"
     done
     depends=$(dpkg-deb -f "$desktop_deb" Depends)
-    for dependency in libqt6widgets6 libqt6multimedia6 libqt6keychain1 libqt6sql6-sqlite libqt6svg6 \
-        gstreamer1.0-plugins-base gstreamer1.0-plugins-good; do
+    for dependency in libqt6widgets6 libqt6multimedia6 libqt6charts6 libqt6keychain1 libqt6sql6-sqlite \
+        libqt6svg6 gstreamer1.0-plugins-base gstreamer1.0-plugins-good; do
         expect "switchboard Depends" "$depends" "(^|, )$dependency( |,|$)"
     done
     # The two packages must not ship the same file: dpkg would refuse the second.
