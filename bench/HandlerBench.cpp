@@ -69,7 +69,7 @@ int main(int argc, char *argv[])
     QList<Request> requests;
     const int calls = parser.value(callsOption).toInt();
     for (int i = 0; i < calls; ++i) {
-        const CallPlan plan = CallPlan::make(CallPlan::pick(i), i, kAccountSid, media);
+        const CallPlan plan = CallPlan::make(CallPlan::pick(i), i, kAccountSid, media, settings);
         for (const CallPlan::Step &step : plan.steps) {
             const QUrl path(step.path);
             const std::optional<WebhookKind> kind = webhookKindFromPath(path.path());

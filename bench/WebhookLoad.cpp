@@ -3,9 +3,12 @@
 #include "CallMix.h"
 #include "MediaServer.h"
 #include "Sid.h"
+#include "twilio/CallFlow.h"
 #include "twilio/RequestSignature.h"
+#include "twilio/TwimlDocument.h"
 #include "twilio/WebhookRoutes.h"
 #include "TwilioParameters.h"
+#include "TwimlWalker.h"
 
 #include <algorithm>
 #include <QDateTime>
@@ -19,18 +22,30 @@ namespace {
 // Seeds the mix and the callers; any constant would do.
 constexpr quint32 kMixSeed = 0x5b1d0c4a;
 
-// The service's default call flow (CallFlowSettings): how often the menu plays before it offers
-// voicemail, and where it cuts a recording.
-constexpr int kMenuRepeats = 3;
-constexpr int kVoicemailMaxS = 120;
-
 QRandomGenerator generatorFor(int index, quint32 purpose)
 {
     const quint32 seed[] = {kMixSeed, quint32(index), purpose};
     return QRandomGenerator(seed);
 }
 
+// What the load generator sends: the path and query of the URL Twilio requests.
+QString pathOf(const QUrl &url)
+{
+    QString path = url.path(QUrl::FullyEncoded);
+    if (url.hasQuery())
+        path += QLatin1Char('?') + url.query(QUrl::FullyEncoded);
+    return path;
+}
+
 } // namespace
+
+CallFlowSettings CallPlan::serviceSettings()
+{
+    CallFlowSettings settings;
+    settings.publicUrl = QUrl(QStringLiteral("https://switchboard.bench.example"));
+    settings.forwardTo = QStringLiteral("+15550100200");
+    return settings;
+}
 
 CallScript CallPlan::pick(int index)
 {
@@ -38,96 +53,108 @@ CallScript CallPlan::pick(int index)
     return randomCallScript(random, CallScript());
 }
 
-// Follows the service's IVR the way TwimlWalker follows its TwiML: the menu's <Gather> (a
-// silence goes on to its <Redirect>), then <Dial> or <Record>, then the status callback.
+// Plays the call the way the simulator does (SimulatedCall), offline: the service's own call
+// flow answers each webhook, the simulator's TwimlWalker executes the TwiML, and its steps
+// become the next requests, then the status callback once the walker hangs up.
 CallPlan CallPlan::make(const CallScript &script, int index, const QString &accountSid,
-                        MediaServer &media)
+                        MediaServer &media, const CallFlowSettings &settings)
 {
     QRandomGenerator random = generatorFor(index, 1);
     const CallParty party = randomCaller(random, CallParty());
     const QDateTime startedAt = QDateTime::currentDateTimeUtc();
+    const CallFlow flow(settings);
     CallPlan plan;
     plan.branch = script.branch;
     plan.callSid = randomSid(QLatin1String("CA"));
-    int seconds = 0; // on the call's clock, roughly: only CallDuration and Timestamp show it
-    const auto send = [&plan](WebhookKind kind, const FormData &params,
-                              const QString &query = QString()) {
-        plan.steps.append({webhookPath(kind) + query, params});
+
+    TwimlWalker walker(script);
+    walker.setRecordingPublisher(
+        [&media](const QString &sid, int seconds) { return media.addRecording(sid, seconds); });
+    const auto send = [&plan](const QUrl &url, const FormData &params) {
+        plan.steps.append({pathOf(url), params});
     };
-    const auto action = [&](WebhookKind kind, const FormData &verbParameters, bool callerHungUp,
-                            const QString &query = QString()) {
-        send(
-            kind,
-            TwilioParameters::action(accountSid, plan.callSid, callerHungUp, party, verbParameters),
-            query);
+    // The service's answer to a request that reads TwiML, loaded into the walker; false when
+    // the flow has none to give (the walk would stall, so the call ends).
+    const auto answer = [&](const QUrl &url, const FormData &params) {
+        send(url, params);
+        Webhook webhook;
+        webhook.kind = webhookKindFromPath(url.path()).value_or(WebhookKind::Voice);
+        webhook.receivedAt = startedAt.addMSecs(walker.elapsedMs());
+        webhook.url = url.toString();
+        webhook.params = params;
+        const std::optional<QByteArray> twiml = flow.respond(webhook, url);
+        const TwimlDocument document = TwimlDocument::parse(twiml.value_or(QByteArray()));
+        if (!twiml || !document.isValid())
+            return false;
+        walker.load(document, url);
+        return true;
     };
-    const auto voicemail = [&] {
-        WalkRecording recording;
-        recording.sid = randomSid(QLatin1String("RE"));
-        recording.seconds = std::min(script.voicemailSeconds, kVoicemailMaxS);
-        const QDateTime recordedAt = startedAt.addSecs(seconds);
-        if (recording.seconds <= 0) {
-            // Nothing said: no action request, only the "absent" event the flow asks for.
-            send(WebhookKind::RecordingStatus,
-                 TwilioParameters::recordingStatus(accountSid, plan.callSid, recording,
-                                                   QStringLiteral("absent"), recordedAt));
-            seconds += 5;
-            return;
-        }
-        recording.url = media.addRecording(recording.sid, recording.seconds);
-        seconds += recording.seconds;
-        // Twilio stops a message at the flow's maxLength; otherwise the caller ends it.
-        const bool cutShort = script.voicemailSeconds > kVoicemailMaxS;
-        const bool hangsUp = !cutShort && script.hangupAfterMessage;
-        const QString endedBy = cutShort  ? QString()
-                                : hangsUp ? QStringLiteral("hangup")
-                                          : QStringLiteral("#");
-        action(WebhookKind::Recording, TwilioParameters::recordAction(recording, endedBy), hangsUp);
-        send(WebhookKind::RecordingStatus,
-             TwilioParameters::recordingStatus(accountSid, plan.callSid, recording,
-                                               QStringLiteral("completed"), recordedAt));
-    };
-    const auto dial = [&] {
-        const FarEnd &farEnd = script.farEnd;
-        const bool answered = farEnd.kind == FarEnd::Kind::Talk;
-        const bool callerHungUp = farEnd.kind == FarEnd::Kind::Canceled;
-        seconds += answered ? farEnd.talkSeconds : 20;
-        action(WebhookKind::Dial,
-               TwilioParameters::dialAction(farEnd.dialCallStatus(), randomSid(QLatin1String("CA")),
-                                            answered ? farEnd.talkSeconds : 0, answered),
-               callerHungUp);
-        if (!answered && !callerHungUp)
-            voicemail();
+    const auto recordingStatus = [&](const WalkRecording &recording, const QString &status) {
+        if (recording.wantsEvent(status) && recording.statusCallback.isValid())
+            send(recording.statusCallback,
+                 TwilioParameters::recordingStatus(accountSid, plan.callSid, recording, status,
+                                                   startedAt.addMSecs(recording.startedAtMs)));
     };
 
-    send(WebhookKind::Voice,
-         TwilioParameters::call(accountSid, plan.callSid, QStringLiteral("ringing"), party));
-    QStringList presses = script.presses;
-    for (int attempt = 1; !script.hangupInMenu; ++attempt) {
-        seconds += 10; // the greeting, and the caller making up their mind
-        // One entry per <Gather>; "-", or none left, is a silence (CallScript).
-        const QString digits = presses.isEmpty() || presses.first() == QLatin1String("-")
-                                   ? QString()
-                                   : presses.first();
-        if (!presses.isEmpty())
-            presses.removeFirst();
-        const QString query = QStringLiteral("?attempt=%1").arg(attempt);
-        action(WebhookKind::Menu,
-               digits.isEmpty() ? FormData() : TwilioParameters::gatherAction(digits, QString()),
-               false, query);
-        if (digits == QLatin1String("1")) {
-            dial();
+    QString finalStatus = QStringLiteral("completed");
+    bool walking =
+        answer(QUrl(flow.webhookUrl(WebhookKind::Voice)),
+               TwilioParameters::call(accountSid, plan.callSid, QStringLiteral("ringing"), party));
+    // Bounded as the simulator bounds a call's TwiML requests: a flow that loops ends here.
+    for (int requests = 0; walking && requests < 100; ++requests) {
+        const WalkStep step = walker.next();
+        if (step.leg) {
+            if (step.kind == WalkStep::Kind::Callback) {
+                send(step.url,
+                     TwilioParameters::legStatus(accountSid, plan.callSid, party.from, *step.leg,
+                                                 startedAt.addMSecs(step.leg->atMs)));
+                continue;
+            }
+            FormData params =
+                TwilioParameters::childLeg(accountSid, plan.callSid, party.from, *step.leg);
+            for (const auto &[name, value] : step.params.items())
+                params.add(name, value);
+            if (!answer(step.url, params))
+                walker.failLegRequest(QStringLiteral("no TwiML"));
+            continue;
+        }
+        switch (step.kind) {
+        case WalkStep::Kind::Request: {
+            if (step.recording)
+                recordingStatus(*step.recording, QStringLiteral("in-progress"));
+            const FormData params = TwilioParameters::action(accountSid, plan.callSid,
+                                                             step.callerHungUp, party, step.params);
+            if (step.callerHungUp)
+                send(step.url, params); // Twilio ignores the answer
+            else
+                walking = answer(step.url, params);
+            if (step.recording)
+                recordingStatus(*step.recording, QStringLiteral("completed"));
+            if (step.callerHungUp)
+                walking = false;
             break;
         }
-        if (digits == QLatin1String("2") || attempt >= kMenuRepeats) {
-            voicemail();
+        case WalkStep::Kind::Notify:
+            if (step.recording)
+                recordingStatus(*step.recording, QStringLiteral("absent"));
+            break;
+        case WalkStep::Kind::Callback:
+            break;
+        case WalkStep::Kind::Hangup:
+            finalStatus = step.finalStatus;
+            walking = false;
+            break;
+        case WalkStep::Kind::Failure:
+            walking = false;
             break;
         }
     }
-    send(WebhookKind::Status, TwilioParameters::statusCallback(
-                                  accountSid, plan.callSid, QStringLiteral("completed"), party,
-                                  seconds, startedAt.addSecs(seconds),
-                                  TwilioParameters::sequenceNumber(QStringLiteral("completed"))));
+    const int duration =
+        finalStatus == QLatin1String("completed") ? int((walker.elapsedMs() + 999) / 1000) : 0;
+    send(QUrl(flow.webhookUrl(WebhookKind::Status)),
+         TwilioParameters::statusCallback(accountSid, plan.callSid, finalStatus, party, duration,
+                                          startedAt.addMSecs(walker.elapsedMs()),
+                                          TwilioParameters::sequenceNumber(finalStatus)));
     return plan;
 }
 

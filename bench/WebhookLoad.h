@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CallScript.h"
+#include "twilio/CallFlowSettings.h"
 #include "twilio/FormData.h"
 
 #include <functional>
@@ -18,7 +19,8 @@ class MediaServer;
 // The webhooks Twilio sends for one call, in order, built before the load starts so that
 // every request can be signed before the clock does. The calls are the simulator's: a
 // CallScript from its mix (sim/CallMix), its SIDs and its request parameters
-// (sim/TwilioParameters), played against the service's default call flow.
+// (sim/TwilioParameters), walked through the service's own CallFlow by the simulator's
+// TwimlWalker.
 struct CallPlan
 {
     struct Step
@@ -34,9 +36,13 @@ struct CallPlan
     // The index-th call of a realistic day, as the simulator mixes them: the same calls every
     // run, so that runs compare.
     static CallScript pick(int index);
-    // What Twilio sends for `script`; recordings are published on `media`.
+    // The call flow the benches start the service with: its defaults, and the test harness's
+    // staff number (tests/support/ServiceHarness).
+    static CallFlowSettings serviceSettings();
+    // What Twilio sends for `script` when the service answers with `settings`' call flow;
+    // recordings are published on `media`.
     static CallPlan make(const CallScript &script, int index, const QString &accountSid,
-                         MediaServer &media);
+                         MediaServer &media, const CallFlowSettings &settings = serviceSettings());
 };
 
 // Sends signed webhooks for many calls through a pool of HTTP/1.1 keep-alive connections,
