@@ -31,6 +31,7 @@ struct Request
     QString url;
     QByteArray body;
     QByteArray signature;
+    bool legAccepted; // what the service would read in its log (CallPlan::Step)
 };
 
 } // namespace
@@ -45,11 +46,27 @@ int main(int argc, char *argv[])
     const QCommandLineOption callsOption(QStringLiteral("calls"),
                                          QStringLiteral("Calls of the mix, each handled once."),
                                          QStringLiteral("n"), QStringLiteral("20000"));
-    parser.addOption(callsOption);
+    const QCommandLineOption membersOption(
+        QStringLiteral("members"),
+        QStringLiteral("A team of n members, screened, voicemails transcribed, and the team's "
+                       "mix of calls (each member accepts, declines, lets a voicemail pick up, "
+                       "is busy or does not answer); 0: today's one staff phone."),
+        QStringLiteral("n"), QStringLiteral("0"));
+    const QCommandLineOption ringOption(
+        QStringLiteral("ring"), QStringLiteral("How the team is rung: simultaneous or sequential."),
+        QStringLiteral("how"), QStringLiteral("simultaneous"));
+    parser.addOptions({callsOption, membersOption, ringOption});
     parser.process(app);
+    const int members = parser.value(membersOption).toInt();
+    QString error;
+    const std::shared_ptr<const FlowDefinition> team =
+        CallPlan::teamFlow(members, parser.value(ringOption), &error);
+    if (!error.isEmpty()) {
+        std::fprintf(stderr, "--members/--ring: %s\n", qPrintable(error));
+        return 1;
+    }
 
     MediaServer media(kAccountSid, kAuthToken);
-    QString error;
     if (!media.listen(QHostAddress::LocalHost, 0, &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 1;
@@ -64,12 +81,13 @@ int main(int argc, char *argv[])
         "Thank you for calling. To speak to someone, press 1. To leave a message, press 2.");
     settings.voice = QStringLiteral("Polly.Joanna");
     settings.language = QStringLiteral("en-US");
-    const CallFlow flow(settings);
+    const CallFlow flow(settings, team);
 
     QList<Request> requests;
     const int calls = parser.value(callsOption).toInt();
     for (int i = 0; i < calls; ++i) {
-        const CallPlan plan = CallPlan::make(CallPlan::pick(i), i, kAccountSid, media, settings);
+        const CallPlan plan =
+            CallPlan::make(CallPlan::pick(i, members), i, kAccountSid, media, flow);
         for (const CallPlan::Step &step : plan.steps) {
             const QUrl path(step.path);
             const std::optional<WebhookKind> kind = webhookKindFromPath(path.path());
@@ -80,7 +98,8 @@ int main(int argc, char *argv[])
             }
             const QString url = kPublicUrl.resolved(path).toString(QUrl::FullyEncoded);
             requests.append({*kind, url, step.params.encode(),
-                             RequestSignature::compute(kAuthToken, url, step.params)});
+                             RequestSignature::compute(kAuthToken, url, step.params),
+                             step.legAccepted});
         }
     }
 
@@ -109,7 +128,10 @@ int main(int argc, char *argv[])
         validateNs += step.nsecsElapsed();
         step.start();
         webhook.receivedAt = QDateTime::currentDateTimeUtc();
-        checksum += flow.respond(webhook, QUrl(request.url)).value_or(QByteArray()).size();
+        flow.annotate(webhook, QUrl(request.url));
+        checksum += flow.respond(webhook, QUrl(request.url), request.legAccepted)
+                        .value_or(QByteArray())
+                        .size();
         twimlNs += step.nsecsElapsed();
         step.start();
         checksum += CallWriter::event(webhook).params.size();
@@ -118,8 +140,12 @@ int main(int argc, char *argv[])
     const qint64 totalNs = total.nsecsElapsed();
 
     const double n = double(requests.size());
-    std::printf("%lld webhooks of %d calls (checksum %lld)\n", qint64(requests.size()), calls,
-                qint64(checksum));
+    std::printf("%lld webhooks of %d calls (checksum %lld); %s\n", qint64(requests.size()), calls,
+                qint64(checksum),
+                team ? qPrintable(QStringLiteral("a team of %1 rung %2, screened, transcribed")
+                                      .arg(members)
+                                      .arg(parser.value(ringOption)))
+                     : "today's flow: one staff phone");
     std::printf("%-44s %8s\n", "step", "us/wh");
     const auto row = [n](const char *name, qint64 ns) {
         std::printf("%-44s %8.1f\n", name, double(ns) / n / 1000);

@@ -1,6 +1,7 @@
 #include "WebhookLoad.h"
 
 #include "CallMix.h"
+#include "core/CallRecord.h"
 #include "MediaServer.h"
 #include "Sid.h"
 #include "twilio/CallFlow.h"
@@ -13,6 +14,9 @@
 #include <algorithm>
 #include <QDateTime>
 #include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -21,6 +25,9 @@ namespace {
 
 // Seeds the mix and the callers; any constant would do.
 constexpr quint32 kMixSeed = 0x5b1d0c4a;
+// Steps of one call's walk, legs included, before it counts as a loop: ten members in turn
+// take about forty.
+constexpr int kMaxSteps = 200;
 
 QRandomGenerator generatorFor(int index, quint32 purpose)
 {
@@ -47,22 +54,47 @@ CallFlowSettings CallPlan::serviceSettings()
     return settings;
 }
 
-CallScript CallPlan::pick(int index)
+std::shared_ptr<const FlowDefinition> CallPlan::teamFlow(int members, const QString &ring,
+                                                         QString *error)
+{
+    if (members <= 0)
+        return nullptr;
+    // Written as `flow set` reads it, so that the flow is one the service accepts.
+    QJsonArray team;
+    for (int i = 0; i < members; ++i)
+        team.append(
+            QJsonObject{{QStringLiteral("name"), QStringLiteral("Member %1").arg(i + 1)},
+                        {QStringLiteral("number"),
+                         QStringLiteral("+1555010%1").arg(300 + i, 4, 10, QLatin1Char('0'))}});
+    const QJsonObject json{{QStringLiteral("members"), team},
+                           {QStringLiteral("ring"), ring},
+                           {QStringLiteral("screening"), true},
+                           {QStringLiteral("transcribe"), true}};
+    std::optional<FlowDefinition> flow =
+        FlowDefinition::fromJson(QJsonDocument(json).toJson(QJsonDocument::Compact), error);
+    if (!flow)
+        return nullptr;
+    return std::make_shared<const FlowDefinition>(std::move(*flow));
+}
+
+CallScript CallPlan::pick(int index, int members)
 {
     QRandomGenerator random = generatorFor(index, 0);
-    return randomCallScript(random, CallScript());
+    return members > 0 ? randomTeamCallScript(random, CallScript(), members)
+                       : randomCallScript(random, CallScript());
 }
 
 // Plays the call the way the simulator does (SimulatedCall), offline: the service's own call
 // flow answers each webhook, the simulator's TwimlWalker executes the TwiML, and its steps
-// become the next requests, then the status callback once the walker hangs up.
+// become the next requests, then the status callback once the walker hangs up. What the
+// service would read back from its log (a member's acceptance, for a screened dial action)
+// comes from the call's record, kept as the log keeps it (CallRecord).
 CallPlan CallPlan::make(const CallScript &script, int index, const QString &accountSid,
-                        MediaServer &media, const CallFlowSettings &settings)
+                        MediaServer &media, const CallFlow &flow)
 {
     QRandomGenerator random = generatorFor(index, 1);
     const CallParty party = randomCaller(random, CallParty());
     const QDateTime startedAt = QDateTime::currentDateTimeUtc();
-    const CallFlow flow(settings);
     CallPlan plan;
     plan.branch = script.branch;
     plan.callSid = randomSid(QLatin1String("CA"));
@@ -70,19 +102,34 @@ CallPlan CallPlan::make(const CallScript &script, int index, const QString &acco
     TwimlWalker walker(script);
     walker.setRecordingPublisher(
         [&media](const QString &sid, int seconds) { return media.addRecording(sid, seconds); });
-    const auto send = [&plan](const QUrl &url, const FormData &params) {
-        plan.steps.append({pathOf(url), params});
+    CallRecord record;
+    // Each request as the service receives it, folded into the call's record.
+    const auto send = [&](const QUrl &url, const FormData &params) {
+        Webhook webhook;
+        webhook.kind = *webhookKindFromPath(url.path()); // the flow's own URLs
+        webhook.receivedAt = startedAt.addMSecs(walker.elapsedMs());
+        webhook.url = url.toString(QUrl::FullyEncoded);
+        webhook.params = params;
+        flow.annotate(webhook, url);
+        Step step{pathOf(url), params};
+        if (webhook.kind == WebhookKind::Dial && flow.screening()) {
+            const QString dialCallSid = params.value(QStringLiteral("DialCallSid"));
+            step.legAccepted =
+                std::any_of(record.route.cbegin(), record.route.cend(), [&](const RouteLeg &leg) {
+                    return leg.callSid == dialCallSid &&
+                           leg.result(record.isScreened()) == LegResult::Accepted;
+                });
+        }
+        record.apply(webhook);
+        plan.steps.append(step);
+        return webhook;
     };
     // The service's answer to a request that reads TwiML, loaded into the walker; false when
     // the flow has none to give (the walk would stall, so the call ends).
     const auto answer = [&](const QUrl &url, const FormData &params) {
-        send(url, params);
-        Webhook webhook;
-        webhook.kind = webhookKindFromPath(url.path()).value_or(WebhookKind::Voice);
-        webhook.receivedAt = startedAt.addMSecs(walker.elapsedMs());
-        webhook.url = url.toString();
-        webhook.params = params;
-        const std::optional<QByteArray> twiml = flow.respond(webhook, url);
+        const Webhook webhook = send(url, params);
+        const std::optional<QByteArray> twiml =
+            flow.respond(webhook, url, plan.steps.constLast().legAccepted);
         const TwimlDocument document = TwimlDocument::parse(twiml.value_or(QByteArray()));
         if (!twiml || !document.isValid())
             return false;
@@ -95,13 +142,24 @@ CallPlan CallPlan::make(const CallScript &script, int index, const QString &acco
                  TwilioParameters::recordingStatus(accountSid, plan.callSid, recording, status,
                                                    startedAt.addMSecs(recording.startedAtMs)));
     };
+    // Twilio posts the transcription <Record transcribe> asked for once the recording is done.
+    const auto transcription = [&](const WalkRecording &recording) {
+        if (recording.transcribeCallback.isValid() && recording.seconds > 0 &&
+            script.transcription.kind != TranscriptionScript::Kind::None) {
+            const FormData params = TwilioParameters::transcription(
+                accountSid, plan.callSid, recording, randomSid(QLatin1String("TR")),
+                script.transcription);
+            plan.transcriptionStatus = params.value(QStringLiteral("TranscriptionStatus"));
+            send(recording.transcribeCallback, params);
+        }
+    };
 
     QString finalStatus = QStringLiteral("completed");
     bool walking =
         answer(QUrl(flow.webhookUrl(WebhookKind::Voice)),
                TwilioParameters::call(accountSid, plan.callSid, QStringLiteral("ringing"), party));
-    // Bounded as the simulator bounds a call's TwiML requests: a flow that loops ends here.
-    for (int requests = 0; walking && requests < 100; ++requests) {
+    // Bounded as the simulator bounds a call's requests: a flow that loops ends here.
+    for (int requests = 0; walking && requests < kMaxSteps; ++requests) {
         const WalkStep step = walker.next();
         if (step.leg) {
             if (step.kind == WalkStep::Kind::Callback) {
@@ -128,8 +186,10 @@ CallPlan CallPlan::make(const CallScript &script, int index, const QString &acco
                 send(step.url, params); // Twilio ignores the answer
             else
                 walking = answer(step.url, params);
-            if (step.recording)
+            if (step.recording) {
                 recordingStatus(*step.recording, QStringLiteral("completed"));
+                transcription(*step.recording);
+            }
             if (step.callerHungUp)
                 walking = false;
             break;
@@ -155,6 +215,15 @@ CallPlan CallPlan::make(const CallScript &script, int index, const QString &acco
          TwilioParameters::statusCallback(accountSid, plan.callSid, finalStatus, party, duration,
                                           startedAt.addMSecs(walker.elapsedMs()),
                                           TwilioParameters::sequenceNumber(finalStatus)));
+    // Who took the call, as the walk played it: the member whose leg accepted.
+    for (const LegReport &leg : walker.legs()) {
+        if (leg.result != QLatin1String("accepted"))
+            continue;
+        for (const FlowMember &member : flow.flow().members) {
+            if (member.number == leg.number)
+                plan.answeredBy = member.name;
+        }
+    }
     return plan;
 }
 
