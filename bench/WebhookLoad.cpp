@@ -103,10 +103,16 @@ CallPlan CallPlan::make(const CallScript &script, int index, const QString &acco
     walker.setRecordingPublisher(
         [&media](const QString &sid, int seconds) { return media.addRecording(sid, seconds); });
     CallRecord record;
-    // Each request as the service receives it, folded into the call's record.
-    const auto send = [&](const QUrl &url, const FormData &params) {
+    // Each request as the service receives it, folded into the call's record; nothing for a
+    // URL that names no webhook (the load sends it all the same, and bench-handler refuses it).
+    const auto send = [&](const QUrl &url, const FormData &params) -> std::optional<Webhook> {
+        const std::optional<WebhookKind> kind = webhookKindFromPath(url.path());
+        if (!kind) {
+            plan.steps.append({pathOf(url), params});
+            return std::nullopt;
+        }
         Webhook webhook;
-        webhook.kind = *webhookKindFromPath(url.path()); // the flow's own URLs
+        webhook.kind = *kind;
         webhook.receivedAt = startedAt.addMSecs(walker.elapsedMs());
         webhook.url = url.toString(QUrl::FullyEncoded);
         webhook.params = params;
@@ -127,9 +133,11 @@ CallPlan CallPlan::make(const CallScript &script, int index, const QString &acco
     // The service's answer to a request that reads TwiML, loaded into the walker; false when
     // the flow has none to give (the walk would stall, so the call ends).
     const auto answer = [&](const QUrl &url, const FormData &params) {
-        const Webhook webhook = send(url, params);
+        const std::optional<Webhook> webhook = send(url, params);
+        if (!webhook)
+            return false;
         const std::optional<QByteArray> twiml =
-            flow.respond(webhook, url, plan.steps.constLast().legAccepted);
+            flow.respond(*webhook, url, plan.steps.constLast().legAccepted);
         const TwimlDocument document = TwimlDocument::parse(twiml.value_or(QByteArray()));
         if (!twiml || !document.isValid())
             return false;
