@@ -16,6 +16,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <time.h>
 
 using namespace Switchboard;
 
@@ -25,12 +26,22 @@ const QString kAccountSid = QStringLiteral("AC0123456789abcdef0123456789abcdef")
 const QByteArray kAuthToken = "12345678901234567890123456789012";
 const QUrl kPublicUrl(QStringLiteral("https://switchboard.bench.example"));
 
+// The CPU this thread has used: on a busy machine the elapsed time also counts the waits
+// for a core.
+qint64 threadCpuNs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return qint64(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
 struct Request
 {
     WebhookKind kind;
     QString url;
     QByteArray body;
     QByteArray signature;
+    bool legAccepted; // what the service would read in its log (CallPlan::Step)
 };
 
 } // namespace
@@ -45,11 +56,27 @@ int main(int argc, char *argv[])
     const QCommandLineOption callsOption(QStringLiteral("calls"),
                                          QStringLiteral("Calls of the mix, each handled once."),
                                          QStringLiteral("n"), QStringLiteral("20000"));
-    parser.addOption(callsOption);
+    const QCommandLineOption membersOption(
+        QStringLiteral("members"),
+        QStringLiteral("A team of n members, screened, voicemails transcribed, and the team's "
+                       "mix of calls (each member accepts, declines, lets a voicemail pick up, "
+                       "is busy or does not answer); 0: today's one staff phone."),
+        QStringLiteral("n"), QStringLiteral("0"));
+    const QCommandLineOption ringOption(
+        QStringLiteral("ring"), QStringLiteral("How the team is rung: simultaneous or sequential."),
+        QStringLiteral("how"), QStringLiteral("simultaneous"));
+    parser.addOptions({callsOption, membersOption, ringOption});
     parser.process(app);
+    const int members = parser.value(membersOption).toInt();
+    QString error;
+    const std::shared_ptr<const FlowDefinition> team =
+        CallPlan::teamFlow(members, parser.value(ringOption), &error);
+    if (!error.isEmpty()) {
+        std::fprintf(stderr, "--members/--ring: %s\n", qPrintable(error));
+        return 1;
+    }
 
     MediaServer media(kAccountSid, kAuthToken);
-    QString error;
     if (!media.listen(QHostAddress::LocalHost, 0, &error)) {
         std::fprintf(stderr, "%s\n", qPrintable(error));
         return 1;
@@ -64,12 +91,13 @@ int main(int argc, char *argv[])
         "Thank you for calling. To speak to someone, press 1. To leave a message, press 2.");
     settings.voice = QStringLiteral("Polly.Joanna");
     settings.language = QStringLiteral("en-US");
-    const CallFlow flow(settings);
+    const CallFlow flow(settings, team);
 
     QList<Request> requests;
     const int calls = parser.value(callsOption).toInt();
     for (int i = 0; i < calls; ++i) {
-        const CallPlan plan = CallPlan::make(CallPlan::pick(i), i, kAccountSid, media);
+        const CallPlan plan =
+            CallPlan::make(CallPlan::pick(i, members), i, kAccountSid, media, flow);
         for (const CallPlan::Step &step : plan.steps) {
             const QUrl path(step.path);
             const std::optional<WebhookKind> kind = webhookKindFromPath(path.path());
@@ -80,7 +108,8 @@ int main(int argc, char *argv[])
             }
             const QString url = kPublicUrl.resolved(path).toString(QUrl::FullyEncoded);
             requests.append({*kind, url, step.params.encode(),
-                             RequestSignature::compute(kAuthToken, url, step.params)});
+                             RequestSignature::compute(kAuthToken, url, step.params),
+                             step.legAccepted});
         }
     }
 
@@ -89,6 +118,7 @@ int main(int argc, char *argv[])
     qsizetype checksum = 0; // keeps the compiler from dropping work whose result is unused
     QElapsedTimer total;
     total.start();
+    const qint64 cpuStartNs = threadCpuNs();
     QElapsedTimer step;
     for (const Request &request : requests) {
         Webhook webhook;
@@ -109,17 +139,25 @@ int main(int argc, char *argv[])
         validateNs += step.nsecsElapsed();
         step.start();
         webhook.receivedAt = QDateTime::currentDateTimeUtc();
-        checksum += flow.respond(webhook, QUrl(request.url)).value_or(QByteArray()).size();
+        flow.annotate(webhook, QUrl(request.url));
+        checksum += flow.respond(webhook, QUrl(request.url), request.legAccepted)
+                        .value_or(QByteArray())
+                        .size();
         twimlNs += step.nsecsElapsed();
         step.start();
         checksum += CallWriter::event(webhook).params.size();
         eventNs += step.nsecsElapsed();
     }
     const qint64 totalNs = total.nsecsElapsed();
+    const qint64 cpuNs = threadCpuNs() - cpuStartNs;
 
     const double n = double(requests.size());
-    std::printf("%lld webhooks of %d calls (checksum %lld)\n", qint64(requests.size()), calls,
-                qint64(checksum));
+    std::printf("%lld webhooks of %d calls (checksum %lld); %s\n", qint64(requests.size()), calls,
+                qint64(checksum),
+                team ? qPrintable(QStringLiteral("a team of %1 rung %2, screened, transcribed")
+                                      .arg(members)
+                                      .arg(parser.value(ringOption)))
+                     : "today's flow: one staff phone");
     std::printf("%-44s %8s\n", "step", "us/wh");
     const auto row = [n](const char *name, qint64 ns) {
         std::printf("%-44s %8.1f\n", name, double(ns) / n / 1000);
@@ -130,5 +168,6 @@ int main(int argc, char *argv[])
     row("write the TwiML", twimlNs);
     row("timeline row: digest (SHA-256), parameters", eventNs);
     row("handler in all", totalNs);
+    row("handler in all, CPU time", cpuNs);
     return 0;
 }

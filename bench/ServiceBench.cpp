@@ -7,8 +7,10 @@
 #include "CpuCap.h"
 #include "db/CallReader.h"
 #include "db/Database.h"
+#include "db/FlowStore.h"
 #include "MediaServer.h"
 #include "ServiceHarness.h"
+#include "twilio/CallFlow.h"
 #include "WebhookLoad.h"
 
 #include <algorithm>
@@ -110,8 +112,9 @@ double percentileMs(std::vector<qint64> values, double fraction)
     return double(values[k]) / 1e6;
 }
 
-// Every call present once, finished, with the outcome its branch must have; every webhook
-// in the timeline; every voicemail downloaded.
+// Every call present once, finished, with the outcome its branch must have, answered by the
+// member who accepted and with the transcription Twilio sent; every webhook in the
+// timeline; every voicemail downloaded.
 QString verify(const QString &databaseUrl, const QList<CallPlan> &plans, int requests)
 {
     QString error;
@@ -122,8 +125,11 @@ QString verify(const QString &databaseUrl, const QList<CallPlan> &plans, int req
     int wrong = 0, voicemailsPending = 0;
     for (const CallPlan &plan : plans) {
         const auto call = reader.call(plan.callSid);
+        const std::optional<AnsweredBy> answeredBy = call ? call->answeredBy() : std::nullopt;
         if (!call || call->status != CallStatus::Completed ||
-            call->outcome() != callMixOutcome(plan.branch))
+            call->outcome() != callMixOutcome(plan.branch) ||
+            (answeredBy ? answeredBy->name : QString()) != plan.answeredBy ||
+            call->transcription.status != plan.transcriptionStatus)
             ++wrong;
         else if (call->voicemail && call->voicemail->downloadState != DownloadState::Downloaded)
             ++voicemailsPending;
@@ -149,7 +155,17 @@ struct Setup
     int connections = 24;
     int instances = 1;
     double instanceCpus = 0; // a cgroup's CPU limit for each instance; 0: none
+    int members = 0;         // the team (CallPlan::teamFlow); 0: today's one staff phone
+    std::shared_ptr<const FlowDefinition> team;
 };
+
+// The team's flow, stored as `flow set` stores it, before the first instance starts.
+bool storeFlow(const QString &databaseUrl, const FlowDefinition &flow, QString *error)
+{
+    Database db(*DatabaseUrl::parse(databaseUrl, error), QStringLiteral("bench-flow"));
+    return db.openAndMigrate(error) &&
+           FlowStore(db).save(flow, QStringLiteral("bench-service"), error) > 0;
+}
 
 // `calls` calls, or as many as it takes for `webhooks` webhooks.
 Figures runPhase(const QString &name, int calls, int webhooks, double rate, const Setup &setup)
@@ -163,6 +179,7 @@ Figures runPhase(const QString &name, int calls, int webhooks, double rate, cons
     QString error;
     const QStringList shared{QStringLiteral("--public-url"), kPublicUrl.toString()};
     if (!media.listen(QHostAddress::LocalHost, harness.mediaPort(), &error) ||
+        (setup.team && !storeFlow(harness.databaseUrl(), *setup.team, &error)) ||
         !harness.startService(shared)) {
         figures.verification =
             QStringLiteral("could not start: ") + error + harness.serviceOutput();
@@ -183,8 +200,10 @@ Figures runPhase(const QString &name, int calls, int webhooks, double rate, cons
     }
 
     QList<CallPlan> plans;
+    const CallFlow flow(CallPlan::serviceSettings(), setup.team);
     for (int i = 0, planned = 0; i < calls || planned < webhooks; ++i) {
-        plans.append(CallPlan::make(CallPlan::pick(i), i, ServiceHarness::accountSid, media));
+        plans.append(CallPlan::make(CallPlan::pick(i, setup.members), i, ServiceHarness::accountSid,
+                                    media, flow));
         planned += int(plans.last().steps.size());
     }
 
@@ -287,12 +306,29 @@ int main(int argc, char *argv[])
                        "each ran on a small machine of its own: how instances scale out can then "
                        "be measured on one machine."),
         QStringLiteral("cores"));
+    const QCommandLineOption membersOption(
+        QStringLiteral("members"),
+        QStringLiteral("The call flow: a team of n members, screened, voicemails transcribed, "
+                       "and the team's mix of calls (each member accepts, declines, lets a "
+                       "voicemail pick up, is busy or does not answer); 0: today's one staff "
+                       "phone and mix."),
+        QStringLiteral("n"), QStringLiteral("3"));
+    const QCommandLineOption ringOption(
+        QStringLiteral("ring"), QStringLiteral("How the team is rung: sequential or simultaneous."),
+        QStringLiteral("how"), QStringLiteral("sequential"));
     parser.addOptions({callsOption, connectionsOption, rateOption, secondsOption, postgresOption,
-                       instancesOption, instanceCpuOption});
+                       instancesOption, instanceCpuOption, membersOption, ringOption});
     parser.process(app);
     if (parser.isSet(postgresOption))
         qputenv("SWITCHBOARD_TEST_POSTGRES", parser.value(postgresOption).toUtf8());
     Setup setup;
+    setup.members = parser.value(membersOption).toInt();
+    QString error;
+    setup.team = CallPlan::teamFlow(setup.members, parser.value(ringOption), &error);
+    if (!error.isEmpty()) {
+        std::fprintf(stderr, "--members/--ring: %s\n", qPrintable(error));
+        return 2;
+    }
     setup.instances = std::max(1, parser.value(instancesOption).toInt());
     setup.connections = parser.value(connectionsOption).toInt();
     if (parser.isSet(instanceCpuOption)) {
@@ -308,6 +344,11 @@ int main(int argc, char *argv[])
                 parser.isSet(postgresOption) ? "PostgreSQL" : "SQLite", setup.instances);
     if (setup.instanceCpus > 0)
         std::printf(", each capped at %.2f of a core", setup.instanceCpus);
+    if (setup.team)
+        std::printf("; a team of %d rung %s, screened, transcribed", setup.members,
+                    qPrintable(parser.value(ringOption)));
+    else
+        std::printf("; today's flow: one staff phone");
     std::printf("\n");
 
     const double rate = parser.value(rateOption).toDouble();

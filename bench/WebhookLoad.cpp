@@ -1,15 +1,22 @@
 #include "WebhookLoad.h"
 
 #include "CallMix.h"
+#include "core/CallRecord.h"
 #include "MediaServer.h"
 #include "Sid.h"
+#include "twilio/CallFlow.h"
 #include "twilio/RequestSignature.h"
+#include "twilio/TwimlDocument.h"
 #include "twilio/WebhookRoutes.h"
 #include "TwilioParameters.h"
+#include "TwimlWalker.h"
 
 #include <algorithm>
 #include <QDateTime>
 #include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -18,11 +25,9 @@ namespace {
 
 // Seeds the mix and the callers; any constant would do.
 constexpr quint32 kMixSeed = 0x5b1d0c4a;
-
-// The service's default call flow (CallFlowSettings): how often the menu plays before it offers
-// voicemail, and where it cuts a recording.
-constexpr int kMenuRepeats = 3;
-constexpr int kVoicemailMaxS = 120;
+// Steps of one call's walk, legs included, before it counts as a loop: ten members in turn
+// take about forty.
+constexpr int kMaxSteps = 200;
 
 QRandomGenerator generatorFor(int index, quint32 purpose)
 {
@@ -30,18 +35,62 @@ QRandomGenerator generatorFor(int index, quint32 purpose)
     return QRandomGenerator(seed);
 }
 
-} // namespace
-
-CallScript CallPlan::pick(int index)
+// What the load generator sends: the path and query of the URL Twilio requests.
+QString pathOf(const QUrl &url)
 {
-    QRandomGenerator random = generatorFor(index, 0);
-    return randomCallScript(random, CallScript());
+    QString path = url.path(QUrl::FullyEncoded);
+    if (url.hasQuery())
+        path += QLatin1Char('?') + url.query(QUrl::FullyEncoded);
+    return path;
 }
 
-// Follows the service's IVR the way TwimlWalker follows its TwiML: the menu's <Gather> (a
-// silence goes on to its <Redirect>), then <Dial> or <Record>, then the status callback.
+} // namespace
+
+CallFlowSettings CallPlan::serviceSettings()
+{
+    CallFlowSettings settings;
+    settings.publicUrl = QUrl(QStringLiteral("https://switchboard.bench.example"));
+    settings.forwardTo = QStringLiteral("+15550100200");
+    return settings;
+}
+
+std::shared_ptr<const FlowDefinition> CallPlan::teamFlow(int members, const QString &ring,
+                                                         QString *error)
+{
+    if (members <= 0)
+        return nullptr;
+    // Written as `flow set` reads it, so that the flow is one the service accepts.
+    QJsonArray team;
+    for (int i = 0; i < members; ++i)
+        team.append(
+            QJsonObject{{QStringLiteral("name"), QStringLiteral("Member %1").arg(i + 1)},
+                        {QStringLiteral("number"),
+                         QStringLiteral("+1555010%1").arg(300 + i, 4, 10, QLatin1Char('0'))}});
+    const QJsonObject json{{QStringLiteral("members"), team},
+                           {QStringLiteral("ring"), ring},
+                           {QStringLiteral("screening"), true},
+                           {QStringLiteral("transcribe"), true}};
+    std::optional<FlowDefinition> flow =
+        FlowDefinition::fromJson(QJsonDocument(json).toJson(QJsonDocument::Compact), error);
+    if (!flow)
+        return nullptr;
+    return std::make_shared<const FlowDefinition>(std::move(*flow));
+}
+
+CallScript CallPlan::pick(int index, int members)
+{
+    QRandomGenerator random = generatorFor(index, 0);
+    return members > 0 ? randomTeamCallScript(random, CallScript(), members)
+                       : randomCallScript(random, CallScript());
+}
+
+// Plays the call the way the simulator does (SimulatedCall), offline: the service's own call
+// flow answers each webhook, the simulator's TwimlWalker executes the TwiML, and its steps
+// become the next requests, then the status callback once the walker hangs up. What the
+// service would read back from its log (a member's acceptance, for a screened dial action)
+// comes from the call's record, kept as the log keeps it (CallRecord).
 CallPlan CallPlan::make(const CallScript &script, int index, const QString &accountSid,
-                        MediaServer &media)
+                        MediaServer &media, const CallFlow &flow)
 {
     QRandomGenerator random = generatorFor(index, 1);
     const CallParty party = randomCaller(random, CallParty());
@@ -49,85 +98,140 @@ CallPlan CallPlan::make(const CallScript &script, int index, const QString &acco
     CallPlan plan;
     plan.branch = script.branch;
     plan.callSid = randomSid(QLatin1String("CA"));
-    int seconds = 0; // on the call's clock, roughly: only CallDuration and Timestamp show it
-    const auto send = [&plan](WebhookKind kind, const FormData &params,
-                              const QString &query = QString()) {
-        plan.steps.append({webhookPath(kind) + query, params});
-    };
-    const auto action = [&](WebhookKind kind, const FormData &verbParameters, bool callerHungUp,
-                            const QString &query = QString()) {
-        send(
-            kind,
-            TwilioParameters::action(accountSid, plan.callSid, callerHungUp, party, verbParameters),
-            query);
-    };
-    const auto voicemail = [&] {
-        WalkRecording recording;
-        recording.sid = randomSid(QLatin1String("RE"));
-        recording.seconds = std::min(script.voicemailSeconds, kVoicemailMaxS);
-        const QDateTime recordedAt = startedAt.addSecs(seconds);
-        if (recording.seconds <= 0) {
-            // Nothing said: no action request, only the "absent" event the flow asks for.
-            send(WebhookKind::RecordingStatus,
-                 TwilioParameters::recordingStatus(accountSid, plan.callSid, recording,
-                                                   QStringLiteral("absent"), recordedAt));
-            seconds += 5;
-            return;
+
+    TwimlWalker walker(script);
+    walker.setRecordingPublisher(
+        [&media](const QString &sid, int seconds) { return media.addRecording(sid, seconds); });
+    CallRecord record;
+    // Each request as the service receives it, folded into the call's record; nothing for a
+    // URL that names no webhook (the load sends it all the same, and bench-handler refuses it).
+    const auto send = [&](const QUrl &url, const FormData &params) -> std::optional<Webhook> {
+        const std::optional<WebhookKind> kind = webhookKindFromPath(url.path());
+        if (!kind) {
+            plan.steps.append({pathOf(url), params});
+            return std::nullopt;
         }
-        recording.url = media.addRecording(recording.sid, recording.seconds);
-        seconds += recording.seconds;
-        // Twilio stops a message at the flow's maxLength; otherwise the caller ends it.
-        const bool cutShort = script.voicemailSeconds > kVoicemailMaxS;
-        const bool hangsUp = !cutShort && script.hangupAfterMessage;
-        const QString endedBy = cutShort  ? QString()
-                                : hangsUp ? QStringLiteral("hangup")
-                                          : QStringLiteral("#");
-        action(WebhookKind::Recording, TwilioParameters::recordAction(recording, endedBy), hangsUp);
-        send(WebhookKind::RecordingStatus,
-             TwilioParameters::recordingStatus(accountSid, plan.callSid, recording,
-                                               QStringLiteral("completed"), recordedAt));
+        Webhook webhook;
+        webhook.kind = *kind;
+        webhook.receivedAt = startedAt.addMSecs(walker.elapsedMs());
+        webhook.url = url.toString(QUrl::FullyEncoded);
+        webhook.params = params;
+        flow.annotate(webhook, url);
+        Step step{pathOf(url), params};
+        if (webhook.kind == WebhookKind::Dial && flow.screening()) {
+            const QString dialCallSid = params.value(QStringLiteral("DialCallSid"));
+            step.legAccepted =
+                std::any_of(record.route.cbegin(), record.route.cend(), [&](const RouteLeg &leg) {
+                    return leg.callSid == dialCallSid &&
+                           leg.result(record.isScreened()) == LegResult::Accepted;
+                });
+        }
+        record.apply(webhook);
+        plan.steps.append(step);
+        return webhook;
     };
-    const auto dial = [&] {
-        const FarEnd &farEnd = script.farEnd;
-        const bool answered = farEnd.kind == FarEnd::Kind::Talk;
-        const bool callerHungUp = farEnd.kind == FarEnd::Kind::Canceled;
-        seconds += answered ? farEnd.talkSeconds : 20;
-        action(WebhookKind::Dial,
-               TwilioParameters::dialAction(farEnd.dialCallStatus(), randomSid(QLatin1String("CA")),
-                                            answered ? farEnd.talkSeconds : 0, answered),
-               callerHungUp);
-        if (!answered && !callerHungUp)
-            voicemail();
+    // The service's answer to a request that reads TwiML, loaded into the walker; false when
+    // the flow has none to give (the walk would stall, so the call ends).
+    const auto answer = [&](const QUrl &url, const FormData &params) {
+        const std::optional<Webhook> webhook = send(url, params);
+        if (!webhook)
+            return false;
+        const std::optional<QByteArray> twiml =
+            flow.respond(*webhook, url, plan.steps.constLast().legAccepted);
+        const TwimlDocument document = TwimlDocument::parse(twiml.value_or(QByteArray()));
+        if (!twiml || !document.isValid())
+            return false;
+        walker.load(document, url);
+        return true;
+    };
+    const auto recordingStatus = [&](const WalkRecording &recording, const QString &status) {
+        if (recording.wantsEvent(status) && recording.statusCallback.isValid())
+            send(recording.statusCallback,
+                 TwilioParameters::recordingStatus(accountSid, plan.callSid, recording, status,
+                                                   startedAt.addMSecs(recording.startedAtMs)));
+    };
+    // Twilio posts the transcription <Record transcribe> asked for once the recording is done.
+    const auto transcription = [&](const WalkRecording &recording) {
+        if (recording.transcribeCallback.isValid() && recording.seconds > 0 &&
+            script.transcription.kind != TranscriptionScript::Kind::None) {
+            const FormData params = TwilioParameters::transcription(
+                accountSid, plan.callSid, recording, randomSid(QLatin1String("TR")),
+                script.transcription);
+            plan.transcriptionStatus = params.value(QStringLiteral("TranscriptionStatus"));
+            send(recording.transcribeCallback, params);
+        }
     };
 
-    send(WebhookKind::Voice,
-         TwilioParameters::call(accountSid, plan.callSid, QStringLiteral("ringing"), party));
-    QStringList presses = script.presses;
-    for (int attempt = 1; !script.hangupInMenu; ++attempt) {
-        seconds += 10; // the greeting, and the caller making up their mind
-        // One entry per <Gather>; "-", or none left, is a silence (CallScript).
-        const QString digits = presses.isEmpty() || presses.first() == QLatin1String("-")
-                                   ? QString()
-                                   : presses.first();
-        if (!presses.isEmpty())
-            presses.removeFirst();
-        const QString query = QStringLiteral("?attempt=%1").arg(attempt);
-        action(WebhookKind::Menu,
-               digits.isEmpty() ? FormData() : TwilioParameters::gatherAction(digits, QString()),
-               false, query);
-        if (digits == QLatin1String("1")) {
-            dial();
+    QString finalStatus = QStringLiteral("completed");
+    bool walking =
+        answer(QUrl(flow.webhookUrl(WebhookKind::Voice)),
+               TwilioParameters::call(accountSid, plan.callSid, QStringLiteral("ringing"), party));
+    // Bounded as the simulator bounds a call's requests: a flow that loops ends here.
+    for (int requests = 0; walking && requests < kMaxSteps; ++requests) {
+        const WalkStep step = walker.next();
+        if (step.leg) {
+            if (step.kind == WalkStep::Kind::Callback) {
+                send(step.url,
+                     TwilioParameters::legStatus(accountSid, plan.callSid, party.from, *step.leg,
+                                                 startedAt.addMSecs(step.leg->atMs)));
+                continue;
+            }
+            FormData params =
+                TwilioParameters::childLeg(accountSid, plan.callSid, party.from, *step.leg);
+            for (const auto &[name, value] : step.params.items())
+                params.add(name, value);
+            if (!answer(step.url, params))
+                walker.failLegRequest(QStringLiteral("no TwiML"));
+            continue;
+        }
+        switch (step.kind) {
+        case WalkStep::Kind::Request: {
+            if (step.recording)
+                recordingStatus(*step.recording, QStringLiteral("in-progress"));
+            const FormData params = TwilioParameters::action(accountSid, plan.callSid,
+                                                             step.callerHungUp, party, step.params);
+            if (step.callerHungUp)
+                send(step.url, params); // Twilio ignores the answer
+            else
+                walking = answer(step.url, params);
+            if (step.recording) {
+                recordingStatus(*step.recording, QStringLiteral("completed"));
+                transcription(*step.recording);
+            }
+            if (step.callerHungUp)
+                walking = false;
             break;
         }
-        if (digits == QLatin1String("2") || attempt >= kMenuRepeats) {
-            voicemail();
+        case WalkStep::Kind::Notify:
+            if (step.recording)
+                recordingStatus(*step.recording, QStringLiteral("absent"));
+            break;
+        case WalkStep::Kind::Callback:
+            break;
+        case WalkStep::Kind::Hangup:
+            finalStatus = step.finalStatus;
+            walking = false;
+            break;
+        case WalkStep::Kind::Failure:
+            walking = false;
             break;
         }
     }
-    send(WebhookKind::Status, TwilioParameters::statusCallback(
-                                  accountSid, plan.callSid, QStringLiteral("completed"), party,
-                                  seconds, startedAt.addSecs(seconds),
-                                  TwilioParameters::sequenceNumber(QStringLiteral("completed"))));
+    const int duration =
+        finalStatus == QLatin1String("completed") ? int((walker.elapsedMs() + 999) / 1000) : 0;
+    send(QUrl(flow.webhookUrl(WebhookKind::Status)),
+         TwilioParameters::statusCallback(accountSid, plan.callSid, finalStatus, party, duration,
+                                          startedAt.addMSecs(walker.elapsedMs()),
+                                          TwilioParameters::sequenceNumber(finalStatus)));
+    // Who took the call, as the walk played it: the member whose leg accepted.
+    for (const LegReport &leg : walker.legs()) {
+        if (leg.result != QLatin1String("accepted"))
+            continue;
+        for (const FlowMember &member : flow.flow().members) {
+            if (member.number == leg.number)
+                plan.answeredBy = member.name;
+        }
+    }
     return plan;
 }
 

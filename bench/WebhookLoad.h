@@ -1,9 +1,12 @@
 #pragma once
 
 #include "CallScript.h"
+#include "core/FlowDefinition.h"
+#include "twilio/CallFlowSettings.h"
 #include "twilio/FormData.h"
 
 #include <functional>
+#include <memory>
 #include <QElapsedTimer>
 #include <QList>
 #include <QObject>
@@ -13,30 +16,48 @@
 
 namespace Switchboard {
 
+class CallFlow;
 class MediaServer;
 
 // The webhooks Twilio sends for one call, in order, built before the load starts so that
 // every request can be signed before the clock does. The calls are the simulator's: a
 // CallScript from its mix (sim/CallMix), its SIDs and its request parameters
-// (sim/TwilioParameters), played against the service's default call flow.
+// (sim/TwilioParameters), walked through the service's own CallFlow by the simulator's
+// TwimlWalker, member legs and transcriptions included.
 struct CallPlan
 {
     struct Step
     {
         QString path; // with query
         FormData params;
+        // A dial action under screening: whether the call log holds a member's acceptance of
+        // the leg it names by then (the service reads it there; bench-handler has no log).
+        bool legAccepted = false;
     };
 
     QString branch; // the mix's name for the call, e.g. "answered" (see callMixOutcome())
     QString callSid;
+    QString answeredBy;          // the member whose leg the script has accept; empty: none
+    QString transcriptionStatus; // of the transcription callback sent; empty: none sent
     QList<Step> steps;
 
     // The index-th call of a realistic day, as the simulator mixes them: the same calls every
-    // run, so that runs compare.
-    static CallScript pick(int index);
-    // What Twilio sends for `script`; recordings are published on `media`.
+    // run, so that runs compare. For a team of `members`, the team's mix, with a script for
+    // each member's leg (randomTeamCallScript).
+    static CallScript pick(int index, int members = 0);
+    // The call flow settings the benches start the service with: its defaults, and the test
+    // harness's staff number (tests/support/ServiceHarness).
+    static CallFlowSettings serviceSettings();
+    // The flow of a team of `members` (--members), rung `ring` ("simultaneous" or
+    // "sequential"), that screens every call and transcribes voicemails, read as `flow set`
+    // reads a file. None for 0 members (today's flow: the settings' one staff phone), or, with
+    // `error` set, for a flow the service would refuse.
+    static std::shared_ptr<const FlowDefinition> teamFlow(int members, const QString &ring,
+                                                          QString *error);
+    // What Twilio sends for `script` when the service answers with `flow`; recordings are
+    // published on `media`.
     static CallPlan make(const CallScript &script, int index, const QString &accountSid,
-                         MediaServer &media);
+                         MediaServer &media, const CallFlow &flow);
 };
 
 // Sends signed webhooks for many calls through a pool of HTTP/1.1 keep-alive connections,

@@ -25,9 +25,71 @@ constexpr std::array<Branch, 6> kBranches{{
     {"hangup-in-menu", 10, Outcome::Abandoned},
 }};
 
+// The same day for a team: a forwarded call is taken by the member who accepts at the
+// whisper, or, when nobody does, goes to voicemail.
+constexpr std::array<Branch, 6> kTeamBranches{{
+    {"member-accepts", 38, Outcome::Answered},
+    {"no-member-accepts-then-voicemail", 16, Outcome::Voicemail},
+    {"voicemail", 24, Outcome::Voicemail},
+    {"invalid-key-then-voicemail", 7, Outcome::Voicemail},
+    {"silence", 5, Outcome::Abandoned},
+    {"hangup-in-menu", 10, Outcome::Abandoned},
+}};
+
 int between(QRandomGenerator &random, int low, int high)
 {
     return int(random.bounded(low, high + 1));
+}
+
+template<std::size_t N>
+QLatin1String pickBranch(QRandomGenerator &random, const std::array<Branch, N> &branches)
+{
+    int total = 0;
+    for (const auto &branch : branches)
+        total += branch.weight;
+    int pick = between(random, 0, total - 1);
+    for (const auto &branch : branches) {
+        if (pick < branch.weight)
+            return QLatin1String(branch.name);
+        pick -= branch.weight;
+    }
+    return QLatin1String(branches.back().name);
+}
+
+// How a member who does not take the call lets it go.
+LegScript::Behaviour refusal(QRandomGenerator &random)
+{
+    const int kind = int(random.bounded(10));
+    return kind < 3   ? LegScript::Behaviour::Decline
+           : kind < 6 ? LegScript::Behaviour::Voicemail
+           : kind < 9 ? LegScript::Behaviour::NoAnswer
+                      : LegScript::Behaviour::Busy;
+}
+
+// The script of a branch both mixes have: the caller's part only.
+CallScript callerScript(QRandomGenerator &random, const CallScript &base, QLatin1String name)
+{
+    CallScript script = base;
+    script.branch = name;
+    script.presses.clear();
+    script.hangupInMenu = false;
+    script.farEnd = FarEnd{};
+    script.legs.clear();
+    script.voicemailSeconds = between(random, 3, 45);
+    script.hangupAfterMessage = random.bounded(3) == 0; // many callers just hang up
+
+    if (name == QLatin1String("voicemail")) {
+        script.presses = {QStringLiteral("2")};
+    } else if (name == QLatin1String("invalid-key-then-voicemail")) {
+        script.presses = {QString::number(between(random, 3, 9)), QStringLiteral("2")};
+    } else if (name == QLatin1String("silence")) {
+        script.voicemailSeconds = 0; // silent throughout, even if offered voicemail
+    } else if (name == QLatin1String("hangup-in-menu")) {
+        script.hangupInMenu = true;
+    } else {
+        script.presses = {QStringLiteral("1")}; // forwarded
+    }
+    return script;
 }
 
 } // namespace
@@ -75,55 +137,69 @@ QStringList callMixBranches()
     return names;
 }
 
+QStringList teamCallMixBranches()
+{
+    QStringList names;
+    for (const auto &branch : kTeamBranches)
+        names.append(QLatin1String(branch.name));
+    return names;
+}
+
 std::optional<Outcome> callMixOutcome(const QString &branch)
 {
-    for (const auto &known : kBranches) {
-        if (branch == QLatin1String(known.name))
-            return known.outcome;
+    for (const auto *branches : {&kBranches, &kTeamBranches}) {
+        for (const auto &known : *branches) {
+            if (branch == QLatin1String(known.name))
+                return known.outcome;
+        }
     }
     return std::nullopt;
 }
 
 CallScript randomCallScript(QRandomGenerator &random, const CallScript &base)
 {
-    int total = 0;
-    for (const auto &branch : kBranches)
-        total += branch.weight;
-    int pick = between(random, 0, total - 1);
-    QLatin1String name(kBranches.back().name);
-    for (const auto &branch : kBranches) {
-        if (pick < branch.weight) {
-            name = QLatin1String(branch.name);
-            break;
-        }
-        pick -= branch.weight;
-    }
-
-    CallScript script = base;
-    script.branch = name;
-    script.presses.clear();
-    script.hangupInMenu = false;
-    script.farEnd = FarEnd{};
-    script.voicemailSeconds = between(random, 3, 45);
-    script.hangupAfterMessage = random.bounded(3) == 0; // many callers just hang up
-
+    const QLatin1String name = pickBranch(random, kBranches);
+    CallScript script = callerScript(random, base, name);
     if (name == QLatin1String("answered")) {
-        script.presses = {QStringLiteral("1")};
         script.farEnd.talkSeconds = between(random, 15, 420);
     } else if (name == QLatin1String("unanswered-then-voicemail")) {
-        script.presses = {QStringLiteral("1")};
         const int kind = int(random.bounded(10));
         script.farEnd.kind = kind < 7   ? FarEnd::Kind::NoAnswer
                              : kind < 9 ? FarEnd::Kind::Busy
                                         : FarEnd::Kind::Failed;
-    } else if (name == QLatin1String("voicemail")) {
-        script.presses = {QStringLiteral("2")};
-    } else if (name == QLatin1String("invalid-key-then-voicemail")) {
-        script.presses = {QString::number(between(random, 3, 9)), QStringLiteral("2")};
-    } else if (name == QLatin1String("silence")) {
-        script.voicemailSeconds = 0; // silent throughout, even if offered voicemail
+    }
+    return script;
+}
+
+CallScript randomTeamCallScript(QRandomGenerator &random, const CallScript &base, int members)
+{
+    const QLatin1String name = pickBranch(random, kTeamBranches);
+    CallScript script = callerScript(random, base, name);
+    if (name == QLatin1String("member-accepts")) {
+        script.farEnd.talkSeconds = between(random, 15, 420);
+        // Mostly the first member rung takes it; otherwise one further down the list.
+        const int accepting =
+            members > 1 && random.bounded(10) >= 6 ? between(random, 1, members - 1) : 0;
+        for (int member = 0; member < members; ++member) {
+            LegScript leg;
+            leg.behaviour = member == accepting ? LegScript::Behaviour::Accept : refusal(random);
+            script.legs.append(leg);
+        }
+    } else if (name == QLatin1String("no-member-accepts-then-voicemail")) {
+        for (int member = 0; member < members; ++member) {
+            LegScript leg;
+            leg.behaviour = refusal(random);
+            script.legs.append(leg);
+        }
+    }
+    // Twilio transcribes what the caller said; now and then it cannot.
+    if (random.bounded(10) == 0) {
+        script.transcription.kind = TranscriptionScript::Kind::Failed;
     } else {
-        script.hangupInMenu = true;
+        script.transcription.kind = TranscriptionScript::Kind::Completed;
+        script.transcription.text = QStringLiteral("Hi, this is a message about order %1, "
+                                                   "please call me back.")
+                                        .arg(random.bounded(100000));
     }
     return script;
 }
