@@ -21,6 +21,9 @@ struct SimOptions
     bool waitDownloads = true;
     int waitDownloadsSeconds = 30;
     bool json = false;
+    int callBacks = 0; // call backs to wait for on the REST Calls endpoint
+    FarEnd callBackCaller;
+    int waitCallBacksSeconds = 60;
 
     enum class Outcome
     {
