@@ -199,6 +199,7 @@ private Q_SLOTS:
 
     void callsBackThroughBothLegs()
     {
+        QVERIFY(storeCredentials(ServiceHarness::authToken));
         m_settings->setTwilioApiUrl(m_harness->mediaUrl());
         QProcess *sim = m_harness->startSim(
             {QStringLiteral("--calls"), QStringLiteral("0"), QStringLiteral("--call-backs"),
