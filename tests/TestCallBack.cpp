@@ -16,11 +16,13 @@
 #include "gui/feed/CallFeedModel.h"
 #include "gui/feed/FeedView.h"
 #include "gui/MainWindow.h"
+#include "RestCalls.h"
 #include "ServiceHarness.h"
 #include "support/KeyringGuard.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QHttpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -171,6 +173,41 @@ private Q_SLOTS:
         QCOMPARE(allCalls(reader).size(), 1); // no call back logged
         sim->kill();
         sim->waitForFinished(5000);
+    }
+
+    // A call Twilio refuses (here: the number's country is not enabled) shows Twilio's words.
+    void twiliosRefusalOfTheCallShowsItsMessage()
+    {
+        QVERIFY(storeCredentials(ServiceHarness::authToken));
+        QHttpServer twilio;
+        int requests = 0;
+        twilio.route(QStringLiteral("/2010-04-01/Accounts/<arg>/Calls.json"), [&requests](
+                                                                                  const QString &) {
+            ++requests;
+            return QHttpServerResponse(
+                QByteArrayLiteral("application/json"),
+                RestCalls::errorJson(21215,
+                                     QStringLiteral("Account not authorized to call +14155550142. "
+                                                    "<a href=x>Enable</a> geo permissions."),
+                                     400),
+                QHttpServerResponse::StatusCode::BadRequest);
+        });
+        const quint16 port = twilio.listen(QHostAddress::LocalHost);
+        QVERIFY(port);
+        m_settings->setTwilioApiUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+        selectInbound();
+        QTest::mouseClick(button(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            label("callBackMessage")->text().startsWith(QStringLiteral("Twilio refused the call")),
+            10000);
+        QCOMPARE(label("callBackMessage")->text(),
+                 QStringLiteral("Twilio refused the call: Account not authorized to call "
+                                "+14155550142. <a href=x>Enable</a> geo permissions. (Twilio "
+                                "error 21215)"));
+        QCOMPARE(label("callBackMessage")->textFormat(), Qt::PlainText);
+        QCOMPARE(requests, 1);
+        CallReader reader(*m_database);
+        QCOMPARE(allCalls(reader).size(), 1);
     }
 
     void aNetworkThatIsDownShowsAndLogsNothing()
