@@ -16,17 +16,20 @@
 #include "gui/feed/CallFeedModel.h"
 #include "gui/feed/FeedView.h"
 #include "gui/MainWindow.h"
+#include "gui/settings/SettingsDialog.h"
 #include "RestCalls.h"
 #include "ServiceHarness.h"
 #include "support/KeyringGuard.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QDialogButtonBox>
 #include <QHttpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -329,6 +332,37 @@ private Q_SLOTS:
             QCOMPARE(call.value(QStringLiteral("called_back_by")).toString(), kStaffName);
         }
         QVERIFY(found);
+    }
+
+    // The own phone is checked as E.164 in the settings dialog; the call back then uses it.
+    void ownNumberIsCheckedInSettings()
+    {
+        SettingsDialog dialog(m_settings.get(), m_credentials.get());
+        dialog.show();
+        auto *sid = dialog.findChild<QLineEdit *>(QStringLiteral("accountSidEdit"));
+        QTRY_COMPARE_WITH_TIMEOUT(sid->text(), ServiceHarness::accountSid, 10000);
+        auto *number = dialog.findChild<QLineEdit *>(QStringLiteral("ownNumberEdit"));
+        auto *error = dialog.findChild<QLabel *>(QStringLiteral("callBackSettingsError"));
+        QPushButton *save = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save);
+        QCOMPARE(number->text(), kOwnNumber);
+        for (const QString &typed :
+             {QStringLiteral("555 0100"), QStringLiteral("+0155501003"), QStringLiteral("+1555abc"),
+              QStringLiteral("+1234567890123456")}) {
+            number->setText(typed);
+            save->click();
+            QVERIFY2(dialog.isVisible(), qPrintable(typed));
+            QVERIFY(error->isVisible());
+            QVERIFY(error->text().contains(QStringLiteral("international form")));
+            QCOMPARE(m_settings->ownNumber(), kOwnNumber);
+        }
+        number->setText(QStringLiteral(" +15550100333 "));
+        save->click();
+        QTRY_VERIFY(!dialog.isVisible());
+        QCOMPARE(m_settings->ownNumber(), QStringLiteral("+15550100333"));
+        m_settings->setOwnNumber(QString());
+        selectInbound();
+        QTest::mouseClick(button(), Qt::LeftButton);
+        QTRY_VERIFY(label("callBackMessage")->text().contains(QStringLiteral("own phone number")));
     }
 
     void cleanupTestCase()
