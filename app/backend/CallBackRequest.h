@@ -37,7 +37,6 @@ public:
     // signal) while another is pending.
     bool start(const CallRecord &call);
     bool isPending() const { return !m_pendingSid.isEmpty(); }
-    QString pendingCallSid() const { return m_pendingSid; }
 
 Q_SIGNALS:
     void pendingChanged(bool pending);

@@ -124,7 +124,6 @@ void CallBackController::showMessage(const QString &callSid, const QString &text
     if (!m_call || m_call->callSid != callSid)
         return;
     m_message->setText(text);
-    m_message->setProperty("error", error);
     m_message->setStyleSheet(error ? QStringLiteral("color: #b3261e;") : QString());
     m_message->show();
 }
