@@ -12,10 +12,12 @@
 namespace Switchboard {
 
 CallBackCall::CallBackCall(const CallSettings &settings, const RestCalls::Order &order,
-                           const FarEnd &caller, QNetworkAccessManager *network, QObject *parent)
+                           const FarEnd &staff, const FarEnd &caller,
+                           QNetworkAccessManager *network, QObject *parent)
     : QObject(parent)
     , m_settings(settings)
     , m_order(order)
+    , m_staff(staff)
     , m_caller(caller)
     , m_network(network)
 {}
@@ -41,6 +43,13 @@ void CallBackCall::start()
             early.append(QLatin1String(event));
     }
     sendStatus(early, [this] {
+        if (m_staff.kind != FarEnd::Kind::Talk) {
+            // Nobody picks up the staff phone: the call ends without its Url.
+            m_finalStatus = m_staff.toString();
+            Q_EMIT narration(QStringLiteral("   the staff phone: %1").arg(m_finalStatus));
+            end();
+            return;
+        }
         // The staff phone picks up: Twilio fetches the Url for what to do on it.
         post(m_order.url, callParams(QStringLiteral("in-progress")), QStringLiteral("Url"),
              [this](int status, const QByteArray &body) { onStaffTwiml(status, body); });
@@ -58,7 +67,7 @@ void CallBackCall::sendStatus(QStringList events, std::function<void()> then)
     params.add(QStringLiteral("CallbackSource"), QStringLiteral("call-progress-events"));
     params.add(QStringLiteral("Timestamp"),
                QDateTime::currentDateTimeUtc().toString(Qt::RFC2822Date));
-    if (event == QLatin1String("completed"))
+    if (event == m_finalStatus)
         params.add(QStringLiteral("CallDuration"), QString::number(m_talkSeconds + 2));
     post(m_order.statusCallback, params, QStringLiteral("status %1").arg(event),
          [this, events, then = std::move(then)](int, const QByteArray &) {
@@ -120,7 +129,7 @@ void CallBackCall::onStaffTwiml(int status, const QByteArray &body)
 
 void CallBackCall::end()
 {
-    sendStatus({QStringLiteral("completed")}, [this] { Q_EMIT finished(); });
+    sendStatus({m_finalStatus}, [this] { Q_EMIT finished(); });
 }
 
 QString CallBackCall::summary() const

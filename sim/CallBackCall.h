@@ -24,8 +24,10 @@ class CallBackCall final : public QObject
     Q_DISABLE_COPY_MOVE(CallBackCall)
 
 public:
-    CallBackCall(const CallSettings &settings, const RestCalls::Order &order, const FarEnd &caller,
-                 QNetworkAccessManager *network, QObject *parent = nullptr);
+    // `staff`: how the staff phone answers (Talk: it picks up; NoAnswer, Busy, Failed: the
+    // call ends there, the Url is never fetched); `caller`: how the caller's phone does.
+    CallBackCall(const CallSettings &settings, const RestCalls::Order &order, const FarEnd &staff,
+                 const FarEnd &caller, QNetworkAccessManager *network, QObject *parent = nullptr);
 
     void start();
 
@@ -48,7 +50,9 @@ private:
 
     CallSettings m_settings;
     RestCalls::Order m_order;
+    FarEnd m_staff;
     FarEnd m_caller;
+    QString m_finalStatus = QStringLiteral("completed");
     QNetworkAccessManager *m_network;
     QString m_dialled;
     QString m_callerId;

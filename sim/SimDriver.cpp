@@ -76,8 +76,8 @@ void SimDriver::serveCallBacks()
         say(QStringLiteral("[rest] refused a call: %1 %2").arg(status).arg(message));
     });
     connect(m_restCalls, &RestCalls::ordered, this, [this](const RestCalls::Order &order) {
-        auto *call =
-            new CallBackCall(m_options.settings, order, m_options.callBackCaller, m_network, this);
+        auto *call = new CallBackCall(m_options.settings, order, m_options.callBackStaff,
+                                      m_options.callBackCaller, m_network, this);
         connect(call, &CallBackCall::narration, this,
                 [this](const QString &line) { say(QStringLiteral("[call back] ") + line); });
         connect(call, &CallBackCall::finished, this, [this, call] { onCallBackFinished(call); });

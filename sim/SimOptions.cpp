@@ -141,6 +141,11 @@ struct Flags
         QStringLiteral("What the caller's phone does when a call back dials it: talk:SECONDS, "
                        "no-answer, busy or failed (default talk:10)."),
         QStringLiteral("BEHAVIOUR"), QStringLiteral("talk:10")};
+    QCommandLineOption callBackStaff{
+        QStringLiteral("call-back-staff"),
+        QStringLiteral("What the staff phone a call back rings first does: answer (default), "
+                       "no-answer, busy or failed (then the call ends there)."),
+        QStringLiteral("BEHAVIOUR"), QStringLiteral("answer")};
     QCommandLineOption waitCallBacks{
         QStringLiteral("wait-call-backs"),
         QStringLiteral("Wait for the --call-backs at most SECONDS (default 60); time-out exits "
@@ -237,6 +242,7 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
                        f.delayMs,
                        f.callBacks,
                        f.callBackAnswer,
+                       f.callBackStaff,
                        f.waitCallBacks,
                        f.json});
 
@@ -363,6 +369,12 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
         return error(QStringLiteral("--call-back-answer must be talk:SECONDS, no-answer, busy or "
                                     "failed"));
     options->callBackCaller = *callBackCaller;
+    const QString staff = parser.value(f.callBackStaff);
+    const auto callBackStaff =
+        FarEnd::parse(staff == QLatin1String("answer") ? QStringLiteral("talk") : staff);
+    if (!callBackStaff || callBackStaff->kind == FarEnd::Kind::Canceled)
+        return error(QStringLiteral("--call-back-staff must be answer, no-answer, busy or failed"));
+    options->callBackStaff = *callBackStaff;
     if (!toInt(parser.value(f.waitCallBacks), 1, &options->waitCallBacksSeconds))
         return error(QStringLiteral("--wait-call-backs must be a number of seconds"));
     if (!toInt(parser.value(f.calls), options->callBacks > 0 ? 0 : 1, &options->plan.calls))

@@ -22,6 +22,7 @@ struct SimOptions
     int waitDownloadsSeconds = 30;
     bool json = false;
     int callBacks = 0; // call backs to wait for on the REST Calls endpoint
+    FarEnd callBackStaff;
     FarEnd callBackCaller;
     int waitCallBacksSeconds = 60;
 

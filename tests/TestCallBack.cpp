@@ -334,6 +334,41 @@ private Q_SLOTS:
         QVERIFY(found);
     }
 
+    // The staff phone does not pick up: Twilio never fetches the Url, and the status callback
+    // alone links the call back to the call; the caller's call now shows it was not reached.
+    void aCallBackTheStaffDidNotAnswer()
+    {
+        QSignalSpy placed(m_window->callBack()->request(), &CallBackRequest::placed);
+        QProcess *sim =
+            m_harness->startSim({QStringLiteral("--calls"), QStringLiteral("0"),
+                                 QStringLiteral("--call-backs"), QStringLiteral("1"),
+                                 QStringLiteral("--call-back-staff"), QStringLiteral("no-answer")});
+        QVERIFY(sim);
+        QTRY_VERIFY_WITH_TIMEOUT(sim->canReadLine() || sim->state() == QProcess::NotRunning, 10000);
+        selectInbound();
+        QTest::mouseClick(button(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(sim->state() == QProcess::NotRunning, 60000);
+        const QString output = QString::fromUtf8(sim->readAll());
+        QVERIFY2(sim->exitCode() == 0, qPrintable(output));
+        QVERIFY2(!output.contains(QStringLiteral("/twilio/outbound?")), qPrintable(output));
+        QCOMPARE(placed.size(), 1);
+        const QString outboundSid = placed.first().at(1).toString();
+
+        CallReader reader(*m_database);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            reader.call(outboundSid) && isFinal(reader.call(outboundSid)->status), 10000);
+        const CallRecord outbound = *reader.call(outboundSid);
+        QCOMPARE(outbound.direction, CallDirection::Outbound);
+        QCOMPARE(outbound.callBackOf, m_inboundSid);
+        QCOMPARE(outbound.calledBackBy, kStaffName);
+        QCOMPARE(outbound.status, CallStatus::NoAnswer);
+        QCOMPARE(outbound.outcome(), Outcome::Missed);
+        const QString when = outbound.startedAt.toLocalTime().toString(QStringLiteral("HH:mm"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            outcomeText(m_inboundSid).section(QStringLiteral(" · "), -3),
+            QStringLiteral("Called back by %1 · %2 · not reached").arg(kStaffName, when), 10000);
+    }
+
     // The own phone is checked as E.164 in the settings dialog; the call back then uses it.
     void ownNumberIsCheckedInSettings()
     {
