@@ -117,6 +117,30 @@ bool CallLogThread::isBeingForwarded(const QString &callSid)
     });
 }
 
+CallLogThread::CallBackTarget CallLogThread::callBackTarget(const QString &callSid)
+{
+    return m_thread.run([&] {
+        CallBackTarget target;
+        if (!m_database)
+            return target;
+        CallReader reader(*m_database);
+        const std::optional<CallRecord> call = reader.call(callSid);
+        if (!call) {
+            if (reader.lastError().isEmpty())
+                target.state = CallBackTarget::State::Unknown;
+            return target;
+        }
+        if (call->direction != CallDirection::Inbound) {
+            target.state = CallBackTarget::State::Unknown;
+            return target;
+        }
+        target.state = CallBackTarget::State::Found;
+        target.callerNumber = call->from;
+        target.companyNumber = call->to;
+        return target;
+    });
+}
+
 void CallLogThread::commitPending()
 {
     std::vector<Pending *> batch;

@@ -49,6 +49,23 @@ public:
     // down and the menu webhook waits in the journal): a leg is not cut off for that.
     bool isBeingForwarded(const QString &callSid);
 
+    // The call a call back answers, as the call log has it: whom to dial (the caller's number)
+    // and what number to show (the number the caller called).
+    struct CallBackTarget
+    {
+        enum class State
+        {
+            Found,
+            Unknown,     // no inbound call has this CallSid
+            Unavailable, // the call log cannot say: the database is down
+        };
+        State state = State::Unavailable;
+        QString callerNumber;
+        QString companyNumber;
+    };
+    // From any thread but this one.
+    CallBackTarget callBackTarget(const QString &callSid);
+
     // Webhooks waiting in the journal for the database to come back.
     qsizetype journaled() const { return m_journaled.load(); }
 

@@ -6,6 +6,7 @@
 #include "DownloadThread.h"
 #include "FlowWatcher.h"
 #include "StatusReader.h"
+#include "twilio/CallBackRoute.h"
 #include "twilio/DialOutcome.h"
 #include "twilio/Identifiers.h"
 #include "twilio/MenuKeys.h"
@@ -192,6 +193,8 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
             problem = QStringLiteral("call names no call that is being forwarded");
         if (!problem.isEmpty())
             return text(problem, QHttpServerResponse::StatusCode::Forbidden);
+        if (isCallBackKind(kind))
+            return callBack(std::move(webhook), url, &problem);
         return respond(std::move(webhook), routed, flow);
     }();
     qCInfo(lcWebhook).noquote() << webhookKindToString(kind) << callSid.left(34)
@@ -200,6 +203,45 @@ QHttpServerResponse WebhookServer::handle(WebhookKind kind, const QHttpServerReq
                                 << (problem.isEmpty() ? QString() : problem);
     m_metrics.record(url.path(), int(response.statusCode()), timer.nsecsElapsed());
     return response;
+}
+
+QHttpServerResponse WebhookServer::callBack(Webhook &&webhook, const QUrl &url, QString *problem)
+{
+    // The URL's link says which call this calls back (routingProblem checked its form); the
+    // numbers come from the call log, never from the request.
+    const std::optional<CallBackRoute::Link> link = CallBackRoute::linkOf(url);
+    const CallLogThread::CallBackTarget target = m_callLog.callBackTarget(link->answers);
+    if (target.state == CallLogThread::CallBackTarget::State::Unknown) {
+        *problem = QStringLiteral("answers names no incoming call of the call log");
+        return text(*problem, QHttpServerResponse::StatusCode::Forbidden);
+    }
+    const bool canDial = target.state == CallLogThread::CallBackTarget::State::Found &&
+                         isE164(target.callerNumber) && isE164(target.companyNumber);
+    if (webhook.kind == WebhookKind::CallBack && canDial)
+        webhook.forwardTo = target.callerNumber;
+    webhook.receivedAt = QDateTime::currentDateTimeUtc();
+    if (m_callLog.record(webhook) == DurableRecorder::Result::Lost) {
+        qCCritical(lcDatabase).noquote()
+            << "cannot record" << webhook.callSid() << "in the call log or the journal";
+        return text("the call log is unavailable",
+                    QHttpServerResponse::StatusCode::ServiceUnavailable);
+    }
+    const auto twiml = [](const QByteArray &document) {
+        return QHttpServerResponse(QByteArray(TwimlWriter::contentType), document);
+    };
+    switch (webhook.kind) {
+    case WebhookKind::CallBack:
+        if (!canDial) {
+            *problem = QStringLiteral("the call called back has no number to dial");
+            return twiml(CallBackRoute::cannotCallBack());
+        }
+        return twiml(CallBackRoute::dialCaller(m_flow.settings().publicUrl, *link,
+                                               target.callerNumber, target.companyNumber));
+    case WebhookKind::CallBackDial:
+        return twiml(CallBackRoute::hangUp());
+    default:
+        return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
+    }
 }
 
 QHttpServerResponse WebhookServer::respond(Webhook &&webhook, const QUrl &url, const CallFlow &flow)

@@ -49,6 +49,8 @@ public:
 private:
     void addRoutes();
     QHttpServerResponse handle(WebhookKind kind, const QHttpServerRequest &request);
+    // A call back's webhook: the <Dial> to the caller the call log names, or its results.
+    QHttpServerResponse callBack(Webhook &&webhook, const QUrl &url, QString *problem);
     QHttpServerResponse respond(Webhook &&webhook, const QUrl &url, const CallFlow &flow);
     QHttpServerResponse health();
     QString signedUrl(const QHttpServerRequest &request, const QUrl &url) const;

@@ -1,5 +1,6 @@
 #include "WebhookValidation.h"
 
+#include "twilio/CallBackRoute.h"
 #include "twilio/Identifiers.h"
 
 #include <optional>
@@ -90,6 +91,16 @@ QString routingProblem(const Webhook &webhook, const QUrl &requestUrl, const Flo
         const QString transcription = webhook.params.value(QStringLiteral("TranscriptionSid"));
         if (!transcription.isEmpty() && !isValidSid(transcription, QLatin1String("TR")))
             return QStringLiteral("malformed TranscriptionSid");
+        return {};
+    }
+    case WebhookKind::CallBack:
+    case WebhookKind::CallBackDial:
+    case WebhookKind::CallBackStatus: {
+        const std::optional<CallBackRoute::Link> link = CallBackRoute::linkOf(requestUrl);
+        if (!link)
+            return QStringLiteral("answers is not one call SID, or by is not a name");
+        if (link->answers == webhook.callSid())
+            return QStringLiteral("a call back cannot answer itself");
         return {};
     }
     case WebhookKind::Voice:

@@ -55,6 +55,19 @@ MediaServer::MediaServer(const QString &accountSid, const QByteArray &authToken,
 
 MediaServer::~MediaServer() = default;
 
+void MediaServer::serveCalls(CallsHandler handler)
+{
+    m_http->route(QStringLiteral("/2010-04-01/Accounts/<arg>/Calls.json"),
+                  QHttpServerRequest::Method::Post,
+                  [this, handler = std::move(handler)](const QString &account,
+                                                       const QHttpServerRequest &request) {
+                      QHttpServerResponse response = handler(account, request);
+                      Q_EMIT requestServed(QStringLiteral("POST"), request.url().path(),
+                                           int(response.statusCode()));
+                      return response;
+                  });
+}
+
 bool MediaServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
     auto tcp = std::make_unique<QTcpServer>();

@@ -33,6 +33,11 @@ public:
     // Where RecordingUrls point: http://host:port, with `host` as the service should reach it.
     QUrl baseUrl() const;
 
+    // Answers POST /2010-04-01/Accounts/{AccountSid}/Calls.json with `handler` (RestCalls).
+    using CallsHandler =
+        std::function<QHttpServerResponse(const QString &account, const QHttpServerRequest &)>;
+    void serveCalls(CallsHandler handler);
+
     // The first `count` authenticated requests answer 500, to exercise the service's retries.
     void setFailFirst(int count) { m_failFirst = count; }
 

@@ -1,11 +1,16 @@
 #include "SimDriver.h"
 
+#include "CallBackCall.h"
 #include "MediaServer.h"
+#include "RestCalls.h"
 #include "SimulationRun.h"
 
 #include <cstdio>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
 #include <QTimer>
 
 namespace Switchboard {
@@ -47,6 +52,8 @@ bool SimDriver::start()
                 say(QStringLiteral("[media] %1 %2 -> %3").arg(method, path).arg(status));
             });
 
+    serveCallBacks();
+
     m_run = std::make_unique<SimulationRun>(m_options.settings, m_options.plan, m_media.get());
     connect(m_run.get(), &SimulationRun::narration, this, &SimDriver::say);
     connect(m_run.get(), &SimulationRun::finished, this, &SimDriver::onCallsFinished);
@@ -56,11 +63,66 @@ bool SimDriver::start()
     return true;
 }
 
+void SimDriver::serveCallBacks()
+{
+    m_network = new QNetworkAccessManager(this);
+    m_restCalls = new RestCalls(m_options.settings.accountSid, m_options.settings.authToken, this);
+    m_media->serveCalls([this](const QString &account, const QHttpServerRequest &request) {
+        return m_restCalls->handle(account, request);
+    });
+    say(QStringLiteral("REST Calls endpoint (the desktop's Twilio API base URL): %1")
+            .arg(m_media->baseUrl().toString()));
+    connect(m_restCalls, &RestCalls::refused, this, [this](int status, const QString &message) {
+        say(QStringLiteral("[rest] refused a call: %1 %2").arg(status).arg(message));
+    });
+    connect(m_restCalls, &RestCalls::ordered, this, [this](const RestCalls::Order &order) {
+        auto *call = new CallBackCall(m_options.settings, order, m_options.callBackStaff,
+                                      m_options.callBackCaller, m_network, this);
+        connect(call, &CallBackCall::narration, this,
+                [this](const QString &line) { say(QStringLiteral("[call back] ") + line); });
+        connect(call, &CallBackCall::finished, this, [this, call] { onCallBackFinished(call); });
+        call->start();
+    });
+}
+
+void SimDriver::onCallBackFinished(CallBackCall *call)
+{
+    say(call->summary());
+    m_callBacksFailed = m_callBacksFailed || !call->ok();
+    ++m_callBacksDone;
+    call->deleteLater();
+    if (m_callsDone && m_callBacksDone == m_options.callBacks)
+        onCallsFinished();
+}
+
 void SimDriver::onCallsFinished()
 {
-    say(QStringLiteral("--- %1 call(s) done").arg(m_run->results().size()));
-    for (const CallResult &result : m_run->results())
-        say(result.summary());
+    if (!m_callsDone) {
+        m_callsDone = true;
+        say(QStringLiteral("--- %1 call(s) done").arg(m_run->results().size()));
+        for (const CallResult &result : m_run->results())
+            say(result.summary());
+    }
+    if (m_callBacksDone < m_options.callBacks) {
+        if (m_callBackTimer)
+            return;
+        say(QStringLiteral("waiting up to %1 s for %2 call back(s)")
+                .arg(m_options.waitCallBacksSeconds)
+                .arg(m_options.callBacks - m_callBacksDone));
+        m_callBackTimer = new QTimer(this);
+        m_callBackTimer->setSingleShot(true);
+        connect(m_callBackTimer, &QTimer::timeout, this, [this] {
+            say(QStringLiteral("time-out: %1 of %2 call back(s) came")
+                    .arg(m_callBacksDone)
+                    .arg(m_options.callBacks));
+            m_finished = true;
+            m_media->afterPendingWrites(5000, [this] { Q_EMIT done(CallBacksTimedOut); });
+        });
+        m_callBackTimer->start(m_options.waitCallBacksSeconds * 1000);
+        return;
+    }
+    if (m_callBackTimer)
+        m_callBackTimer->stop();
 
     if (!m_options.waitDownloads || m_media->allFetched()) {
         finish(false);
@@ -104,9 +166,9 @@ void SimDriver::finish(bool downloadsTimedOut)
         m_json << QJsonDocument(calls).toJson(QJsonDocument::Indented) << Qt::flush;
     }
     // A failed webhook is the more fundamental problem, so it wins over a download time-out.
-    const int code = !m_run->allOk()     ? WebhookFailed
-                     : downloadsTimedOut ? DownloadsTimedOut
-                                         : Success;
+    const int code = !m_run->allOk() || m_callBacksFailed ? WebhookFailed
+                     : downloadsTimedOut                  ? DownloadsTimedOut
+                                                          : Success;
     // The last download may still be on its way out when its GET is counted here.
     m_media->afterPendingWrites(5000, [this, code] { Q_EMIT done(code); });
 }

@@ -6,11 +6,14 @@
 #include <QObject>
 #include <QTextStream>
 
+class QNetworkAccessManager;
 class QTimer;
 
 namespace Switchboard {
 
+class CallBackCall;
 class MediaServer;
+class RestCalls;
 class SimulationRun;
 
 // The whole switchboard-sim run: media endpoint up, calls placed, then wait until the service
@@ -27,6 +30,7 @@ public:
         WebhookFailed = 1,
         BadUsage = 2,
         DownloadsTimedOut = 3,
+        CallBacksTimedOut = 4,
     };
 
     explicit SimDriver(const SimOptions &options, QObject *parent = nullptr);
@@ -40,6 +44,8 @@ Q_SIGNALS:
 
 private:
     void onCallsFinished();
+    void serveCallBacks();
+    void onCallBackFinished(CallBackCall *call);
     void waitForDownloads();
     void finish(bool downloadsTimedOut);
     void say(const QString &line);
@@ -51,6 +57,12 @@ private:
     std::unique_ptr<SimulationRun> m_run;
     QTimer *m_downloadTimer = nullptr;
     bool m_finished = false;
+    RestCalls *m_restCalls = nullptr;
+    QNetworkAccessManager *m_network = nullptr;
+    int m_callBacksDone = 0;
+    bool m_callBacksFailed = false;
+    bool m_callsDone = false;
+    QTimer *m_callBackTimer = nullptr;
 };
 
 } // namespace Switchboard

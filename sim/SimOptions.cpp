@@ -128,6 +128,29 @@ struct Flags
     QCommandLineOption delayMs{QStringLiteral("delay-ms"),
                                QStringLiteral("Real pause before each request, for live demos."),
                                QStringLiteral("N"), QStringLiteral("0")};
+    QCommandLineOption callBacks{
+        QStringLiteral("call-backs"),
+        QStringLiteral("Wait for N calls placed through the REST Calls endpoint (POST "
+                       "/2010-04-01/Accounts/{AccountSid}/Calls.json on the --media-listen "
+                       "address: the Twilio API base URL the desktop app is given), playing "
+                       "both legs of each: the staff phone answers and its Url is fetched, the "
+                       "<Dial> rings the caller. With --calls 0 it places no call itself."),
+        QStringLiteral("N"), QStringLiteral("0")};
+    QCommandLineOption callBackAnswer{
+        QStringLiteral("call-back-answer"),
+        QStringLiteral("What the caller's phone does when a call back dials it: talk:SECONDS, "
+                       "no-answer, busy or failed (default talk:10)."),
+        QStringLiteral("BEHAVIOUR"), QStringLiteral("talk:10")};
+    QCommandLineOption callBackStaff{
+        QStringLiteral("call-back-staff"),
+        QStringLiteral("What the staff phone a call back rings first does: answer (default), "
+                       "no-answer, busy or failed (then the call ends there)."),
+        QStringLiteral("BEHAVIOUR"), QStringLiteral("answer")};
+    QCommandLineOption waitCallBacks{
+        QStringLiteral("wait-call-backs"),
+        QStringLiteral("Wait for the --call-backs at most SECONDS (default 60); time-out exits "
+                       "with 4."),
+        QStringLiteral("SECONDS"), QStringLiteral("60")};
     QCommandLineOption json{QStringLiteral("json"),
                             QStringLiteral("Print a JSON summary of every call on stdout (the "
                                            "narration then goes to stderr).")};
@@ -217,6 +240,10 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
                        f.duplicateCallbacks,
                        f.lateStatus,
                        f.delayMs,
+                       f.callBacks,
+                       f.callBackAnswer,
+                       f.callBackStaff,
+                       f.waitCallBacks,
                        f.json});
 
     auto error = [&](const QString &text) {
@@ -335,8 +362,23 @@ SimOptions::Outcome SimOptions::parse(const QStringList &arguments,
         party.fromCountry = parser.value(f.fromCountry);
 
     // The run.
-    if (!toInt(parser.value(f.calls), 1, &options->plan.calls))
-        return error(QStringLiteral("--calls must be at least 1"));
+    if (!toInt(parser.value(f.callBacks), 0, &options->callBacks) || options->callBacks > 1000)
+        return error(QStringLiteral("--call-backs must be a number from 0 to 1000"));
+    const auto callBackCaller = FarEnd::parse(parser.value(f.callBackAnswer));
+    if (!callBackCaller || callBackCaller->kind == FarEnd::Kind::Canceled)
+        return error(QStringLiteral("--call-back-answer must be talk:SECONDS, no-answer, busy or "
+                                    "failed"));
+    options->callBackCaller = *callBackCaller;
+    const QString staff = parser.value(f.callBackStaff);
+    const auto callBackStaff =
+        FarEnd::parse(staff == QLatin1String("answer") ? QStringLiteral("talk") : staff);
+    if (!callBackStaff || callBackStaff->kind == FarEnd::Kind::Canceled)
+        return error(QStringLiteral("--call-back-staff must be answer, no-answer, busy or failed"));
+    options->callBackStaff = *callBackStaff;
+    if (!toInt(parser.value(f.waitCallBacks), 1, &options->waitCallBacksSeconds))
+        return error(QStringLiteral("--wait-call-backs must be a number of seconds"));
+    if (!toInt(parser.value(f.calls), options->callBacks > 0 ? 0 : 1, &options->plan.calls))
+        return error(QStringLiteral("--calls must be at least 1 (0 with --call-backs)"));
     if (!toInt(parser.value(f.concurrency), 1, &options->plan.concurrency))
         return error(QStringLiteral("--concurrency must be at least 1"));
     options->plan.mix = parser.isSet(f.mix);

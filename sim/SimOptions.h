@@ -21,6 +21,10 @@ struct SimOptions
     bool waitDownloads = true;
     int waitDownloadsSeconds = 30;
     bool json = false;
+    int callBacks = 0; // call backs to wait for on the REST Calls endpoint
+    FarEnd callBackStaff;
+    FarEnd callBackCaller;
+    int waitCallBacksSeconds = 60;
 
     enum class Outcome
     {

@@ -25,7 +25,10 @@ private Q_SLOTS:
                                    QStringLiteral("/twilio/screen"),
                                    QStringLiteral("/twilio/screen-result"),
                                    QStringLiteral("/twilio/leg-status"),
-                                   QStringLiteral("/twilio/transcription")};
+                                   QStringLiteral("/twilio/transcription"),
+                                   QStringLiteral("/twilio/outbound"),
+                                   QStringLiteral("/twilio/outbound-dial"),
+                                   QStringLiteral("/twilio/outbound-status")};
         QStringList paths;
         for (const WebhookKind kind : allWebhookKinds())
             paths.append(webhookPath(kind));

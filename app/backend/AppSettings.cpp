@@ -2,12 +2,18 @@
 
 #include "db/DefaultLocation.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 namespace Switchboard {
 namespace {
 
 const QString kDatabaseUrl = QStringLiteral("database/url");
 const QString kTwilioApiUrl = QStringLiteral("twilio/apiUrl");
 const QString kDefaultTwilioApiUrl = QStringLiteral("https://api.twilio.com");
+const QString kOwnNumber = QStringLiteral("callBack/ownNumber");
+const QString kServiceUrl = QStringLiteral("callBack/serviceUrl");
+const QString kDisplayName = QStringLiteral("user/displayName");
 
 } // namespace
 
@@ -57,6 +63,47 @@ void AppSettings::setTwilioApiUrl(const QString &url)
         return;
     m_settings.setValue(kTwilioApiUrl, url);
     Q_EMIT twilioApiUrlChanged();
+}
+
+QString AppSettings::ownNumber() const
+{
+    return m_settings.value(kOwnNumber).toString();
+}
+
+void AppSettings::setOwnNumber(const QString &number)
+{
+    m_settings.setValue(kOwnNumber, number);
+}
+
+QString AppSettings::serviceUrl() const
+{
+    return m_settings.value(kServiceUrl).toString();
+}
+
+void AppSettings::setServiceUrl(const QString &url)
+{
+    m_settings.setValue(kServiceUrl, url);
+}
+
+QString AppSettings::displayName() const
+{
+    const QString name = m_settings.value(kDisplayName).toString().trimmed();
+    return name.isEmpty() ? osUserFullName() : name;
+}
+
+void AppSettings::setDisplayName(const QString &name)
+{
+    m_settings.setValue(kDisplayName, name.trimmed());
+}
+
+QString AppSettings::osUserFullName()
+{
+    // The GECOS field's first part is the full name; the login name when it is empty.
+    const passwd *user = getpwuid(getuid());
+    if (!user)
+        return QString::fromLocal8Bit(qgetenv("USER"));
+    const QString gecos = QString::fromLocal8Bit(user->pw_gecos).section(QLatin1Char(','), 0, 0);
+    return gecos.trimmed().isEmpty() ? QString::fromLocal8Bit(user->pw_name) : gecos.trimmed();
 }
 
 QByteArray AppSettings::windowState(const QString &key) const

@@ -28,6 +28,18 @@ public:
     QString twilioApiUrl() const;
     void setTwilioApiUrl(const QString &url);
 
+    // Call back: the staff member's own phone, rung first (E.164; empty until set), and the
+    // service's public URL, which Twilio fetches the call back's TwiML from.
+    QString ownNumber() const;
+    void setOwnNumber(const QString &number);
+    QString serviceUrl() const;
+    void setServiceUrl(const QString &url);
+    // The name others see on what this desktop did ("Called back by ..."): the OS user's full
+    // name until set.
+    QString displayName() const;
+    void setDisplayName(const QString &name);
+    static QString osUserFullName();
+
     // The main window's geometry and splitter state, restored at start.
     QByteArray windowState(const QString &key) const;
     void setWindowState(const QString &key, const QByteArray &state);

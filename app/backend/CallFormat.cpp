@@ -52,6 +52,8 @@ QString duration(const std::optional<int> &seconds)
 
 QString caller(const CallRecord &call)
 {
+    if (call.direction == CallDirection::Outbound)
+        return tr("Call back to %1").arg(call.forwardedTo.isEmpty() ? tr("…") : call.forwardedTo);
     if (!call.callerName.isEmpty())
         return call.callerName;
     if (!call.from.isEmpty())
@@ -61,6 +63,8 @@ QString caller(const CallRecord &call)
 
 QString callerNumber(const CallRecord &call)
 {
+    if (call.direction == CallDirection::Outbound)
+        return {};
     return call.callerName.isEmpty() ? QString() : call.from;
 }
 
@@ -112,13 +116,40 @@ QString reason(CallReason reason)
 
 QString outcomeLine(const CallRecord &call)
 {
+    if (call.direction == CallDirection::Outbound) {
+        QStringList parts{tr("Call back"), call.calledBackBy, callBackResult(call.outcome())};
+        parts.removeAll(QString());
+        return parts.join(QStringLiteral(" · "));
+    }
     QStringList parts{outcome(call.outcome())};
     if (const auto answeredBy = call.answeredBy())
         parts << (answeredBy->name.isEmpty() ? answeredBy->number : answeredBy->name);
     else if (call.outcome() != Outcome::Blocked)
         parts << reason(call.reason());
     parts.removeAll(QString());
+    if (call.lastCallBack)
+        parts << calledBack(*call.lastCallBack);
     return parts.join(QStringLiteral(" · "));
+}
+
+QString callBackResult(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Answered:
+        return tr("reached");
+    case Outcome::InProgress:
+        return tr("calling…");
+    default:
+        return tr("not reached");
+    }
+}
+
+QString calledBack(const CallBackSummary &callBack, const QDateTime &now)
+{
+    const QString who = callBack.by.isEmpty() ? tr("someone") : callBack.by;
+    return tr("Called back by %1 · %2 · %3")
+        .arg(who, feedTime(callBack.startedAt.toLocalTime(), now),
+             callBackResult(callBack.outcome));
 }
 
 QString legResult(LegResult result)

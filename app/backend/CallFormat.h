@@ -27,5 +27,10 @@ QString outcomeIconName(Outcome outcome); // the icon in resources/icons/
 QString status(CallStatus status);
 QString menuChoice(MenuChoice choice);
 QString voicemailState(const Voicemail &voicemail); // "Ready", "Downloading…", "Download failed"
+// A call back's result: "reached", "not reached", "calling…".
+QString callBackResult(Outcome outcome);
+// "Called back by Alice · 10:42 · reached".
+QString calledBack(const CallBackSummary &callBack,
+                   const QDateTime &now = QDateTime::currentDateTime());
 
 } // namespace Switchboard::CallFormat

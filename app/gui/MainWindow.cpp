@@ -6,6 +6,7 @@
 #include "backend/DatabasePasswordStore.h"
 #include "backend/DesktopUser.h"
 #include "backend/VoicemailFetcher.h"
+#include "CallBackController.h"
 #include "common/PlainText.h"
 #include "common/StatusBanner.h"
 #include "core/CallExport.h"
@@ -100,6 +101,13 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
         "QHeaderView::section { padding: 6px; border: none;"
         " border-bottom: 1px solid rgba(0,0,0,0.12); background: palette(base);"
         " color: rgba(0,0,0,0.6); }"));
+
+    m_callBack = new CallBackController(m_settings, m_credentials, this);
+    m_details->addActionBar(m_callBack->detailsBar());
+    m_view->addAction(m_callBack->action());
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(m_callBack, &CallBackController::statusMessage, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
 
     createMenus();
     createShortcuts();
@@ -268,6 +276,9 @@ void MainWindow::createMenus()
     statistics->setObjectName(QStringLiteral("statisticsAction"));
     statistics->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
 
+    QMenu *call = menuBar()->addMenu(tr("&Call"));
+    call->addAction(m_callBack->action());
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
         QMessageBox::information(
@@ -364,13 +375,16 @@ void MainWindow::onModelUpdated()
     }
     // The selected call may have changed in the log: show its new state.
     const auto call = m_model->callFromIndex(m_view->currentIndex());
-    if (call && m_details->call() && call->callSid == m_details->call()->callSid)
+    if (call && m_details->call() && call->callSid == m_details->call()->callSid) {
         m_details->setCall(call);
+        m_callBack->setCall(call);
+    }
 }
 
 void MainWindow::onCurrentChanged()
 {
     m_details->setCall(m_model->callFromIndex(m_view->currentIndex()));
+    m_callBack->setCall(m_details->call());
 }
 
 void MainWindow::selectCall(const QString &callSid)

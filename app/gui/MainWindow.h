@@ -10,6 +10,7 @@ class QStackedWidget;
 namespace Switchboard {
 
 class AppSettings;
+class CallBackController;
 class CallFeedModel;
 class CallLog;
 class CountersBar;
@@ -49,6 +50,7 @@ public:
     FilterBar *filterBar() const { return m_filterBar; }
     CountersBar *countersBar() const { return m_counters; }
     DetailsPane *detailsPane() const { return m_details; }
+    CallBackController *callBack() const { return m_callBack; }
     StatusBanner *banner() const { return m_banner; }
     EmptyState *emptyState() const { return m_empty; }
     bool isShowingEmptyState() const;
@@ -86,6 +88,7 @@ private:
     FeedView *m_view;
     EmptyState *m_empty;
     DetailsPane *m_details;
+    CallBackController *m_callBack;
     QSplitter *m_splitter;
     QLabel *m_location;
     QString m_keyringProblem;    // why the keychain gave no password for the log being opened

@@ -46,7 +46,9 @@ void TrayNotifier::callsChanged(const QList<CallRecord> &calls)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (const CallRecord &call : calls) {
-        if (call.startedAt.secsTo(now) > kRecentSeconds)
+        // A call back nobody picked up is no missed call of the team's.
+        if (call.startedAt.secsTo(now) > kRecentSeconds ||
+            call.direction == CallDirection::Outbound)
             continue;
         const QString who = messageText(CallFormat::caller(call));
         if (call.voicemail && !call.voicemail->isHeard() &&

@@ -145,6 +145,9 @@ QJsonObject CallExport::toJson(const CallRecord &call)
         {QStringLiteral("reason"), optionalText(callReasonToString(call.reason()))},
         {QStringLiteral("route"), routeJson(call)},
         {QStringLiteral("voicemail"), voicemail},
+        {QStringLiteral("direction"), callDirectionToString(call.direction)},
+        {QStringLiteral("call_back_of"), optionalText(call.callBackOf)},
+        {QStringLiteral("called_back_by"), optionalText(call.calledBackBy)},
     };
 }
 
@@ -175,7 +178,10 @@ QStringList CallExport::csvHeader()
             QStringLiteral("reason"),
             QStringLiteral("route"),
             QStringLiteral("transcription_status"),
-            QStringLiteral("transcription")};
+            QStringLiteral("transcription"),
+            QStringLiteral("direction"),
+            QStringLiteral("call_back_of"),
+            QStringLiteral("called_back_by")};
 }
 
 QStringList CallExport::csvFields(const CallRecord &call)
@@ -208,7 +214,10 @@ QStringList CallExport::csvFields(const CallRecord &call)
             callReasonToString(call.reason()),
             routeText(call),
             transcription ? transcription->status : QString(),
-            transcription ? transcription->text : QString()};
+            transcription ? transcription->text : QString(),
+            callDirectionToString(call.direction),
+            call.callBackOf,
+            call.calledBackBy};
 }
 
 QByteArray CallExport::csvLine(const QStringList &fields)

@@ -1,10 +1,12 @@
 #include "CallRecord.h"
 
+#include "twilio/CallBackRoute.h"
 #include "twilio/DialOutcome.h"
 #include "twilio/MenuKeys.h"
 
 #include <algorithm>
 #include <limits>
+#include <QUrl>
 
 namespace Switchboard {
 namespace {
@@ -49,8 +51,25 @@ QString bounded(const QString &text, int maxChars)
 
 } // namespace
 
+QString callDirectionToString(CallDirection direction)
+{
+    return direction == CallDirection::Outbound ? QStringLiteral("outbound")
+                                                : QStringLiteral("inbound");
+}
+
+CallDirection callDirectionFromString(const QString &text)
+{
+    return text == QLatin1String("outbound") ? CallDirection::Outbound : CallDirection::Inbound;
+}
+
 Outcome CallRecord::outcome() const
 {
+    if (direction == CallDirection::Outbound) {
+        // A call back is answered when the caller picked up, not when the staff phone did.
+        if (dialWasAnswered(dialStatus))
+            return Outcome::Answered;
+        return isFinal(status) || !dialStatus.isEmpty() ? Outcome::Missed : Outcome::InProgress;
+    }
     if (routingReason == CallReason::Blocked)
         return Outcome::Blocked;
     if (voicemail)
@@ -148,6 +167,8 @@ void CallRecord::apply(const Webhook &webhook)
         applyLeg(webhook);
         return;
     }
+    if (isCallBackKind(webhook.kind))
+        applyCallBack(webhook);
     applyIdentity(params);
     status =
         advanceStatus(status, callStatusFromString(params.value(QStringLiteral("CallStatus"))));
@@ -165,6 +186,7 @@ void CallRecord::apply(const Webhook &webhook)
             forwardedTo = webhook.forwardTo;
         break;
     case WebhookKind::Dial:
+    case WebhookKind::CallBackDial:
         applyDial(webhook);
         break;
     case WebhookKind::Recording:
@@ -180,6 +202,8 @@ void CallRecord::apply(const Webhook &webhook)
     case WebhookKind::Screen:
     case WebhookKind::ScreenResult:
     case WebhookKind::LegStatus:
+    case WebhookKind::CallBack:
+    case WebhookKind::CallBackStatus:
         break;
     }
     if (isFinal(status))
@@ -195,6 +219,19 @@ void CallRecord::applyIdentity(const FormData &params)
     fillIfEmpty(fromCity, params.value(QStringLiteral("FromCity")));
     fillIfEmpty(fromState, params.value(QStringLiteral("FromState")));
     fillIfEmpty(fromCountry, params.value(QStringLiteral("FromCountry")));
+}
+
+void CallRecord::applyCallBack(const Webhook &webhook)
+{
+    // The link is in the URL Twilio signed, which every recorded webhook keeps.
+    direction = CallDirection::Outbound;
+    const std::optional<CallBackRoute::Link> link = CallBackRoute::linkOf(QUrl(webhook.url));
+    if (link) {
+        fillIfEmpty(callBackOf, link->answers);
+        fillIfEmpty(calledBackBy, link->by);
+    }
+    if (webhook.kind == WebhookKind::CallBack)
+        fillIfEmpty(forwardedTo, bounded(webhook.forwardTo, kMaxRouteTextChars));
 }
 
 void CallRecord::applyDial(const Webhook &webhook)
@@ -316,7 +353,8 @@ void CallRecord::applyRecordingStatus(const FormData &params)
 
 void CallRecord::applyFinalStatus(const Webhook &webhook)
 {
-    if (webhook.kind != WebhookKind::Status || endedAt.isValid())
+    if ((webhook.kind != WebhookKind::Status && webhook.kind != WebhookKind::CallBackStatus) ||
+        endedAt.isValid())
         return;
     // Twilio's own clock says when the call ended; the callback may arrive much later.
     const QDateTime stamped =

@@ -56,6 +56,29 @@ struct Transcription
 
 inline constexpr int kMaxTranscriptionChars = 10000; // ~2 min of speech is far less
 
+enum class CallDirection
+{
+    Inbound,  // a caller called the company's number
+    Outbound, // a call back: the desktop rang a staff phone, then the caller
+};
+QString callDirectionToString(CallDirection direction);
+CallDirection callDirectionFromString(const QString &text); // anything unknown: Inbound
+
+// The latest call back of an inbound call, as the call log has it.
+struct CallBackSummary
+{
+    QString callSid;
+    QString by;
+    QDateTime startedAt;
+    Outcome outcome = Outcome::InProgress; // Answered: the caller was reached
+
+    bool operator==(const CallBackSummary &other) const
+    {
+        return callSid == other.callSid && by == other.by && startedAt == other.startedAt &&
+               outcome == other.outcome;
+    }
+};
+
 // Everything known about one call, keyed by its CallSid.
 struct CallRecord
 {
@@ -80,6 +103,10 @@ struct CallRecord
     CallReason routingReason = CallReason::None; // what the service said when the call came in
     QList<RouteLeg> route;                       // the members' legs, in the order they rang
     Transcription transcription;
+    CallDirection direction = CallDirection::Inbound;
+    QString callBackOf;                          // outbound: the CallSid of the call it called back
+    QString calledBackBy;                        // outbound: who called back
+    std::optional<CallBackSummary> lastCallBack; // inbound: read from the log, never written
     qint64 revision = 0;
 
     Outcome outcome() const;
@@ -107,6 +134,7 @@ private:
     void applyFinalStatus(const Webhook &webhook);
     void applyLeg(const Webhook &webhook);
     void applyTranscription(const FormData &params);
+    void applyCallBack(const Webhook &webhook);
     const RouteLeg *acceptingLeg() const;
 };
 

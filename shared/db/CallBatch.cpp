@@ -124,7 +124,10 @@ CallBatch::Rows CallBatch::rows() const
             routeToJson(call.route),
             call.transcription.recordingSid,
             call.transcription.text,
-            call.transcription.status});
+            call.transcription.status,
+            callDirectionToString(call.direction),
+            call.callBackOf,
+            call.calledBackBy});
         if (call.voicemail) {
             const Voicemail &voicemail = *call.voicemail;
             voicemailRows.append(QJsonArray{call.callSid, voicemail.recordingSid,

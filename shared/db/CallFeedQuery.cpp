@@ -99,13 +99,7 @@ QString selectWithExtraColumn(const QString &column)
 
 int extraColumnIndex()
 {
-    // fromQuery() reads the columns before it; count them once from the select list.
-    static const int index = [] {
-        const QString sql = CallRows::selectSql();
-        return int(sql.left(sql.indexOf(QStringLiteral(" FROM calls c "))).count(QLatin1Char(',')) +
-                   1);
-    }();
-    return index;
+    return CallRows::columnCount(); // fromQuery() reads the columns before it
 }
 
 } // namespace

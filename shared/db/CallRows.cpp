@@ -40,12 +40,29 @@ enum Column
     TranscriptionRecordingSid,
     TranscriptionText,
     TranscriptionStatus,
+    Direction,
+    CallBackOf,
+    CalledBackBy,
+    LastCallBackSid,
+    LastCallBackBy,
+    LastCallBackAt,
+    LastCallBackOutcome,
     ColumnCount,
 };
 
 std::optional<int> optionalInt(const QVariant &value)
 {
     return value.isNull() ? std::nullopt : std::optional<int>(value.toInt());
+}
+
+// A column of the call's latest call back. "<> ''" lets SQLite and PostgreSQL use the partial
+// index calls_by_call_back; without it each row of the feed scans the whole table.
+QString lastCallBack(const char *column)
+{
+    return QStringLiteral(", (SELECT b.%1 FROM calls b WHERE b.call_back_of = c.call_sid"
+                          " AND b.call_back_of <> '' ORDER BY b.started_at DESC, b.call_sid DESC"
+                          " LIMIT 1)")
+        .arg(QLatin1String(column));
 }
 
 } // namespace
@@ -63,8 +80,9 @@ QString selectSql(const QString &extraColumns)
                "v.download_state,"
                " v.download_attempts, v.last_error, v.bytes, v.sha256, v.heard_at, c.reason,"
                " c.route, c.transcription_recording_sid, c.transcription_text,"
-               " c.transcription_status") +
-           extra +
+               " c.transcription_status, c.direction, c.call_back_of, c.called_back_by") +
+           lastCallBack("call_sid") + lastCallBack("called_back_by") + lastCallBack("started_at") +
+           lastCallBack("outcome") + extra +
            QStringLiteral(" FROM calls c LEFT JOIN voicemails v ON v.call_sid = c.call_sid");
 }
 
@@ -122,6 +140,19 @@ CallRecord fromQuery(const QSqlQuery &query)
             query.value(TranscriptionRecordingSid).toString().left(kMaxRouteTextChars);
         call.transcription.text =
             query.value(TranscriptionText).toString().left(kMaxTranscriptionChars);
+    }
+    call.direction = callDirectionFromString(query.value(Direction).toString());
+    if (call.direction == CallDirection::Outbound) {
+        call.callBackOf = query.value(CallBackOf).toString().left(kMaxRouteTextChars);
+        call.calledBackBy = query.value(CalledBackBy).toString().left(kMaxRouteTextChars);
+    }
+    if (!query.value(LastCallBackSid).isNull()) {
+        CallBackSummary callBack;
+        callBack.callSid = query.value(LastCallBackSid).toString().left(kMaxRouteTextChars);
+        callBack.by = query.value(LastCallBackBy).toString().left(kMaxRouteTextChars);
+        callBack.startedAt = fromColumn(query.value(LastCallBackAt));
+        callBack.outcome = outcomeFromString(query.value(LastCallBackOutcome).toString());
+        call.lastCallBack = callBack;
     }
     return call;
 }

@@ -154,6 +154,19 @@ const QList<Migration> &migrations()
                             " call_sid FROM voicemails WHERE transcription <> '')"),
              QStringLiteral("ALTER TABLE voicemails DROP COLUMN transcription"),
          }},
+        // Call back (#20): an outbound call the desktop placed, linked to the call it called
+        // back; a call's latest call back is found by the index.
+        {6,
+         "call back: direction, the call called back, who called back",
+         {
+             QStringLiteral("ALTER TABLE calls ADD COLUMN direction TEXT NOT NULL"
+                            " DEFAULT 'inbound'"),
+             QStringLiteral("ALTER TABLE calls ADD COLUMN call_back_of TEXT NOT NULL DEFAULT ''"),
+             QStringLiteral("ALTER TABLE calls ADD COLUMN called_back_by TEXT NOT NULL"
+                            " DEFAULT ''"),
+             QStringLiteral("CREATE INDEX calls_by_call_back ON calls (call_back_of, started_at)"
+                            " WHERE call_back_of <> ''"),
+         }},
         // The Statistics view reads a range of calls, and of voicemails, through these alone
         // (CallStatistics, StatisticsSql): every column its statements use is in the index, so
         // a month of a log of a million calls is ~80,000 index entries read in order rather

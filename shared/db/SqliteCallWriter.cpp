@@ -36,14 +36,14 @@ SqliteCallWriter::SqliteCallWriter(Database &database)
         " from_city, from_state, from_country, started_at, answered_at, ended_at, status,"
         " duration_s, menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision,"
         " answered_by_name, answered_by_number, reason, route, transcription_recording_sid,"
-        " transcription_text, transcription_status)"
+        " transcription_text, transcription_status, direction, call_back_of, called_back_by)"
         " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"
         " r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9,"
         " r.value ->> 10, r.value ->> 11, r.value ->> 12, r.value ->> 13, r.value ->> 14,"
         " r.value ->> 15, r.value ->> 16, r.value ->> 17,"
         " (SELECT COALESCE(MAX(revision), 0) FROM calls) + 1 + r.key,"
         " r.value ->> 19, r.value ->> 20, r.value ->> 21, r.value ->> 22, r.value ->> 23,"
-        " r.value ->> 24, r.value ->> 25"
+        " r.value ->> 24, r.value ->> 25, r.value ->> 26, r.value ->> 27, r.value ->> 28"
         " FROM json_each(?) AS r WHERE true"
         " ON CONFLICT (call_sid) DO UPDATE SET"
         " account_sid = excluded.account_sid, from_number = excluded.from_number,"
@@ -60,7 +60,9 @@ SqliteCallWriter::SqliteCallWriter(Database &database)
         " route = excluded.route,"
         " transcription_recording_sid = excluded.transcription_recording_sid,"
         " transcription_text = excluded.transcription_text,"
-        " transcription_status = excluded.transcription_status"));
+        " transcription_status = excluded.transcription_status,"
+        " direction = excluded.direction, call_back_of = excluded.call_back_of,"
+        " called_back_by = excluded.called_back_by"));
     m_insertEvents.prepare(QStringLiteral(
         "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest, params)"
         " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"

@@ -173,6 +173,9 @@ void CallFlow::annotate(Webhook &webhook, const QUrl &requestUrl) const
     case WebhookKind::RecordingStatus:
     case WebhookKind::Status:
     case WebhookKind::Transcription:
+    case WebhookKind::CallBack: // a call back's TwiML is CallBackRoute's, not the flow's
+    case WebhookKind::CallBackDial:
+    case WebhookKind::CallBackStatus:
         break;
     }
 }
@@ -289,6 +292,9 @@ std::optional<QByteArray> CallFlow::respond(const Webhook &webhook, const QUrl &
     case WebhookKind::Status:
     case WebhookKind::LegStatus:
     case WebhookKind::Transcription:
+    case WebhookKind::CallBack:
+    case WebhookKind::CallBackDial:
+    case WebhookKind::CallBackStatus:
         return std::nullopt;
     }
     Q_UNREACHABLE();

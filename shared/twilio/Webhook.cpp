@@ -5,7 +5,7 @@
 namespace Switchboard {
 namespace {
 
-constexpr std::array<std::pair<WebhookKind, const char *>, 10> kKindNames{{
+constexpr std::array<std::pair<WebhookKind, const char *>, 13> kKindNames{{
     {WebhookKind::Voice, "voice"},
     {WebhookKind::Menu, "menu"},
     {WebhookKind::Dial, "dial"},
@@ -16,6 +16,9 @@ constexpr std::array<std::pair<WebhookKind, const char *>, 10> kKindNames{{
     {WebhookKind::ScreenResult, "screen-result"},
     {WebhookKind::LegStatus, "leg-status"},
     {WebhookKind::Transcription, "transcription"},
+    {WebhookKind::CallBack, "outbound"},
+    {WebhookKind::CallBackDial, "outbound-dial"},
+    {WebhookKind::CallBackStatus, "outbound-status"},
 }};
 
 } // namespace
@@ -50,6 +53,12 @@ bool isMemberLegKind(WebhookKind kind)
 {
     return kind == WebhookKind::Screen || kind == WebhookKind::ScreenResult ||
            kind == WebhookKind::LegStatus;
+}
+
+bool isCallBackKind(WebhookKind kind)
+{
+    return kind == WebhookKind::CallBack || kind == WebhookKind::CallBackDial ||
+           kind == WebhookKind::CallBackStatus;
 }
 
 } // namespace Switchboard

@@ -23,6 +23,9 @@ enum class WebhookKind
     ScreenResult,    // the member pressed a key at the whisper, or nothing
     LegStatus,       // a member's leg ended
     Transcription,   // the voicemail's transcription is ready, or failed
+    CallBack,        // a call back's staff phone answered: the <Dial> to the caller
+    CallBackDial,    // the call back's <Dial> to the caller ended
+    CallBackStatus,  // the call back's status changed
 };
 
 // A kind's name: the last part of its path, and how the call log stores it.
@@ -34,6 +37,11 @@ QList<WebhookKind> allWebhookKinds();
 
 // The webhooks of a member's leg of a forwarded call (ParentCallSid names the caller's call).
 bool isMemberLegKind(WebhookKind kind);
+
+// The webhooks of a call back: an outbound call the desktop placed through Twilio's REST API,
+// which rings the staff member's phone, then the caller. Their signed URL's query names the
+// call it answers (`answers`) and who called back (`by`).
+bool isCallBackKind(WebhookKind kind);
 
 // One webhook request as the service received it.
 struct Webhook

@@ -228,6 +228,12 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
             });
 }
 
+void DetailsPane::addActionBar(QWidget *bar)
+{
+    auto *column = static_cast<QVBoxLayout *>(m_content->layout());
+    column->insertWidget(column->indexOf(m_outcome) + 1, bar);
+}
+
 QLabel *DetailsPane::addField(QFormLayout *form, const QString &caption, const QString &name)
 {
     auto *value = new QLabel(m_content);

@@ -36,6 +36,8 @@ public:
     bool setHeard(bool heard);
     bool saveAudio(const QString &fileName, QString *error = nullptr);
     void focusDetails();
+    // Puts `bar` (e.g. the call back's button) under the call's outcome.
+    void addActionBar(QWidget *bar);
     // The "Fetch from Twilio" button's state, driven by the window's VoicemailFetcher.
     void setFetching(const QString &callSid, bool fetching, const QString &error = {});
 

@@ -268,6 +268,7 @@ void CallFeedModel::refresh()
         const CallRecord &call = change.call;
         m_lastRevision = std::max(m_lastRevision, call.revision);
         changed.append(call);
+        noteCallBack(call);
         const int row = rowOf(call.callSid);
         if (row < 0) {
             if (change.matches)
@@ -292,6 +293,25 @@ void CallFeedModel::refresh()
         QTimer::singleShot(0, this, &CallFeedModel::refresh);
     Q_EMIT callsChanged(changed);
     Q_EMIT updated();
+}
+
+void CallFeedModel::noteCallBack(const CallRecord &call)
+{
+    // A call back changes the row of the call it calls back, which the log did not touch.
+    if (call.direction != CallDirection::Outbound || call.callBackOf.isEmpty())
+        return;
+    const int row = rowOf(call.callBackOf);
+    if (row < 0)
+        return;
+    CallRecord &calledBack = m_calls[row];
+    if (calledBack.lastCallBack && calledBack.lastCallBack->callSid != call.callSid &&
+        calledBack.lastCallBack->startedAt > call.startedAt)
+        return; // a later call back is already shown
+    const CallBackSummary summary{call.callSid, call.calledBackBy, call.startedAt, call.outcome()};
+    if (calledBack.lastCallBack == summary)
+        return;
+    calledBack.lastCallBack = summary;
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
 void CallFeedModel::insertSorted(const CallRecord &call)

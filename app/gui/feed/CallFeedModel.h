@@ -81,6 +81,7 @@ private:
     int rowOf(const QString &callSid) const;
     void invalidateRows() { m_rowsValid = false; }
     void insertSorted(const CallRecord &call);
+    void noteCallBack(const CallRecord &call);
     void removeRow(int row);
     QVariant displayData(const CallRecord &call, int column) const;
     QIcon outcomeIcon(Outcome outcome) const;

@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "backend/AppSettings.h"
+#include "CallBackSettings.h"
 #include "DatabasePasswordField.h"
 #include "db/DatabaseUrl.h"
 
@@ -61,6 +62,8 @@ SettingsDialog::SettingsDialog(AppSettings *settings, CredentialStore *credentia
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(createDatabaseGroup());
     layout->addWidget(createTwilioGroup());
+    m_callBackSettings = new CallBackSettings(settings, this);
+    layout->addWidget(m_callBackSettings);
     layout->addStretch(1);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this);
     layout->addWidget(m_buttons);
@@ -253,6 +256,8 @@ bool SettingsDialog::validateCredentials(QString *error) const
 
 void SettingsDialog::accept()
 {
+    if (!m_callBackSettings->validate())
+        return;
     QString error;
     QString databaseUrl = databaseUrlFromField(&error);
     m_databaseError->setVisible(databaseUrl.isEmpty());
@@ -307,6 +312,7 @@ void SettingsDialog::finishAccept(bool passwordChanged)
     // The database setting does not depend on the Twilio keyring entry: save it whatever
     // happens next.
     m_settings->setDatabaseUrl(m_acceptedDatabaseUrl);
+    m_callBackSettings->save();
     if (passwordChanged && !urlChanged)
         Q_EMIT databasePasswordChanged();
 

@@ -13,6 +13,7 @@ class QPushButton;
 namespace Switchboard {
 
 class AppSettings;
+class CallBackSettings;
 class DatabasePasswordField;
 
 // Where the call log is, its PostgreSQL password and the Twilio credentials (both kept in the
@@ -60,6 +61,7 @@ private:
     QLineEdit *m_authToken = nullptr;
     QLabel *m_keyringStatus = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
+    CallBackSettings *m_callBackSettings = nullptr;
     TwilioCredentials m_stored;
     bool m_keyringUsable = false;
     bool m_waitingForSave = false;
