@@ -103,7 +103,8 @@ bool fill(Database &db, qint64 calls, int spanDays)
             outcome,
             i + 1,
             name.isEmpty() ? QStringLiteral("") : name,
-            number.isEmpty() ? QStringLiteral("") : number};
+            number.isEmpty() ? QStringLiteral("") : number,
+            QStringLiteral("inbound")};
         if (!fill.insertAnsweredCall(columns)) {
             std::fprintf(stderr, "insert failed: %s\n", qPrintable(fill.lastError()));
             return false;

@@ -23,6 +23,7 @@ struct LoggedCall
     QString member;
     QString memberNumber;
     bool voicemail = false;
+    bool outbound = false; // a call back the desktop placed: not one of the line's calls
     std::optional<qint64> heardAfterMs; // heard_at - the voicemail's created_at
 };
 
@@ -51,6 +52,13 @@ LoggedCall ended(const QDateTime &started, Outcome outcome)
     LoggedCall call;
     call.started = started;
     call.outcome = outcome;
+    return call;
+}
+
+LoggedCall callBack(const QDateTime &started, const QString &member)
+{
+    LoggedCall call = answered(started, 3000, 45, member);
+    call.outbound = true;
     return call;
 }
 
@@ -126,7 +134,8 @@ class TestCallStatistics final : public QObject
                 outcomeToString(call.outcome),
                 n,
                 call.member.isNull() ? QString(QLatin1String("")) : call.member,
-                call.memberNumber.isNull() ? QString(QLatin1String("")) : call.memberNumber};
+                call.memberNumber.isNull() ? QString(QLatin1String("")) : call.memberNumber,
+                call.outbound ? QStringLiteral("outbound") : QStringLiteral("inbound")};
             QVERIFY2(fill.insertAnsweredCall(columns), qPrintable(fill.lastError()));
             if (call.voicemail) {
                 const qint64 stored = started + 60000;
@@ -291,6 +300,8 @@ private Q_SLOTS:
             voicemail(at("2026-06-09T23:59:30", zone), 30000),
             answered(at("2026-06-09T23:59:59", zone), 1000, 10, alice),
             answered(at("2026-06-11T00:00:00", zone), 1000, 10, alice),
+            // A call back Alice placed on the day: counted nowhere.
+            callBack(at("2026-06-10T14:30:00", zone), alice),
         });
         const CallFigures figures =
             compute(StatisticsRange::days(QDate(2026, 6, 10), QDate(2026, 6, 10), zone));

@@ -97,7 +97,8 @@ class TestStatisticsView final : public QObject
                      QString::fromLatin1(call.outcome),
                      n,
                      call.member.isNull() ? empty : call.member,
-                     call.member.isEmpty() ? empty : QStringLiteral("+15550100201")}),
+                     call.member.isEmpty() ? empty : QStringLiteral("+15550100201"),
+                     QStringLiteral("inbound")}),
                 qPrintable(fill.lastError()));
             if (call.voicemail) {
                 const qint64 stored = startMs + 60000;

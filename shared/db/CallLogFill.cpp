@@ -54,8 +54,8 @@ bool CallLogFill::insertAnsweredCall(const QVariantList &columns)
             "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name,"
             " from_city, from_state, from_country, started_at, answered_at, ended_at, status,"
             " duration_s, menu_choice, forwarded_to, dial_status, talk_duration_s, outcome,"
-            " revision, answered_by_name, answered_by_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            " revision, answered_by_name, answered_by_number, direction) VALUES (?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         columns);
 }
 

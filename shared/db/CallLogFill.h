@@ -23,7 +23,8 @@ public:
     // from_state, from_country, started_at, answered_at, ended_at, status, duration_s,
     // menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision.
     bool insertCall(const QVariantList &columns);
-    // The same, followed by answered_by_name and answered_by_number (schema 5 on).
+    // The same, followed by answered_by_name, answered_by_number (schema 5 on) and direction
+    // (schema 6 on).
     bool insertAnsweredCall(const QVariantList &columns);
     // A completed recording's voicemails row: call_sid, recording_sid, recording_url,
     // duration_s, created_at, download_state, heard_at.

@@ -174,9 +174,10 @@ const QList<Migration> &migrations()
         {8,
          "indexes for the statistics",
          {
-             QStringLiteral("CREATE INDEX calls_for_statistics ON calls (started_at, outcome,"
-                            " answered_at, talk_duration_s, answered_by_name,"
-                            " answered_by_number)"),
+             QStringLiteral(
+                 "CREATE INDEX calls_for_statistics ON calls (started_at, direction, outcome,"
+                 " answered_at, talk_duration_s, answered_by_name,"
+                 " answered_by_number)"),
              QStringLiteral(
                  "CREATE INDEX voicemails_by_creation ON voicemails (created_at, heard_at)"),
          }},

@@ -4,7 +4,8 @@ namespace Switchboard {
 
 // Both engines read the same rows the same way but for `begin` and the medians. A value the
 // log should never hold (an answer before the call started, a negative talk time, a voicemail
-// heard before it was recorded) is left out of the figures rather than let it drag them.
+// heard before it was recorded) is left out of the figures rather than let it drag them. Calls
+// are the line's, inbound: a call back the desktop placed is the team's work, not a caller's.
 
 const StatisticsSql &StatisticsSql::sqlite()
 {
@@ -21,14 +22,15 @@ const StatisticsSql &StatisticsSql::sqlite()
                        " COUNT(CASE WHEN outcome = 'answered' AND talk_duration_s >= 0"
                        "  THEN 1 END)"
                        " FROM calls"
-                       " WHERE started_at >= ? AND started_at < ?"
+                       " WHERE started_at >= ? AND started_at < ? AND direction = 'inbound'"
                        " GROUP BY local_hour, outcome"),
 
         QStringLiteral("SELECT answered_by_name, answered_by_number, COUNT(*) AS answered,"
                        " SUM(CASE WHEN talk_duration_s >= 0 THEN talk_duration_s ELSE 0 END),"
                        " COUNT(CASE WHEN talk_duration_s >= 0 THEN 1 END)"
                        " FROM calls"
-                       " WHERE started_at >= ? AND started_at < ? AND outcome = 'answered'"
+                       " WHERE started_at >= ? AND started_at < ? AND direction = 'inbound' AND "
+                       "outcome = 'answered'"
                        " GROUP BY answered_by_name, answered_by_number"
                        " ORDER BY answered DESC, answered_by_name, answered_by_number"
                        " LIMIT 101"),
@@ -38,7 +40,8 @@ const StatisticsSql &StatisticsSql::sqlite()
         // ROW_NUMBER() over the same rows: SQLite's sorter keeps only the first rows.
         QStringLiteral("SELECT AVG(wait_ms) FROM ("
                        " SELECT answered_at - started_at AS wait_ms FROM calls"
-                       " WHERE started_at >= ? AND started_at < ? AND outcome = 'answered'"
+                       " WHERE started_at >= ? AND started_at < ? AND direction = 'inbound' AND "
+                       "outcome = 'answered'"
                        "  AND answered_at >= started_at"
                        " ORDER BY wait_ms LIMIT ? OFFSET ?)"),
 
@@ -71,14 +74,15 @@ const StatisticsSql &StatisticsSql::postgres()
                        "  AND talk_duration_s >= 0), 0),"
                        " COUNT(*) FILTER (WHERE outcome = 'answered' AND talk_duration_s >= 0)"
                        " FROM calls"
-                       " WHERE started_at >= ? AND started_at < ?"
+                       " WHERE started_at >= ? AND started_at < ? AND direction = 'inbound'"
                        " GROUP BY local_hour, outcome"),
 
         QStringLiteral("SELECT answered_by_name, answered_by_number, COUNT(*) AS answered,"
                        " COALESCE(SUM(talk_duration_s) FILTER (WHERE talk_duration_s >= 0), 0),"
                        " COUNT(*) FILTER (WHERE talk_duration_s >= 0)"
                        " FROM calls"
-                       " WHERE started_at >= ? AND started_at < ? AND outcome = 'answered'"
+                       " WHERE started_at >= ? AND started_at < ? AND direction = 'inbound' AND "
+                       "outcome = 'answered'"
                        " GROUP BY answered_by_name, answered_by_number"
                        " ORDER BY answered DESC, answered_by_name, answered_by_number"
                        " LIMIT 101"),
@@ -87,7 +91,8 @@ const StatisticsSql &StatisticsSql::postgres()
         QStringLiteral("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY"
                        "  answered_at - started_at)"
                        " FROM calls"
-                       " WHERE started_at >= ? AND started_at < ? AND outcome = 'answered'"
+                       " WHERE started_at >= ? AND started_at < ? AND direction = 'inbound' AND "
+                       "outcome = 'answered'"
                        "  AND answered_at >= started_at"),
 
         QStringLiteral("SELECT COUNT(*), COUNT(heard_at),"
