@@ -6,6 +6,7 @@
 #include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSqlError>
@@ -270,6 +271,52 @@ bool ServiceHarness::waitForDownloads(int timeoutMs) const
             return true;
         QThread::msleep(20);
     }
+    return false;
+}
+
+QJsonObject ServiceHarness::exampleFlow()
+{
+    QFile file(QStringLiteral(SWITCHBOARD_TEST_FLOW));
+    if (!file.open(QIODevice::ReadOnly)) {
+        qWarning("%s: %s", SWITCHBOARD_TEST_FLOW, qPrintable(file.errorString()));
+        return {};
+    }
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+bool ServiceHarness::setFlow(const QJsonObject &flow, QString *error)
+{
+    const QString path = m_dir.filePath(QStringLiteral("flow.json"));
+    QFile file(path);
+    const QByteArray json = QJsonDocument(flow).toJson();
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(json) != json.size()) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    file.close();
+    QProcess command;
+    command.setProcessEnvironment(credentialsEnvironment());
+    command.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
+                  {QStringLiteral("flow"), QStringLiteral("set"), path,
+                   QStringLiteral("--database"), m_databaseUrl});
+    const bool stored = command.waitForFinished(30000) &&
+                        command.exitStatus() == QProcess::NormalExit && command.exitCode() == 0;
+    if (!stored && error)
+        *error = QString::fromUtf8(command.readAllStandardError());
+    return stored;
+}
+
+bool ServiceHarness::startServiceWithFlow(const QJsonObject &flow, const QStringList &extraArgs)
+{
+    QString error;
+    if (!setFlow(flow, &error)) {
+        qWarning("flow set: %s", qPrintable(error));
+        return false;
+    }
+    if (startService(extraArgs))
+        return true;
+    qWarning("%s", qPrintable(serviceOutput()));
     return false;
 }
 
