@@ -143,6 +143,8 @@ private Q_SLOTS:
             placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--legs"),
                        QStringLiteral("Alice:voicemail,Bob:no-answer"),
                        QStringLiteral("--voicemail-seconds"), QStringLiteral("6")});
+        // What Twilio says of a <Dial> one of whose legs answered, whatever the whisper did.
+        QCOMPARE(text(call, "dial_status"), QStringLiteral("completed"));
         verifyVoicemailStored(call);
         QVERIFY(call[QStringLiteral("answered_by")].isNull());
         QCOMPARE(text(call, "reason"), QStringLiteral("no-one-accepted"));
@@ -154,12 +156,32 @@ private Q_SLOTS:
                  6);
     }
 
+    // In turn: Alice's voicemail picks up (Twilio: "completed"), so Bob rings and takes it.
+    void sequentialPersonalVoicemailHuntsOn()
+    {
+        QVERIFY(m_harness->startServiceWithFlow(
+            flow({{QStringLiteral("ring"), QStringLiteral("sequential")}})));
+        const QJsonObject call =
+            placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--legs"),
+                       QStringLiteral("Alice:voicemail,Bob:accept")});
+        QCOMPARE(text(call, "outcome"), QStringLiteral("answered"));
+        QCOMPARE(call[QStringLiteral("answered_by")].toObject(),
+                 (QJsonObject{{QStringLiteral("name"), QStringLiteral("Bob Chen")},
+                              {QStringLiteral("number"), kBob}}));
+        QCOMPARE(
+            call[QStringLiteral("route")].toArray(),
+            (QJsonArray{leg(QStringLiteral("Alice Martin"), kAlice, QStringLiteral("voicemail")),
+                        leg(QStringLiteral("Bob Chen"), kBob, QStringLiteral("accepted"))}));
+        QVERIFY(call[QStringLiteral("voicemail")].isNull());
+    }
+
     void everyoneDeclines()
     {
         QVERIFY(m_harness->startServiceWithFlow(flow()));
         const QJsonObject call =
             placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--legs"),
                        QStringLiteral("Alice:decline,Bob:decline")});
+        QCOMPARE(text(call, "dial_status"), QStringLiteral("completed"));
         verifyVoicemailStored(call);
         QVERIFY(call[QStringLiteral("answered_by")].isNull());
         QCOMPARE(text(call, "reason"), QStringLiteral("declined"));
