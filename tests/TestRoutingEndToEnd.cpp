@@ -163,7 +163,8 @@ private Q_SLOTS:
             flow({{QStringLiteral("ring"), QStringLiteral("sequential")}})));
         const QJsonObject call =
             placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--legs"),
-                       QStringLiteral("Alice:voicemail,Bob:accept")});
+                       QStringLiteral("Alice:voicemail,Bob:accept"), QStringLiteral("--answer"),
+                       QStringLiteral("talk:60")});
         QCOMPARE(text(call, "outcome"), QStringLiteral("answered"));
         QCOMPARE(call[QStringLiteral("answered_by")].toObject(),
                  (QJsonObject{{QStringLiteral("name"), QStringLiteral("Bob Chen")},
@@ -172,6 +173,9 @@ private Q_SLOTS:
             call[QStringLiteral("route")].toArray(),
             (QJsonArray{leg(QStringLiteral("Alice Martin"), kAlice, QStringLiteral("voicemail")),
                         leg(QStringLiteral("Bob Chen"), kBob, QStringLiteral("accepted"))}));
+        // The talk time is Bob's conversation, not the seconds Alice's voicemail ran.
+        QVERIFY2(call[QStringLiteral("talk_duration_s")].toInt() >= 60,
+                 qPrintable(QString::number(call[QStringLiteral("talk_duration_s")].toInt())));
         QVERIFY(call[QStringLiteral("voicemail")].isNull());
     }
 
