@@ -1,13 +1,9 @@
 #include "ServiceHarness.h"
-#include "twilio/RequestSignature.h"
 #include "twilio/TwimlDocument.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QTest>
 
 using namespace Switchboard;
@@ -79,27 +75,16 @@ private Q_SLOTS:
         ServiceHarness harness;
         QVERIFY(startAt(harness, utc));
 
-        const QString url = harness.serviceUrl() + QStringLiteral("/twilio/voice");
         const FormData params{
             {QStringLiteral("AccountSid"), ServiceHarness::accountSid},
             {QStringLiteral("CallSid"), QStringLiteral("CAdddddddddddddddddddddddddddddddd")},
             {QStringLiteral("CallStatus"), QStringLiteral("ringing")},
             {QStringLiteral("From"), QStringLiteral("+14155550100")},
             {QStringLiteral("To"), QStringLiteral("+14155550199")}};
-        QNetworkAccessManager network;
-        QNetworkRequest request{QUrl(url)};
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/x-www-form-urlencoded"));
-        request.setRawHeader(
-            "X-Twilio-Signature",
-            RequestSignature::compute(ServiceHarness::authToken.toUtf8(), url, params));
-        QNetworkReply *reply = network.post(request, params.encode());
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        reply->deleteLater();
-        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
-        const TwimlDocument document = TwimlDocument::parse(reply->readAll());
+        const ServiceHarness::WebhookAnswer answer =
+            harness.postWebhook(QStringLiteral("/twilio/voice"), params);
+        QCOMPARE(answer.status, 200);
+        const TwimlDocument document = TwimlDocument::parse(answer.body);
         QVERIFY2(document.isValid(), qPrintable(document.error));
         QVERIFY(!document.verbs.isEmpty());
         if (open) {

@@ -1,15 +1,11 @@
 #include "db/CallReader.h"
 #include "db/Database.h"
 #include "ServiceHarness.h"
-#include "twilio/RequestSignature.h"
 #include "twilio/TwimlDocument.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -46,11 +42,7 @@ QJsonObject flowJson(const QString &ring, bool screening, bool transcribe = fals
     };
 }
 
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-};
+using Answer = ServiceHarness::WebhookAnswer;
 
 QStringList verbNames(const TwimlDocument &document)
 {
@@ -89,23 +81,7 @@ class TestCallRouting final : public QObject
     static Answer post(const QString &serviceUrl, const QString &pathAndQuery,
                        const FormData &params, bool sign = true)
     {
-        // Twilio signs the URL it requested: here the service's own, as no public URL is set.
-        const QString url = serviceUrl + pathAndQuery;
-        QNetworkAccessManager network;
-        QNetworkRequest request{QUrl(url)};
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/x-www-form-urlencoded"));
-        if (sign)
-            request.setRawHeader(
-                "X-Twilio-Signature",
-                RequestSignature::compute(ServiceHarness::authToken.toUtf8(), url, params));
-        QNetworkReply *reply = network.post(request, params.encode());
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        reply->deleteLater();
-        return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
-                reply->readAll()};
+        return ServiceHarness::postWebhook(serviceUrl, pathAndQuery, params, sign);
     }
 
     Answer post(const QString &pathAndQuery, const FormData &params, bool sign = true)

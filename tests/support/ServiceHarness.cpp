@@ -1,6 +1,7 @@
 #include "ServiceHarness.h"
 
 #include "db/Database.h"
+#include "twilio/RequestSignature.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -272,6 +273,26 @@ bool ServiceHarness::waitForDownloads(int timeoutMs) const
         QThread::msleep(20);
     }
     return false;
+}
+
+ServiceHarness::WebhookAnswer ServiceHarness::postWebhook(const QString &serviceUrl,
+                                                          const QString &pathAndQuery,
+                                                          const FormData &params, bool sign)
+{
+    const QString url = serviceUrl + pathAndQuery;
+    QNetworkAccessManager network;
+    QNetworkRequest request{QUrl(url)};
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArrayLiteral("application/x-www-form-urlencoded"));
+    if (sign)
+        request.setRawHeader("X-Twilio-Signature",
+                             RequestSignature::compute(authToken.toUtf8(), url, params));
+    QNetworkReply *reply = network.post(request, params.encode());
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
 }
 
 QJsonObject ServiceHarness::exampleFlow()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "twilio/FormData.h"
+
 #include <memory>
 #include <QJsonObject>
 #include <QProcess>
@@ -46,6 +48,21 @@ public:
     bool setFlow(const QJsonObject &flow, QString *error = nullptr);
     // setFlow(), then startService(extraArgs).
     bool startServiceWithFlow(const QJsonObject &flow, const QStringList &extraArgs = {});
+
+    // POSTs a webhook as Twilio does, to `serviceUrl` + `pathAndQuery`, signed with the
+    // harness's auth token for that URL (as no --public-url is set) unless `sign` is false.
+    struct WebhookAnswer
+    {
+        int status = 0; // the HTTP status; 0 when no answer came
+        QByteArray body;
+    };
+    static WebhookAnswer postWebhook(const QString &serviceUrl, const QString &pathAndQuery,
+                                     const FormData &params, bool sign = true);
+    WebhookAnswer postWebhook(const QString &pathAndQuery, const FormData &params,
+                              bool sign = true) const
+    {
+        return postWebhook(serviceUrl(), pathAndQuery, params, sign);
+    }
 
     // Starts the service and waits for /healthz. The credentials come in its environment;
     // --listen, --database, --forward-to, --twilio-api pointing at the simulator's media port
