@@ -297,14 +297,25 @@ DialLegs::Outcome DialLegs::outcome() const
             return leg.status == QLatin1String(status);
         });
     };
-    if (m_timing.callerHangsUp)
+    // A leg that answered and was hung up at the whisper (a key other than 1, a personal
+    // voicemail) still makes the Dial "completed" for Twilio: only the screening tells that
+    // nobody took the call.
+    const auto answered = std::find_if(m_legs.cbegin(), m_legs.cend(), [](const Leg &leg) {
+        return leg.status == QLatin1String("completed");
+    });
+    if (m_timing.callerHangsUp) {
         outcome.dialStatus = QStringLiteral("canceled");
-    else if (all("busy"))
+    } else if (answered != m_legs.cend()) {
+        outcome.dialStatus = QStringLiteral("completed");
+        outcome.dialSid = answered->sid;
+        outcome.dialSeconds = wholeSeconds(answered->endedMs - answered->answeredMs);
+    } else if (all("busy")) {
         outcome.dialStatus = QStringLiteral("busy");
-    else if (all("failed"))
+    } else if (all("failed")) {
         outcome.dialStatus = QStringLiteral("failed");
-    else
+    } else {
         outcome.dialStatus = QStringLiteral("no-answer");
+    }
     return outcome;
 }
 

@@ -16,8 +16,9 @@ namespace Switchboard {
 // or fail end first, then the legs that answer do so in <Number> order, each following its
 // whisper (<Number url>) until it hangs up or its TwiML ends, which bridges it to the caller.
 // The first leg bridged wins; the legs still ringing are canceled; without a winner, the
-// ringing ones end no-answer at the timeout. Each leg's final status goes to its
-// statusCallback. No I/O: TwimlWalker hands out the requests and feeds the answers back.
+// ringing ones end no-answer at the timeout, and the Dial is still "completed" when a leg
+// answered (and hung up at its whisper), as Twilio reports it. Each leg's final status goes to
+// its statusCallback. No I/O: TwimlWalker hands out the requests and feeds the answers back.
 class DialLegs final
 {
     Q_DISABLE_COPY_MOVE(DialLegs)

@@ -2,17 +2,11 @@
 #include "db/Database.h"
 #include "db/FlowCache.h"
 #include "ServiceHarness.h"
-#include "twilio/RequestSignature.h"
 #include "twilio/TwimlDocument.h"
 
-#include <QEventLoop>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QProcess>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -27,10 +21,10 @@ const QString kLegSid = QStringLiteral("CAbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
 const QString kOtherCallSid = QStringLiteral("CAcccccccccccccccccccccccccccccccc");
 
 // Three members, the second one away: who rings is Alice and Carol.
-QByteArray flowJson(const QString &ring, bool screening, bool transcribe = false,
-                    const QString &greeting = QStringLiteral("Welcome to Acme. Press 1."))
+QJsonObject flowJson(const QString &ring, bool screening, bool transcribe = false,
+                     const QString &greeting = QStringLiteral("Welcome to Acme. Press 1."))
 {
-    const QJsonObject flow{
+    return QJsonObject{
         {QStringLiteral("greeting"), greeting},
         {QStringLiteral("members"),
          QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("Alice")},
@@ -47,14 +41,9 @@ QByteArray flowJson(const QString &ring, bool screening, bool transcribe = false
         {QStringLiteral("after_hours_greeting"), QStringLiteral("We are closed.")},
         {QStringLiteral("transcribe"), transcribe},
     };
-    return QJsonDocument(flow).toJson();
 }
 
-struct Answer
-{
-    int status = 0;
-    QByteArray body;
-};
+using Answer = ServiceHarness::WebhookAnswer;
 
 QStringList verbNames(const TwimlDocument &document)
 {
@@ -75,56 +64,25 @@ class TestCallRouting final : public QObject
 
     std::unique_ptr<ServiceHarness> m_harness;
 
-    bool setFlow(const QByteArray &json)
+    bool setFlow(const QJsonObject &flow)
     {
-        const QString path = m_harness->folder() + QStringLiteral("/flow.json");
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(json) < 0)
-            return false;
-        file.close();
-        QProcess process;
-        process.setProcessEnvironment(ServiceHarness::credentialsEnvironment());
-        process.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
-                      {QStringLiteral("flow"), QStringLiteral("set"), path,
-                       QStringLiteral("--database"), m_harness->databaseUrl()});
-        if (!process.waitForFinished(30000) || process.exitCode() != 0) {
-            qWarning().noquote() << process.readAllStandardError();
-            return false;
-        }
-        return true;
+        QString error;
+        if (m_harness->setFlow(flow, &error))
+            return true;
+        qWarning().noquote() << error;
+        return false;
     }
 
     // The flow stored, then the service started on it.
-    bool startWith(const QByteArray &json, const QStringList &args = {})
+    bool startWith(const QJsonObject &flow, const QStringList &args = {})
     {
-        if (!setFlow(json))
-            return false;
-        if (m_harness->startService(args))
-            return true;
-        qWarning().noquote() << m_harness->serviceOutput();
-        return false;
+        return m_harness->startServiceWithFlow(flow, args);
     }
 
     static Answer post(const QString &serviceUrl, const QString &pathAndQuery,
                        const FormData &params, bool sign = true)
     {
-        // Twilio signs the URL it requested: here the service's own, as no public URL is set.
-        const QString url = serviceUrl + pathAndQuery;
-        QNetworkAccessManager network;
-        QNetworkRequest request{QUrl(url)};
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/x-www-form-urlencoded"));
-        if (sign)
-            request.setRawHeader(
-                "X-Twilio-Signature",
-                RequestSignature::compute(ServiceHarness::authToken.toUtf8(), url, params));
-        QNetworkReply *reply = network.post(request, params.encode());
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        reply->deleteLater();
-        return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
-                reply->readAll()};
+        return ServiceHarness::postWebhook(serviceUrl, pathAndQuery, params, sign);
     }
 
     Answer post(const QString &pathAndQuery, const FormData &params, bool sign = true)

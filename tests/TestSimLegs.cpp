@@ -131,7 +131,9 @@ class TestSimLegs final : public QObject
             return twiml(received.value("Digits") == QLatin1String("1") ? QByteArray()
                                                                         : "<Hangup/>");
         if (kind == QLatin1String("dial")) {
-            if (received.value("DialCallStatus") == QLatin1String("completed"))
+            // "completed" also when a leg answered and hung up at the whisper, as Twilio says.
+            if (received.value("DialCallStatus") == QLatin1String("completed") &&
+                received.value("DialBridged") == QLatin1String("true"))
                 return twiml("<Hangup/>");
             const int next = received.member() + 1;
             if (m_sequential && next < m_members)
@@ -359,7 +361,11 @@ private Q_SLOTS:
                                        "recorded", "recording", "status"}));
         QCOMPARE(receivedOf("screen-result").first().value("Digits"), QString());
         QCOMPARE(receivedOf("leg-status").first().value("CallStatus"), QStringLiteral("completed"));
-        QCOMPARE(receivedOf("dial").first().value("DialCallStatus"), QStringLiteral("no-answer"));
+        // Twilio's word for a Dial whose leg answered: only the screening says nobody took it.
+        QCOMPARE(receivedOf("dial").first().value("DialCallStatus"), QStringLiteral("completed"));
+        QCOMPARE(receivedOf("dial").first().value("DialCallSid"),
+                 receivedOf("leg-status").first().value("CallSid"));
+        QCOMPARE(receivedOf("dial").first().value("DialBridged"), QStringLiteral("false"));
         QCOMPARE(result.legs.first().result, QStringLiteral("voicemail"));
     }
 
@@ -466,7 +472,7 @@ private Q_SLOTS:
         QCOMPARE(receivedOf("screen").size(), TwimlWalker::kMaxLegRequests);
         // The leg is hung up and the call goes on: status, Dial action, voicemail.
         QCOMPARE(receivedOf("leg-status").first().value("CallStatus"), QStringLiteral("completed"));
-        QCOMPARE(receivedOf("dial").first().value("DialCallStatus"), QStringLiteral("no-answer"));
+        QCOMPARE(receivedOf("dial").first().value("DialCallStatus"), QStringLiteral("completed"));
         QCOMPARE(receivedOf("recorded").size(), 1);
         QCOMPARE(result.legs.first().result, QStringLiteral("error"));
     }

@@ -446,8 +446,10 @@ private Q_SLOTS:
         QVERIFY(isValidSid(screenLeg(walker, "0", "", "<Hangup/>"), QLatin1String("CA")));
         QCOMPARE(walker.next().leg->callStatus, QStringLiteral("completed"));
         const WalkStep action = walker.next();
+        // Twilio's word for a Dial whose leg answered; not bridged, so nobody took the call.
         QCOMPARE(action.params.value(QStringLiteral("DialCallStatus")),
-                 QStringLiteral("no-answer"));
+                 QStringLiteral("completed"));
+        QCOMPARE(action.params.value(QStringLiteral("DialBridged")), QStringLiteral("false"));
         QCOMPARE(walker.legs().at(0).result, QStringLiteral("voicemail"));
     }
 
@@ -542,7 +544,7 @@ private Q_SLOTS:
         walker.load(parse("<Dial>+15550100299</Dial>"), screen.url);
         QCOMPARE(walker.next().leg->callStatus, QStringLiteral("completed"));
         QCOMPARE(walker.next().params.value(QStringLiteral("DialCallStatus")),
-                 QStringLiteral("no-answer"));
+                 QStringLiteral("completed")); // the leg answered, then was hung up
         QCOMPARE(walker.legs().at(0).result, QStringLiteral("error"));
         QVERIFY(walker.legErrors().first().contains(QLatin1String("<Dial> is not allowed")));
     }

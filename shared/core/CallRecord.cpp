@@ -237,9 +237,15 @@ void CallRecord::applyCallBack(const Webhook &webhook)
 void CallRecord::applyDial(const Webhook &webhook)
 {
     // Ringing members in turn gives one dial result per member: the one that was answered
-    // stands, or else the first one; a retried result changes nothing.
+    // stands, or else the first one; a retried result changes nothing. Under screening Twilio
+    // also says "completed" of a member whose voicemail picked up: the result naming the leg
+    // that accepted (its screen-result came first) stands over those.
     const QString incoming = webhook.params.value(QStringLiteral("DialCallStatus"));
-    if (!dialStatus.isEmpty() && (dialWasAnswered(dialStatus) || !dialWasAnswered(incoming)))
+    const RouteLeg *accepting = isScreened() ? acceptingLeg() : nullptr;
+    const bool namesAcceptingLeg =
+        accepting && accepting->callSid == webhook.params.value(QStringLiteral("DialCallSid"));
+    if (!dialStatus.isEmpty() && !namesAcceptingLeg &&
+        (dialWasAnswered(dialStatus) || !dialWasAnswered(incoming)))
         return;
     dialStatus = incoming;
     talkDurationS = secondsParam(webhook.params, QStringLiteral("DialCallDuration"));

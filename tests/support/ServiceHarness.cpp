@@ -1,11 +1,13 @@
 #include "ServiceHarness.h"
 
 #include "db/Database.h"
+#include "twilio/RequestSignature.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSqlError>
@@ -270,6 +272,72 @@ bool ServiceHarness::waitForDownloads(int timeoutMs) const
             return true;
         QThread::msleep(20);
     }
+    return false;
+}
+
+ServiceHarness::WebhookAnswer ServiceHarness::postWebhook(const QString &serviceUrl,
+                                                          const QString &pathAndQuery,
+                                                          const FormData &params, bool sign)
+{
+    const QString url = serviceUrl + pathAndQuery;
+    QNetworkAccessManager network;
+    QNetworkRequest request{QUrl(url)};
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArrayLiteral("application/x-www-form-urlencoded"));
+    if (sign)
+        request.setRawHeader("X-Twilio-Signature",
+                             RequestSignature::compute(authToken.toUtf8(), url, params));
+    QNetworkReply *reply = network.post(request, params.encode());
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+}
+
+QJsonObject ServiceHarness::exampleFlow()
+{
+    QFile file(QStringLiteral(SWITCHBOARD_TEST_FLOW));
+    if (!file.open(QIODevice::ReadOnly)) {
+        qWarning("%s: %s", SWITCHBOARD_TEST_FLOW, qPrintable(file.errorString()));
+        return {};
+    }
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+bool ServiceHarness::setFlow(const QJsonObject &flow, QString *error)
+{
+    const QString path = m_dir.filePath(QStringLiteral("flow.json"));
+    QFile file(path);
+    const QByteArray json = QJsonDocument(flow).toJson();
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(json) != json.size()) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    file.close();
+    QProcess command;
+    command.setProcessEnvironment(credentialsEnvironment());
+    command.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
+                  {QStringLiteral("flow"), QStringLiteral("set"), path,
+                   QStringLiteral("--database"), m_databaseUrl});
+    const bool stored = command.waitForFinished(30000) &&
+                        command.exitStatus() == QProcess::NormalExit && command.exitCode() == 0;
+    if (!stored && error)
+        *error = QString::fromUtf8(command.readAllStandardError());
+    return stored;
+}
+
+bool ServiceHarness::startServiceWithFlow(const QJsonObject &flow, const QStringList &extraArgs)
+{
+    QString error;
+    if (!setFlow(flow, &error)) {
+        qWarning("flow set: %s", qPrintable(error));
+        return false;
+    }
+    if (startService(extraArgs))
+        return true;
+    qWarning("%s", qPrintable(serviceOutput()));
     return false;
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "twilio/FormData.h"
+
 #include <memory>
+#include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -34,6 +37,32 @@ public:
     QString serviceUrl() const;
     quint16 mediaPort() const { return m_mediaPort; }
     QString mediaUrl() const;
+
+    // The tests' call flow (routing-flow.json in this folder): Alice Martin and Bob Chen ring
+    // at once with screening, Carol Diaz is away; open 08:00-17:00 every day in New York,
+    // closed on 2026-12-25; +15550109999 is blocked; voicemails are transcribed. Tests change
+    // the keys their branch needs.
+    static QJsonObject exampleFlow();
+    // Stores `flow` as a new revision with the real `switchboard-service flow set`; false, with
+    // what it printed in `error`, when it refused it.
+    bool setFlow(const QJsonObject &flow, QString *error = nullptr);
+    // setFlow(), then startService(extraArgs).
+    bool startServiceWithFlow(const QJsonObject &flow, const QStringList &extraArgs = {});
+
+    // POSTs a webhook as Twilio does, to `serviceUrl` + `pathAndQuery`, signed with the
+    // harness's auth token for that URL (as no --public-url is set) unless `sign` is false.
+    struct WebhookAnswer
+    {
+        int status = 0; // the HTTP status; 0 when no answer came
+        QByteArray body;
+    };
+    static WebhookAnswer postWebhook(const QString &serviceUrl, const QString &pathAndQuery,
+                                     const FormData &params, bool sign = true);
+    WebhookAnswer postWebhook(const QString &pathAndQuery, const FormData &params,
+                              bool sign = true) const
+    {
+        return postWebhook(serviceUrl(), pathAndQuery, params, sign);
+    }
 
     // Starts the service and waits for /healthz. The credentials come in its environment;
     // --listen, --database, --forward-to, --twilio-api pointing at the simulator's media port
