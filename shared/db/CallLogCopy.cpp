@@ -11,7 +11,8 @@ namespace Switchboard {
 namespace {
 
 // Parents before children, so foreign keys hold at every row.
-const char *const kTables[] = {"calls", "call_events", "voicemails"};
+const char *const kTables[] = {"calls",     "call_events", "voicemails", "call_heard",
+                               "call_done", "call_tags",   "call_notes"};
 
 bool fail(QString *error, const QString &what, const QSqlQuery &query)
 {

@@ -154,6 +154,43 @@ const QList<Migration> &migrations()
                             " call_sid FROM voicemails WHERE transcription <> '')"),
              QStringLiteral("ALTER TABLE voicemails DROP COLUMN transcription"),
          }},
+        // Who handled what, shared by the team's desktops: heard per person, done (with an
+        // optional note), tags and notes. The voicemails' one heard_at, written before names
+        // were kept, becomes a mark by nobody in particular ('') rather than being dropped:
+        // a team upgrading keeps the voicemails it had heard as heard. heard_at stays, as when
+        // anyone first heard it, for the export and the older readers (CallAnnotations keeps
+        // it so). Version 7: call back is 6, statistics 8.
+        {7,
+         "who handled what: heard by, done, tags, notes",
+         {
+             QStringLiteral("CREATE TABLE call_heard ("
+                            " call_sid TEXT NOT NULL REFERENCES calls (call_sid),"
+                            " heard_by TEXT NOT NULL,"
+                            " heard_at BIGINT NOT NULL,"
+                            " PRIMARY KEY (call_sid, heard_by))"),
+             QStringLiteral("CREATE TABLE call_done ("
+                            " call_sid TEXT PRIMARY KEY REFERENCES calls (call_sid),"
+                            " done_by TEXT NOT NULL,"
+                            " done_at BIGINT NOT NULL,"
+                            " note TEXT NOT NULL DEFAULT '')"),
+             QStringLiteral("CREATE TABLE call_tags ("
+                            " call_sid TEXT NOT NULL REFERENCES calls (call_sid),"
+                            " tag TEXT NOT NULL,"
+                            " tagged_by TEXT NOT NULL,"
+                            " tagged_at BIGINT NOT NULL,"
+                            " PRIMARY KEY (call_sid, tag))"),
+             QStringLiteral("CREATE INDEX call_tags_by_tag ON call_tags (tag)"),
+             QStringLiteral("CREATE TABLE call_notes ("
+                            " id {AUTO_ID},"
+                            " call_sid TEXT NOT NULL REFERENCES calls (call_sid),"
+                            " author TEXT NOT NULL,"
+                            " created_at BIGINT NOT NULL,"
+                            " body TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX call_notes_by_call ON call_notes (call_sid, id)"),
+             QStringLiteral("INSERT INTO call_heard (call_sid, heard_by, heard_at)"
+                            " SELECT call_sid, '', heard_at FROM voicemails"
+                            " WHERE heard_at IS NOT NULL"),
+         }},
     };
     return all;
 }
