@@ -53,16 +53,18 @@ QString readNote(const QVariant &value)
         .left(CallAnnotations::kMaxNoteChars);
 }
 
-// Adds a tag read back, if it still is one once normalised.
-void addReadTag(QStringList &tags, const QVariant &value)
+// Adds a tag read back, if it still is one once normalised; returns it (empty: not added).
+QString addReadTag(QStringList &tags, const QVariant &value)
 {
     if (tags.size() >= CallAnnotations::kMaxTagsPerCall)
-        return;
+        return {};
     const QString tag = CallAnnotations::normalisedTag(
                             value.toString().left(CallAnnotations::kMaxTagChars * kReadSlack))
                             .left(CallAnnotations::kMaxTagChars);
-    if (!tag.isEmpty() && !tags.contains(tag))
-        tags.append(tag);
+    if (tag.isEmpty() || tags.contains(tag))
+        return {};
+    tags.append(tag);
+    return tag;
 }
 
 } // namespace
@@ -389,12 +391,17 @@ std::optional<QHash<QString, CallHandling>> CallAnnotations::summaries(const QSt
                 DoneMark{readName(query.value(1)), CallRows::fromColumn(query.value(2)),
                          readNote(query.value(3))};
         }
-        if (!select(QStringLiteral("SELECT call_sid, tag FROM call_tags WHERE call_sid IN (%1)"
-                                   " ORDER BY tag"),
+        if (!select(QStringLiteral("SELECT call_sid, tag, tagged_by, tagged_at FROM call_tags"
+                                   " WHERE call_sid IN (%1) ORDER BY tag"),
                     sids))
             return std::nullopt;
-        while (query.next())
-            addReadTag(handled[query.value(0).toString()].tags, query.value(1));
+        while (query.next()) {
+            CallHandling &handling = handled[query.value(0).toString()];
+            const QString tag = addReadTag(handling.tags, query.value(1));
+            if (!tag.isEmpty())
+                handling.tagMarks.append(
+                    {tag, readName(query.value(2)), CallRows::fromColumn(query.value(3))});
+        }
         if (!select(QStringLiteral("SELECT call_sid, COUNT(*) FROM call_notes"
                                    " WHERE call_sid IN (%1) GROUP BY call_sid"),
                     sids))

@@ -27,6 +27,13 @@ struct DoneMark
     QString note;
 };
 
+struct TagMark
+{
+    QString tag;
+    QString by;
+    QDateTime at;
+};
+
 struct CallNote
 {
     qint64 id = 0;
@@ -40,7 +47,8 @@ struct CallHandling
 {
     QList<HeardMark> heard; // first heard first
     std::optional<DoneMark> done;
-    QStringList tags; // normalised, sorted
+    QStringList tags;        // normalised, sorted
+    QList<TagMark> tagMarks; // the same, with who added each and when
     QList<CallNote> notes;
     int noteCount = 0;
 
