@@ -1,11 +1,14 @@
 #include "AppSettings.h"
 
+#include "db/CallAnnotations.h"
 #include "db/DefaultLocation.h"
+#include "DisplayName.h"
 
 namespace Switchboard {
 namespace {
 
 const QString kDatabaseUrl = QStringLiteral("database/url");
+const QString kDisplayName = QStringLiteral("team/displayName");
 const QString kTwilioApiUrl = QStringLiteral("twilio/apiUrl");
 const QString kDefaultTwilioApiUrl = QStringLiteral("https://api.twilio.com");
 
@@ -43,6 +46,22 @@ void AppSettings::setDatabaseUrlOverride(const QString &url)
         return;
     m_databaseUrlOverride = url;
     Q_EMIT databaseUrlChanged();
+}
+
+QString AppSettings::displayName() const
+{
+    const QString name = CallAnnotations::normalisedName(m_settings.value(kDisplayName).toString())
+                             .left(CallAnnotations::kMaxNameChars);
+    return name.isEmpty() ? defaultDisplayName() : name;
+}
+
+void AppSettings::setDisplayName(const QString &name)
+{
+    const QString normalised = CallAnnotations::normalisedName(name);
+    if (normalised == displayName())
+        return;
+    m_settings.setValue(kDisplayName, normalised); // empty: back to the OS account's name
+    Q_EMIT displayNameChanged();
 }
 
 QString AppSettings::twilioApiUrl() const

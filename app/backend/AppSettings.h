@@ -25,6 +25,11 @@ public:
     void setDatabaseUrlOverride(const QString &url);
     bool hasDatabaseUrlOverride() const { return !m_databaseUrlOverride.isEmpty(); }
 
+    // The name this user's marks, tags and notes carry in the shared log; defaultDisplayName()
+    // until chosen. Normalised as the log stores names.
+    QString displayName() const;
+    void setDisplayName(const QString &name);
+
     QString twilioApiUrl() const;
     void setTwilioApiUrl(const QString &url);
 
@@ -35,6 +40,7 @@ public:
 Q_SIGNALS:
     void databaseUrlChanged();
     void twilioApiUrlChanged();
+    void displayNameChanged();
 
 private:
     QSettings m_settings;

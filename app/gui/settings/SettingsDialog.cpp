@@ -1,7 +1,9 @@
 #include "SettingsDialog.h"
 
 #include "backend/AppSettings.h"
+#include "backend/DisplayName.h"
 #include "DatabasePasswordField.h"
+#include "db/CallAnnotations.h"
 #include "db/DatabaseUrl.h"
 
 #include <QDialogButtonBox>
@@ -59,6 +61,7 @@ SettingsDialog::SettingsDialog(AppSettings *settings, CredentialStore *credentia
 {
     setWindowTitle(tr("Switchboard Settings"));
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(createTeamGroup());
     layout->addWidget(createDatabaseGroup());
     layout->addWidget(createTwilioGroup());
     layout->addStretch(1);
@@ -95,6 +98,23 @@ SettingsDialog::SettingsDialog(AppSettings *settings, CredentialStore *credentia
     m_authToken->setEnabled(false);
     showKeyringStatus(tr("Reading the keyring…"), false);
     m_credentials->load();
+}
+
+QWidget *SettingsDialog::createTeamGroup()
+{
+    auto *group = new QGroupBox(tr("You"), this);
+    auto *form = new QFormLayout(group);
+    m_displayName = new QLineEdit(m_settings->displayName(), group);
+    m_displayName->setObjectName(QStringLiteral("displayNameEdit"));
+    m_displayName->setMaxLength(CallAnnotations::kMaxNameChars);
+    m_displayName->setPlaceholderText(defaultDisplayName());
+    m_displayName->setAccessibleName(tr("Your name"));
+    form->addRow(tr("Your &name:"), m_displayName);
+    auto *hint = noteLabel(group);
+    hint->setText(tr("Shown to the team with what you hear, mark done, tag and note."));
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    form->addRow(QString(), hint);
+    return group;
 }
 
 QWidget *SettingsDialog::createDatabaseGroup()
@@ -307,6 +327,7 @@ void SettingsDialog::finishAccept(bool passwordChanged)
     // The database setting does not depend on the Twilio keyring entry: save it whatever
     // happens next.
     m_settings->setDatabaseUrl(m_acceptedDatabaseUrl);
+    m_settings->setDisplayName(m_displayName->text());
     if (passwordChanged && !urlChanged)
         Q_EMIT databasePasswordChanged();
 
