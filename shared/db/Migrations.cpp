@@ -210,6 +210,14 @@ int Migrations::latestVersion()
     return migrations().constLast().version;
 }
 
+QList<int> Migrations::versions()
+{
+    QList<int> known;
+    for (const Migration &migration : migrations())
+        known.append(migration.version);
+    return known;
+}
+
 int Migrations::currentVersion(Database &database, QString *error)
 {
     QSqlQuery query(database.connection());
