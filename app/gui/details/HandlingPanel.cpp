@@ -2,6 +2,7 @@
 
 #include "backend/CallFormat.h"
 #include "backend/CallLog.h"
+#include "backend/DisplayName.h"
 #include "backend/HandlingFormat.h"
 #include "gui/common/PlainText.h"
 
@@ -61,6 +62,7 @@ private:
 HandlingPanel::HandlingPanel(CallLog *log, QWidget *parent)
     : QWidget(parent)
     , m_log(log)
+    , m_viewer(defaultDisplayName()) // until the window says whose settings apply
     , m_tagsInUse(new QStringListModel(this))
 {
     setObjectName(QStringLiteral("handlingPanel"));

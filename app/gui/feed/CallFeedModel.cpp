@@ -117,7 +117,7 @@ QVariant CallFeedModel::displayData(const CallRecord &call, int column) const
     case ForwardedToColumn:
         return call.forwardedTo;
     case HandledColumn:
-        return HandlingFormat::summary(m_handling.value(call.callSid));
+        return HandlingFormat::summary(handling(call.callSid));
     }
     return {};
 }
@@ -128,7 +128,14 @@ bool CallFeedModel::isUnheard(const CallRecord &call) const
         return false;
     if (m_viewer.isEmpty())
         return !call.voicemail->isHeard();
-    return !m_handling.value(call.callSid).isHeardBy(m_viewer);
+    return !handling(call.callSid).isHeardBy(m_viewer);
+}
+
+const CallHandling &CallFeedModel::handling(const QString &callSid) const
+{
+    static const CallHandling nothing;
+    const auto it = m_handling.constFind(callSid);
+    return it == m_handling.cend() ? nothing : *it;
 }
 
 bool CallFeedModel::loadHandling(const QList<CallRecord> &calls)
@@ -190,8 +197,8 @@ QVariant CallFeedModel::data(const QModelIndex &index, int role) const
             return PlainText::toolTip(unheard ? tr("Unheard voicemail – press Space to play")
                                               : CallFormat::voicemailState(*call.voicemail));
         if (column == HandledColumn) {
-            const CallHandling handling = m_handling.value(call.callSid);
-            QStringList lines{HandlingFormat::done(handling), HandlingFormat::heardBy(handling)};
+            const CallHandling &handled = handling(call.callSid);
+            QStringList lines{HandlingFormat::done(handled), HandlingFormat::heardBy(handled)};
             lines.removeAll(QString());
             return PlainText::toolTip(lines.join(QLatin1Char('\n')));
         }
@@ -230,9 +237,9 @@ QVariant CallFeedModel::data(const QModelIndex &index, int role) const
     case OutcomeRole:
         return int(call.outcome());
     case DoneRole:
-        return m_handling.value(call.callSid).done.has_value();
+        return handling(call.callSid).done.has_value();
     case TagsRole:
-        return m_handling.value(call.callSid).tags;
+        return handling(call.callSid).tags;
     }
     return {};
 }
@@ -254,8 +261,10 @@ void CallFeedModel::fetchMore(const QModelIndex &parent)
         m_log->reportFailure(m_log->feedQuery()->lastError());
         return;
     }
+    if (!loadHandling(*page))
+        return; // reported: the page is read again once the log is back
     m_atEnd = page->size() < m_pageSize;
-    if (page->isEmpty() || !loadHandling(*page))
+    if (page->isEmpty())
         return;
     const int first = int(m_calls.size());
     beginInsertRows({}, first, first + int(page->size()) - 1);

@@ -95,6 +95,7 @@ private:
     QVariant displayData(const CallRecord &call, int column) const;
     QIcon outcomeIcon(Outcome outcome) const;
     bool isUnheard(const CallRecord &call) const;
+    const CallHandling &handling(const QString &callSid) const; // without copying it
     // Reads the handling of these calls; false (reported) when the query failed.
     bool loadHandling(const QList<CallRecord> &calls);
 
