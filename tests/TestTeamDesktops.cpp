@@ -211,6 +211,15 @@ class TestTeamDesktops final : public QObject
     // The peer process, and what it printed.
     struct Peer
     {
+        ~Peer()
+        {
+            // A test that failed half-way leaves it running: it goes with the test.
+            if (process.state() != QProcess::NotRunning) {
+                process.kill();
+                process.waitForFinished(5000);
+            }
+        }
+
         QProcess process;
         QJsonObject state;
         QStringList did;
