@@ -6,6 +6,8 @@
 #include "backend/AppSettings.h"
 #include "backend/CallLog.h"
 #include "backend/CredentialStore.h"
+#include "backend/DisplayName.h"
+#include "db/CallAnnotations.h"
 #include "db/CallReader.h"
 #include "gui/details/DetailsPane.h"
 #include "gui/feed/CallFeedModel.h"
@@ -111,8 +113,16 @@ private:
         QVERIFY(log.hangUp(h.sid, at.addSecs(41), 41));
         QVERIFY(log.writer().recordDownloadFailure(h.sid, h.downloadError,
                                                    QDateTime::currentDateTimeUtc(), true));
-        // Heard, so that the feed's voicemail cell shows the download error as its tooltip.
-        QVERIFY(log.writer().setHeard(h.sid, true));
+        // Heard by this desktop's user (the window's default name), so that the feed's
+        // voicemail cell shows the download error as its tooltip.
+        {
+            Database db(DatabaseUrl::sqlite(m_path), QStringLiteral("heard"));
+            QString error;
+            QVERIFY2(db.open(&error), qPrintable(error));
+            CallAnnotations annotations(db);
+            QVERIFY2(annotations.setHeard(h.sid, defaultDisplayName(), true),
+                     qPrintable(annotations.lastError()));
+        }
         // The transcription is the caller's words, as Twilio heard them.
         QVERIFY(log.webhook(WebhookKind::Transcription, h.sid, at.addSecs(60),
                             {{QStringLiteral("RecordingSid"), QStringLiteral("RE") + h.sid.mid(2)},

@@ -8,7 +8,7 @@
 #include "backend/AppSettings.h"
 #include "backend/CallLog.h"
 #include "backend/CredentialStore.h"
-#include "backend/DesktopUser.h"
+#include "backend/DisplayName.h"
 #include "backend/FlowRevisions.h"
 #include "backend/LogConnection.h"
 #include "db/FlowStore.h"
@@ -623,7 +623,7 @@ private Q_SLOTS:
         // The rest of the flow is the first revision's.
         QCOMPARE(shown.value(QStringLiteral("greeting")).toString(),
                  QStringLiteral("Hello from the first revision."));
-        QCOMPARE(newestRevision()->author, desktopUserName());
+        QCOMPARE(newestRevision()->author, defaultDisplayName());
         QTRY_VERIFY_WITH_TIMEOUT(
             window.statusBar()->currentMessage().contains(QStringLiteral("revision 2")), kWaitMs);
     }

@@ -1,3 +1,4 @@
+#include "db/CallAnnotations.h"
 #include "db/CallReader.h"
 #include "db/Database.h"
 #include "ServiceHarness.h"
@@ -93,6 +94,23 @@ private Q_SLOTS:
         QCOMPARE(old.runSim({QStringLiteral("--hangup-in-menu")}).exitCode, 0);
         QVERIFY(old.waitForDownloads());
         old.stopService();
+        QString voicemailCall;
+        for (const QJsonValue &call : QJsonDocument::fromJson(old.exportLog()).array()) {
+            if (!call[QStringLiteral("voicemail")].isNull())
+                voicemailCall = call[QStringLiteral("call_sid")].toString();
+        }
+        QVERIFY(!voicemailCall.isEmpty());
+        // What the team did with it moves with it.
+        {
+            QString error;
+            Database log(*DatabaseUrl::parse(old.databaseUrl(), &error), QStringLiteral("team"));
+            QVERIFY(log.open(&error));
+            CallAnnotations team(log);
+            QVERIFY(team.setHeard(voicemailCall, QStringLiteral("Alice"), true));
+            QVERIFY(team.markDone(voicemailCall, QStringLiteral("Bob"), QStringLiteral("Called")));
+            QVERIFY(team.addTag(voicemailCall, QStringLiteral("quote"), QStringLiteral("Bob")));
+            QVERIFY(team.addNote(voicemailCall, QStringLiteral("Alice"), QStringLiteral("Wants")));
+        }
         const QJsonArray before = QJsonDocument::fromJson(old.exportLog()).array();
         QCOMPARE(before.size(), 3);
 
@@ -112,11 +130,14 @@ private Q_SLOTS:
         Database db(*DatabaseUrl::parse(shared.databaseUrl(), &error), QStringLiteral("migrated"));
         QVERIFY(db.open(&error));
         CallReader reader(db);
-        QString voicemailCall;
-        for (const QJsonValue &call : before) {
-            if (!call[QStringLiteral("voicemail")].isNull())
-                voicemailCall = call[QStringLiteral("call_sid")].toString();
-        }
+        const auto handled = CallAnnotations(db).read(voicemailCall);
+        QVERIFY(handled);
+        QCOMPARE(handled->heardByNames(), QStringList{QStringLiteral("Alice")});
+        QCOMPARE(handled->done->by, QStringLiteral("Bob"));
+        QCOMPARE(handled->done->note, QStringLiteral("Called"));
+        QCOMPARE(handled->tags, QStringList{QStringLiteral("quote")});
+        QCOMPARE(handled->notes.size(), 1);
+        QCOMPARE(handled->notes.at(0).text, QStringLiteral("Wants"));
         QCOMPARE(reader.voicemailAudio(voicemailCall), Wav::tone(3));
         QVERIFY(!reader.timeline(voicemailCall).isEmpty());
 

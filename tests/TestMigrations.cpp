@@ -1,3 +1,5 @@
+#include "db/CallAnnotations.h"
+#include "db/CallFeedQuery.h"
 #include "db/CallReader.h"
 #include "db/Database.h"
 #include "db/Migrations.h"
@@ -46,7 +48,7 @@ private Q_SLOTS:
         QVERIFY2(db.openAndMigrate(&error), qPrintable(error));
         QSqlQuery rows(db.connection());
         QVERIFY(rows.exec(QStringLiteral("SELECT COUNT(*) FROM schema_migrations")) && rows.next());
-        QCOMPARE(rows.value(0).toInt(), Migrations::latestVersion());
+        QCOMPARE(rows.value(0).toInt(), Migrations::versions().size());
     }
 
     // Both engines (TestMigrations_postgres runs the tests that take their database from here);
@@ -174,6 +176,40 @@ private Q_SLOTS:
                 query.next());
         QCOMPARE(query.value(0).toString(), QString());
         QCOMPARE(query.value(1).toString(), QString());
+    }
+
+    // Schema 7: the one shared heard_at, written before names were kept, stays heard (by
+    // nobody in particular, so by everyone) rather than every old voicemail coming back unheard.
+    void heardVoicemailsStayHeardPerPerson()
+    {
+        const auto db = databaseAt(5);
+        QVERIFY(db);
+        QSqlQuery query(db->connection());
+        QVERIFY2(query.exec(QStringLiteral(
+                     "INSERT INTO calls (call_sid, account_sid, started_at, status, outcome,"
+                     " revision) VALUES ('CA01', 'AC01', 1764079200000, 'completed', 'voicemail',"
+                     " 1), ('CA02', 'AC01', 1764079300000, 'completed', 'voicemail', 2)")),
+                 qPrintable(query.lastError().text()));
+        QVERIFY2(query.exec(QStringLiteral(
+                     "INSERT INTO voicemails (call_sid, recording_sid, recording_url, created_at,"
+                     " heard_at) VALUES ('CA01', 'RE01', 'https://x.test/1', 1764079200000,"
+                     " 1764079260000), ('CA02', 'RE02', 'https://x.test/2', 1764079300000, NULL)")),
+                 qPrintable(query.lastError().text()));
+
+        QString error;
+        QVERIFY2(Migrations::apply(*db, &error), qPrintable(error));
+        CallAnnotations annotations(*db);
+        const auto heard = annotations.read(QStringLiteral("CA01"));
+        QVERIFY(heard);
+        QCOMPARE(heard->heard.size(), 1);
+        QCOMPARE(heard->heard.at(0).by, QString());
+        QCOMPARE(heard->heard.at(0).at.toMSecsSinceEpoch(), 1764079260000);
+        QVERIFY(heard->isHeardBy(QStringLiteral("Alice")));
+        QVERIFY(annotations.read(QStringLiteral("CA02"))->heard.isEmpty());
+        CallFeedQuery feed(*db);
+        QCOMPARE(feed.counters(QDateTime::fromMSecsSinceEpoch(0), QStringLiteral("Alice"))
+                     ->unheardVoicemails,
+                 1);
     }
 
     void newerDatabaseIsRefused()

@@ -1,19 +1,18 @@
 #include "AppSettings.h"
 
+#include "db/CallAnnotations.h"
 #include "db/DefaultLocation.h"
-
-#include <pwd.h>
-#include <unistd.h>
+#include "DisplayName.h"
 
 namespace Switchboard {
 namespace {
 
 const QString kDatabaseUrl = QStringLiteral("database/url");
+const QString kDisplayName = QStringLiteral("team/displayName");
 const QString kTwilioApiUrl = QStringLiteral("twilio/apiUrl");
 const QString kDefaultTwilioApiUrl = QStringLiteral("https://api.twilio.com");
 const QString kOwnNumber = QStringLiteral("callBack/ownNumber");
 const QString kServiceUrl = QStringLiteral("callBack/serviceUrl");
-const QString kDisplayName = QStringLiteral("user/displayName");
 
 } // namespace
 
@@ -51,6 +50,22 @@ void AppSettings::setDatabaseUrlOverride(const QString &url)
     Q_EMIT databaseUrlChanged();
 }
 
+QString AppSettings::displayName() const
+{
+    const QString name = CallAnnotations::normalisedName(m_settings.value(kDisplayName).toString())
+                             .left(CallAnnotations::kMaxNameChars);
+    return name.isEmpty() ? defaultDisplayName() : name;
+}
+
+void AppSettings::setDisplayName(const QString &name)
+{
+    const QString normalised = CallAnnotations::normalisedName(name);
+    if (normalised == displayName())
+        return;
+    m_settings.setValue(kDisplayName, normalised); // empty: back to the OS account's name
+    Q_EMIT displayNameChanged();
+}
+
 QString AppSettings::twilioApiUrl() const
 {
     const QString url = m_settings.value(kTwilioApiUrl).toString();
@@ -83,27 +98,6 @@ QString AppSettings::serviceUrl() const
 void AppSettings::setServiceUrl(const QString &url)
 {
     m_settings.setValue(kServiceUrl, url);
-}
-
-QString AppSettings::displayName() const
-{
-    const QString name = m_settings.value(kDisplayName).toString().trimmed();
-    return name.isEmpty() ? osUserFullName() : name;
-}
-
-void AppSettings::setDisplayName(const QString &name)
-{
-    m_settings.setValue(kDisplayName, name.trimmed());
-}
-
-QString AppSettings::osUserFullName()
-{
-    // The GECOS field's first part is the full name; the login name when it is empty.
-    const passwd *user = getpwuid(getuid());
-    if (!user)
-        return QString::fromLocal8Bit(qgetenv("USER"));
-    const QString gecos = QString::fromLocal8Bit(user->pw_gecos).section(QLatin1Char(','), 0, 0);
-    return gecos.trimmed().isEmpty() ? QString::fromLocal8Bit(user->pw_name) : gecos.trimmed();
 }
 
 QByteArray AppSettings::windowState(const QString &key) const

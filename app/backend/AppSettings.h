@@ -25,6 +25,11 @@ public:
     void setDatabaseUrlOverride(const QString &url);
     bool hasDatabaseUrlOverride() const { return !m_databaseUrlOverride.isEmpty(); }
 
+    // The name this user's marks, tags, notes, call backs and call flow revisions carry in the
+    // shared log; defaultDisplayName() until chosen. Normalised as the log stores names.
+    QString displayName() const;
+    void setDisplayName(const QString &name);
+
     QString twilioApiUrl() const;
     void setTwilioApiUrl(const QString &url);
 
@@ -34,11 +39,6 @@ public:
     void setOwnNumber(const QString &number);
     QString serviceUrl() const;
     void setServiceUrl(const QString &url);
-    // The name others see on what this desktop did ("Called back by ..."): the OS user's full
-    // name until set.
-    QString displayName() const;
-    void setDisplayName(const QString &name);
-    static QString osUserFullName();
 
     // The main window's geometry and splitter state, restored at start.
     QByteArray windowState(const QString &key) const;
@@ -47,6 +47,7 @@ public:
 Q_SIGNALS:
     void databaseUrlChanged();
     void twilioApiUrlChanged();
+    void displayNameChanged();
 
 private:
     QSettings m_settings;

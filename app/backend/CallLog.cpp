@@ -1,6 +1,7 @@
 #include "CallLog.h"
 
 #include "DatabaseWatcher.h"
+#include "db/CallAnnotations.h"
 #include "db/CallFeedQuery.h"
 #include "db/CallReader.h"
 #include "db/CallWriter.h"
@@ -129,6 +130,7 @@ void CallLog::adopt(std::unique_ptr<Database> database)
     m_feedQuery = std::make_unique<CallFeedQuery>(*m_database);
     m_reader = std::make_unique<CallReader>(*m_database);
     m_writer = std::make_unique<CallWriter>(*m_database);
+    m_annotations = std::make_unique<CallAnnotations>(*m_database);
     m_watcher = std::make_unique<DatabaseWatcher>(*m_database);
     connect(m_watcher.get(), &DatabaseWatcher::changed, this, &CallLog::changed);
     connect(m_watcher.get(), &DatabaseWatcher::failed, this, &CallLog::reportFailure);
@@ -139,6 +141,7 @@ void CallLog::adopt(std::unique_ptr<Database> database)
 void CallLog::disconnectNow()
 {
     m_watcher.reset();
+    m_annotations.reset();
     m_writer.reset(); // its prepared statements must go before the connection
     m_reader.reset();
     m_feedQuery.reset();

@@ -10,6 +10,7 @@
 
 namespace Switchboard {
 
+class CallAnnotations;
 class CallFeedQuery;
 class CallReader;
 class CallWriter;
@@ -54,6 +55,7 @@ public:
     CallFeedQuery *feedQuery() const { return m_feedQuery.get(); }
     CallReader *reader() const { return m_reader.get(); }
     CallWriter *writer() const { return m_writer.get(); }
+    CallAnnotations *annotations() const { return m_annotations.get(); }
 
     void setPollInterval(int ms);
     void setRetryInterval(int ms);
@@ -86,6 +88,7 @@ private:
     std::unique_ptr<CallFeedQuery> m_feedQuery;
     std::unique_ptr<CallReader> m_reader;
     std::unique_ptr<CallWriter> m_writer;
+    std::unique_ptr<CallAnnotations> m_annotations;
     std::unique_ptr<DatabaseWatcher> m_watcher;
     QTimer m_retryTimer;
     int m_generation = 0;         // bumped by close(): an earlier attempt's answer is dropped

@@ -12,7 +12,7 @@ namespace Switchboard {
 class CountersReader::Worker final
 {
 public:
-    std::optional<CallCounters> count(const LogConnection &connection)
+    std::optional<CallCounters> count(const LogConnection &connection, const QString &viewer)
     {
         if (connection != m_connection || !m_database) {
             m_query.reset();
@@ -26,7 +26,7 @@ public:
                 return std::nullopt;
             m_query = std::make_unique<CallFeedQuery>(*m_database);
         }
-        const auto counters = m_query->counters(QDate::currentDate().startOfDay());
+        const auto counters = m_query->counters(QDate::currentDate().startOfDay(), viewer);
         if (!counters) {
             // Reopen next time: the file may have been replaced.
             m_query.reset();
@@ -80,8 +80,8 @@ void CountersReader::start()
     m_busy = true;
     m_again = false;
     QPointer<CountersReader> self(this);
-    m_thread.post([self, worker = m_worker.get(), connection = m_connection] {
-        const auto counters = worker->count(connection);
+    m_thread.post([self, worker = m_worker.get(), connection = m_connection, viewer = m_viewer] {
+        const auto counters = worker->count(connection, viewer);
         QMetaObject::invokeMethod(self, [self, counters] {
             if (!self)
                 return;

@@ -23,6 +23,8 @@ public:
 
     // The log to count, opened as the feed's (LogConnection): with its keychain password.
     void setConnection(const LogConnection &connection);
+    // Whose unheard voicemails are counted (see CallFeedQuery::counters()).
+    void setViewer(const QString &name) { m_viewer = name; }
     void request();
     bool isBusy() const { return m_busy; }
 
@@ -38,6 +40,7 @@ private:
     std::unique_ptr<Worker> m_worker;
     WorkerThread m_thread;
     LogConnection m_connection;
+    QString m_viewer;
     bool m_busy = false;
     bool m_again = false;
 };

@@ -4,12 +4,12 @@
 #include "backend/CallLog.h"
 #include "backend/CredentialStore.h"
 #include "backend/DatabasePasswordStore.h"
-#include "backend/DesktopUser.h"
 #include "backend/VoicemailFetcher.h"
 #include "CallBackController.h"
 #include "common/PlainText.h"
 #include "common/StatusBanner.h"
 #include "core/CallExport.h"
+#include "db/CallAnnotations.h"
 #include "db/CallFeedQuery.h"
 #include "db/DatabaseUrl.h"
 #include "details/DetailsPane.h"
@@ -112,6 +112,22 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
     createMenus();
     createShortcuts();
 
+    // Who this desktop's user is in the shared log, and the tags the team uses.
+    const auto applyViewer = [this] {
+        const QString name = m_settings->displayName();
+        m_model->setViewer(name);
+        m_details->setViewer(name);
+        m_counters->setViewer(name);
+    };
+    applyViewer();
+    connect(m_settings, &AppSettings::displayNameChanged, this, applyViewer);
+    connect(m_model, &CallFeedModel::updated, this, [this] {
+        const auto tags = m_log->annotations() ? m_log->annotations()->tagsInUse() : std::nullopt;
+        if (tags) {
+            m_filterBar->setTagsInUse(*tags);
+            m_details->setTagsInUse(*tags);
+        }
+    });
     connect(m_filterBar, &FilterBar::filterChanged, m_model, &CallFeedModel::setFilter);
     connect(m_counters, &CountersBar::unheardClicked, this,
             [this] { m_filterBar->setUnheardOnly(true); });
@@ -167,7 +183,7 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
             });
 
     // The call flow's author is the OS user until the app has a display name of its own.
-    auto *blockCaller = new BlockCaller(m_log, desktopUserName(), this);
+    auto *blockCaller = new BlockCaller(m_log, m_settings->displayName(), this);
     connect(new FeedContextMenu(m_view, m_model), &FeedContextMenu::blockRequested, blockCaller,
             &BlockCaller::confirmAndBlock);
     connect(blockCaller, &BlockCaller::finished, this,
@@ -228,6 +244,7 @@ void MainWindow::setUpColumns()
     header->resizeSection(CallFeedModel::DurationColumn, width(QStringLiteral("Duration")));
     header->resizeSection(CallFeedModel::TalkTimeColumn, width(QStringLiteral("Talk time")));
     header->resizeSection(CallFeedModel::VoicemailColumn, width(QStringLiteral("0:00 · fetching")));
+    header->resizeSection(CallFeedModel::HandledColumn, width(QStringLiteral("✓ Alice · urgent")));
     header->setSectionResizeMode(CallFeedModel::CallerColumn, QHeaderView::Stretch);
     header->setStretchLastSection(false);
 }
@@ -240,7 +257,7 @@ void MainWindow::createMenus()
     exportAction->setObjectName(QStringLiteral("exportCsvAction"));
     exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     QAction *callFlow = file->addAction(tr("Call &Flow…"), this, [this] {
-        FlowEditor::showFor(this, m_log->connection(), desktopUserName());
+        FlowEditor::showFor(this, m_log->connection(), m_settings->displayName());
     });
     callFlow->setObjectName(QStringLiteral("callFlowAction"));
     file->addSeparator();
@@ -287,7 +304,9 @@ void MainWindow::createMenus()
                "<tr><td><b>Space</b></td><td>Play or pause the selected voicemail</td></tr>"
                "<tr><td><b>Enter</b></td><td>Open the selected call's details</td></tr>"
                "<tr><td><b>Ctrl+F</b></td><td>Search by number or name</td></tr>"
-               "<tr><td><b>Ctrl+U</b></td><td>Show unheard voicemails</td></tr>"
+               "<tr><td><b>Ctrl+U</b></td><td>Show the voicemails you have not heard</td></tr>"
+               "<tr><td><b>Ctrl+H</b></td><td>Mark the voicemail heard or unheard</td></tr>"
+               "<tr><td><b>Ctrl+D</b></td><td>Mark the call done, or open again</td></tr>"
                "<tr><td><b>Ctrl+E</b></td><td>Export the feed as CSV</td></tr>"
                "<tr><td><b>Ctrl+T</b></td><td>Open the statistics</td></tr>"
                "<tr><td><b>F9</b></td><td>Show or hide the details pane</td></tr></table>"));

@@ -1,5 +1,6 @@
 #include "CallFeedQuery.h"
 
+#include "CallAnnotations.h"
 #include "CallRows.h"
 #include "Database.h"
 
@@ -51,6 +52,13 @@ bool looksLikeNumber(const QString &text)
     return !digitsOnly(text).isEmpty();
 }
 
+// Not heard by the one viewer bound, nor before names were kept (CallAnnotations).
+QString unheardBy()
+{
+    return QStringLiteral("NOT EXISTS (SELECT 1 FROM call_heard h WHERE h.call_sid = c.call_sid"
+                          " AND h.heard_by IN (?, ''))");
+}
+
 Condition filterCondition(const CallFeedFilter &filter)
 {
     Condition condition;
@@ -81,8 +89,20 @@ Condition filterCondition(const CallFeedFilter &filter)
         condition.terms << QStringLiteral("c.started_at < ?");
         condition.values << filter.startedBefore.toMSecsSinceEpoch();
     }
-    if (filter.unheardOnly)
+    if (filter.unheardOnly && filter.viewer.isEmpty()) {
         condition.terms << QStringLiteral("v.call_sid IS NOT NULL AND v.heard_at IS NULL");
+    } else if (filter.unheardOnly) {
+        condition.terms << QStringLiteral("v.call_sid IS NOT NULL AND ") + unheardBy();
+        condition.values << CallAnnotations::normalisedName(filter.viewer);
+    }
+    if (filter.openOnly)
+        condition.terms << CallAnnotations::openCondition();
+    const QString tag = CallAnnotations::normalisedTag(filter.tag);
+    if (!tag.isEmpty()) {
+        condition.terms << QStringLiteral(
+            "EXISTS (SELECT 1 FROM call_tags t WHERE t.call_sid = c.call_sid AND t.tag = ?)");
+        condition.values << tag;
+    }
     return condition;
 }
 
@@ -113,7 +133,11 @@ bool CallFeedFilter::operator==(const CallFeedFilter &other) const
 {
     return search.trimmed() == other.search.trimmed() && outcome == other.outcome &&
            startedFrom == other.startedFrom && startedBefore == other.startedBefore &&
-           unheardOnly == other.unheardOnly;
+           unheardOnly == other.unheardOnly &&
+           (!unheardOnly || CallAnnotations::normalisedName(viewer) ==
+                                CallAnnotations::normalisedName(other.viewer)) &&
+           openOnly == other.openOnly &&
+           CallAnnotations::normalisedTag(tag) == CallAnnotations::normalisedTag(other.tag);
 }
 
 CallFeedKey CallFeedKey::of(const CallRecord &call)
@@ -223,16 +247,23 @@ std::optional<qint64> CallFeedQuery::maxRevision()
     return revision;
 }
 
-std::optional<CallCounters> CallFeedQuery::counters(const QDateTime &startOfToday)
+std::optional<CallCounters> CallFeedQuery::counters(const QDateTime &startOfToday,
+                                                    const QString &viewer)
 {
+    const QString name = CallAnnotations::normalisedName(viewer);
+    const QString unheard =
+        name.isEmpty() ? QStringLiteral("(SELECT COUNT(*) FROM voicemails WHERE heard_at IS NULL)")
+                       : QStringLiteral("(SELECT COUNT(*) FROM voicemails c WHERE ") + unheardBy() +
+                             QLatin1Char(')');
     QSqlQuery query(m_database.connection());
     query.setForwardOnly(true);
     query.prepare(
         QStringLiteral("SELECT COUNT(*),"
                        " COALESCE(SUM(CASE WHEN outcome = 'answered' THEN 1 ELSE 0 END), 0),"
-                       " COALESCE(SUM(CASE WHEN outcome = 'missed' THEN 1 ELSE 0 END), 0),"
-                       " (SELECT COUNT(*) FROM voicemails WHERE heard_at IS NULL)"
-                       " FROM calls WHERE started_at >= ?"));
+                       " COALESCE(SUM(CASE WHEN outcome = 'missed' THEN 1 ELSE 0 END), 0), ") +
+        unheard + QStringLiteral(" FROM calls WHERE started_at >= ?"));
+    if (!name.isEmpty())
+        query.addBindValue(name);
     query.addBindValue(startOfToday.toMSecsSinceEpoch());
     if (!query.exec() || !query.next()) {
         m_lastError = query.lastError().text();

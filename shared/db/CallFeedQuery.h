@@ -17,9 +17,12 @@ struct CallFeedFilter
 {
     QString search; // part of the caller's number or name, or words of a transcription
     std::optional<Outcome> outcome;
-    QDateTime startedFrom;   // inclusive; invalid = no lower bound
-    QDateTime startedBefore; // exclusive; invalid = no upper bound
-    bool unheardOnly = false;
+    QDateTime startedFrom;    // inclusive; invalid = no lower bound
+    QDateTime startedBefore;  // exclusive; invalid = no upper bound
+    bool unheardOnly = false; // voicemails `viewer` has not heard (nobody has, without one)
+    QString viewer;           // whose "heard" counts; not a filter of its own
+    bool openOnly = false;    // calls not done yet
+    QString tag;              // calls with this tag (normalised as CallAnnotations does)
 
     bool isEmpty() const;
     bool operator==(const CallFeedFilter &other) const;
@@ -79,8 +82,9 @@ public:
 
     std::optional<qint64> maxRevision();
 
-    // Today's counts (calls started at or after `startOfToday`) and every unheard voicemail.
-    std::optional<CallCounters> counters(const QDateTime &startOfToday);
+    // Today's counts (calls started at or after `startOfToday`) and every voicemail `viewer`
+    // has not heard (nobody has, without a viewer).
+    std::optional<CallCounters> counters(const QDateTime &startOfToday, const QString &viewer = {});
 
     QString lastError() const { return m_lastError; }
 

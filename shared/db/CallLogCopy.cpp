@@ -53,6 +53,11 @@ const QList<CallLogCopy::Table> &CallLogCopy::tables()
         {"calls", "calls", "call_sid", false},
         {"call_events", "events", "id", true}, // in their order; the target numbers them itself
         {"voicemails", "voicemails", "call_sid", false},
+        // Who handled what (heard, done, tags, notes); notes in the order they were written.
+        {"call_heard", "heard marks", "call_sid, heard_by", false},
+        {"call_done", "done marks", "call_sid", false},
+        {"call_tags", "tags", "call_sid, tag", false},
+        {"call_notes", "notes", "id", true},
         // Numbered as they were: a revision's number is what `flow history` and the logs name.
         {"call_flow_revisions", "call flow revisions", "id", false},
     };

@@ -7,9 +7,9 @@ namespace Switchboard {
 
 class Database;
 
-// Copies a whole call log (calls, their timelines, voicemails with audio, the call flow's
-// revisions) into an empty database of either engine, in one transaction, then checks that the
-// counts match.
+// Copies a whole call log (calls, their timelines, voicemails with audio, who handled them, the
+// call flow's revisions) into an empty database of either engine, in one transaction, then
+// checks that the counts match.
 class CallLogCopy final
 {
 public:

@@ -167,6 +167,43 @@ const QList<Migration> &migrations()
              QStringLiteral("CREATE INDEX calls_by_call_back ON calls (call_back_of, started_at)"
                             " WHERE call_back_of <> ''"),
          }},
+        // Who handled what, shared by the team's desktops: heard per person, done (with an
+        // optional note), tags and notes. The voicemails' one heard_at, written before names
+        // were kept, becomes a mark by nobody in particular ('') rather than being dropped:
+        // a team upgrading keeps the voicemails it had heard as heard. heard_at stays, as when
+        // anyone first heard it, for the export and the older readers (CallAnnotations keeps
+        // it so).
+        {7,
+         "who handled what: heard by, done, tags, notes",
+         {
+             QStringLiteral("CREATE TABLE call_heard ("
+                            " call_sid TEXT NOT NULL REFERENCES calls (call_sid),"
+                            " heard_by TEXT NOT NULL,"
+                            " heard_at BIGINT NOT NULL,"
+                            " PRIMARY KEY (call_sid, heard_by))"),
+             QStringLiteral("CREATE TABLE call_done ("
+                            " call_sid TEXT PRIMARY KEY REFERENCES calls (call_sid),"
+                            " done_by TEXT NOT NULL,"
+                            " done_at BIGINT NOT NULL,"
+                            " note TEXT NOT NULL DEFAULT '')"),
+             QStringLiteral("CREATE TABLE call_tags ("
+                            " call_sid TEXT NOT NULL REFERENCES calls (call_sid),"
+                            " tag TEXT NOT NULL,"
+                            " tagged_by TEXT NOT NULL,"
+                            " tagged_at BIGINT NOT NULL,"
+                            " PRIMARY KEY (call_sid, tag))"),
+             QStringLiteral("CREATE INDEX call_tags_by_tag ON call_tags (tag)"),
+             QStringLiteral("CREATE TABLE call_notes ("
+                            " id {AUTO_ID},"
+                            " call_sid TEXT NOT NULL REFERENCES calls (call_sid),"
+                            " author TEXT NOT NULL,"
+                            " created_at BIGINT NOT NULL,"
+                            " body TEXT NOT NULL)"),
+             QStringLiteral("CREATE INDEX call_notes_by_call ON call_notes (call_sid, id)"),
+             QStringLiteral("INSERT INTO call_heard (call_sid, heard_by, heard_at)"
+                            " SELECT call_sid, '', heard_at FROM voicemails"
+                            " WHERE heard_at IS NOT NULL"),
+         }},
         // The Statistics view reads a range of calls, and of voicemails, through these alone
         // (CallStatistics, StatisticsSql): every column its statements use is in the index, so
         // a month of a log of a million calls is ~80,000 index entries read in order rather
@@ -198,6 +235,14 @@ bool execute(QSqlQuery &query, const QString &statement, QString *error)
 int Migrations::latestVersion()
 {
     return migrations().constLast().version;
+}
+
+QList<int> Migrations::versions()
+{
+    QList<int> known;
+    for (const Migration &migration : migrations())
+        known.append(migration.version);
+    return known;
 }
 
 int Migrations::currentVersion(Database &database, QString *error)

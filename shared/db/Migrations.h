@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 
 namespace Switchboard {
@@ -12,6 +13,8 @@ class Migrations final
 {
 public:
     static int latestVersion();
+    // Every version this binary knows, in order; numbers may have gaps (parallel work).
+    static QList<int> versions();
     static int currentVersion(Database &database, QString *error);
 
     // Brings the schema to `target` (the latest by default).

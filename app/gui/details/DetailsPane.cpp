@@ -3,12 +3,13 @@
 #include "backend/CallFormat.h"
 #include "backend/CallLog.h"
 #include "db/CallReader.h"
-#include "db/CallWriter.h"
 #include "db/Database.h"
 #include "gui/common/PlainText.h"
 #include "gui/player/VoicemailAudioLoader.h"
 #include "gui/player/VoicemailPlayer.h"
+#include "HandlingPanel.h"
 
+#include <QAction>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -136,6 +137,12 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     voicemail->addLayout(buttons);
     column->addWidget(m_voicemailBox);
 
+    // Handling: heard by, done, tags, notes
+    column->addSpacing(10);
+    column->addWidget(sectionTitle(tr("Handling"), m_content));
+    m_handling = new HandlingPanel(m_log, m_content);
+    column->addWidget(m_handling);
+
     // Fields
     column->addSpacing(10);
     column->addWidget(sectionTitle(tr("Call"), m_content));
@@ -207,10 +214,20 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     scroll->hide();
     m_content->setProperty("scroll", QVariant::fromValue<QObject *>(scroll));
 
-    connect(m_heardButton, &QPushButton::clicked, this, [this] {
-        if (m_call && m_call->voicemail)
-            setHeard(!m_call->voicemail->isHeard());
-    });
+    connect(m_heardButton, &QPushButton::clicked, this, &DetailsPane::toggleHeard);
+    // Anywhere in the window, while the pane shows a call.
+    auto *heard = new QAction(tr("Mark Heard / Unheard"), this);
+    heard->setObjectName(QStringLiteral("toggleHeardAction"));
+    heard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    heard->setShortcutContext(Qt::WindowShortcut);
+    connect(heard, &QAction::triggered, this, &DetailsPane::toggleHeard);
+    addAction(heard);
+    auto *done = new QAction(tr("Mark Done / Reopen"), this);
+    done->setObjectName(QStringLiteral("toggleDoneAction"));
+    done->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    done->setShortcutContext(Qt::WindowShortcut);
+    connect(done, &QAction::triggered, this, &DetailsPane::toggleDone);
+    addAction(done);
     connect(m_saveButton, &QPushButton::clicked, this, &DetailsPane::saveAudioInteractively);
     connect(m_fetchButton, &QPushButton::clicked, this, [this] {
         if (m_call && m_call->voicemail)
@@ -259,6 +276,7 @@ void DetailsPane::setCall(const std::optional<CallRecord> &call)
     m_call = call;
     auto *scroll = qobject_cast<QWidget *>(m_content->property("scroll").value<QObject *>());
     if (!call) {
+        m_handling->setCall(std::nullopt);
         m_audioLoader->cancel();
         m_player->clear();
         m_loadedAudioKey.clear();
@@ -270,6 +288,7 @@ void DetailsPane::setCall(const std::optional<CallRecord> &call)
     scroll->show();
     if (!changed)
         return;
+    m_handling->setCall(call);
     showFields(*call);
     showVoicemail(*call, sameCall);
     showTimeline(*call);
@@ -321,18 +340,19 @@ void DetailsPane::showVoicemail(const CallRecord &call, bool sameCall)
     }
     const Voicemail &voicemail = *call.voicemail;
     const bool downloaded = voicemail.downloadState == DownloadState::Downloaded;
-    m_heardButton->setText(voicemail.isHeard() ? tr("Mark as unheard") : tr("Mark as heard"));
+    const bool heard = m_handling->isHeardByViewer();
+    m_heardButton->setText(heard ? tr("Mark as unheard") : tr("Mark as heard"));
+    m_heardButton->setToolTip(tr("Heard by you or not, for the team to see (Ctrl+H)"));
     m_saveButton->setEnabled(downloaded && m_player->callSid() == call.callSid &&
                              !m_player->audio().isEmpty());
     m_fetchButton->setVisible(!downloaded);
     m_fetchButton->setEnabled(m_fetchingSid != call.callSid);
     QString state =
-        downloaded ? (voicemail.isHeard()
-                          ? tr("%1 · heard %2")
-                                .arg(CallFormat::duration(voicemail.durationS),
-                                     CallFormat::fullTime(voicemail.heardAt))
-                          : tr("%1 · not heard yet").arg(CallFormat::duration(voicemail.durationS)))
-                   : CallFormat::voicemailState(voicemail);
+        downloaded
+            ? (heard
+                   ? tr("%1 · heard").arg(CallFormat::duration(voicemail.durationS))
+                   : tr("%1 · not heard by you yet").arg(CallFormat::duration(voicemail.durationS)))
+            : CallFormat::voicemailState(voicemail);
     m_voicemailState->setText(state);
     const std::optional<Transcription> transcription = call.voicemailTranscription();
     if (!transcription)
@@ -397,7 +417,8 @@ void DetailsPane::showTimeline(const CallRecord &call)
     if (!m_log->reader())
         return;
     const QList<CallEvent> events = m_log->reader()->timeline(call.callSid);
-    QList<QTreeWidgetItem *> items;
+    // The team's marks, tags and notes among the webhooks, in the order they happened.
+    QList<std::pair<QDateTime, QTreeWidgetItem *>> items;
     for (const CallEvent &event : events) {
         QString what = webhookKindToString(event.kind);
         const QString digits = event.params.value(QStringLiteral("Digits"));
@@ -413,9 +434,20 @@ void DetailsPane::showTimeline(const CallRecord &call)
             {event.receivedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), what,
              event.callStatus});
         item->setToolTip(0, PlainText::toolTip(CallFormat::fullTime(event.receivedAt)));
-        items.append(item);
+        items.append({event.receivedAt, item});
     }
-    m_timeline->addTopLevelItems(items);
+    for (const HandlingPanel::TimelineEntry &entry : m_handling->timelineEntries()) {
+        auto *item =
+            new QTreeWidgetItem({entry.at.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")),
+                                 entry.what, entry.detail});
+        item->setToolTip(0, PlainText::toolTip(CallFormat::fullTime(entry.at)));
+        item->setToolTip(2, PlainText::toolTip(entry.detail));
+        items.append({entry.at, item});
+    }
+    std::stable_sort(items.begin(), items.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (const auto &entry : std::as_const(items))
+        m_timeline->addTopLevelItem(entry.second);
     m_timeline->resizeColumnToContents(0);
     m_timeline->resizeColumnToContents(1);
 }
@@ -433,23 +465,46 @@ void DetailsPane::togglePlayback()
 void DetailsPane::onPlaybackStarted(const QString &callSid)
 {
     // Playing it is hearing it, for every desktop watching the log.
-    if (m_call && m_call->callSid == callSid && m_call->voicemail && !m_call->voicemail->isHeard())
+    if (m_call && m_call->callSid == callSid && m_call->voicemail && !m_handling->isHeardByViewer())
         setHeard(true);
+}
+
+void DetailsPane::setViewer(const QString &name)
+{
+    m_handling->setViewer(name);
+    if (m_call) {
+        m_handling->setCall(m_call);
+        showVoicemail(*m_call, true);
+    }
+}
+
+void DetailsPane::setTagsInUse(const QStringList &tags)
+{
+    m_handling->setTagsInUse(tags);
 }
 
 bool DetailsPane::setHeard(bool heard)
 {
-    if (!m_call || !m_call->voicemail || !m_log->writer())
+    if (!m_call || !m_call->voicemail)
         return false;
     const QString callSid = m_call->callSid;
-    if (!m_log->writer()->setHeard(callSid, heard)) {
-        PlainText::warn(this, tr("Voicemail"),
-                        tr("Could not mark the voicemail: %1").arg(m_log->writer()->lastError()));
+    if (!m_handling->setHeard(heard))
         return false;
-    }
+    showVoicemail(*m_call, true);
     Q_EMIT heardChanged(callSid, heard);
-    m_log->notifyLocalWrite();
     return true;
+}
+
+bool DetailsPane::toggleHeard()
+{
+    if (!m_call || !m_call->voicemail)
+        return false;
+    return setHeard(!m_handling->isHeardByViewer());
+}
+
+bool DetailsPane::toggleDone()
+{
+    return m_call && m_handling->toggleDone();
 }
 
 bool DetailsPane::saveAudio(const QString &fileName, QString *error)

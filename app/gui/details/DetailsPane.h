@@ -13,11 +13,13 @@ class QTreeWidget;
 namespace Switchboard {
 
 class CallLog;
+class HandlingPanel;
 class VoicemailAudioLoader;
 class VoicemailPlayer;
 
 // Everything about the selected call: its fields, its voicemail (player, heard/unheard, save,
-// fetch) and its timeline, one line per webhook the service received.
+// fetch), what the team did with it (HandlingPanel) and its timeline, one line per webhook the
+// service received and per mark, tag and note.
 class DetailsPane final : public QWidget
 {
     Q_OBJECT
@@ -32,8 +34,15 @@ public:
     std::optional<CallRecord> call() const { return m_call; }
 
     VoicemailPlayer *player() const { return m_player; }
+    HandlingPanel *handlingPanel() const { return m_handling; }
+    // Whose "heard" the pane shows and whose name its marks carry.
+    void setViewer(const QString &name);
+    void setTagsInUse(const QStringList &tags);
     void togglePlayback();
+    // Heard by this desktop's user (the viewer).
     bool setHeard(bool heard);
+    bool toggleHeard();
+    bool toggleDone();
     bool saveAudio(const QString &fileName, QString *error = nullptr);
     void focusDetails();
     // Puts `bar` (e.g. the call back's button) under the call's outcome.
@@ -87,6 +96,7 @@ private:
     QTreeWidget *m_route;
     VoicemailPlayer *m_player;
     QPushButton *m_heardButton;
+    HandlingPanel *m_handling;
     QPushButton *m_saveButton;
     QPushButton *m_fetchButton;
     QTreeWidget *m_timeline;

@@ -2,6 +2,7 @@
 
 #include "backend/CallFormat.h"
 #include "backend/CallLog.h"
+#include "backend/HandlingFormat.h"
 #include "gui/common/PlainText.h"
 #include "gui/Resources.h"
 
@@ -68,6 +69,8 @@ QVariant CallFeedModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Voicemail");
     case ForwardedToColumn:
         return tr("Forwarded to");
+    case HandledColumn:
+        return tr("Handled");
     }
     return {};
 }
@@ -103,7 +106,7 @@ QVariant CallFeedModel::displayData(const CallRecord &call, int column) const
             return QString();
         switch (call.voicemail->downloadState) {
         case DownloadState::Downloaded:
-            return QString((call.voicemail->isHeard() ? QString() : QStringLiteral("● ")) +
+            return QString((isUnheard(call) ? QStringLiteral("● ") : QString()) +
                            CallFormat::duration(call.voicemail->durationS));
         case DownloadState::Pending:
             return tr("%1 · fetching").arg(CallFormat::duration(call.voicemail->durationS));
@@ -113,8 +116,61 @@ QVariant CallFeedModel::displayData(const CallRecord &call, int column) const
         return QString();
     case ForwardedToColumn:
         return call.forwardedTo;
+    case HandledColumn:
+        return HandlingFormat::summary(handling(call.callSid));
     }
     return {};
+}
+
+bool CallFeedModel::isUnheard(const CallRecord &call) const
+{
+    if (!call.voicemail)
+        return false;
+    if (m_viewer.isEmpty())
+        return !call.voicemail->isHeard();
+    return !handling(call.callSid).isHeardBy(m_viewer);
+}
+
+const CallHandling &CallFeedModel::handling(const QString &callSid) const
+{
+    static const CallHandling nothing;
+    const auto it = m_handling.constFind(callSid);
+    return it == m_handling.cend() ? nothing : *it;
+}
+
+bool CallFeedModel::loadHandling(const QList<CallRecord> &calls)
+{
+    CallAnnotations *annotations = m_log->annotations();
+    if (!annotations || calls.isEmpty())
+        return annotations != nullptr;
+    QStringList sids;
+    sids.reserve(calls.size());
+    for (const CallRecord &call : calls)
+        sids.append(call.callSid);
+    const auto handling = annotations->summaries(sids);
+    if (!handling) {
+        m_log->reportFailure(annotations->lastError());
+        return false;
+    }
+    for (const QString &sid : std::as_const(sids))
+        m_handling.remove(sid);
+    m_handling.insert(*handling);
+    return true;
+}
+
+void CallFeedModel::setViewer(const QString &name)
+{
+    const QString viewer = CallAnnotations::normalisedName(name);
+    if (viewer == m_viewer)
+        return;
+    m_viewer = viewer;
+    m_filter.viewer = viewer;
+    if (m_filter.unheardOnly && m_loaded) {
+        reload();
+        return;
+    }
+    if (!m_calls.isEmpty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
 QVariant CallFeedModel::data(const QModelIndex &index, int role) const
@@ -123,7 +179,7 @@ QVariant CallFeedModel::data(const QModelIndex &index, int role) const
         return {};
     const CallRecord &call = m_calls.at(index.row());
     const int column = index.column();
-    const bool unheard = call.voicemail && !call.voicemail->isHeard();
+    const bool unheard = isUnheard(call);
     switch (role) {
     case Qt::DisplayRole:
         return displayData(call, column);
@@ -140,6 +196,12 @@ QVariant CallFeedModel::data(const QModelIndex &index, int role) const
         if (column == VoicemailColumn && call.voicemail)
             return PlainText::toolTip(unheard ? tr("Unheard voicemail – press Space to play")
                                               : CallFormat::voicemailState(*call.voicemail));
+        if (column == HandledColumn) {
+            const CallHandling &handled = handling(call.callSid);
+            QStringList lines{HandlingFormat::done(handled), HandlingFormat::heardBy(handled)};
+            lines.removeAll(QString());
+            return PlainText::toolTip(lines.join(QLatin1Char('\n')));
+        }
         return {};
     case Qt::DecorationRole:
         if (column == OutcomeColumn)
@@ -174,6 +236,10 @@ QVariant CallFeedModel::data(const QModelIndex &index, int role) const
         return unheard;
     case OutcomeRole:
         return int(call.outcome());
+    case DoneRole:
+        return handling(call.callSid).done.has_value();
+    case TagsRole:
+        return handling(call.callSid).tags;
     }
     return {};
 }
@@ -195,6 +261,8 @@ void CallFeedModel::fetchMore(const QModelIndex &parent)
         m_log->reportFailure(m_log->feedQuery()->lastError());
         return;
     }
+    if (!loadHandling(*page))
+        return; // reported: the page is read again once the log is back
     m_atEnd = page->size() < m_pageSize;
     if (page->isEmpty())
         return;
@@ -207,9 +275,11 @@ void CallFeedModel::fetchMore(const QModelIndex &parent)
 
 void CallFeedModel::setFilter(const CallFeedFilter &filter)
 {
-    if (filter == m_filter && m_loaded)
+    CallFeedFilter viewed = filter;
+    viewed.viewer = m_viewer;
+    if (viewed == m_filter && m_loaded)
         return;
-    m_filter = filter;
+    m_filter = viewed;
     reload();
 }
 
@@ -220,6 +290,7 @@ void CallFeedModel::reload()
     const QScopedValueRollback<bool> fetching(m_fetching, true);
     beginResetModel();
     m_calls.clear();
+    m_handling.clear();
     invalidateRows();
     m_loaded = false;
     m_atEnd = true;
@@ -228,7 +299,7 @@ void CallFeedModel::reload()
         // the next refresh, which is harmless; the other order could lose it.
         const auto revision = query->maxRevision();
         const auto page = revision ? query->page(m_filter, std::nullopt, m_pageSize) : std::nullopt;
-        if (page) {
+        if (page && loadHandling(*page)) {
             m_lastRevision = *revision;
             m_calls = *page;
             m_atEnd = page->size() < m_pageSize;
@@ -264,10 +335,14 @@ void CallFeedModel::refresh()
     }
     QList<CallRecord> changed;
     changed.reserve(changes->size());
+    for (const CallChange &change : *changes)
+        changed.append(change.call);
+    // Before any row changes: the views read the rows' handling as they repaint.
+    if (!loadHandling(changed))
+        return;
     for (const CallChange &change : *changes) {
         const CallRecord &call = change.call;
         m_lastRevision = std::max(m_lastRevision, call.revision);
-        changed.append(call);
         noteCallBack(call);
         const int row = rowOf(call.callSid);
         if (row < 0) {

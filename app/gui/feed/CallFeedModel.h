@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/CallRecord.h"
+#include "db/CallAnnotations.h"
 #include "db/CallFeedQuery.h"
 
 #include <QAbstractTableModel>
@@ -33,6 +34,7 @@ public:
         TalkTimeColumn,
         VoicemailColumn,
         ForwardedToColumn,
+        HandledColumn, // done by whom, tags, notes: what the team did with it
         ColumnCount
     };
 
@@ -40,8 +42,10 @@ public:
     {
         CallSidRole = Qt::UserRole + 1,
         SecondaryTextRole, // muted text after the main one (the caller's number and place)
-        UnheardRole,       // true for a call with a voicemail nobody has played
+        UnheardRole,       // true for a call with a voicemail the viewer has not heard
         OutcomeRole,       // Outcome as int
+        DoneRole,          // true once someone marked the call done
+        TagsRole,          // QStringList
     };
 
     explicit CallFeedModel(CallLog *log, QObject *parent = nullptr);
@@ -57,7 +61,13 @@ public:
     int pageSize() const { return m_pageSize; }
 
     CallFeedFilter filter() const { return m_filter; }
+    // The filter's viewer is the model's (setViewer()).
     void setFilter(const CallFeedFilter &filter);
+    // Whose "heard" the feed shows (this desktop's user): their unheard voicemails stand out.
+    void setViewer(const QString &name);
+    QString viewer() const { return m_viewer; }
+    // What the team did with a loaded call (empty when nothing, or not loaded).
+    CallHandling handlingOf(const QString &callSid) const { return m_handling.value(callSid); }
 
     // Reads the first page again (a model reset).
     void reload();
@@ -85,10 +95,16 @@ private:
     void removeRow(int row);
     QVariant displayData(const CallRecord &call, int column) const;
     QIcon outcomeIcon(Outcome outcome) const;
+    bool isUnheard(const CallRecord &call) const;
+    const CallHandling &handling(const QString &callSid) const; // without copying it
+    // Reads the handling of these calls; false (reported) when the query failed.
+    bool loadHandling(const QList<CallRecord> &calls);
 
     CallLog *m_log;
     CallFeedFilter m_filter;
     QList<CallRecord> m_calls;
+    QHash<QString, CallHandling> m_handling; // of loaded calls that have any
+    QString m_viewer;
     mutable QHash<QString, int> m_rows;
     mutable bool m_rowsValid = false;
     qint64 m_lastRevision = 0;

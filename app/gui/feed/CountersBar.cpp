@@ -22,7 +22,7 @@ CountersBar::CountersBar(CallLog *log, QWidget *parent)
     m_calls = addCounter(QStringLiteral("callsToday"), tr("Calls today"));
     m_answered = addCounter(QStringLiteral("answeredToday"), tr("Answered"));
     m_missed = addCounter(QStringLiteral("missedToday"), tr("Missed"));
-    m_unheard = addCounter(QStringLiteral("unheardVoicemails"), tr("Unheard voicemails"));
+    m_unheard = addCounter(QStringLiteral("unheardVoicemails"), tr("Unheard by me"));
     m_unheard->setCursor(Qt::PointingHandCursor);
     m_unheard->parentWidget()->setToolTip(tr("Show the unheard voicemails"));
     layout->addStretch(1);
@@ -36,6 +36,12 @@ CountersBar::CountersBar(CallLog *log, QWidget *parent)
     });
     connect(m_log, &CallLog::availabilityChanged, this, &CountersBar::recount);
     connect(m_reader, &CountersReader::counted, this, &CountersBar::showCounters);
+}
+
+void CountersBar::setViewer(const QString &name)
+{
+    m_reader->setViewer(name);
+    recount();
 }
 
 QLabel *CountersBar::addCounter(const QString &name, const QString &caption)

@@ -25,6 +25,8 @@ public:
     CallCounters counters() const { return m_counters; }
     // Asks for a recount now (answered with counted()).
     void recount();
+    // Whose unheard voicemails are counted: this desktop's user.
+    void setViewer(const QString &name);
 
 Q_SIGNALS:
     void unheardClicked(); // the user wants to see the unheard voicemails

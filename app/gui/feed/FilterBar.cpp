@@ -1,14 +1,17 @@
 #include "FilterBar.h"
 
 #include "backend/CallFormat.h"
+#include "db/CallAnnotations.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDateEdit>
 #include <QHBoxLayout>
 #include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
+#include <QStringListModel>
 
 namespace Switchboard {
 namespace {
@@ -27,7 +30,10 @@ FilterBar::FilterBar(QWidget *parent)
     , m_period(new QComboBox(this))
     , m_from(new QDateEdit(this))
     , m_to(new QDateEdit(this))
-    , m_unheard(new QCheckBox(tr("Unheard voicemails only"), this))
+    , m_unheard(new QCheckBox(tr("Unheard by me"), this))
+    , m_open(new QCheckBox(tr("Open"), this))
+    , m_tag(new QLineEdit(this))
+    , m_tagsInUse(new QStringListModel(this))
 {
     setObjectName(QStringLiteral("filterBar"));
     m_search->setObjectName(QStringLiteral("search"));
@@ -62,6 +68,19 @@ FilterBar::FilterBar(QWidget *parent)
     m_from->setToolTip(tr("From this day"));
     m_to->setToolTip(tr("To this day, included"));
     m_unheard->setObjectName(QStringLiteral("unheardOnly"));
+    m_unheard->setToolTip(tr("Voicemails you have not heard"));
+    m_open->setObjectName(QStringLiteral("openOnly"));
+    m_open->setToolTip(tr("Calls nobody has marked done"));
+    m_tag->setObjectName(QStringLiteral("tagFilter"));
+    m_tag->setPlaceholderText(tr("Tag"));
+    m_tag->setAccessibleName(tr("Tag filter"));
+    m_tag->setClearButtonEnabled(true);
+    m_tag->setMaxLength(CallAnnotations::kMaxTagChars);
+    m_tag->setMaximumWidth(160);
+    auto *completer = new QCompleter(m_tagsInUse, m_tag);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    m_tag->setCompleter(completer);
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -72,6 +91,8 @@ FilterBar::FilterBar(QWidget *parent)
     layout->addWidget(m_from);
     layout->addWidget(m_to);
     layout->addWidget(m_unheard);
+    layout->addWidget(m_open);
+    layout->addWidget(m_tag);
     layout->addStretch(1);
 
     m_debounce.setSingleShot(true);
@@ -89,6 +110,11 @@ FilterBar::FilterBar(QWidget *parent)
     connect(m_from, &QDateEdit::dateChanged, this, &FilterBar::emitNow);
     connect(m_to, &QDateEdit::dateChanged, this, &FilterBar::emitNow);
     connect(m_unheard, &QCheckBox::toggled, this, &FilterBar::emitNow);
+    connect(m_open, &QCheckBox::toggled, this, &FilterBar::emitNow);
+    connect(m_tag, &QLineEdit::textChanged, this, &FilterBar::emitSoon);
+    connect(m_tag, &QLineEdit::returnPressed, this, &FilterBar::emitNow);
+    connect(completer, qOverload<const QString &>(&QCompleter::activated), this,
+            &FilterBar::emitNow);
 }
 
 CallFeedFilter FilterBar::filter() const
@@ -120,19 +146,24 @@ CallFeedFilter FilterBar::filter() const
         break;
     }
     filter.unheardOnly = m_unheard->isChecked();
+    filter.openOnly = m_open->isChecked();
+    filter.tag = CallAnnotations::normalisedTag(m_tag->text());
     return filter;
 }
 
 void FilterBar::clear()
 {
     const QSignalBlocker blockers[] = {QSignalBlocker(m_search), QSignalBlocker(m_outcome),
-                                       QSignalBlocker(m_period), QSignalBlocker(m_unheard)};
+                                       QSignalBlocker(m_period), QSignalBlocker(m_unheard),
+                                       QSignalBlocker(m_open),   QSignalBlocker(m_tag)};
     m_search->clear();
     m_outcome->setCurrentIndex(0);
     m_period->setCurrentIndex(0);
     m_from->setVisible(false);
     m_to->setVisible(false);
     m_unheard->setChecked(false);
+    m_open->setChecked(false);
+    m_tag->clear();
     emitNow();
 }
 
@@ -166,6 +197,23 @@ void FilterBar::setCustomRange(const QDate &from, const QDate &to)
 void FilterBar::setUnheardOnly(bool on)
 {
     m_unheard->setChecked(on);
+}
+
+void FilterBar::setOpenOnly(bool on)
+{
+    m_open->setChecked(on);
+}
+
+void FilterBar::setTag(const QString &tag)
+{
+    m_tag->setText(tag);
+    emitNow();
+}
+
+void FilterBar::setTagsInUse(const QStringList &tags)
+{
+    if (m_tagsInUse->stringList() != tags)
+        m_tagsInUse->setStringList(tags);
 }
 
 void FilterBar::emitSoon()

@@ -9,11 +9,13 @@ class QCheckBox;
 class QComboBox;
 class QDateEdit;
 class QLineEdit;
+class QStringListModel;
 
 namespace Switchboard {
 
-// Search by number or name, outcome, date range, unheard voicemails only. Emits the filter as
-// the user changes it; typing is debounced so the feed does not query on every key.
+// Search by number or name, outcome, date range, voicemails unheard by me, open calls, a tag.
+// Emits the filter as the user changes it; typing is debounced so the feed does not query on
+// every key.
 class FilterBar final : public QWidget
 {
     Q_OBJECT
@@ -42,6 +44,10 @@ public:
     void setPeriod(Period period);
     void setCustomRange(const QDate &from, const QDate &to);
     void setUnheardOnly(bool on);
+    void setOpenOnly(bool on);
+    void setTag(const QString &tag);
+    // What the tag field completes from: the tags in use in the log.
+    void setTagsInUse(const QStringList &tags);
 
 Q_SIGNALS:
     void filterChanged(const Switchboard::CallFeedFilter &filter);
@@ -56,6 +62,9 @@ private:
     QDateEdit *m_from;
     QDateEdit *m_to;
     QCheckBox *m_unheard;
+    QCheckBox *m_open;
+    QLineEdit *m_tag;
+    QStringListModel *m_tagsInUse;
     QTimer m_debounce;
     CallFeedFilter m_last;
 };

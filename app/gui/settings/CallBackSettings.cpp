@@ -35,13 +35,6 @@ CallBackSettings::CallBackSettings(AppSettings *settings, QWidget *parent)
     m_ownNumber->setToolTip(tr("Your phone, in international form: it rings first, then the "
                                "caller is connected to you."));
     form->addRow(tr("Your &phone:"), m_ownNumber);
-    m_displayName = new QLineEdit(this);
-    m_displayName->setObjectName(QStringLiteral("displayNameEdit"));
-    m_displayName->setPlaceholderText(AppSettings::osUserFullName());
-    if (settings->displayName() != AppSettings::osUserFullName())
-        m_displayName->setText(settings->displayName());
-    m_displayName->setMaxLength(100);
-    form->addRow(tr("Your &name:"), m_displayName);
     m_serviceUrl = new QLineEdit(settings->serviceUrl(), this);
     m_serviceUrl->setObjectName(QStringLiteral("serviceUrlEdit"));
     m_serviceUrl->setPlaceholderText(QStringLiteral("https://switchboard.example.com"));
@@ -86,7 +79,6 @@ bool CallBackSettings::validate()
 void CallBackSettings::save()
 {
     m_settings->setOwnNumber(m_ownNumber->text().trimmed());
-    m_settings->setDisplayName(m_displayName->text());
     m_settings->setServiceUrl(m_serviceUrl->text().trimmed());
     m_settings->setTwilioApiUrl(m_twilioApi->text().trimmed());
 }

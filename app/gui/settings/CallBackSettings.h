@@ -29,7 +29,6 @@ private:
 
     AppSettings *m_settings;
     QLineEdit *m_ownNumber;
-    QLineEdit *m_displayName;
     QLineEdit *m_serviceUrl;
     QLineEdit *m_twilioApi;
     QLabel *m_error;

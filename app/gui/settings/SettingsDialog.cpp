@@ -2,7 +2,9 @@
 
 #include "backend/AppSettings.h"
 #include "CallBackSettings.h"
+#include "backend/DisplayName.h"
 #include "DatabasePasswordField.h"
+#include "db/CallAnnotations.h"
 #include "db/DatabaseUrl.h"
 
 #include <QDialogButtonBox>
@@ -60,6 +62,7 @@ SettingsDialog::SettingsDialog(AppSettings *settings, CredentialStore *credentia
 {
     setWindowTitle(tr("Switchboard Settings"));
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(createTeamGroup());
     layout->addWidget(createDatabaseGroup());
     layout->addWidget(createTwilioGroup());
     m_callBackSettings = new CallBackSettings(settings, this);
@@ -98,6 +101,23 @@ SettingsDialog::SettingsDialog(AppSettings *settings, CredentialStore *credentia
     m_authToken->setEnabled(false);
     showKeyringStatus(tr("Reading the keyring…"), false);
     m_credentials->load();
+}
+
+QWidget *SettingsDialog::createTeamGroup()
+{
+    auto *group = new QGroupBox(tr("You"), this);
+    auto *form = new QFormLayout(group);
+    m_displayName = new QLineEdit(m_settings->displayName(), group);
+    m_displayName->setObjectName(QStringLiteral("displayNameEdit"));
+    m_displayName->setMaxLength(CallAnnotations::kMaxNameChars);
+    m_displayName->setPlaceholderText(defaultDisplayName());
+    m_displayName->setAccessibleName(tr("Your name"));
+    form->addRow(tr("Your &name:"), m_displayName);
+    auto *hint = noteLabel(group);
+    hint->setText(tr("Shown to the team with what you hear, mark done, tag and note."));
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    form->addRow(QString(), hint);
+    return group;
 }
 
 QWidget *SettingsDialog::createDatabaseGroup()
@@ -313,6 +333,7 @@ void SettingsDialog::finishAccept(bool passwordChanged)
     // happens next.
     m_settings->setDatabaseUrl(m_acceptedDatabaseUrl);
     m_callBackSettings->save();
+    m_settings->setDisplayName(m_displayName->text());
     if (passwordChanged && !urlChanged)
         Q_EMIT databasePasswordChanged();
 

@@ -16,8 +16,9 @@ class AppSettings;
 class CallBackSettings;
 class DatabasePasswordField;
 
-// Where the call log is, its PostgreSQL password and the Twilio credentials (both kept in the
-// keychain). Without a keychain the dialog says so and still saves the database setting.
+// The name you go by in the team, where the call log is, its PostgreSQL password and the Twilio
+// credentials (both kept in the keychain). Without a keychain the dialog says so and still saves
+// the database setting.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -34,6 +35,7 @@ Q_SIGNALS:
     void databasePasswordChanged();
 
 private:
+    QWidget *createTeamGroup();
     QWidget *createDatabaseGroup();
     QWidget *createTwilioGroup();
     void browseForDatabase();
@@ -50,6 +52,7 @@ private:
 
     AppSettings *m_settings;
     CredentialStore *m_credentials;
+    QLineEdit *m_displayName = nullptr;
     QLineEdit *m_database = nullptr;
     QLabel *m_databaseError = nullptr;
     QFormLayout *m_databaseForm = nullptr;

@@ -1,0 +1,492 @@
+// A team of desktops on one call log (issue #20): the real main window, offscreen, marks a
+// voicemail heard, a call done, tags and notes it; and two app processes on one log, SQLite or
+// PostgreSQL (SWITCHBOARD_TEST_POSTGRES), see each other's marks, tags and notes. The second
+// process is this executable started with --peer: a whole MainWindow of its own that takes
+// commands on stdin and prints what its window shows whenever that changes.
+
+#include "AppTestData.h"
+#include "backend/AppSettings.h"
+#include "backend/CallLog.h"
+#include "backend/CredentialStore.h"
+#include "backend/DisplayName.h"
+#include "gui/details/DetailsPane.h"
+#include "gui/details/HandlingPanel.h"
+#include "gui/feed/CallFeedModel.h"
+#include "gui/feed/CountersBar.h"
+#include "gui/feed/FeedView.h"
+#include "gui/feed/FilterBar.h"
+#include "gui/MainWindow.h"
+#include "gui/settings/SettingsDialog.h"
+#include "support/ServiceHarness.h"
+
+#include <pwd.h>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCompleter>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSocketNotifier>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
+#include <unistd.h>
+
+using namespace Switchboard;
+using namespace Switchboard::Testing;
+
+namespace {
+
+const QString kVoicemail = QStringLiteral("CA00000000000000000000000000000001");
+const QString kMissed = QStringLiteral("CA00000000000000000000000000000002");
+
+// A desktop's window, opened on `url` as `name`, its settings in `folder`.
+struct Desktop
+{
+    std::unique_ptr<AppSettings> settings;
+    std::unique_ptr<CredentialStore> credentials;
+    std::unique_ptr<MainWindow> window;
+
+    bool open(const QString &folder, const QString &url, const QString &name)
+    {
+        settings = std::make_unique<AppSettings>(folder + QStringLiteral("/settings.ini"), nullptr);
+        settings->setDisplayName(name);
+        settings->setDatabaseUrlOverride(url);
+        credentials = std::make_unique<CredentialStore>();
+        window = std::make_unique<MainWindow>(settings.get(), credentials.get());
+        window->show();
+        window->openDatabase();
+        return QTest::qWaitFor([this] { return window->model()->hasLoaded(); }, 20000);
+    }
+
+    bool select(const QString &callSid)
+    {
+        const QModelIndex index = window->model()->indexOfCall(callSid);
+        if (!index.isValid())
+            return false;
+        window->view()->setCurrentIndex(index);
+        const auto shown = window->detailsPane()->call();
+        return shown && shown->callSid == callSid;
+    }
+
+    HandlingPanel *panel() const { return window->detailsPane()->handlingPanel(); }
+    template<typename T> T *find(const char *name) const
+    {
+        return window->findChild<T *>(QLatin1String(name));
+    }
+
+    // What this window shows of the selected call's handling, as a user reads it.
+    QJsonObject state() const
+    {
+        QJsonArray tags, notes, timeline;
+        const auto *tagList = find<QListWidget>("tags");
+        for (int i = 0; i < tagList->count(); ++i)
+            tags.append(tagList->item(i)->text());
+        const auto *noteList = find<QListWidget>("notes");
+        for (int i = 0; i < noteList->count(); ++i)
+            notes.append(noteList->item(i)->text());
+        const auto *tree = find<QTreeWidget>("timeline");
+        for (int i = 0; i < tree->topLevelItemCount(); ++i)
+            timeline.append(QString(tree->topLevelItem(i)->text(1) + QLatin1Char('|') +
+                                    tree->topLevelItem(i)->text(2)));
+        const auto call = window->detailsPane()->call();
+        const QString sid = call ? call->callSid : QString();
+        return {
+            {QStringLiteral("call"), sid},
+            {QStringLiteral("heardBy"), find<QLabel>("heardBy")->text()},
+            {QStringLiteral("done"), find<QLabel>("doneState")->text()},
+            {QStringLiteral("tags"), tags},
+            {QStringLiteral("notes"), notes},
+            {QStringLiteral("timeline"), timeline},
+            {QStringLiteral("feed"),
+             window->model()
+                 ->data(window->model()->indexOfCall(sid, CallFeedModel::HandledColumn))
+                 .toString()},
+        };
+    }
+};
+
+// The --peer process: opens the log as `name`, selects `callSid`, then runs commands read
+// from stdin (one per line: heard, done NOTE, reopen, tag TAG, note TEXT) through its widgets,
+// and prints its state as one JSON line whenever it changes.
+int runPeer(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    QTemporaryDir folder;
+    Desktop desktop;
+    if (args.size() < 5 || !desktop.open(folder.path(), args.at(2), args.at(3)) ||
+        !QTest::qWaitFor([&] { return desktop.select(args.at(4)); }, 10000)) {
+        qCritical("peer: cannot open the log");
+        return 2;
+    }
+    QFile out;
+    out.open(stdout, QIODevice::WriteOnly);
+    QByteArray last;
+    QTimer watch;
+    QObject::connect(&watch, &QTimer::timeout, &app, [&] {
+        const QByteArray now = QJsonDocument(desktop.state()).toJson(QJsonDocument::Compact);
+        if (now == last)
+            return;
+        last = now;
+        out.write("state " + now + '\n');
+        out.flush();
+    });
+    watch.start(10);
+    const auto run = [&](const QString &line) {
+        const QString command = line.section(QLatin1Char(' '), 0, 0);
+        const QString rest = line.section(QLatin1Char(' '), 1);
+        HandlingPanel *panel = desktop.panel();
+        if (command == QLatin1String("heard")) {
+            desktop.find<QPushButton>("heardButton")->click();
+        } else if (command == QLatin1String("done")) {
+            desktop.find<QLineEdit>("doneNote")->setText(rest);
+            desktop.find<QPushButton>("doneButton")->click();
+        } else if (command == QLatin1String("reopen")) {
+            if (panel->handling().done)
+                desktop.find<QPushButton>("doneButton")->click();
+        } else if (command == QLatin1String("tag")) {
+            auto *edit = desktop.find<QLineEdit>("tagEdit");
+            edit->setText(rest);
+            QTest::keyClick(edit, Qt::Key_Return);
+        } else if (command == QLatin1String("note")) {
+            desktop.find<QPlainTextEdit>("noteEdit")->setPlainText(rest);
+            desktop.find<QPushButton>("addNoteButton")->click();
+        }
+        out.write("did " + line.toUtf8() + '\n');
+        out.flush();
+    };
+    QByteArray pending; // what stdin gave that is not a whole line yet
+    QSocketNotifier commands(STDIN_FILENO, QSocketNotifier::Read);
+    QObject::connect(&commands, &QSocketNotifier::activated, &app, [&] {
+        char buffer[4096];
+        const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        if (got <= 0) {
+            app.quit(); // the test closed our stdin, or went away
+            return;
+        }
+        pending.append(buffer, got);
+        for (qsizetype end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
+            const QString line = QString::fromUtf8(pending.left(end)).trimmed();
+            pending.remove(0, end + 1);
+            run(line);
+        }
+    });
+    return app.exec();
+}
+
+} // namespace
+
+class TestTeamDesktops final : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<ServiceHarness> m_harness;
+    QTemporaryDir m_folder;
+
+    void writeCalls()
+    {
+        QString error;
+        const auto url = DatabaseUrl::parse(m_harness->databaseUrl(), &error);
+        QVERIFY2(url, qPrintable(error));
+        CallLogWriter log(*url);
+        QVERIFY(log.isOpen());
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(log.voicemail(kVoicemail, now.addSecs(-120), QStringLiteral("+14155550101"),
+                              QStringLiteral("Grace Hopper")));
+        QVERIFY(log.missed(kMissed, now.addSecs(-60), QStringLiteral("+14155550102")));
+        QVERIFY(
+            log.writer().storeAudio(kVoicemail, CallLogWriter::wav(), QStringLiteral("audio/wav")));
+    }
+
+    // The peer process, and what it printed.
+    struct Peer
+    {
+        ~Peer()
+        {
+            // A test that failed half-way leaves it running: it goes with the test.
+            if (process.state() != QProcess::NotRunning) {
+                process.kill();
+                process.waitForFinished(5000);
+            }
+        }
+
+        QProcess process;
+        QJsonObject state;
+        QStringList did;
+    };
+
+    void startPeer(Peer &peer, const QString &name, const QString &callSid)
+    {
+        QObject::connect(&peer.process, &QProcess::readyReadStandardOutput, &peer.process, [&peer] {
+            while (peer.process.canReadLine()) {
+                const QByteArray line = peer.process.readLine().trimmed();
+                if (line.startsWith("state "))
+                    peer.state = QJsonDocument::fromJson(line.mid(6)).object();
+                else if (line.startsWith("did "))
+                    peer.did.append(QString::fromUtf8(line.mid(4)));
+            }
+        });
+        peer.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        peer.process.start(QCoreApplication::applicationFilePath(),
+                           {QStringLiteral("--peer"), m_harness->databaseUrl(), name, callSid});
+        QVERIFY(peer.process.waitForStarted(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(peer.state.value(QStringLiteral("call")).toString() == callSid,
+                                 30000);
+    }
+
+    static void command(Peer &peer, const QString &line)
+    {
+        peer.process.write(line.toUtf8() + '\n');
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_harness = std::make_unique<ServiceHarness>();
+        writeCalls();
+    }
+
+    void cleanup() { m_harness.reset(); }
+
+    void displayNameDefaultsToTheAccountsFullName()
+    {
+        const passwd *account = ::getpwuid(::getuid());
+        QVERIFY(account);
+        const QString gecos =
+            QString::fromLocal8Bit(account->pw_gecos).section(QLatin1Char(','), 0, 0).simplified();
+        QCOMPARE(defaultDisplayName(),
+                 gecos.isEmpty() ? QString::fromLocal8Bit(account->pw_name) : gecos);
+        AppSettings settings(m_folder.filePath(QStringLiteral("name.ini")), nullptr);
+        QCOMPARE(settings.displayName(), defaultDisplayName());
+
+        // Chosen in the settings dialog.
+        CredentialStore credentials;
+        SettingsDialog dialog(&settings, &credentials);
+        auto *edit = dialog.findChild<QLineEdit *>(QStringLiteral("displayNameEdit"));
+        QVERIFY(edit);
+        QCOMPARE(edit->text(), defaultDisplayName());
+        QCOMPARE(edit->maxLength(), CallAnnotations::kMaxNameChars);
+        edit->setText(QStringLiteral("  Alice \t Martin "));
+        dialog.accept();
+        QCOMPARE(settings.displayName(), QStringLiteral("Alice Martin"));
+        settings.setDisplayName(QString()); // cleared: back to the account's
+        QCOMPARE(settings.displayName(), defaultDisplayName());
+    }
+
+    void handlingInTheDetailsPane()
+    {
+        QTemporaryDir folder;
+        Desktop alice;
+        QVERIFY(alice.open(folder.path(), m_harness->databaseUrl(), QStringLiteral("Alice")));
+        MainWindow *window = alice.window.get();
+        QTRY_COMPARE(window->countersBar()->counters().unheardVoicemails, 1);
+        QVERIFY(alice.select(kVoicemail));
+        QCOMPARE(alice.find<QLabel>("heardBy")->text(),
+                 QStringLiteral("Nobody has heard the voicemail yet."));
+        QVERIFY(window->model()
+                    ->data(window->model()->indexOfCall(kVoicemail), CallFeedModel::UnheardRole)
+                    .toBool());
+
+        // The shortcuts: Ctrl+H heard, Ctrl+D done.
+        window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        window->view()->setFocus();
+        QTest::keyClick(window, Qt::Key_H, Qt::ControlModifier);
+        QTRY_COMPARE(alice.find<QLabel>("heardBy")->text(), QStringLiteral("Heard by Alice"));
+        QTRY_VERIFY(
+            !window->model()
+                 ->data(window->model()->indexOfCall(kVoicemail), CallFeedModel::UnheardRole)
+                 .toBool());
+        QTRY_COMPARE(window->countersBar()->counters().unheardVoicemails, 0);
+        QCOMPARE(alice.find<QPushButton>("heardButton")->text(), QStringLiteral("Mark as unheard"));
+
+        alice.find<QLineEdit>("doneNote")->setText(QStringLiteral("<i>called</i> back"));
+        QTest::keyClick(window, Qt::Key_D, Qt::ControlModifier);
+        QTRY_VERIFY(
+            alice.find<QLabel>("doneState")->text().startsWith(QStringLiteral("Done by Alice · ")));
+        QVERIFY(alice.find<QLabel>("doneState")
+                    ->text()
+                    .endsWith(QStringLiteral("— <i>called</i> back")));
+        QCOMPARE(alice.find<QLabel>("doneState")->textFormat(), Qt::PlainText);
+        QCOMPARE(alice.find<QPushButton>("doneButton")->text(), QStringLiteral("Reopen"));
+
+        // Tags: normalised, completed from the tags in use, filtered on.
+        auto *tagEdit = alice.find<QLineEdit>("tagEdit");
+        tagEdit->setText(QStringLiteral(" Urgent  Lead "));
+        QTest::keyClick(tagEdit, Qt::Key_Return);
+        QCOMPARE(tagEdit->text(), QString());
+        QCOMPARE(alice.find<QListWidget>("tags")->count(), 1);
+        QCOMPARE(alice.find<QListWidget>("tags")->item(0)->text(), QStringLiteral("urgent lead"));
+        QTRY_COMPARE(tagEdit->completer()->model()->rowCount(), 1);
+        QCOMPARE(tagEdit->completer()->model()->index(0, 0).data().toString(),
+                 QStringLiteral("urgent lead"));
+        auto *tagFilter = window->filterBar()->findChild<QLineEdit *>(QStringLiteral("tagFilter"));
+        QCOMPARE(tagFilter->completer()->model()->rowCount(), 1);
+
+        // Notes: any number, with author and time, plain text.
+        auto *noteEdit = alice.find<QPlainTextEdit>("noteEdit");
+        noteEdit->setPlainText(QStringLiteral("<b>Asked</b> for a quote"));
+        alice.find<QPushButton>("addNoteButton")->click();
+        noteEdit->setPlainText(QStringLiteral("Second note"));
+        QTest::keyClick(noteEdit, Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(noteEdit->toPlainText(), QString());
+        auto *notes = alice.find<QListWidget>("notes");
+        QCOMPARE(notes->count(), 2);
+        QVERIFY(notes->item(0)->text().startsWith(QStringLiteral("Alice · ")));
+        QVERIFY(notes->item(0)->text().endsWith(QStringLiteral("\n<b>Asked</b> for a quote")));
+
+        // The feed's Handled column and the timeline.
+        QTRY_COMPARE(
+            window->model()
+                ->data(window->model()->indexOfCall(kVoicemail, CallFeedModel::HandledColumn))
+                .toString(),
+            QStringLiteral("✓ Alice · urgent lead · 2 notes"));
+        const QJsonArray timeline = alice.state().value(QStringLiteral("timeline")).toArray();
+        const QStringList expected{QStringLiteral("heard|Alice"),
+                                   QStringLiteral("done|Alice · <i>called</i> back"),
+                                   QStringLiteral("tagged urgent lead|Alice"),
+                                   QStringLiteral("note|Alice · <b>Asked</b> for a quote"),
+                                   QStringLiteral("note|Alice · Second note")};
+        for (const QString &line : expected)
+            QVERIFY2(timeline.contains(line), qPrintable(line));
+        // After the webhooks, in the order they happened.
+        QCOMPARE(timeline.last().toString(), expected.last());
+
+        // Filters: open, tag, unheard by me.
+        FilterBar *filters = window->filterBar();
+        filters->setOpenOnly(true);
+        QTRY_VERIFY(!window->model()->indexOfCall(kVoicemail).isValid());
+        QVERIFY(window->model()->indexOfCall(kMissed).isValid());
+        filters->clear();
+        filters->setTag(QStringLiteral("URGENT lead"));
+        QTRY_COMPARE(window->model()->rowCount(), 1);
+        QVERIFY(window->model()->indexOfCall(kVoicemail).isValid());
+        filters->clear();
+        filters->setUnheardOnly(true);
+        QTRY_COMPARE(window->model()->rowCount(), 0);
+        filters->clear();
+        QTRY_COMPARE(window->model()->rowCount(), 2);
+
+        // Undo: reopen, unheard, a tag removed.
+        QVERIFY(alice.select(kVoicemail));
+        QTest::keyClick(window, Qt::Key_D, Qt::ControlModifier);
+        QTRY_COMPARE(alice.find<QLabel>("doneState")->text(),
+                     QStringLiteral("Open: nobody has marked it done."));
+        alice.find<QListWidget>("tags")->setCurrentRow(0);
+        alice.find<QPushButton>("removeTagButton")->click();
+        QCOMPARE(alice.find<QListWidget>("tags")->count(), 0);
+        alice.find<QPushButton>("heardButton")->click();
+        QTRY_COMPARE(window->countersBar()->counters().unheardVoicemails, 1);
+    }
+
+    void twoDesktopsSeeEachOthersWork()
+    {
+        QTemporaryDir folder;
+        Desktop alice;
+        QVERIFY(alice.open(folder.path(), m_harness->databaseUrl(), QStringLiteral("Alice")));
+        QVERIFY(alice.select(kVoicemail));
+        Peer bob;
+        startPeer(bob, QStringLiteral("Bob"), kVoicemail);
+        const auto bobSees = [&bob](const char *key) {
+            return bob.state.value(QLatin1String(key));
+        };
+        QElapsedTimer timer;
+        QStringList latencies;
+        const auto measured = [&](const char *what) {
+            latencies.append(
+                QStringLiteral("%1 %2 ms").arg(QLatin1String(what)).arg(timer.elapsed()));
+        };
+        // Generous bounds: a loaded machine must not fail the test; the figures are printed.
+        constexpr int kBound = 10000;
+
+        // Alice → Bob: heard, done with a note, a tag, a note.
+        timer.start();
+        alice.find<QPushButton>("heardButton")->click();
+        QTRY_COMPARE_WITH_TIMEOUT(bobSees("heardBy").toString(), QStringLiteral("Heard by Alice"),
+                                  kBound);
+        measured("heard A->B");
+        alice.find<QLineEdit>("doneNote")->setText(QStringLiteral("Called back"));
+        timer.start();
+        alice.find<QPushButton>("doneButton")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            bobSees("done").toString().startsWith(QStringLiteral("Done by Alice · ")), kBound);
+        measured("done A->B");
+        QVERIFY(bobSees("done").toString().endsWith(QStringLiteral("— Called back")));
+        timer.start();
+        alice.panel()->addTag(QStringLiteral("Callback"));
+        QTRY_COMPARE_WITH_TIMEOUT(bobSees("tags").toArray(), QJsonArray{QStringLiteral("callback")},
+                                  kBound);
+        measured("tag A->B");
+        timer.start();
+        alice.panel()->addNote(QStringLiteral("Wants a quote"));
+        QTRY_COMPARE_WITH_TIMEOUT(bobSees("notes").toArray().size(), 1, kBound);
+        measured("note A->B");
+        QVERIFY(bobSees("notes").toArray().at(0).toString().startsWith(QStringLiteral("Alice · ")));
+        QTRY_COMPARE_WITH_TIMEOUT(bobSees("feed").toString(),
+                                  QStringLiteral("✓ Alice · callback · 1 note"), kBound);
+
+        // Bob → Alice, each through Bob's widgets.
+        timer.start();
+        command(bob, QStringLiteral("heard"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.find<QLabel>("heardBy")->text(),
+                                  QStringLiteral("Heard by Alice, Bob"), kBound);
+        measured("heard B->A");
+        timer.start();
+        command(bob, QStringLiteral("tag <b>VIP</b>"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.find<QListWidget>("tags")->count(), 2, kBound);
+        measured("tag B->A");
+        QCOMPARE(alice.find<QListWidget>("tags")->item(0)->text(), QStringLiteral("<b>vip</b>"));
+        timer.start();
+        command(bob, QStringLiteral("note Left a message"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.find<QListWidget>("notes")->count(), 2, kBound);
+        measured("note B->A");
+        QVERIFY(
+            alice.find<QListWidget>("notes")->item(1)->text().startsWith(QStringLiteral("Bob · ")));
+        QVERIFY(alice.find<QListWidget>("notes")->item(1)->text().endsWith(
+            QStringLiteral("\nLeft a message")));
+        timer.start();
+        command(bob, QStringLiteral("reopen"));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.find<QLabel>("doneState")->text(),
+                                  QStringLiteral("Open: nobody has marked it done."), kBound);
+        measured("reopen B->A");
+        timer.start();
+        command(bob, QStringLiteral("done On it"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            alice.find<QLabel>("doneState")->text().startsWith(QStringLiteral("Done by Bob · ")),
+            kBound);
+        measured("done B->A");
+        QTRY_COMPARE_WITH_TIMEOUT(
+            alice.window->model()
+                ->data(alice.window->model()->indexOfCall(kVoicemail, CallFeedModel::HandledColumn))
+                .toString(),
+            QStringLiteral("✓ Bob · <b>vip</b>, callback · 2 notes"), kBound);
+        qInfo("%s: %s", ServiceHarness::usesPostgres() ? "PostgreSQL" : "SQLite",
+              qPrintable(latencies.join(QStringLiteral(", "))));
+
+        bob.process.closeWriteChannel();
+        QVERIFY(bob.process.waitForFinished(10000));
+        QCOMPARE(bob.process.exitCode(), 0);
+    }
+};
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && qstrcmp(argv[1], "--peer") == 0)
+        return runPeer(argc, argv);
+    QApplication app(argc, argv);
+    TestTeamDesktops test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "TestTeamDesktops.moc"
