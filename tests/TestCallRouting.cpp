@@ -415,9 +415,11 @@ private Q_SLOTS:
         QVERIFY2(action.startsWith(m_harness->serviceUrl()), qPrintable(action));
 
         // While Alice rings, the team becomes Zoe then Yann; new calls ring Zoe first.
-        QVERIFY(setFlow(R"({"members": [{"name": "Zoe", "number": "+15550100209"},
-                                        {"name": "Yann", "number": "+15550100208"}],
-                            "ring": "sequential"})"));
+        QVERIFY(setFlow(QJsonDocument::fromJson(R"({"members": [
+                            {"name": "Zoe", "number": "+15550100209"},
+                            {"name": "Yann", "number": "+15550100208"}],
+                            "ring": "sequential"})")
+                            .object()));
         const auto firstRung = [this](const QString &callSid) {
             post(QStringLiteral("/twilio/voice"), callParams(kCaller, callSid));
             const TwimlDocument dial = twiml(post(

@@ -1,8 +1,8 @@
 #include "SettingsDialog.h"
 
 #include "backend/AppSettings.h"
-#include "CallBackSettings.h"
 #include "backend/DisplayName.h"
+#include "CallBackSettings.h"
 #include "DatabasePasswordField.h"
 #include "db/CallAnnotations.h"
 #include "db/DatabaseUrl.h"
