@@ -15,6 +15,7 @@
 #include "gui/details/DetailsPane.h"
 #include "gui/feed/CallFeedModel.h"
 #include "gui/feed/FeedView.h"
+#include "gui/feed/FilterBar.h"
 #include "gui/MainWindow.h"
 #include "gui/settings/SettingsDialog.h"
 #include "RestCalls.h"
@@ -316,6 +317,14 @@ private Q_SLOTS:
         QTRY_COMPARE(label("callBackState")->text(),
                      QStringLiteral("Called back by %1 · %2 · reached").arg(kStaffName, when));
         QCOMPARE(label("callBackState")->textFormat(), Qt::PlainText);
+
+        // Called back and reached: handled. "Open" leaves out the caller's call, and the call
+        // back itself, the team's own call.
+        m_window->filterBar()->setOpenOnly(true);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->model()->indexOfCall(m_inboundSid).isValid(), 10000);
+        QVERIFY(!m_window->model()->indexOfCall(outbound.callSid).isValid());
+        m_window->filterBar()->setOpenOnly(false);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->model()->indexOfCall(m_inboundSid).isValid(), 10000);
 
         // The export carries the direction and the link.
         const QJsonArray exported = QJsonDocument::fromJson(m_harness->exportLog()).array();

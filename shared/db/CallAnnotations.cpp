@@ -128,8 +128,13 @@ QString CallAnnotations::normalisedNote(const QString &text)
 
 QString CallAnnotations::openCondition()
 {
-    // The hook for calls handled elsewhere (a missed call called back) is this one condition.
-    return QStringLiteral("NOT EXISTS (SELECT 1 FROM call_done d WHERE d.call_sid = c.call_sid)");
+    // A caller's call nobody marked done and nobody reached by calling back; a call back is the
+    // team's own call, never open. `<> ''` lets SQLite use the partial calls_by_call_back.
+    return QStringLiteral(
+        "c.direction = 'inbound'"
+        " AND NOT EXISTS (SELECT 1 FROM call_done d WHERE d.call_sid = c.call_sid)"
+        " AND NOT EXISTS (SELECT 1 FROM calls b WHERE b.call_back_of = c.call_sid"
+        " AND b.call_back_of <> '' AND b.outcome = 'answered')");
 }
 
 bool CallAnnotations::fail(const QString &error)
