@@ -165,8 +165,10 @@ void ConnectionGuard::setStage(Connection &connection, Stage stage)
 {
     if (connection.stage == Stage::Idle && stage != Stage::Idle)
         --m_idle;
-    else if (connection.stage != Stage::Idle && stage == Stage::Idle)
+    else if (connection.stage != Stage::Idle && stage == Stage::Idle) {
         ++m_idle;
+        connection.keptAlive = true;
+    }
     // A request's clock starts at its first byte; the idle clock at the end of the last one.
     if (stage == Stage::Idle || stage == Stage::RequestLine)
         connection.since.restart();
@@ -329,12 +331,20 @@ bool ConnectionGuard::endHead(QTcpSocket *socket, Connection &connection)
 
 bool ConnectionGuard::closeLongestIdle()
 {
+    // A connection just accepted may hold a request whose bytes this thread has not read yet
+    // (under load, many connections are accepted before their first readyRead): closing it
+    // would drop that request, so only one kept alive between requests, or silent for a while,
+    // makes room. A flood of new connections is refused instead.
+    constexpr qint64 kNewConnectionGraceMs = 1000;
     // Found first, closed after: forget() erases from m_connections.
     QTcpSocket *longestIdle = nullptr;
     qint64 longest = -1;
     for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
-        if (!it->inRequest() && it->since.elapsed() > longest) {
-            longest = it->since.elapsed();
+        const qint64 idleMs = it->since.elapsed();
+        if (it->inRequest() || (!it->keptAlive && idleMs < kNewConnectionGraceMs))
+            continue;
+        if (idleMs > longest) {
+            longest = idleMs;
             longestIdle = it.key();
         }
     }

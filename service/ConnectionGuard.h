@@ -116,6 +116,7 @@ private:
         bool expectContinue = false;
         qint64 bodyLeft = 0;      // bytes of the current request's body still to come
         qint64 followedAhead = 0; // bytes still in the socket's buffer already followed
+        bool keptAlive = false;   // a request of it was whole: idle now means between requests
 
         bool inRequest() const { return stage != Stage::Idle; }
     };

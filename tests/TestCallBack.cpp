@@ -14,6 +14,7 @@
 #include "gui/CallBackController.h"
 #include "gui/details/DetailsPane.h"
 #include "gui/feed/CallFeedModel.h"
+#include "gui/feed/FeedContextMenu.h"
 #include "gui/feed/FeedView.h"
 #include "gui/feed/FilterBar.h"
 #include "gui/MainWindow.h"
@@ -22,6 +23,7 @@
 #include "ServiceHarness.h"
 #include "support/KeyringGuard.h"
 
+#include <memory>
 #include <QAction>
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -227,8 +229,10 @@ private Q_SLOTS:
         selectInbound();
         // From the feed's context menu this time.
         QAction *action = m_window->callBack()->action();
-        QVERIFY(m_window->view()->actions().contains(action));
-        QCOMPARE(m_window->view()->contextMenuPolicy(), Qt::ActionsContextMenu);
+        auto *contextMenu = m_window->findChild<FeedContextMenu *>();
+        QVERIFY(contextMenu);
+        const std::unique_ptr<QMenu> menu(contextMenu->menuFor(m_window->view()->currentIndex()));
+        QVERIFY(menu && menu->actions().contains(action));
         action->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(
             label("callBackMessage")->text().startsWith(QStringLiteral("Cannot reach Twilio")),

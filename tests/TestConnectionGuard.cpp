@@ -701,6 +701,31 @@ private Q_SLOTS:
             QStringLiteral("served; the longest-idle connection was closed to make room"));
     }
 
+    // A connection just opened may carry a request the service has not read yet (under load,
+    // many are accepted before their first byte is read): a newcomer never closes one of them
+    // to make room. It is refused, and each of them is then served.
+    void newConnectionsAreNotClosedToMakeRoom()
+    {
+        std::vector<std::unique_ptr<QTcpSocket>> held;
+        for (int i = 0; i < 16; ++i)
+            held.push_back(connectToService());
+        // The service has taken all 16 once one more is refused for them.
+        auto fresh = connectFrom(QHostAddress(QStringLiteral("127.0.0.2")));
+        fresh->write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        QCOMPARE(statusLine(readUntilClosed(*fresh, 3000)),
+                 QByteArray("HTTP/1.1 503 Service Unavailable"));
+        for (const auto &socket : held) {
+            QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
+            socket->write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+            QCOMPARE(readAnswers(*socket, 1, 3000), QList<QByteArray>{"HTTP/1.1 200 OK"});
+        }
+        ReliabilityLog::record(
+            QStringLiteral("limits"),
+            QStringLiteral("a new client while 16 connections just opened fill "
+                           "--max-connections 16"),
+            QStringLiteral("refused with 503; none of the 16 closed, each then served"));
+    }
+
     // A request split across two sends after a pipelined one: the guard follows each byte once.
     void splitRequestAfterAPipelinedOne()
     {

@@ -269,6 +269,8 @@ private Q_SLOTS:
                                               QStringLiteral("--concurrency"), QStringLiteral("8"),
                                               QStringLiteral("--mix"), QStringLiteral("--json"),
                                               QStringLiteral("--no-wait-downloads")});
+            // Started, so that the state checked below is the load's, not the process start's.
+            QVERIFY(sim && sim->waitForStarted(10000));
             // The kill lands mid-load: once this load's webhooks are being written, and before
             // the simulator is done with its 800 calls.
             QTRY_VERIFY_WITH_TIMEOUT(loggedEvents(harness) > loggedBefore, 30000);

@@ -104,8 +104,7 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
 
     m_callBack = new CallBackController(m_settings, m_credentials, this);
     m_details->addActionBar(m_callBack->detailsBar());
-    m_view->addAction(m_callBack->action());
-    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->addAction(m_callBack->action()); // its shortcut, with the focus in the feed
     connect(m_callBack, &CallBackController::statusMessage, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
 
@@ -182,9 +181,10 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
                 m_details->setFetching(callSid, false, message);
             });
 
-    // The call flow's author is the OS user until the app has a display name of its own.
     auto *blockCaller = new BlockCaller(m_log, m_settings->displayName(), this);
-    connect(new FeedContextMenu(m_view, m_model), &FeedContextMenu::blockRequested, blockCaller,
+    auto *contextMenu = new FeedContextMenu(m_view, m_model);
+    contextMenu->addCallAction(m_callBack->action());
+    connect(contextMenu, &FeedContextMenu::blockRequested, blockCaller,
             &BlockCaller::confirmAndBlock);
     connect(blockCaller, &BlockCaller::finished, this,
             [this](const QString &message) { statusBar()->showMessage(message, 8000); });

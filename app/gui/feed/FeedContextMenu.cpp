@@ -19,12 +19,21 @@ FeedContextMenu::FeedContextMenu(FeedView *view, CallFeedModel *model)
     connect(m_view, &QWidget::customContextMenuRequested, this, &FeedContextMenu::showAt);
 }
 
+void FeedContextMenu::addCallAction(QAction *action)
+{
+    m_callActions.append(action);
+}
+
 QMenu *FeedContextMenu::menuFor(const QModelIndex &index)
 {
     const auto call = m_model->callFromIndex(index);
     if (!call)
         return nullptr;
     auto *menu = new QMenu(m_view);
+    if (!m_callActions.isEmpty()) {
+        menu->addActions(m_callActions);
+        menu->addSeparator();
+    }
     QAction *block = menu->addAction(tr("&Block This Number…"));
     block->setObjectName(QStringLiteral("blockNumberAction"));
     // Withheld and malformed numbers cannot be blocked: the flow's blocklist holds E.164 only.

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <QList>
 #include <QObject>
 
+class QAction;
 class QMenu;
 class QModelIndex;
 class QPoint;
@@ -21,6 +23,9 @@ class FeedContextMenu final : public QObject
 public:
     FeedContextMenu(FeedView *view, CallFeedModel *model);
 
+    // Listed first in every call's menu (Call back): the action itself knows the current call.
+    void addCallAction(QAction *action);
+
     // The menu for the call at `index`, owned by the caller; null when no call is there.
     QMenu *menuFor(const QModelIndex &index);
 
@@ -33,6 +38,7 @@ private:
 
     FeedView *m_view;
     CallFeedModel *m_model;
+    QList<QAction *> m_callActions;
 };
 
 } // namespace Switchboard
