@@ -357,6 +357,40 @@ private Q_SLOTS:
 
     // Webhooks of one call spread over instances: a webhook already recorded by the other is a
     // duplicate, and a change made by the other is kept.
+    // `flow set` once, on the shared database: the next call to either instance hears the new
+    // revision, neither restarted (a NOTIFY, or at worst the one-second poll).
+    void aFlowChangeReachesEveryInstance()
+    {
+        ServiceHarness harness;
+        QJsonObject flow = ServiceHarness::exampleFlow();
+        flow.remove(QStringLiteral("hours")); // open whenever the test runs
+        flow[QStringLiteral("greeting")] = QStringLiteral("Welcome to Acme. Press 1.");
+        QVERIFY2(harness.startServiceWithFlow(flow), qPrintable(harness.serviceOutput()));
+        const QString second = harness.startAnotherService();
+        QVERIFY2(!second.isEmpty(), qPrintable(harness.serviceOutput()));
+
+        int calls = 0;
+        const auto greets = [&calls](const QString &serviceUrl, const char *words) {
+            const FormData call{{QStringLiteral("AccountSid"), ServiceHarness::accountSid},
+                                {QStringLiteral("CallSid"),
+                                 QStringLiteral("CA%1").arg(++calls, 32, 10, QLatin1Char('0'))},
+                                {QStringLiteral("CallStatus"), QStringLiteral("ringing")},
+                                {QStringLiteral("From"), QStringLiteral("+14155550100")},
+                                {QStringLiteral("To"), QStringLiteral("+14155550199")}};
+            const auto answer =
+                ServiceHarness::postWebhook(serviceUrl, QStringLiteral("/twilio/voice"), call);
+            return answer.status == 200 && answer.body.contains(words);
+        };
+        QVERIFY(greets(harness.serviceUrl(), "Welcome to Acme"));
+        QVERIFY(greets(second, "Welcome to Acme"));
+
+        flow[QStringLiteral("greeting")] = QStringLiteral("Acme has moved. Press 1.");
+        QString error;
+        QVERIFY2(harness.setFlow(flow, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(greets(harness.serviceUrl(), "Acme has moved"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(greets(second, "Acme has moved"), 5000);
+    }
+
     void callWrittenElsewhereIsFoldedNotOverwritten()
     {
         const auto two = twoWriters(); // `writer` has recorded the call's first webhook
