@@ -2,6 +2,8 @@
 #include "db/Database.h"
 #include "db/FlowStore.h"
 #include "db/Migrations.h"
+#include "DocumentedFlow.h"
+#include "FlowCommandRun.h"
 #include "ServiceHarness.h"
 
 #include <pwd.h>
@@ -9,7 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QSignalSpy>
 #include <QSqlDriver>
 #include <QSqlQuery>
@@ -17,27 +18,14 @@
 #include <unistd.h>
 
 using namespace Switchboard;
+using Switchboard::Testing::documentedExampleFlow;
+using Switchboard::Testing::FlowCommandRun;
+using Switchboard::Testing::runFlowCommand;
 using Switchboard::Testing::ServiceHarness;
 
 namespace {
 
-// The example of issue #19 as the documentation ships it (docs/examples/call-flow.json): one
-// file, so what users copy is what the tests check.
-QByteArray exampleFlow()
-{
-    QFile file(QStringLiteral(SWITCHBOARD_EXAMPLE_FLOW));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", SWITCHBOARD_EXAMPLE_FLOW);
-    return file.readAll();
-}
-const QByteArray kExample = exampleFlow();
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
+const QByteArray kExample = documentedExampleFlow();
 
 QString osUser()
 {
@@ -56,28 +44,13 @@ class TestFlowCommand final : public QObject
 
     std::unique_ptr<ServiceHarness> m_harness;
 
-    Run flow(const QStringList &args, const QString &sudoUser = {})
+    FlowCommandRun flow(const QStringList &args, const QString &sudoUser = {})
     {
-        QProcess process;
         QProcessEnvironment environment = ServiceHarness::credentialsEnvironment();
         environment.remove(QStringLiteral("SUDO_USER"));
         if (!sudoUser.isEmpty())
             environment.insert(QStringLiteral("SUDO_USER"), sudoUser);
-        process.setProcessEnvironment(environment);
-        process.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
-                      QStringList{QStringLiteral("flow")} + args +
-                          QStringList{QStringLiteral("--database"), m_harness->databaseUrl()});
-        Run run;
-        if (!process.waitForFinished(30000)) {
-            process.kill();
-            process.waitForFinished(2000);
-            run.err = QStringLiteral("[timed out]");
-            return run;
-        }
-        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        run.out = process.readAllStandardOutput();
-        run.err = QString::fromUtf8(process.readAllStandardError());
-        return run;
+        return runFlowCommand(args, m_harness->databaseUrl(), environment);
     }
 
     QString writeFile(const QString &name, const QByteArray &content)
@@ -89,7 +62,7 @@ class TestFlowCommand final : public QObject
         return path;
     }
 
-    Run set(const QByteArray &json)
+    FlowCommandRun set(const QByteArray &json)
     {
         return flow({QStringLiteral("set"), writeFile(QStringLiteral("flow.json"), json)});
     }
@@ -116,7 +89,7 @@ class TestFlowCommand final : public QObject
     // The lines `flow history` prints, newest first.
     QStringList historyLines()
     {
-        const Run run = flow({QStringLiteral("history")});
+        const FlowCommandRun run = flow({QStringLiteral("history")});
         if (run.exitCode != 0)
             return {QStringLiteral("exit %1: %2").arg(run.exitCode).arg(run.err)};
         return QString::fromUtf8(run.out).split(u'\n', Qt::SkipEmptyParts);
@@ -128,7 +101,7 @@ private Q_SLOTS:
 
     void setShowAndHistory()
     {
-        Run run = set(kExample);
+        FlowCommandRun run = set(kExample);
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QVERIFY2(QString::fromUtf8(run.out).contains(
                      QStringLiteral("stored call flow revision 1 by ") + osUser()),
@@ -171,7 +144,8 @@ private Q_SLOTS:
     // itself. It is the issue's example: two members, Bob away.
     void setsTheDocumentedExample()
     {
-        const Run run = flow({QStringLiteral("set"), QStringLiteral(SWITCHBOARD_EXAMPLE_FLOW)});
+        const FlowCommandRun run =
+            flow({QStringLiteral("set"), QStringLiteral(SWITCHBOARD_EXAMPLE_FLOW)});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QCOMPARE(QJsonDocument::fromJson(flow({QStringLiteral("show")}).out).object(),
                  QJsonDocument::fromJson(kExample).object());
@@ -185,7 +159,7 @@ private Q_SLOTS:
     // `sudo -u switchboard switchboard-service flow set ...`: the author is who ran sudo.
     void authorIsWhoRanSudo()
     {
-        const Run run =
+        const FlowCommandRun run =
             flow({QStringLiteral("set"), writeFile(QStringLiteral("flow.json"), kExample)},
                  QStringLiteral("dana"));
         QCOMPARE(run.exitCode, 0);
@@ -268,7 +242,7 @@ private Q_SLOTS:
         QCOMPARE(set(kExample).exitCode, 0);
 
         const QString path = writeFile(QStringLiteral("bad.json"), json);
-        const Run run = flow({QStringLiteral("set"), path});
+        const FlowCommandRun run = flow({QStringLiteral("set"), path});
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains(QStringLiteral("flow set: %1: %2").arg(path, message)),
                  qPrintable(run.err));
@@ -280,11 +254,11 @@ private Q_SLOTS:
 
     void setNeedsAReadableFile()
     {
-        const Run run =
+        const FlowCommandRun run =
             flow({QStringLiteral("set"), m_harness->folder() + QStringLiteral("/none.json")});
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains(QStringLiteral("cannot read")), qPrintable(run.err));
-        const Run usage = flow({QStringLiteral("set")});
+        const FlowCommandRun usage = flow({QStringLiteral("set")});
         QCOMPARE(usage.exitCode, 2);
         QVERIFY2(usage.err.contains(QStringLiteral("flow set FILE.json")), qPrintable(usage.err));
     }
@@ -296,7 +270,7 @@ private Q_SLOTS:
         auto db = openDatabase();
         QSqlQuery query(db->connection());
         QVERIFY(query.exec(QStringLiteral("DELETE FROM call_flow_revisions")));
-        const Run run = flow({QStringLiteral("show")});
+        const FlowCommandRun run = flow({QStringLiteral("show")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(QStringLiteral("holds no call flow yet")), qPrintable(run.err));
         QVERIFY(run.out.isEmpty());
@@ -310,7 +284,7 @@ private Q_SLOTS:
         QVERIFY2(m_harness->serviceOutput().contains(
                      QStringLiteral("created revision 1 from the flags")),
                  qPrintable(m_harness->serviceOutput()));
-        const Run run = flow({QStringLiteral("show")});
+        const FlowCommandRun run = flow({QStringLiteral("show")});
         QCOMPARE(run.exitCode, 0);
         const QJsonObject stored = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(stored[QStringLiteral("greeting")].toString(),
@@ -387,7 +361,7 @@ private Q_SLOTS:
         query.bindValue(3, QStringLiteral(R"({"members": [{"name": "X", "number": "+1 555"}]})"));
         QVERIFY(query.exec());
 
-        Run run = flow({QStringLiteral("show")});
+        FlowCommandRun run = flow({QStringLiteral("show")});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(QStringLiteral(
                      "revision 2 is corrupt: members[0].number: \"+1 555\" is not an E.164")),
@@ -467,7 +441,7 @@ private Q_SLOTS:
                 "'AC0123456789abcdef0123456789abcdef', '+14155550100', 1764079200000, "
                 "'completed', 'abandoned', 1)")));
         }
-        const Run before = flow({QStringLiteral("show")});
+        const FlowCommandRun before = flow({QStringLiteral("show")});
         QCOMPARE(before.exitCode, 1);
         QVERIFY2(before.err.contains(QStringLiteral("start the service once to migrate it")),
                  qPrintable(before.err));
@@ -476,7 +450,7 @@ private Q_SLOTS:
         const QJsonArray calls = QJsonDocument::fromJson(m_harness->exportLog()).array();
         QCOMPARE(calls.size(), 1);
         QCOMPARE(calls.at(0)[QStringLiteral("from")].toString(), QStringLiteral("+14155550100"));
-        const Run after = flow({QStringLiteral("show")});
+        const FlowCommandRun after = flow({QStringLiteral("show")});
         QCOMPARE(after.exitCode, 0);
         QVERIFY2(after.err.startsWith(QStringLiteral("revision 1, ")), qPrintable(after.err));
     }

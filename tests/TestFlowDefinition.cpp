@@ -1,7 +1,7 @@
 #include "core/FlowDefinition.h"
 #include "ServiceConfig.h"
+#include "support/DocumentedFlow.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QTest>
 
@@ -9,16 +9,7 @@ using namespace Switchboard;
 
 namespace {
 
-// The example of issue #19 as the documentation ships it (docs/examples/call-flow.json): one
-// file, so what users copy is what the tests check.
-QByteArray exampleFlow()
-{
-    QFile file(QStringLiteral(SWITCHBOARD_EXAMPLE_FLOW));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", SWITCHBOARD_EXAMPLE_FLOW);
-    return file.readAll();
-}
-const QByteArray kExample = exampleFlow();
+const QByteArray kExample = Switchboard::Testing::documentedExampleFlow();
 
 const QJsonObject kMinimal{
     {QStringLiteral("members"),

@@ -12,6 +12,7 @@
 #include "backend/FlowRevisions.h"
 #include "backend/LogConnection.h"
 #include "db/FlowStore.h"
+#include "FlowCommandRun.h"
 #include "gui/feed/CallFeedModel.h"
 #include "gui/feed/FeedContextMenu.h"
 #include "gui/flow/BlockCaller.h"
@@ -38,7 +39,6 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -69,13 +69,6 @@ const QByteArray kFirstFlow = R"({
     "ring_timeout_s": 20
 })";
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
-
 } // namespace
 
 class TestFlowEditor final : public QObject
@@ -84,27 +77,13 @@ class TestFlowEditor final : public QObject
 
     std::unique_ptr<ServiceHarness> m_harness;
 
-    Run flowCommand(const QStringList &args)
+    FlowCommandRun flowCommand(const QStringList &args)
     {
-        QProcess process;
-        process.setProcessEnvironment(ServiceHarness::credentialsEnvironment());
-        process.start(QStringLiteral(SWITCHBOARD_SERVICE_BINARY),
-                      QStringList{QStringLiteral("flow")} + args +
-                          QStringList{QStringLiteral("--database"), m_harness->databaseUrl()});
-        Run run;
-        if (!process.waitForFinished(30000)) {
-            process.kill();
-            process.waitForFinished(2000);
-            run.err = QStringLiteral("[timed out]");
-            return run;
-        }
-        run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        run.out = process.readAllStandardOutput();
-        run.err = QString::fromUtf8(process.readAllStandardError());
-        return run;
+        return runFlowCommand(args, m_harness->databaseUrl(),
+                              ServiceHarness::credentialsEnvironment());
     }
 
-    Run flowSet(const QByteArray &json)
+    FlowCommandRun flowSet(const QByteArray &json)
     {
         const QString path = m_harness->folder() + QStringLiteral("/flow.json");
         QFile file(path);
@@ -117,7 +96,7 @@ class TestFlowEditor final : public QObject
     // `flow show`: the newest revision as the service prints it.
     QJsonObject flowShow()
     {
-        const Run run = flowCommand({QStringLiteral("show")});
+        const FlowCommandRun run = flowCommand({QStringLiteral("show")});
         if (run.exitCode != 0)
             qWarning("flow show: %s", qPrintable(run.err));
         return QJsonDocument::fromJson(run.out).object();
@@ -214,7 +193,7 @@ private Q_SLOTS:
     void init()
     {
         m_harness = std::make_unique<ServiceHarness>();
-        const Run set = flowSet(kFirstFlow);
+        const FlowCommandRun set = flowSet(kFirstFlow);
         QVERIFY2(set.exitCode == 0, qPrintable(set.err));
     }
     void cleanup() { m_harness.reset(); }
@@ -377,7 +356,7 @@ private Q_SLOTS:
         QFETCH(int, tab);
 
         // What `flow set` says about the same flow written as a file.
-        const Run set = flowSet(sameAsFile);
+        const FlowCommandRun set = flowSet(sameAsFile);
         QCOMPARE(set.exitCode, 2);
         const QString prefix =
             QStringLiteral("flow set: ") + m_harness->folder() + QStringLiteral("/flow.json: ");
@@ -637,7 +616,7 @@ private Q_SLOTS:
         for (qsizetype i = 0; i < FlowDefinition::kMaxBlocked; ++i)
             blocked.append(QStringLiteral("+1555%1").arg(i, 7, 10, QLatin1Char('0')));
         flow.insert(QStringLiteral("blocked"), blocked);
-        const Run set = flowSet(QJsonDocument(flow).toJson());
+        const FlowCommandRun set = flowSet(QJsonDocument(flow).toJson());
         QVERIFY2(set.exitCode == 0, qPrintable(set.err));
 
         FlowRevisions revisions;

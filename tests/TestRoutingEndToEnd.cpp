@@ -28,6 +28,19 @@ QString text(const QJsonObject &object, const char *key)
     return object[QLatin1String(key)].toString();
 }
 
+// The route of a call that rang Alice, then or with Bob, each leg ending as said.
+QJsonArray aliceThenBob(const QString &aliceResult, const QString &bobResult)
+{
+    return {leg(QStringLiteral("Alice Martin"), kAlice, aliceResult),
+            leg(QStringLiteral("Bob Chen"), kBob, bobResult)};
+}
+
+// Bob as `answered_by` names him.
+QJsonObject bobChen()
+{
+    return {{QStringLiteral("name"), QStringLiteral("Bob Chen")}, {QStringLiteral("number"), kBob}};
+}
+
 } // namespace
 
 // Issue #19 end to end: each branch of the call flow played by the real simulator (the caller,
@@ -64,6 +77,14 @@ class TestRoutingEndToEnd final : public QObject
         return calls.isEmpty() ? QJsonObject() : calls.first().toObject();
     }
 
+    // A caller pressing 1 (the team) while the members' phones do as `legs` scripts them.
+    QJsonObject placeHuntCall(const QString &legs, const QStringList &simArgs = {})
+    {
+        return placeCall(QStringList{QStringLiteral("--press"), QStringLiteral("1"),
+                                     QStringLiteral("--legs"), legs} +
+                         simArgs);
+    }
+
     // The stored audio of the call's voicemail, read from the log as the app plays it.
     QByteArray storedAudio(const QString &callSid)
     {
@@ -97,18 +118,13 @@ private Q_SLOTS:
     {
         QVERIFY(m_harness->startServiceWithFlow(flow()));
         const QJsonObject call =
-            placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--legs"),
-                       QStringLiteral("Alice:decline,Bob:accept"), QStringLiteral("--answer"),
-                       QStringLiteral("talk:30")});
+            placeHuntCall(QStringLiteral("Alice:decline,Bob:accept"),
+                          {QStringLiteral("--answer"), QStringLiteral("talk:30")});
         QCOMPARE(text(call, "outcome"), QStringLiteral("answered"));
-        QCOMPARE(call[QStringLiteral("answered_by")].toObject(),
-                 (QJsonObject{{QStringLiteral("name"), QStringLiteral("Bob Chen")},
-                              {QStringLiteral("number"), kBob}}));
+        QCOMPARE(call[QStringLiteral("answered_by")].toObject(), bobChen());
         QVERIFY(call[QStringLiteral("reason")].isNull());
-        QCOMPARE(
-            call[QStringLiteral("route")].toArray(),
-            (QJsonArray{leg(QStringLiteral("Alice Martin"), kAlice, QStringLiteral("declined")),
-                        leg(QStringLiteral("Bob Chen"), kBob, QStringLiteral("accepted"))}));
+        QCOMPARE(call[QStringLiteral("route")].toArray(),
+                 aliceThenBob(QStringLiteral("declined"), QStringLiteral("accepted")));
         // Bob's leg: the whisper, then the 30 s conversation.
         QVERIFY(call[QStringLiteral("talk_duration_s")].toInt() >= 30);
         QVERIFY(call[QStringLiteral("voicemail")].isNull());
@@ -119,18 +135,13 @@ private Q_SLOTS:
         QVERIFY(m_harness->startServiceWithFlow(
             flow({{QStringLiteral("ring"), QStringLiteral("sequential")}})));
         const QJsonObject call =
-            placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--legs"),
-                       QStringLiteral("Alice:no-answer,Bob:accept"), QStringLiteral("--answer"),
-                       QStringLiteral("talk:30")});
+            placeHuntCall(QStringLiteral("Alice:no-answer,Bob:accept"),
+                          {QStringLiteral("--answer"), QStringLiteral("talk:30")});
         QCOMPARE(text(call, "outcome"), QStringLiteral("answered"));
-        QCOMPARE(call[QStringLiteral("answered_by")].toObject(),
-                 (QJsonObject{{QStringLiteral("name"), QStringLiteral("Bob Chen")},
-                              {QStringLiteral("number"), kBob}}));
+        QCOMPARE(call[QStringLiteral("answered_by")].toObject(), bobChen());
         QVERIFY(call[QStringLiteral("reason")].isNull());
-        QCOMPARE(
-            call[QStringLiteral("route")].toArray(),
-            (QJsonArray{leg(QStringLiteral("Alice Martin"), kAlice, QStringLiteral("no-answer")),
-                        leg(QStringLiteral("Bob Chen"), kBob, QStringLiteral("accepted"))}));
+        QCOMPARE(call[QStringLiteral("route")].toArray(),
+                 aliceThenBob(QStringLiteral("no-answer"), QStringLiteral("accepted")));
     }
 
     // The classic failure of plain forwarding: a phone's own voicemail answers, Twilio says
@@ -140,18 +151,15 @@ private Q_SLOTS:
     {
         QVERIFY(m_harness->startServiceWithFlow(flow()));
         const QJsonObject call =
-            placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--legs"),
-                       QStringLiteral("Alice:voicemail,Bob:no-answer"),
-                       QStringLiteral("--voicemail-seconds"), QStringLiteral("6")});
+            placeHuntCall(QStringLiteral("Alice:voicemail,Bob:no-answer"),
+                          {QStringLiteral("--voicemail-seconds"), QStringLiteral("6")});
         // What Twilio says of a <Dial> one of whose legs answered, whatever the whisper did.
         QCOMPARE(text(call, "dial_status"), QStringLiteral("completed"));
         verifyVoicemailStored(call);
         QVERIFY(call[QStringLiteral("answered_by")].isNull());
         QCOMPARE(text(call, "reason"), QStringLiteral("no-one-accepted"));
-        QCOMPARE(
-            call[QStringLiteral("route")].toArray(),
-            (QJsonArray{leg(QStringLiteral("Alice Martin"), kAlice, QStringLiteral("voicemail")),
-                        leg(QStringLiteral("Bob Chen"), kBob, QStringLiteral("no-answer"))}));
+        QCOMPARE(call[QStringLiteral("route")].toArray(),
+                 aliceThenBob(QStringLiteral("voicemail"), QStringLiteral("no-answer")));
         QCOMPARE(call[QStringLiteral("voicemail")].toObject()[QStringLiteral("duration_s")].toInt(),
                  6);
     }
@@ -162,17 +170,12 @@ private Q_SLOTS:
         QVERIFY(m_harness->startServiceWithFlow(
             flow({{QStringLiteral("ring"), QStringLiteral("sequential")}})));
         const QJsonObject call =
-            placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--legs"),
-                       QStringLiteral("Alice:voicemail,Bob:accept"), QStringLiteral("--answer"),
-                       QStringLiteral("talk:60")});
+            placeHuntCall(QStringLiteral("Alice:voicemail,Bob:accept"),
+                          {QStringLiteral("--answer"), QStringLiteral("talk:60")});
         QCOMPARE(text(call, "outcome"), QStringLiteral("answered"));
-        QCOMPARE(call[QStringLiteral("answered_by")].toObject(),
-                 (QJsonObject{{QStringLiteral("name"), QStringLiteral("Bob Chen")},
-                              {QStringLiteral("number"), kBob}}));
-        QCOMPARE(
-            call[QStringLiteral("route")].toArray(),
-            (QJsonArray{leg(QStringLiteral("Alice Martin"), kAlice, QStringLiteral("voicemail")),
-                        leg(QStringLiteral("Bob Chen"), kBob, QStringLiteral("accepted"))}));
+        QCOMPARE(call[QStringLiteral("answered_by")].toObject(), bobChen());
+        QCOMPARE(call[QStringLiteral("route")].toArray(),
+                 aliceThenBob(QStringLiteral("voicemail"), QStringLiteral("accepted")));
         // The talk time is Bob's conversation, not the seconds Alice's voicemail ran.
         QVERIFY2(call[QStringLiteral("talk_duration_s")].toInt() >= 60,
                  qPrintable(QString::number(call[QStringLiteral("talk_duration_s")].toInt())));
@@ -182,17 +185,13 @@ private Q_SLOTS:
     void everyoneDeclines()
     {
         QVERIFY(m_harness->startServiceWithFlow(flow()));
-        const QJsonObject call =
-            placeCall({QStringLiteral("--press"), QStringLiteral("1"), QStringLiteral("--legs"),
-                       QStringLiteral("Alice:decline,Bob:decline")});
+        const QJsonObject call = placeHuntCall(QStringLiteral("Alice:decline,Bob:decline"));
         QCOMPARE(text(call, "dial_status"), QStringLiteral("completed"));
         verifyVoicemailStored(call);
         QVERIFY(call[QStringLiteral("answered_by")].isNull());
         QCOMPARE(text(call, "reason"), QStringLiteral("declined"));
-        QCOMPARE(
-            call[QStringLiteral("route")].toArray(),
-            (QJsonArray{leg(QStringLiteral("Alice Martin"), kAlice, QStringLiteral("declined")),
-                        leg(QStringLiteral("Bob Chen"), kBob, QStringLiteral("declined"))}));
+        QCOMPARE(call[QStringLiteral("route")].toArray(),
+                 aliceThenBob(QStringLiteral("declined"), QStringLiteral("declined")));
     }
 
     void blockedCallerIsRejectedAndLogged()

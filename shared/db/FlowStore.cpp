@@ -105,45 +105,21 @@ qint64 FlowStore::saveFirst(const FlowDefinition &flow, const QString &author, Q
 qint64 FlowStore::insert(const FlowDefinition &flow, const QString &author, bool onlyFirst,
                          QString *error)
 {
-    const SqlDialect &dialect = m_database.dialect();
-    QSqlQuery query(m_database.connection());
-    const auto failed = [&query, error](const QString &problem) {
-        *error = problem;
-        query.exec(QStringLiteral("ROLLBACK"));
-        return qint64(-1);
-    };
-    if (!query.exec(dialect.beginWrite()))
-        return failed(query.lastError().text());
-    if (!dialect.isSqlite() &&
-        !query.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kRevisionLock)))
-        return failed(query.lastError().text());
-    if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM call_flow_revisions")) ||
-        !query.next())
-        return failed(query.lastError().text());
-    const qint64 revision = query.value(0).toLongLong() + 1;
-    if (onlyFirst && revision > 1) {
-        query.exec(QStringLiteral("ROLLBACK"));
-        return 0;
-    }
-    query.prepare(QStringLiteral(
-        "INSERT INTO call_flow_revisions (id, created_at, author, flow) VALUES (?, ?, ?, ?)"));
-    query.addBindValue(revision);
-    query.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    query.addBindValue(author.left(kMaxAuthorLength));
-    query.addBindValue(QString::fromUtf8(flow.toJson(QJsonDocument::Compact)));
-    if (!query.exec())
-        return failed(query.lastError().text());
-    // Delivered when the transaction commits, and only if it does.
-    if (!dialect.isSqlite()) {
-        query.prepare(QStringLiteral("SELECT pg_notify(?, ?)"));
-        query.addBindValue(changesChannel());
-        query.addBindValue(QString::number(revision));
-        if (!query.exec())
-            return failed(query.lastError().text());
-    }
-    if (!query.exec(QStringLiteral("COMMIT")))
-        return failed(query.lastError().text());
-    return revision;
+    return writeRevision(error, [&](QSqlQuery &query) -> qint64 {
+        if (!query.exec(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM call_flow_revisions")) ||
+            !query.next())
+            return -1;
+        const qint64 revision = query.value(0).toLongLong() + 1;
+        if (onlyFirst && revision > 1)
+            return 0;
+        query.prepare(QStringLiteral(
+            "INSERT INTO call_flow_revisions (id, created_at, author, flow) VALUES (?, ?, ?, ?)"));
+        query.addBindValue(revision);
+        query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        query.addBindValue(author.left(kMaxAuthorLength));
+        query.addBindValue(QString::fromUtf8(flow.toJson(QJsonDocument::Compact)));
+        return query.exec() ? revision : -1;
+    });
 }
 
 qint64 FlowStore::saveIfNewest(const FlowDefinition &flow, const QString &author, qint64 expected,
@@ -154,46 +130,57 @@ qint64 FlowStore::saveIfNewest(const FlowDefinition &flow, const QString &author
         *error = QStringLiteral("no revision is numbered %1").arg(expected);
         return -1;
     }
+    return writeRevision(error, [&](QSqlQuery &query) -> qint64 {
+        // The casts give PostgreSQL the types of parameters it cannot infer in a SELECT list.
+        query.prepare(QStringLiteral(
+            "INSERT INTO call_flow_revisions (id, created_at, author, flow) SELECT CAST(? AS "
+            "BIGINT), CAST(? AS BIGINT), ?, ? WHERE (SELECT COALESCE(MAX(id), 0) FROM "
+            "call_flow_revisions) = CAST(? AS BIGINT)"));
+        const qint64 revision = expected + 1;
+        query.addBindValue(revision);
+        query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+        query.addBindValue(author.left(kMaxAuthorLength));
+        query.addBindValue(QString::fromUtf8(flow.toJson(QJsonDocument::Compact)));
+        query.addBindValue(expected);
+        if (!query.exec())
+            return -1;
+        return query.numRowsAffected() == 1 ? revision : 0;
+    });
+}
+
+qint64 FlowStore::writeRevision(QString *error, const std::function<qint64(QSqlQuery &)> &insertRow)
+{
     const SqlDialect &dialect = m_database.dialect();
     QSqlQuery query(m_database.connection());
-    const auto failed = [&query, error](const QString &problem) {
-        *error = problem;
+    const auto failed = [&query, error] {
+        *error = query.lastError().text();
         query.exec(QStringLiteral("ROLLBACK"));
         return qint64(-1);
     };
     if (!query.exec(dialect.beginWrite()))
-        return failed(query.lastError().text());
-    // The lock save() numbers under: a save() running meanwhile waits rather than failing on
+        return failed();
+    // Every writer numbers under this lock: one running meanwhile waits rather than failing on
     // the number taken here.
     if (!dialect.isSqlite() &&
         !query.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kRevisionLock)))
-        return failed(query.lastError().text());
-    // The casts give PostgreSQL the types of parameters it cannot infer in a SELECT list.
-    query.prepare(QStringLiteral(
-        "INSERT INTO call_flow_revisions (id, created_at, author, flow) SELECT CAST(? AS BIGINT), "
-        "CAST(? AS BIGINT), ?, ? WHERE (SELECT COALESCE(MAX(id), 0) FROM call_flow_revisions) = "
-        "CAST(? AS BIGINT)"));
-    const qint64 revision = expected + 1;
-    query.addBindValue(revision);
-    query.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    query.addBindValue(author.left(kMaxAuthorLength));
-    query.addBindValue(QString::fromUtf8(flow.toJson(QJsonDocument::Compact)));
-    query.addBindValue(expected);
-    if (!query.exec())
-        return failed(query.lastError().text());
-    if (query.numRowsAffected() != 1) {
+        return failed();
+    const qint64 revision = insertRow(query);
+    if (revision < 0)
+        return failed();
+    if (revision == 0) {
         query.exec(QStringLiteral("ROLLBACK"));
         return 0;
     }
+    // Delivered when the transaction commits, and only if it does.
     if (!dialect.isSqlite()) {
         query.prepare(QStringLiteral("SELECT pg_notify(?, ?)"));
         query.addBindValue(changesChannel());
         query.addBindValue(QString::number(revision));
         if (!query.exec())
-            return failed(query.lastError().text());
+            return failed();
     }
     if (!query.exec(QStringLiteral("COMMIT")))
-        return failed(query.lastError().text());
+        return failed();
     return revision;
 }
 

@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QString>
 
+class QSqlQuery;
+
 namespace Switchboard {
 
 class Database;
@@ -62,6 +64,10 @@ public:
 private:
     qint64 insert(const FlowDefinition &flow, const QString &author, bool onlyFirst,
                   QString *error);
+    // Runs `insertRow` inside one numbering transaction and announces what it stored.
+    // `insertRow` returns the revision it inserted, 0 to store nothing (rolled back, `error`
+    // untouched) or -1 when the query failed (its error goes to `error`).
+    qint64 writeRevision(QString *error, const std::function<qint64(QSqlQuery &)> &insertRow);
 
     Database &m_database;
 };
