@@ -74,7 +74,8 @@ class TestRestCalls final : public QObject
     static FormData without(const QString &name)
     {
         FormData form;
-        for (const auto &[key, value] : call().items()) {
+        const FormData whole = call(); // kept: items() refers into it
+        for (const auto &[key, value] : whole.items()) {
             if (key != name)
                 form.add(key, value);
         }

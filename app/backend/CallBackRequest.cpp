@@ -9,14 +9,6 @@
 #include <QNetworkAccessManager>
 
 namespace Switchboard {
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("CallBackRequest", text);
-}
-
-} // namespace
 
 CallBackRequest::CallBackRequest(AppSettings *settings, CredentialStore *credentials,
                                  QObject *parent)
