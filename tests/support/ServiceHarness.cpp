@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTcpServer>
@@ -107,9 +108,19 @@ QString ServiceHarness::mediaUrl() const
 
 quint16 ServiceHarness::freePort()
 {
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
+    // The kernel may hand a released port out again at once: a harness once got the same port
+    // for its service and its simulator's media server. Never give one port out twice.
+    static QSet<quint16> given;
+    for (;;) {
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress::LocalHost, 0))
+            qFatal("no free loopback port: %s", qPrintable(probe.errorString()));
+        const quint16 port = probe.serverPort();
+        if (!given.contains(port)) {
+            given.insert(port);
+            return port;
+        }
+    }
 }
 
 QProcessEnvironment ServiceHarness::credentialsEnvironment()
