@@ -76,8 +76,9 @@ private Q_SLOTS:
         const QDateTime now = QDateTime::currentDateTimeUtc();
         QVERIFY(m_log->voicemail(kVoicemail, now.addSecs(-60), QStringLiteral("+14155550101")));
         QVERIFY(m_log->missed(kMissed, now.addSecs(-30), QStringLiteral("+14155550102")));
-        m_db = std::make_unique<Database>(*url, QStringLiteral("annotations"));
-        QVERIFY2(m_db->open(&error), qPrintable(error));
+        m_db = m_harness->openDatabase(QStringLiteral("annotations"),
+                                       ServiceHarness::Schema::AsItIs, &error);
+        QVERIFY2(m_db, qPrintable(error));
         m_annotations = std::make_unique<CallAnnotations>(*m_db);
     }
 

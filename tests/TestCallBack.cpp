@@ -116,11 +116,10 @@ private Q_SLOTS:
                                QStringLiteral("Bob Caller")});
         QVERIFY2(sim.exitCode == 0, qPrintable(sim.output));
 
-        m_database =
-            std::make_unique<Database>(*DatabaseUrl::parse(m_harness->databaseUrl(), nullptr),
-                                       QStringLiteral("callback-test"));
         QString error;
-        QVERIFY2(m_database->open(&error), qPrintable(error));
+        m_database = m_harness->openDatabase(QStringLiteral("callback-test"),
+                                             ServiceHarness::Schema::AsItIs, &error);
+        QVERIFY2(m_database, qPrintable(error));
         CallReader reader(*m_database);
         const QList<CallRecord> calls = allCalls(reader);
         QCOMPARE(calls.size(), 1);

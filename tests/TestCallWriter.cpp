@@ -65,10 +65,9 @@ private Q_SLOTS:
     {
         m_harness = std::make_unique<ServiceHarness>();
         QString error;
-        const auto url = DatabaseUrl::parse(m_harness->databaseUrl(), &error);
-        QVERIFY2(url, qPrintable(error));
-        m_db = std::make_unique<Database>(*url, QStringLiteral("writer"));
-        QVERIFY2(m_db->openAndMigrate(&error), qPrintable(error));
+        m_db = m_harness->openDatabase(QStringLiteral("writer"), ServiceHarness::Schema::Migrated,
+                                       &error);
+        QVERIFY2(m_db, qPrintable(error));
         m_writer = std::make_unique<CallWriter>(*m_db);
     }
 

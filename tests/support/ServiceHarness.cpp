@@ -352,6 +352,24 @@ bool ServiceHarness::startServiceWithFlow(const QJsonObject &flow, const QString
     return false;
 }
 
+std::unique_ptr<Database> ServiceHarness::openDatabase(const QString &connectionName, Schema schema,
+                                                       QString *error) const
+{
+    QString reason;
+    const auto url = DatabaseUrl::parse(m_databaseUrl, &reason);
+    std::unique_ptr<Database> database;
+    if (url) {
+        database = std::make_unique<Database>(*url, connectionName);
+        const bool opened = schema == Schema::Migrated ? database->openAndMigrate(&reason)
+                                                       : database->open(&reason);
+        if (!opened)
+            database.reset();
+    }
+    if (!database && error)
+        *error = reason;
+    return database;
+}
+
 QByteArray ServiceHarness::exportLog(const QString &format)
 {
     QProcess exporter;

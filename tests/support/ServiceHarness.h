@@ -1,5 +1,6 @@
 #pragma once
 
+#include "db/Database.h"
 #include "twilio/FormData.h"
 
 #include <memory>
@@ -34,6 +35,17 @@ public:
     QString databasePath() const; // the SQLite file; empty on PostgreSQL
     QString databaseUrl() const { return m_databaseUrl; }
     void setDatabaseUrl(const QString &url) { m_databaseUrl = url; }
+    // A connection of the test's own to the log, named `connectionName`; with Schema::Migrated
+    // the schema is created or brought up to date first, as the service does when it starts.
+    // Null, with the reason in `error`, when it cannot be opened.
+    enum class Schema
+    {
+        AsItIs,
+        Migrated,
+    };
+    std::unique_ptr<Database> openDatabase(const QString &connectionName,
+                                           Schema schema = Schema::AsItIs,
+                                           QString *error = nullptr) const;
     QString serviceUrl() const;
     quint16 mediaPort() const { return m_mediaPort; }
     QString mediaUrl() const;
