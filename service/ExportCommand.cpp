@@ -1,6 +1,7 @@
 #include "ExportCommand.h"
 
 #include "core/CallExport.h"
+#include "db/CallAnnotations.h"
 #include "db/CallReader.h"
 #include "db/Database.h"
 #include "db/Migrations.h"
@@ -10,6 +11,12 @@
 #include <QFileInfo>
 
 namespace Switchboard {
+namespace {
+
+// Calls whose handling is read in one go: a few queries per page, not per call.
+constexpr qsizetype kPageSize = 400;
+
+} // namespace
 
 int runExport(const ServiceConfig &config)
 {
@@ -34,20 +41,48 @@ int runExport(const ServiceConfig &config)
         return 1;
     }
 
+    // The handling is read on a connection of its own: the calls' query is still being read
+    // when a page is full, and a forward-only PostgreSQL result may still be streaming.
+    Database handlingDatabase(config.database, QStringLiteral("export-handling"));
+    if (!handlingDatabase.open(&error)) {
+        std::fprintf(stderr, "--database: %s\n", qPrintable(error));
+        return 1;
+    }
+    CallAnnotations annotations(handlingDatabase);
+
     QFile out;
     if (!out.open(stdout, QIODevice::WriteOnly)) // QFile buffers: one write per call is cheap
         return 1;
     CallExport exporter(&out, *CallExport::formatFromString(config.exportFormat));
     exporter.begin();
-    CallReader reader(database);
-    const bool ok = reader.forEachCall([&exporter](const CallRecord &call) {
-        exporter.write(call);
+    QList<CallRecord> page;
+    QString handlingError;
+    const auto writePage = [&] {
+        QStringList sids;
+        sids.reserve(page.size());
+        for (const CallRecord &call : std::as_const(page))
+            sids.append(call.callSid);
+        const auto handled = annotations.withNotes(sids);
+        if (!handled) {
+            handlingError = annotations.lastError();
+            return false;
+        }
+        for (const CallRecord &call : std::as_const(page))
+            exporter.write(call, handled->value(call.callSid));
+        page.clear();
         return true;
+    };
+    CallReader reader(database);
+    bool ok = reader.forEachCall([&](const CallRecord &call) {
+        page.append(call);
+        return page.size() < kPageSize || writePage();
     });
+    ok = ok && handlingError.isEmpty() && writePage();
     exporter.end();
     out.flush();
     if (!ok) {
-        std::fprintf(stderr, "export failed: %s\n", qPrintable(reader.lastError()));
+        std::fprintf(stderr, "export failed: %s\n",
+                     qPrintable(handlingError.isEmpty() ? reader.lastError() : handlingError));
         return 1;
     }
     return 0;

@@ -96,10 +96,10 @@ private Q_SLOTS:
         QVERIFY2(m_harness->startService(), qPrintable(m_harness->serviceOutput()));
         const auto sim = m_harness->runSim({QStringLiteral("--hangup-in-menu")});
         QVERIFY2(sim.exitCode == 0, qPrintable(sim.output));
-        m_database = std::make_unique<Database>(
-            *DatabaseUrl::parse(m_harness->databaseUrl(), nullptr), QStringLiteral("cb-service"));
         QString error;
-        QVERIFY2(m_database->open(&error), qPrintable(error));
+        m_database = m_harness->openDatabase(QStringLiteral("cb-service"),
+                                             ServiceHarness::Schema::AsItIs, &error);
+        QVERIFY2(m_database, qPrintable(error));
         CallReader reader(*m_database);
         reader.forEachCall([this](const CallRecord &call) {
             m_inboundSid = call.callSid;
@@ -248,7 +248,7 @@ private Q_SLOTS:
         // The export says which way each call went, and which call a call back answers.
         const QByteArray csv = m_harness->exportLog(QStringLiteral("csv"));
         const QList<QByteArray> lines = csv.split('\n');
-        QVERIFY(lines.first().trimmed().endsWith("direction,call_back_of,called_back_by"));
+        QVERIFY(lines.first().contains("direction,call_back_of,called_back_by,"));
         QVERIFY(csv.contains(QStringLiteral(",outbound,%1,Alice").arg(m_inboundSid).toUtf8()));
         QVERIFY(csv.contains(",inbound,,"));
     }

@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace Switchboard {
 namespace {
@@ -64,6 +65,78 @@ QString routeText(const CallRecord &call)
     return legs.join(QStringLiteral("; "));
 }
 
+QJsonValue handlingJson(const CallHandling &handling)
+{
+    QJsonArray heard;
+    for (const HeardMark &mark : handling.heard)
+        heard.append(QJsonObject{{QStringLiteral("by"), optionalText(mark.by)},
+                                 {QStringLiteral("at"), isoTime(mark.at)}});
+    QJsonValue done;
+    if (handling.done)
+        done = QJsonObject{{QStringLiteral("by"), handling.done->by},
+                           {QStringLiteral("at"), isoTime(handling.done->at)},
+                           {QStringLiteral("note"), optionalText(handling.done->note)}};
+    QJsonArray tags;
+    for (const TagMark &mark : handling.tagMarks)
+        tags.append(QJsonObject{{QStringLiteral("tag"), mark.tag},
+                                {QStringLiteral("by"), mark.by},
+                                {QStringLiteral("at"), isoTime(mark.at)}});
+    QJsonArray notes;
+    for (const CallNote &note : handling.notes)
+        notes.append(QJsonObject{{QStringLiteral("author"), note.author},
+                                 {QStringLiteral("at"), isoTime(note.at)},
+                                 {QStringLiteral("text"), note.text}});
+    return QJsonObject{{QStringLiteral("heard"), heard},
+                       {QStringLiteral("done"), done},
+                       {QStringLiteral("tags"), tags},
+                       {QStringLiteral("notes"), notes}};
+}
+
+QJsonValue lastCallBackJson(const CallRecord &call)
+{
+    if (!call.lastCallBack)
+        return QJsonValue();
+    const CallBackSummary &callBack = *call.lastCallBack;
+    return QJsonObject{{QStringLiteral("call_sid"), callBack.callSid},
+                       {QStringLiteral("by"), callBack.by},
+                       {QStringLiteral("started_at"), isoTime(callBack.startedAt)},
+                       {QStringLiteral("outcome"), outcomeToString(callBack.outcome)}};
+}
+
+// "Alice 2026-12-03T10:42:00Z; Bob 2026-12-03T11:02:00Z" (a mark by nobody in particular,
+// from before names were kept, has no name).
+QString heardText(const CallHandling &handling)
+{
+    QStringList marks;
+    for (const HeardMark &mark : handling.heard)
+        marks.append((mark.by.isEmpty() ? QString() : mark.by + QLatin1Char(' ')) +
+                     csvTime(mark.at));
+    return marks.join(QStringLiteral("; "));
+}
+
+// One note a paragraph: "Alice 2026-12-03T10:42:00Z: the text".
+QString notesText(const CallHandling &handling)
+{
+    QStringList notes;
+    for (const CallNote &note : handling.notes)
+        notes.append(QStringLiteral("%1 %2: %3").arg(note.author, csvTime(note.at), note.text));
+    return notes.join(QStringLiteral("\n\n"));
+}
+
+// What a spreadsheet would evaluate: a formula, or the start of one. Plain numbers (a phone
+// number's +, a negative figure) are left as they are.
+bool looksLikeFormula(const QString &field)
+{
+    static const QRegularExpression number(QStringLiteral("^[+-]?[0-9]+(\\.[0-9]+)?$"));
+    if (field.isEmpty())
+        return false;
+    const QChar first = field.front();
+    const bool trigger = first == QLatin1Char('=') || first == QLatin1Char('+') ||
+                         first == QLatin1Char('-') || first == QLatin1Char('@') ||
+                         first == QLatin1Char('\t') || first == QLatin1Char('\r');
+    return trigger && !number.match(field).hasMatch();
+}
+
 } // namespace
 
 CallExport::CallExport(QIODevice *output, Format format)
@@ -88,14 +161,14 @@ void CallExport::begin()
         m_output->write(csvLine(csvHeader()));
 }
 
-void CallExport::write(const CallRecord &call)
+void CallExport::write(const CallRecord &call, const CallHandling &handling)
 {
     if (m_format == Format::Csv) {
-        m_output->write(csvLine(csvFields(call)));
+        m_output->write(csvLine(csvFields(call, handling)));
         return;
     }
     m_output->write(m_first ? "\n" : ",\n");
-    m_output->write(QJsonDocument(toJson(call)).toJson(QJsonDocument::Compact));
+    m_output->write(QJsonDocument(toJson(call, handling)).toJson(QJsonDocument::Compact));
     m_first = false;
 }
 
@@ -105,7 +178,7 @@ void CallExport::end()
         m_output->write("\n]\n");
 }
 
-QJsonObject CallExport::toJson(const CallRecord &call)
+QJsonObject CallExport::toJson(const CallRecord &call, const CallHandling &handling)
 {
     QJsonValue voicemail;
     QJsonValue transcription;
@@ -148,6 +221,8 @@ QJsonObject CallExport::toJson(const CallRecord &call)
         {QStringLiteral("direction"), callDirectionToString(call.direction)},
         {QStringLiteral("call_back_of"), optionalText(call.callBackOf)},
         {QStringLiteral("called_back_by"), optionalText(call.calledBackBy)},
+        {QStringLiteral("last_call_back"), lastCallBackJson(call)},
+        {QStringLiteral("handling"), handlingJson(handling)},
     };
 }
 
@@ -181,10 +256,20 @@ QStringList CallExport::csvHeader()
             QStringLiteral("transcription"),
             QStringLiteral("direction"),
             QStringLiteral("call_back_of"),
-            QStringLiteral("called_back_by")};
+            QStringLiteral("called_back_by"),
+            QStringLiteral("last_call_back_sid"),
+            QStringLiteral("last_call_back_by"),
+            QStringLiteral("last_call_back_at"),
+            QStringLiteral("last_call_back_outcome"),
+            QStringLiteral("heard_by"),
+            QStringLiteral("done_by"),
+            QStringLiteral("done_at"),
+            QStringLiteral("done_note"),
+            QStringLiteral("tags"),
+            QStringLiteral("notes")};
 }
 
-QStringList CallExport::csvFields(const CallRecord &call)
+QStringList CallExport::csvFields(const CallRecord &call, const CallHandling &handling)
 {
     const std::optional<Voicemail> &v = call.voicemail;
     const std::optional<AnsweredBy> answeredBy = call.answeredBy();
@@ -217,7 +302,17 @@ QStringList CallExport::csvFields(const CallRecord &call)
             transcription ? transcription->text : QString(),
             callDirectionToString(call.direction),
             call.callBackOf,
-            call.calledBackBy};
+            call.calledBackBy,
+            call.lastCallBack ? call.lastCallBack->callSid : QString(),
+            call.lastCallBack ? call.lastCallBack->by : QString(),
+            call.lastCallBack ? csvTime(call.lastCallBack->startedAt) : QString(),
+            call.lastCallBack ? outcomeToString(call.lastCallBack->outcome) : QString(),
+            heardText(handling),
+            handling.done ? handling.done->by : QString(),
+            handling.done ? csvTime(handling.done->at) : QString(),
+            handling.done ? handling.done->note : QString(),
+            handling.tags.join(QStringLiteral("; ")),
+            notesText(handling)};
 }
 
 QByteArray CallExport::csvLine(const QStringList &fields)
@@ -226,6 +321,8 @@ QByteArray CallExport::csvLine(const QStringList &fields)
     QStringList quoted;
     quoted.reserve(fields.size());
     for (QString field : fields) {
+        if (looksLikeFormula(field))
+            field.prepend(QLatin1Char('\''));
         if (field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"')) ||
             field.contains(QLatin1Char('\n')) || field.contains(QLatin1Char('\r'))) {
             field.replace(QLatin1String("\""), QLatin1String("\"\""));

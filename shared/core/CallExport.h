@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CallRecord.h"
+#include "db/CallAnnotations.h"
 
 #include <QIODevice>
 #include <QJsonObject>
@@ -8,7 +9,8 @@
 namespace Switchboard {
 
 // Writes calls as a JSON array or as CSV, one call at a time, so that a log of any size
-// streams out in constant memory.
+// streams out in constant memory; with each call, what the team did with it (heard, done,
+// tags, notes) and, on a caller's call, its latest call back.
 class CallExport final
 {
 public:
@@ -24,12 +26,15 @@ public:
     static std::optional<Format> formatFromString(const QString &text);
 
     void begin();
-    void write(const CallRecord &call);
+    void write(const CallRecord &call, const CallHandling &handling = {});
     void end();
 
-    static QJsonObject toJson(const CallRecord &call);
+    static QJsonObject toJson(const CallRecord &call, const CallHandling &handling = {});
     static QStringList csvHeader();
-    static QStringList csvFields(const CallRecord &call);
+    static QStringList csvFields(const CallRecord &call, const CallHandling &handling = {});
+    // One CSV record (RFC 4180). A field a spreadsheet would read as a formula (=, +, -, @, a
+    // tab or a carriage return first, and not a plain number) is written after a ' so that it
+    // stays text: the log holds text from callers and from every desktop.
     static QByteArray csvLine(const QStringList &fields);
 
 private:

@@ -420,6 +420,35 @@ std::optional<QHash<QString, CallHandling>> CallAnnotations::summaries(const QSt
     return handled;
 }
 
+std::optional<QHash<QString, CallHandling>> CallAnnotations::withNotes(const QStringList &callSids)
+{
+    auto handled = summaries(callSids);
+    if (!handled)
+        return std::nullopt;
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    for (qsizetype from = 0; from < callSids.size(); from += kSummaryChunk) {
+        const QStringList sids = callSids.mid(from, kSummaryChunk);
+        query.prepare(QStringLiteral("SELECT call_sid, id, author, created_at, body FROM call_notes"
+                                     " WHERE call_sid IN (%1) ORDER BY call_sid, id")
+                          .arg(placeholders(sids.size())));
+        for (const QString &sid : sids)
+            query.addBindValue(sid);
+        if (!query.exec()) {
+            m_lastError = query.lastError().text();
+            return std::nullopt;
+        }
+        while (query.next()) {
+            QList<CallNote> &notes = (*handled)[query.value(0).toString()].notes;
+            if (notes.size() < kMaxNotesPerCall)
+                notes.append({query.value(1).toLongLong(), readName(query.value(2)),
+                              CallRows::fromColumn(query.value(3)), readNote(query.value(4))});
+        }
+    }
+    query.finish();
+    return handled;
+}
+
 std::optional<QStringList> CallAnnotations::tagsInUse()
 {
     QSqlQuery query(m_database.connection());

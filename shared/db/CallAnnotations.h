@@ -101,6 +101,8 @@ public:
     std::optional<CallHandling> read(const QString &callSid);
     // The handling of each call that has any, without the notes' texts.
     std::optional<QHash<QString, CallHandling>> summaries(const QStringList &callSids);
+    // The handling of each call that has any, with the notes' texts (for the export).
+    std::optional<QHash<QString, CallHandling>> withNotes(const QStringList &callSids);
     // The tags in use, most used first (for completion).
     std::optional<QStringList> tagsInUse();
 
