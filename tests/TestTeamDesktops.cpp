@@ -2,7 +2,7 @@
 // voicemail heard, a call done, tags and notes it; and two app processes on one log, SQLite or
 // PostgreSQL (SWITCHBOARD_TEST_POSTGRES), see each other's marks, tags and notes. The second
 // process is this executable started with --peer: a whole MainWindow of its own that takes
-// commands on stdin and prints what its window shows whenever that changes.
+// commands on stdin and prints what its window shows whenever that changes (support/TeamDesktop).
 
 #include "AppTestData.h"
 #include "backend/AppSettings.h"
@@ -18,27 +18,22 @@
 #include "gui/MainWindow.h"
 #include "gui/settings/SettingsDialog.h"
 #include "support/ServiceHarness.h"
+#include "support/TeamDesktop.h"
 
 #include <pwd.h>
 #include <QApplication>
 #include <QCheckBox>
 #include <QCompleter>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
-#include <QProcess>
 #include <QPushButton>
-#include <QSocketNotifier>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
-#include <QTreeWidget>
 #include <unistd.h>
 
 using namespace Switchboard;
@@ -48,141 +43,6 @@ namespace {
 
 const QString kVoicemail = QStringLiteral("CA00000000000000000000000000000001");
 const QString kMissed = QStringLiteral("CA00000000000000000000000000000002");
-
-// A desktop's window, opened on `url` as `name`, its settings in `folder`.
-struct Desktop
-{
-    std::unique_ptr<AppSettings> settings;
-    std::unique_ptr<CredentialStore> credentials;
-    std::unique_ptr<MainWindow> window;
-
-    bool open(const QString &folder, const QString &url, const QString &name)
-    {
-        settings = std::make_unique<AppSettings>(folder + QStringLiteral("/settings.ini"), nullptr);
-        settings->setDisplayName(name);
-        settings->setDatabaseUrlOverride(url);
-        credentials = std::make_unique<CredentialStore>();
-        window = std::make_unique<MainWindow>(settings.get(), credentials.get());
-        window->show();
-        window->openDatabase();
-        return QTest::qWaitFor([this] { return window->model()->hasLoaded(); }, 20000);
-    }
-
-    bool select(const QString &callSid)
-    {
-        const QModelIndex index = window->model()->indexOfCall(callSid);
-        if (!index.isValid())
-            return false;
-        window->view()->setCurrentIndex(index);
-        const auto shown = window->detailsPane()->call();
-        return shown && shown->callSid == callSid;
-    }
-
-    HandlingPanel *panel() const { return window->detailsPane()->handlingPanel(); }
-    template<typename T> T *find(const char *name) const
-    {
-        return window->findChild<T *>(QLatin1String(name));
-    }
-
-    // What this window shows of the selected call's handling, as a user reads it.
-    QJsonObject state() const
-    {
-        QJsonArray tags, notes, timeline;
-        const auto *tagList = find<QListWidget>("tags");
-        for (int i = 0; i < tagList->count(); ++i)
-            tags.append(tagList->item(i)->text());
-        const auto *noteList = find<QListWidget>("notes");
-        for (int i = 0; i < noteList->count(); ++i)
-            notes.append(noteList->item(i)->text());
-        const auto *tree = find<QTreeWidget>("timeline");
-        for (int i = 0; i < tree->topLevelItemCount(); ++i)
-            timeline.append(QString(tree->topLevelItem(i)->text(1) + QLatin1Char('|') +
-                                    tree->topLevelItem(i)->text(2)));
-        const auto call = window->detailsPane()->call();
-        const QString sid = call ? call->callSid : QString();
-        return {
-            {QStringLiteral("call"), sid},
-            {QStringLiteral("heardBy"), find<QLabel>("heardBy")->text()},
-            {QStringLiteral("done"), find<QLabel>("doneState")->text()},
-            {QStringLiteral("tags"), tags},
-            {QStringLiteral("notes"), notes},
-            {QStringLiteral("timeline"), timeline},
-            {QStringLiteral("feed"),
-             window->model()
-                 ->data(window->model()->indexOfCall(sid, CallFeedModel::HandledColumn))
-                 .toString()},
-        };
-    }
-};
-
-// The --peer process: opens the log as `name`, selects `callSid`, then runs commands read
-// from stdin (one per line: heard, done NOTE, reopen, tag TAG, note TEXT) through its widgets,
-// and prints its state as one JSON line whenever it changes.
-int runPeer(int argc, char **argv)
-{
-    QApplication app(argc, argv);
-    const QStringList args = app.arguments();
-    QTemporaryDir folder;
-    Desktop desktop;
-    if (args.size() < 5 || !desktop.open(folder.path(), args.at(2), args.at(3)) ||
-        !QTest::qWaitFor([&] { return desktop.select(args.at(4)); }, 10000)) {
-        qCritical("peer: cannot open the log");
-        return 2;
-    }
-    QFile out;
-    out.open(stdout, QIODevice::WriteOnly);
-    QByteArray last;
-    QTimer watch;
-    QObject::connect(&watch, &QTimer::timeout, &app, [&] {
-        const QByteArray now = QJsonDocument(desktop.state()).toJson(QJsonDocument::Compact);
-        if (now == last)
-            return;
-        last = now;
-        out.write("state " + now + '\n');
-        out.flush();
-    });
-    watch.start(10);
-    const auto run = [&](const QString &line) {
-        const QString command = line.section(QLatin1Char(' '), 0, 0);
-        const QString rest = line.section(QLatin1Char(' '), 1);
-        HandlingPanel *panel = desktop.panel();
-        if (command == QLatin1String("heard")) {
-            desktop.find<QPushButton>("heardButton")->click();
-        } else if (command == QLatin1String("done")) {
-            desktop.find<QLineEdit>("doneNote")->setText(rest);
-            desktop.find<QPushButton>("doneButton")->click();
-        } else if (command == QLatin1String("reopen")) {
-            if (panel->handling().done)
-                desktop.find<QPushButton>("doneButton")->click();
-        } else if (command == QLatin1String("tag")) {
-            auto *edit = desktop.find<QLineEdit>("tagEdit");
-            edit->setText(rest);
-            QTest::keyClick(edit, Qt::Key_Return);
-        } else if (command == QLatin1String("note")) {
-            desktop.find<QPlainTextEdit>("noteEdit")->setPlainText(rest);
-            desktop.find<QPushButton>("addNoteButton")->click();
-        }
-        out.write("did " + line.toUtf8() + '\n');
-        out.flush();
-    };
-    QByteArray pending; // what stdin gave that is not a whole line yet
-    QSocketNotifier commands(STDIN_FILENO, QSocketNotifier::Read);
-    QObject::connect(&commands, &QSocketNotifier::activated, &app, [&] {
-        char buffer[4096];
-        const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
-        if (got <= 0) {
-            app.quit(); // the test closed our stdin, or went away
-            return;
-        }
-        pending.append(buffer, got);
-        for (qsizetype end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-            const QString line = QString::fromUtf8(pending.left(end)).trimmed();
-            pending.remove(0, end + 1);
-            run(line);
-        }
-    });
-    return app.exec();
-}
 
 } // namespace
 
@@ -208,46 +68,14 @@ class TestTeamDesktops final : public QObject
             log.writer().storeAudio(kVoicemail, CallLogWriter::wav(), QStringLiteral("audio/wav")));
     }
 
-    // The peer process, and what it printed.
-    struct Peer
+    void startPeer(DesktopPeer &peer, const QString &name, const QString &callSid)
     {
-        ~Peer()
-        {
-            // A test that failed half-way leaves it running: it goes with the test.
-            if (process.state() != QProcess::NotRunning) {
-                process.kill();
-                process.waitForFinished(5000);
-            }
-        }
-
-        QProcess process;
-        QJsonObject state;
-        QStringList did;
-    };
-
-    void startPeer(Peer &peer, const QString &name, const QString &callSid)
-    {
-        QObject::connect(&peer.process, &QProcess::readyReadStandardOutput, &peer.process, [&peer] {
-            while (peer.process.canReadLine()) {
-                const QByteArray line = peer.process.readLine().trimmed();
-                if (line.startsWith("state "))
-                    peer.state = QJsonDocument::fromJson(line.mid(6)).object();
-                else if (line.startsWith("did "))
-                    peer.did.append(QString::fromUtf8(line.mid(4)));
-            }
-        });
-        peer.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        peer.process.start(QCoreApplication::applicationFilePath(),
-                           {QStringLiteral("--peer"), m_harness->databaseUrl(), name, callSid});
-        QVERIFY(peer.process.waitForStarted(10000));
-        QTRY_VERIFY_WITH_TIMEOUT(peer.state.value(QStringLiteral("call")).toString() == callSid,
-                                 30000);
+        QString error;
+        QVERIFY2(peer.start(m_harness->databaseUrl(), name, callSid, {}, &error),
+                 qPrintable(error));
     }
 
-    static void command(Peer &peer, const QString &line)
-    {
-        peer.process.write(line.toUtf8() + '\n');
-    }
+    static void command(DesktopPeer &peer, const QString &line) { peer.command(line); }
 
 private Q_SLOTS:
     void init()
@@ -395,7 +223,7 @@ private Q_SLOTS:
         Desktop alice;
         QVERIFY(alice.open(folder.path(), m_harness->databaseUrl(), QStringLiteral("Alice")));
         QVERIFY(alice.select(kVoicemail));
-        Peer bob;
+        DesktopPeer bob;
         startPeer(bob, QStringLiteral("Bob"), kVoicemail);
         const auto bobSees = [&bob](const char *key) {
             return bob.state.value(QLatin1String(key));
@@ -473,16 +301,14 @@ private Q_SLOTS:
         qInfo("%s: %s", ServiceHarness::usesPostgres() ? "PostgreSQL" : "SQLite",
               qPrintable(latencies.join(QStringLiteral(", "))));
 
-        bob.process.closeWriteChannel();
-        QVERIFY(bob.process.waitForFinished(10000));
-        QCOMPARE(bob.process.exitCode(), 0);
+        QVERIFY(bob.finish());
     }
 };
 
 int main(int argc, char **argv)
 {
     if (argc > 1 && qstrcmp(argv[1], "--peer") == 0)
-        return runPeer(argc, argv);
+        return runDesktopPeer(argc, argv);
     QApplication app(argc, argv);
     TestTeamDesktops test;
     QTEST_SET_MAIN_SOURCE_PATH
