@@ -212,6 +212,10 @@ private Q_SLOTS:
         const QStringList header = records.first();
         for (const QStringList &record : records)
             QCOMPARE(record.size(), header.size());
+        for (const char *name :
+             {"heard_by", "done_by", "done_at", "done_note", "tags", "notes", "last_call_back_sid",
+              "last_call_back_by", "last_call_back_at", "last_call_back_outcome"})
+            QVERIFY2(header.contains(QLatin1String(name)), name);
         const auto column = [&header](const char *name) {
             return header.indexOf(QLatin1String(name));
         };
