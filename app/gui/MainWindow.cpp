@@ -181,7 +181,7 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
                 m_details->setFetching(callSid, false, message);
             });
 
-    auto *blockCaller = new BlockCaller(m_log, m_settings->displayName(), this);
+    auto *blockCaller = new BlockCaller(m_log, m_settings, this);
     auto *contextMenu = new FeedContextMenu(m_view, m_model);
     contextMenu->addCallAction(m_callBack->action());
     connect(contextMenu, &FeedContextMenu::blockRequested, blockCaller,
