@@ -86,6 +86,7 @@ VoicemailPlayer::VoicemailPlayer(QWidget *parent)
     d->playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     row->addWidget(d->playButton);
 
+    setFocusProxy(d->playButton); // the keyboard comes to the player at its play button
     d->seekSlider = new QSlider(Qt::Horizontal, d->controls);
     d->seekSlider->setObjectName(QStringLiteral("seekSlider"));
     d->seekSlider->setToolTip(tr("Position"));

@@ -8,6 +8,7 @@
 #include "db/DatabaseUrl.h"
 
 #include <QDialogButtonBox>
+#include <QCheckBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -118,6 +119,11 @@ QWidget *SettingsDialog::createTeamGroup()
     hint->setForegroundRole(QPalette::PlaceholderText);
     form->addRow(QString(), hint);
     return group;
+    m_showNotifications = new QCheckBox(tr("Show desktop noti&fications"), group);
+    m_showNotifications->setObjectName(QStringLiteral("showNotificationsCheck"));
+    m_showNotifications->setToolTip(tr("A notification for each new voicemail and missed call"));
+    m_showNotifications->setChecked(m_settings->showNotifications());
+    form->addRow(QString(), m_showNotifications);
 }
 
 QWidget *SettingsDialog::createDatabaseGroup()
@@ -336,6 +342,7 @@ void SettingsDialog::finishAccept(bool passwordChanged)
     m_settings->setDisplayName(m_displayName->text());
     if (passwordChanged && !urlChanged)
         Q_EMIT databasePasswordChanged();
+    m_settings->setShowNotifications(m_showNotifications->isChecked());
 
     TwilioCredentials entered{m_accountSid->text().trimmed(), m_authToken->text()};
     const bool changed =
