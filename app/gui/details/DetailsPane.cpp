@@ -176,6 +176,7 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     route->addWidget(sectionTitle(tr("Route"), m_routeBox));
     m_route = new QTreeWidget(m_routeBox);
     m_route->setObjectName(QStringLiteral("route"));
+    m_route->setAccessibleName(tr("Route"));
     m_route->setColumnCount(3);
     m_route->setHeaderLabels({tr("Member"), tr("Number"), tr("Result")});
     m_route->setRootIsDecorated(false);
@@ -191,6 +192,7 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     column->addWidget(sectionTitle(tr("Timeline"), m_content));
     m_timeline = new QTreeWidget(m_content);
     m_timeline->setObjectName(QStringLiteral("timeline"));
+    m_timeline->setAccessibleName(tr("Timeline"));
     m_timeline->setColumnCount(3);
     m_timeline->setHeaderLabels({tr("Time"), tr("Webhook"), tr("Call status")});
     m_timeline->setRootIsDecorated(false);

@@ -12,6 +12,7 @@ FeedView::FeedView(QWidget *parent)
     : QTableView(parent)
 {
     setObjectName(QStringLiteral("feedView"));
+    setAccessibleName(tr("Calls"));
     setSelectionBehavior(SelectRows);
     setSelectionMode(SingleSelection);
     setShowGrid(false);

@@ -6,9 +6,10 @@
 #include "DatabasePasswordField.h"
 #include "db/CallAnnotations.h"
 #include "db/DatabaseUrl.h"
+#include "gui/common/AccessibleNames.h"
 
-#include <QDialogButtonBox>
 #include <QCheckBox>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -118,12 +119,12 @@ QWidget *SettingsDialog::createTeamGroup()
     hint->setText(tr("Shown to the team with what you hear, mark done, tag and note."));
     hint->setForegroundRole(QPalette::PlaceholderText);
     form->addRow(QString(), hint);
-    return group;
     m_showNotifications = new QCheckBox(tr("Show desktop noti&fications"), group);
     m_showNotifications->setObjectName(QStringLiteral("showNotificationsCheck"));
     m_showNotifications->setToolTip(tr("A notification for each new voicemail and missed call"));
     m_showNotifications->setChecked(m_settings->showNotifications());
     form->addRow(QString(), m_showNotifications);
+    return group;
 }
 
 QWidget *SettingsDialog::createDatabaseGroup()
@@ -132,6 +133,7 @@ QWidget *SettingsDialog::createDatabaseGroup()
     auto *form = new QFormLayout(group);
     m_database = new QLineEdit(group);
     m_database->setObjectName(QStringLiteral("databaseEdit"));
+    m_database->setAccessibleName(tr("Call log database"));
     m_database->setPlaceholderText(tr("/path/to/calls.db or postgresql://user@host/switchboard"));
     const QString current = m_settings->databaseUrl();
     m_database->setText(current.startsWith(QLatin1String("sqlite:")) ? current.mid(7)
@@ -181,7 +183,7 @@ QWidget *SettingsDialog::createTwilioGroup()
     m_authToken = new QLineEdit(group);
     m_authToken->setObjectName(QStringLiteral("authTokenEdit"));
     m_authToken->setEchoMode(QLineEdit::Password);
-    m_authToken->setClearButtonEnabled(true);
+    AccessibleNames::enableClearButton(m_authToken);
     form->addRow(tr("Auth &Token:"), m_authToken);
     m_keyringStatus = noteLabel(group);
     m_keyringStatus->setObjectName(QStringLiteral("keyringStatus"));
@@ -340,9 +342,9 @@ void SettingsDialog::finishAccept(bool passwordChanged)
     m_settings->setDatabaseUrl(m_acceptedDatabaseUrl);
     m_callBackSettings->save();
     m_settings->setDisplayName(m_displayName->text());
+    m_settings->setShowNotifications(m_showNotifications->isChecked());
     if (passwordChanged && !urlChanged)
         Q_EMIT databasePasswordChanged();
-    m_settings->setShowNotifications(m_showNotifications->isChecked());
 
     TwilioCredentials entered{m_accountSid->text().trimmed(), m_authToken->text()};
     const bool changed =
