@@ -231,7 +231,7 @@ private Q_SLOTS:
 
     void ctrlDMarksDone()
     {
-        m_window->view()->setFocus(); // where Escape left it; the selection may have moved
+        QVERIFY(focusIn(m_window->view())); // where Escape left it
         while (currentSid() != sid(3))
             QVERIFY(press(currentSid() < sid(3) ? Qt::Key_Down : Qt::Key_Up));
         HandlingPanel *handling = m_window->detailsPane()->handlingPanel();
