@@ -156,6 +156,7 @@ int runPeer(int argc, char **argv)
                 desktop.find<QPushButton>("doneButton")->click();
         } else if (command == QLatin1String("tag")) {
             auto *edit = desktop.find<QLineEdit>("tagEdit");
+            edit->setFocus(); // where a click puts it: Return is the feed's while it has the focus
             edit->setText(rest);
             QTest::keyClick(edit, Qt::Key_Return);
         } else if (command == QLatin1String("note")) {
@@ -322,6 +323,7 @@ private Q_SLOTS:
 
         // Tags: normalised, completed from the tags in use, filtered on.
         auto *tagEdit = alice.find<QLineEdit>("tagEdit");
+        tagEdit->setFocus(); // where a click puts it: Return is the feed's while it has the focus
         tagEdit->setText(QStringLiteral(" Urgent  Lead "));
         QTest::keyClick(tagEdit, Qt::Key_Return);
         QCOMPARE(tagEdit->text(), QString());
