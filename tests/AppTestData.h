@@ -3,6 +3,7 @@
 // Writes calls into a test log the way the service does: webhook by webhook, through
 // CallWriter, on a connection of its own (as another process would).
 
+#include "db/CallAnnotations.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"
 
@@ -130,6 +131,15 @@ public:
         return ring(sid, at, from, name) && press(sid, at.addSecs(5), QStringLiteral("1")) &&
                dial(sid, at.addSecs(35), QStringLiteral("no-answer"), 0) &&
                hangUp(sid, at.addSecs(36), 36);
+    }
+    // Marks a voicemail heard by `by`, or takes the mark back, as a desktop does.
+    bool heard(const QString &sid, bool heard, const QString &by = QStringLiteral("Tester"))
+    {
+        CallAnnotations annotations(m_database);
+        const bool ok = annotations.setHeard(sid, by, heard);
+        if (!ok)
+            qWarning("cannot mark %s: %s", qPrintable(sid), qPrintable(annotations.lastError()));
+        return ok;
     }
     bool abandoned(const QString &sid, const QDateTime &at, const QString &from)
     {

@@ -249,7 +249,7 @@ private Q_SLOTS:
         QVERIFY(log.abandoned(sid(4), now.addDays(-3), QStringLiteral("+14155550104")));
         QVERIFY(log.voicemail(sid(5), now.addDays(-10), QStringLiteral("+14155550105"),
                               QStringLiteral("Ada Lovelace")));
-        QVERIFY(log.writer().setHeard(sid(5), true));
+        QVERIFY(log.heard(sid(5), true));
 
         CallLog callLog;
         callLog.open(QStringLiteral("sqlite:") + m_path);
@@ -298,10 +298,10 @@ private Q_SLOTS:
         QCOMPARE(sids(), QStringLiteral("2"));
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
-        QVERIFY(log.writer().setHeard(sid(2), true));
+        QVERIFY(log.heard(sid(2), true));
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, 10000);
         QCOMPARE(removed.count(), 1);
-        QVERIFY(log.writer().setHeard(sid(5), false));
+        QVERIFY(log.heard(sid(5), false));
         QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 10000);
         QCOMPARE(sids(), QStringLiteral("5"));
         // A new call that does not match stays out: once a matching call committed after it
@@ -323,7 +323,7 @@ private Q_SLOTS:
         QVERIFY(log.voicemail(sid(4), todayNoonish.addSecs(-90).toUTC(), QStringLiteral("+4")));
         QVERIFY(log.voicemail(sid(5), todayNoonish.addDays(-2).toUTC(), QStringLiteral("+5")));
         QVERIFY(log.missed(sid(6), todayNoonish.addDays(-2).toUTC(), QStringLiteral("+6")));
-        QVERIFY(log.writer().setHeard(sid(4), true));
+        QVERIFY(log.heard(sid(4), true));
 
         Database db(DatabaseUrl::sqlite(m_path), QStringLiteral("counters"));
         QString error;

@@ -391,12 +391,6 @@ private Q_SLOTS:
                  QString::fromLatin1(
                      QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
         QCOMPARE(reader.voicemailAudio(kCall), audio);
-
-        QVERIFY(!call->voicemail->isHeard());
-        QVERIFY(m_writer->setHeard(kCall, true));
-        QVERIFY(reader.call(kCall)->voicemail->isHeard());
-        QVERIFY(m_writer->setHeard(kCall, false));
-        QVERIFY(!reader.call(kCall)->voicemail->isHeard());
     }
 
     // The timeline keeps each webhook's parameters as they came, whatever they hold; rows an
@@ -448,17 +442,16 @@ private Q_SLOTS:
         QCOMPARE(m_writer->record(status), CallWriter::Result::Duplicate);
     }
 
-    // Storing audio, a failed download, marking heard: each changes the call's voicemail and
-    // moves its revision on (one statement on PostgreSQL). Without a voicemail: nothing.
+    // Storing audio, a failed download: each changes the call's voicemail and moves its
+    // revision on (one statement on PostgreSQL). Without a voicemail: nothing.
     void voicemailChangeNeedsAVoicemail()
     {
         m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
                                  {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}));
         CallReader reader(*m_db);
         const qint64 revision = reader.call(kCall)->revision;
-        QVERIFY(!m_writer->setHeard(kCall, true));
-        QVERIFY(m_writer->lastError().contains(QStringLiteral("has no voicemail")));
         QVERIFY(!m_writer->storeAudio(kCall, "RIFF", QStringLiteral("audio/x-wav")));
+        QVERIFY(m_writer->lastError().contains(QStringLiteral("has no voicemail")));
         QVERIFY(!m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"),
                                                  QDateTime::currentDateTimeUtc(), true));
         QCOMPARE(reader.call(kCall)->revision, revision);
@@ -472,9 +465,15 @@ private Q_SLOTS:
                              "RE0123456789abcdef0123456789abcdef")},
              {QStringLiteral("RecordingDuration"), QStringLiteral("6")}}));
         const qint64 withVoicemail = reader.call(kCall)->revision;
-        QVERIFY2(m_writer->setHeard(kCall, true), qPrintable(m_writer->lastError()));
-        QVERIFY(reader.call(kCall)->revision > withVoicemail);
-        QVERIFY(reader.call(kCall)->voicemail->isHeard());
+        QVERIFY2(m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"),
+                                                 QDateTime::currentDateTimeUtc(), false),
+                 qPrintable(m_writer->lastError()));
+        const qint64 failed = reader.call(kCall)->revision;
+        QVERIFY(failed > withVoicemail);
+        QVERIFY2(m_writer->storeAudio(kCall, "RIFF", QStringLiteral("audio/x-wav")),
+                 qPrintable(m_writer->lastError()));
+        QVERIFY(reader.call(kCall)->revision > failed);
+        QCOMPARE(reader.call(kCall)->voicemail->downloadState, DownloadState::Downloaded);
     }
 };
 

@@ -8,7 +8,6 @@
 #include "backend/AppSettings.h"
 #include "backend/CallLog.h"
 #include "backend/CredentialStore.h"
-#include "backend/DisplayName.h"
 #include "backend/FlowRevisions.h"
 #include "backend/LogConnection.h"
 #include "db/FlowStore.h"
@@ -584,6 +583,8 @@ private Q_SLOTS:
         QTest::qWait(300);
         QCOMPARE(revisionCount(), 1);
 
+        // Renamed in the settings since the window opened: the revision carries the new name.
+        settings.setDisplayName(QStringLiteral("Renamed Operator"));
         bool confirmed = false;
         answerNextMessageBox([&confirmed](QMessageBox *question) {
             auto *confirm =
@@ -602,7 +603,7 @@ private Q_SLOTS:
         // The rest of the flow is the first revision's.
         QCOMPARE(shown.value(QStringLiteral("greeting")).toString(),
                  QStringLiteral("Hello from the first revision."));
-        QCOMPARE(newestRevision()->author, defaultDisplayName());
+        QCOMPARE(newestRevision()->author, QStringLiteral("Renamed Operator"));
         QTRY_VERIFY_WITH_TIMEOUT(
             window.statusBar()->currentMessage().contains(QStringLiteral("revision 2")), kWaitMs);
     }

@@ -13,6 +13,7 @@ const QString kTwilioApiUrl = QStringLiteral("twilio/apiUrl");
 const QString kDefaultTwilioApiUrl = QStringLiteral("https://api.twilio.com");
 const QString kOwnNumber = QStringLiteral("callBack/ownNumber");
 const QString kServiceUrl = QStringLiteral("callBack/serviceUrl");
+const QString kShowNotifications = QStringLiteral("notifications/show");
 
 } // namespace
 
@@ -98,6 +99,16 @@ QString AppSettings::serviceUrl() const
 void AppSettings::setServiceUrl(const QString &url)
 {
     m_settings.setValue(kServiceUrl, url);
+}
+
+bool AppSettings::showNotifications() const
+{
+    return m_settings.value(kShowNotifications, true).toBool();
+}
+
+void AppSettings::setShowNotifications(bool show)
+{
+    m_settings.setValue(kShowNotifications, show);
 }
 
 QByteArray AppSettings::windowState(const QString &key) const

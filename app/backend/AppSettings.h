@@ -40,6 +40,10 @@ public:
     QString serviceUrl() const;
     void setServiceUrl(const QString &url);
 
+    // A desktop notification for each new voicemail and missed call; on unless turned off.
+    bool showNotifications() const;
+    void setShowNotifications(bool show);
+
     // The main window's geometry and splitter state, restored at start.
     QByteArray windowState(const QString &key) const;
     void setWindowState(const QString &key, const QByteArray &state);

@@ -21,6 +21,7 @@
 #include "feed/FilterBar.h"
 #include "flow/BlockCaller.h"
 #include "flow/FlowEditor.h"
+#include "player/VoicemailPlayer.h"
 #include "Resources.h"
 #include "settings/SettingsDialog.h"
 #include "stats/StatisticsView.h"
@@ -133,7 +134,6 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
     connect(m_empty, &EmptyState::clearFiltersRequested, m_filterBar, &FilterBar::clear);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::onCurrentChanged);
-    connect(m_view, &FeedView::activatedByKeyboard, this, &MainWindow::showDetails);
     connect(m_view, &QTableView::doubleClicked, this, &MainWindow::showDetails);
     connect(m_model, &CallFeedModel::updated, this, &MainWindow::onModelUpdated);
     connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::onCurrentChanged);
@@ -181,7 +181,7 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
                 m_details->setFetching(callSid, false, message);
             });
 
-    auto *blockCaller = new BlockCaller(m_log, m_settings->displayName(), this);
+    auto *blockCaller = new BlockCaller(m_log, m_settings, this);
     auto *contextMenu = new FeedContextMenu(m_view, m_model);
     contextMenu->addCallAction(m_callBack->action());
     connect(contextMenu, &FeedContextMenu::blockRequested, blockCaller,
@@ -207,18 +207,18 @@ MainWindow::MainWindow(AppSettings *settings, CredentialStore *credentials, QWid
                 openLog(m_settings->databaseUrl(), {}, message); // ~/.pgpass may still do
             });
 
-    if (TrayNotifier::isAvailable()) {
-        m_tray = new TrayNotifier(this);
-        connect(m_model, &CallFeedModel::callsChanged, m_tray, &TrayNotifier::callsChanged);
-        connect(m_tray, &TrayNotifier::showWindowRequested, this, [this](const QString &callSid) {
-            showNormal();
-            raise();
-            activateWindow();
-            if (!callSid.isEmpty())
-                selectCall(callSid);
-        });
-    }
+    m_tray = new TrayNotifier(m_settings, this);
+    connect(m_model, &CallFeedModel::callsChanged, m_tray, &TrayNotifier::callsChanged);
+    connect(m_tray, &TrayNotifier::showWindowRequested, this, [this](const QString &callSid) {
+        showNormal();
+        raise();
+        activateWindow();
+        if (!callSid.isEmpty())
+            openCall(callSid);
+    });
 
+    // The keyboard starts in the feed: the arrows, Space and Enter work at once.
+    m_view->setFocus(Qt::OtherFocusReason);
     restoreGeometry(m_settings->windowState(QStringLiteral("geometry")));
     m_splitter->restoreState(m_settings->windowState(QStringLiteral("splitter")));
 }
@@ -270,11 +270,18 @@ void MainWindow::createMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    QAction *details = view->addAction(tr("&Details Pane"));
-    details->setCheckable(true);
-    details->setChecked(true);
-    details->setShortcut(QKeySequence(Qt::Key_F9));
-    connect(details, &QAction::toggled, m_details, &QWidget::setVisible);
+    m_detailsAction = view->addAction(tr("&Details Pane"));
+    m_detailsAction->setObjectName(QStringLiteral("detailsPaneAction"));
+    m_detailsAction->setCheckable(true);
+    m_detailsAction->setChecked(true);
+    m_detailsAction->setShortcut(QKeySequence(Qt::Key_F9));
+    connect(m_detailsAction, &QAction::toggled, this, [this](bool shown) {
+        m_detailsShownByKeyboard = false;
+        m_details->setVisible(shown);
+    });
+    QAction *search = view->addAction(tr("S&earch…"), m_filterBar, &FilterBar::focusSearch);
+    search->setObjectName(QStringLiteral("searchAction"));
+    search->setShortcut(QKeySequence::Find);
     QAction *unheard = view->addAction(tr("&Unheard Voicemails"), this,
                                        [this] { m_filterBar->setUnheardOnly(true); });
     unheard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
@@ -293,24 +300,46 @@ void MainWindow::createMenus()
     statistics->setObjectName(QStringLiteral("statisticsAction"));
     statistics->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
 
+    // The keyboard's ways through the feed, each with its key shown: Space and Enter only act
+    // with the focus in the feed or the player, so that buttons and text fields keep them.
     QMenu *call = menuBar()->addMenu(tr("&Call"));
+    QAction *open = call->addAction(tr("&Open Details"), this, &MainWindow::showDetails);
+    open->setObjectName(QStringLiteral("openDetailsAction"));
+    open->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
+    open->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_view->addAction(open);
+    QAction *play =
+        call->addAction(tr("&Play / Pause Voicemail"), m_details, &DetailsPane::togglePlayback);
+    play->setObjectName(QStringLiteral("playAction"));
+    play->setShortcut(QKeySequence(Qt::Key_Space));
+    play->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_view->addAction(play);
+    m_details->player()->addAction(play);
+    call->addSeparator();
+    call->addAction(m_details->heardAction());
+    call->addAction(m_details->doneAction());
     call->addAction(m_callBack->action());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
+    QAction *keys = help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
         QMessageBox::information(
             this, tr("Keyboard shortcuts"),
             tr("<table cellspacing=6>"
+               "<tr><td><b>Up, Down</b></td><td>Move through the feed</td></tr>"
                "<tr><td><b>Space</b></td><td>Play or pause the selected voicemail</td></tr>"
                "<tr><td><b>Enter</b></td><td>Open the selected call's details</td></tr>"
+               "<tr><td><b>Escape</b></td><td>Back to the feed</td></tr>"
                "<tr><td><b>Ctrl+F</b></td><td>Search by number or name</td></tr>"
                "<tr><td><b>Ctrl+U</b></td><td>Show the voicemails you have not heard</td></tr>"
                "<tr><td><b>Ctrl+H</b></td><td>Mark the voicemail heard or unheard</td></tr>"
                "<tr><td><b>Ctrl+D</b></td><td>Mark the call done, or open again</td></tr>"
+               "<tr><td><b>Ctrl+B</b></td><td>Call the caller back</td></tr>"
                "<tr><td><b>Ctrl+E</b></td><td>Export the feed as CSV</td></tr>"
                "<tr><td><b>Ctrl+T</b></td><td>Open the statistics</td></tr>"
                "<tr><td><b>F9</b></td><td>Show or hide the details pane</td></tr></table>"));
     });
+    keys->setObjectName(QStringLiteral("keyboardShortcutsAction"));
+    keys->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About Switchboard"), this, [this] {
         QMessageBox::about(
             this, tr("About Switchboard"),
@@ -322,15 +351,8 @@ void MainWindow::createMenus()
 
 void MainWindow::createShortcuts()
 {
-    // Space plays the selected voicemail from anywhere but a text field, which keeps its space.
-    auto *play = new QShortcut(QKeySequence(Qt::Key_Space), this);
-    play->setObjectName(QStringLiteral("playShortcut"));
-    connect(play, &QShortcut::activated, m_details, &DetailsPane::togglePlayback);
-    auto *find = new QShortcut(QKeySequence::Find, this);
-    connect(find, &QShortcut::activated, m_filterBar, &FilterBar::focusSearch);
     auto *back = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    connect(back, &QShortcut::activated, this,
-            [this] { m_view->setFocus(Qt::ShortcutFocusReason); });
+    connect(back, &QShortcut::activated, this, &MainWindow::leaveDetails);
 }
 
 void MainWindow::openDatabase()
@@ -406,21 +428,46 @@ void MainWindow::onCurrentChanged()
     m_callBack->setCall(m_details->call());
 }
 
-void MainWindow::selectCall(const QString &callSid)
+bool MainWindow::selectCall(const QString &callSid)
 {
     const QModelIndex index = m_model->indexOfCall(callSid);
     if (!index.isValid())
-        return;
+        return false;
     m_view->setCurrentIndex(index);
     m_view->scrollTo(index);
+    return true;
+}
+
+void MainWindow::openCall(const QString &callSid)
+{
+    if (!selectCall(callSid)) {
+        m_filterBar->clear();
+        if (!selectCall(callSid))
+            return; // older than the feed loaded, or gone from the log
+    }
+    showDetails();
 }
 
 void MainWindow::showDetails()
 {
+    if (!m_details->call())
+        return;
     if (!m_details->isVisible()) {
         m_details->show();
+        m_detailsAction->setChecked(true);
+        m_detailsShownByKeyboard = true;
     }
     m_details->focusDetails();
+}
+
+void MainWindow::leaveDetails()
+{
+    const bool inDetails = m_details->isAncestorOf(QApplication::focusWidget());
+    if (inDetails && m_detailsShownByKeyboard) {
+        m_details->hide();
+        m_detailsAction->setChecked(false);
+    }
+    m_view->setFocus(Qt::ShortcutFocusReason);
 }
 
 bool MainWindow::exportCsv(const QString &fileName, QString *error)

@@ -3,6 +3,7 @@
 #include <optional>
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QSplitter;
 class QStackedWidget;
@@ -51,6 +52,7 @@ public:
     CountersBar *countersBar() const { return m_counters; }
     DetailsPane *detailsPane() const { return m_details; }
     CallBackController *callBack() const { return m_callBack; }
+    TrayNotifier *trayNotifier() const { return m_tray; }
     StatusBanner *banner() const { return m_banner; }
     EmptyState *emptyState() const { return m_empty; }
     bool isShowingEmptyState() const;
@@ -65,13 +67,18 @@ private:
     void onCurrentChanged();
     void onModelUpdated();
     void updateEmptyState();
+    // Enter: the selected call's details get the keyboard, the pane shown if it was hidden.
+    // Escape: back to the feed, the pane hidden again if Enter showed it.
     void showDetails();
+    void leaveDetails();
     void exportInteractively();
     void openSettings();
     void openLog(const QString &url, const QString &password, const QString &keyringProblem);
     void updateLocation();
     void fetchVoicemail(const QString &callSid, const QString &recordingUrl);
-    void selectCall(const QString &callSid);
+    bool selectCall(const QString &callSid);
+    // A notification's call: selected (the filters cleared when they hide it), its details open.
+    void openCall(const QString &callSid);
 
     AppSettings *m_settings;
     CredentialStore *m_credentials;
@@ -90,6 +97,8 @@ private:
     DetailsPane *m_details;
     CallBackController *m_callBack;
     QSplitter *m_splitter;
+    QAction *m_detailsAction = nullptr;
+    bool m_detailsShownByKeyboard = false;
     QLabel *m_location;
     QString m_keyringProblem;    // why the keychain gave no password for the log being opened
     bool m_selectNewest = false; // until the log just opened has loaded

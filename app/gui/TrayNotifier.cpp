@@ -1,5 +1,6 @@
 #include "TrayNotifier.h"
 
+#include "backend/AppSettings.h"
 #include "backend/CallFormat.h"
 
 #include <QApplication>
@@ -14,8 +15,9 @@ constexpr qint64 kRecentSeconds = 3600;
 
 } // namespace
 
-TrayNotifier::TrayNotifier(QObject *parent)
+TrayNotifier::TrayNotifier(AppSettings *settings, QObject *parent)
     : QObject(parent)
+    , m_settings(settings)
 {
     if (!isAvailable())
         return;
@@ -32,8 +34,7 @@ TrayNotifier::TrayNotifier(QObject *parent)
                 if (reason == QSystemTrayIcon::Trigger)
                     Q_EMIT showWindowRequested({});
             });
-    connect(m_icon, &QSystemTrayIcon::messageClicked, this,
-            [this] { Q_EMIT showWindowRequested(m_lastNotified); });
+    connect(m_icon, &QSystemTrayIcon::messageClicked, this, &TrayNotifier::openLastNotified);
     m_icon->show();
 }
 
@@ -77,11 +78,18 @@ QString TrayNotifier::messageText(const QString &text)
 
 void TrayNotifier::notify(const QString &callSid, const QString &title, const QString &text)
 {
-    Q_EMIT notified(callSid, title, text);
-    if (!m_icon)
+    // Turned off, the call still counts as seen: turning them on again brings no old news.
+    if (m_settings && !m_settings->showNotifications())
         return;
     m_lastNotified = callSid;
-    m_icon->showMessage(title, text, QIcon(QStringLiteral(":/icons/switchboard.svg")), 8000);
+    Q_EMIT notified(callSid, title, text);
+    if (m_icon)
+        m_icon->showMessage(title, text, QIcon(QStringLiteral(":/icons/switchboard.svg")), 8000);
+}
+
+void TrayNotifier::openLastNotified()
+{
+    Q_EMIT showWindowRequested(m_lastNotified);
 }
 
 } // namespace Switchboard

@@ -9,15 +9,19 @@ class QSystemTrayIcon;
 
 namespace Switchboard {
 
+class AppSettings;
+
 // The tray icon, and a notification when a voicemail arrives or a call is missed, so staff
-// need not keep the window in view. Only where the desktop has a system tray.
+// need not keep the window in view, unless the settings turned them off. The icon and its
+// notifications only where the desktop has a system tray; notified() everywhere.
 class TrayNotifier final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TrayNotifier)
 
 public:
-    explicit TrayNotifier(QObject *parent = nullptr);
+    // Without `settings`, it always notifies.
+    explicit TrayNotifier(AppSettings *settings = nullptr, QObject *parent = nullptr);
 
     static bool isAvailable();
     // The caller's text as a notification shows it literally on this platform.
@@ -26,6 +30,8 @@ public:
 
     // Looks at calls that changed in the log; notifies what is new.
     void callsChanged(const QList<Switchboard::CallRecord> &calls);
+    // The user clicked the last notification: its call is asked for.
+    void openLastNotified();
 
 Q_SIGNALS:
     void showWindowRequested(const QString &callSid); // empty: just the window
@@ -35,6 +41,7 @@ Q_SIGNALS:
 private:
     void notify(const QString &callSid, const QString &title, const QString &text);
 
+    AppSettings *m_settings;
     QSystemTrayIcon *m_icon = nullptr;
     QSet<QString> m_voicemailsNotified;
     QSet<QString> m_missedNotified;

@@ -84,13 +84,6 @@ bool CallWriter::recordDownloadFailure(const QString &callSid, const QString &er
          retryAt.toMSecsSinceEpoch()});
 }
 
-bool CallWriter::setHeard(const QString &callSid, bool heard)
-{
-    return m_engine->changeVoicemail(Engine::VoicemailChange::MarkHeard, callSid,
-                                     {heard ? QVariant(QDateTime::currentMSecsSinceEpoch())
-                                            : QVariant(QMetaType::fromType<qint64>())});
-}
-
 QString CallWriter::lastError() const
 {
     return m_engine->lastError();

@@ -67,7 +67,7 @@ public:
     bool storeAudio(const QString &callSid, const QByteArray &audio, const QString &contentType);
     bool recordDownloadFailure(const QString &callSid, const QString &error,
                                const QDateTime &retryAt, bool giveUp);
-    bool setHeard(const QString &callSid, bool heard);
+    // Heard is the desktops' to mark, per person: CallAnnotations::setHeard().
 
     QString lastError() const;
 
@@ -85,7 +85,6 @@ public:
         {
             StoreAudio,     // audio (bytes), bytes, sha256, content_type
             DownloadFailed, // download_state, last_error, next_attempt_at
-            MarkHeard,      // heard_at
         };
         // Sets `values` on the call's voicemail and moves the call's revision on, atomically.
         virtual bool changeVoicemail(VoicemailChange change, const QString &callSid,

@@ -128,7 +128,6 @@ const char kStoreAudio[] =
 const char kDownloadFailed[] =
     "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
     " download_attempts = download_attempts + 1";
-const char kMarkHeard[] = "UPDATE voicemails SET heard_at = ?";
 
 } // namespace
 
@@ -141,7 +140,6 @@ struct PostgresCallWriter::Statements
         , claimDueDownloads(db)
         , storeAudio(db)
         , downloadFailed(db)
-        , markHeard(db)
     {}
 
     QSqlQuery selectCalls;
@@ -149,7 +147,6 @@ struct PostgresCallWriter::Statements
     QSqlQuery claimDueDownloads;
     QSqlQuery storeAudio;
     QSqlQuery downloadFailed;
-    QSqlQuery markHeard;
 };
 
 PostgresCallWriter::PostgresCallWriter(Database &database)
@@ -174,7 +171,6 @@ void PostgresCallWriter::prepare()
     s.claimDueDownloads.prepare(QLatin1String(kClaimDueDownloads));
     s.storeAudio.prepare(withCallLockedAndRevised(kStoreAudio));
     s.downloadFailed.prepare(withCallLockedAndRevised(kDownloadFailed));
-    s.markHeard.prepare(withCallLockedAndRevised(kMarkHeard));
 }
 
 bool PostgresCallWriter::reconnect()
@@ -245,11 +241,9 @@ QSqlQuery &PostgresCallWriter::statement(VoicemailChange change)
     case VoicemailChange::StoreAudio:
         return m_statements->storeAudio;
     case VoicemailChange::DownloadFailed:
-        return m_statements->downloadFailed;
-    case VoicemailChange::MarkHeard:
         break;
     }
-    return m_statements->markHeard;
+    return m_statements->downloadFailed;
 }
 
 bool PostgresCallWriter::changeVoicemail(VoicemailChange change, const QString &callSid,

@@ -17,7 +17,7 @@ class CallBatch;
 //   batch does not queue behind another instance's, nor behind a voicemail being stored) and
 //   its revision is still the one read; a call not written comes back Deferred, to be folded
 //   again into its new row. No lock is held while the service works.
-// - a voicemail's change (storeAudio(), recordDownloadFailure(), setHeard()): one statement,
+// - a voicemail's change (storeAudio(), recordDownloadFailure()): one statement,
 //   one transaction, that waits for the call's lock, changes the voicemail and moves the
 //   call's revision on.
 // - claimDueDownloads(): one statement, one transaction, passing over voicemails another

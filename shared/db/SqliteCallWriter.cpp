@@ -18,7 +18,6 @@ SqliteCallWriter::SqliteCallWriter(Database &database)
     , m_claimDueDownloads(database.connection())
     , m_storeAudio(database.connection())
     , m_downloadFailed(database.connection())
-    , m_markHeard(database.connection())
     , m_control(database.connection())
 {
     // A batch's rows come as JSON arrays of arrays (CallBatch::Rows), read with json_each:
@@ -96,7 +95,6 @@ SqliteCallWriter::SqliteCallWriter(Database &database)
     m_downloadFailed.prepare(QStringLiteral(
         "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
         " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
-    m_markHeard.prepare(QStringLiteral("UPDATE voicemails SET heard_at = ? WHERE call_sid = ?"));
 }
 
 bool SqliteCallWriter::begin()
@@ -181,9 +179,7 @@ QList<CallWriter::Download> SqliteCallWriter::claimDueDownloads(const QDateTime 
 bool SqliteCallWriter::changeVoicemail(VoicemailChange change, const QString &callSid,
                                        const QVariantList &values)
 {
-    QSqlQuery &update = change == VoicemailChange::StoreAudio       ? m_storeAudio
-                        : change == VoicemailChange::DownloadFailed ? m_downloadFailed
-                                                                    : m_markHeard;
+    QSqlQuery &update = change == VoicemailChange::StoreAudio ? m_storeAudio : m_downloadFailed;
     if (!begin())
         return false;
     int parameter = 0;

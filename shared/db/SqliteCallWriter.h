@@ -42,7 +42,6 @@ private:
     QSqlQuery m_claimDueDownloads;
     QSqlQuery m_storeAudio;
     QSqlQuery m_downloadFailed;
-    QSqlQuery m_markHeard;
     QSqlQuery m_control;
 };
 

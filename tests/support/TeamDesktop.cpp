@@ -153,6 +153,7 @@ int runDesktopPeer(int argc, char **argv)
                 desktop.find<QPushButton>("doneButton")->click();
         } else if (command == QLatin1String("tag")) {
             auto *edit = desktop.find<QLineEdit>("tagEdit");
+            edit->setFocus(); // where a click puts it: Return is the feed's while it has the focus
             edit->setText(rest);
             QTest::keyClick(edit, Qt::Key_Return);
         } else if (command == QLatin1String("note")) {

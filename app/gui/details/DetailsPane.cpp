@@ -176,6 +176,7 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     route->addWidget(sectionTitle(tr("Route"), m_routeBox));
     m_route = new QTreeWidget(m_routeBox);
     m_route->setObjectName(QStringLiteral("route"));
+    m_route->setAccessibleName(tr("Route"));
     m_route->setColumnCount(3);
     m_route->setHeaderLabels({tr("Member"), tr("Number"), tr("Result")});
     m_route->setRootIsDecorated(false);
@@ -191,6 +192,7 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
     column->addWidget(sectionTitle(tr("Timeline"), m_content));
     m_timeline = new QTreeWidget(m_content);
     m_timeline->setObjectName(QStringLiteral("timeline"));
+    m_timeline->setAccessibleName(tr("Timeline"));
     m_timeline->setColumnCount(3);
     m_timeline->setHeaderLabels({tr("Time"), tr("Webhook"), tr("Call status")});
     m_timeline->setRootIsDecorated(false);
@@ -216,18 +218,18 @@ DetailsPane::DetailsPane(CallLog *log, QWidget *parent)
 
     connect(m_heardButton, &QPushButton::clicked, this, &DetailsPane::toggleHeard);
     // Anywhere in the window, while the pane shows a call.
-    auto *heard = new QAction(tr("Mark Heard / Unheard"), this);
-    heard->setObjectName(QStringLiteral("toggleHeardAction"));
-    heard->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
-    heard->setShortcutContext(Qt::WindowShortcut);
-    connect(heard, &QAction::triggered, this, &DetailsPane::toggleHeard);
-    addAction(heard);
-    auto *done = new QAction(tr("Mark Done / Reopen"), this);
-    done->setObjectName(QStringLiteral("toggleDoneAction"));
-    done->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    done->setShortcutContext(Qt::WindowShortcut);
-    connect(done, &QAction::triggered, this, &DetailsPane::toggleDone);
-    addAction(done);
+    m_heardAction = new QAction(tr("Mark &Heard / Unheard"), this);
+    m_heardAction->setObjectName(QStringLiteral("toggleHeardAction"));
+    m_heardAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    m_heardAction->setShortcutContext(Qt::WindowShortcut);
+    connect(m_heardAction, &QAction::triggered, this, &DetailsPane::toggleHeard);
+    addAction(m_heardAction);
+    m_doneAction = new QAction(tr("Mark &Done / Reopen"), this);
+    m_doneAction->setObjectName(QStringLiteral("toggleDoneAction"));
+    m_doneAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_doneAction->setShortcutContext(Qt::WindowShortcut);
+    connect(m_doneAction, &QAction::triggered, this, &DetailsPane::toggleDone);
+    addAction(m_doneAction);
     connect(m_saveButton, &QPushButton::clicked, this, &DetailsPane::saveAudioInteractively);
     connect(m_fetchButton, &QPushButton::clicked, this, [this] {
         if (m_call && m_call->voicemail)
@@ -546,7 +548,8 @@ void DetailsPane::saveAudioInteractively()
 
 void DetailsPane::focusDetails()
 {
-    if (m_call && m_call->voicemail && !m_loadedAudioKey.isEmpty())
+    // The play button when there is a voicemail to play (Space plays it there too).
+    if (m_call && m_call->voicemail && m_player->focusProxy()->isVisibleTo(this))
         m_player->setFocus(Qt::OtherFocusReason);
     else
         m_content->setFocus(Qt::OtherFocusReason);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <QWidget>
 
+class QAction;
 class QFormLayout;
 class QLabel;
 class QPushButton;
@@ -43,6 +44,9 @@ public:
     bool setHeard(bool heard);
     bool toggleHeard();
     bool toggleDone();
+    // Ctrl+H and Ctrl+D, anywhere in the window, for the window's menu to show.
+    QAction *heardAction() const { return m_heardAction; }
+    QAction *doneAction() const { return m_doneAction; }
     bool saveAudio(const QString &fileName, QString *error = nullptr);
     void focusDetails();
     // Puts `bar` (e.g. the call back's button) under the call's outcome.
@@ -96,6 +100,8 @@ private:
     QTreeWidget *m_route;
     VoicemailPlayer *m_player;
     QPushButton *m_heardButton;
+    QAction *m_heardAction;
+    QAction *m_doneAction;
     HandlingPanel *m_handling;
     QPushButton *m_saveButton;
     QPushButton *m_fetchButton;

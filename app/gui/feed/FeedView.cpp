@@ -4,7 +4,6 @@
 #include "CallFeedModel.h"
 
 #include <QHeaderView>
-#include <QKeyEvent>
 #include <QScrollBar>
 
 namespace Switchboard {
@@ -13,6 +12,7 @@ FeedView::FeedView(QWidget *parent)
     : QTableView(parent)
 {
     setObjectName(QStringLiteral("feedView"));
+    setAccessibleName(tr("Calls"));
     setSelectionBehavior(SelectRows);
     setSelectionMode(SingleSelection);
     setShowGrid(false);
@@ -54,17 +54,6 @@ void FeedView::rowsAboutToBeRemoved(const QModelIndex &parent, int start, int en
     QTableView::rowsAboutToBeRemoved(parent, start, end);
     if (value > 0 && firstVisible >= 0 && end < firstVisible)
         bar->setValue(qMax(0, value - (end - start + 1) * verticalHeader()->defaultSectionSize()));
-}
-
-void FeedView::keyPressEvent(QKeyEvent *event)
-{
-    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) &&
-        currentIndex().isValid()) {
-        Q_EMIT activatedByKeyboard();
-        event->accept();
-        return;
-    }
-    QTableView::keyPressEvent(event);
 }
 
 } // namespace Switchboard

@@ -15,13 +15,9 @@ class FeedView final : public QTableView
 public:
     explicit FeedView(QWidget *parent = nullptr);
 
-Q_SIGNALS:
-    void activatedByKeyboard(); // Enter on a call
-
 protected:
     void rowsInserted(const QModelIndex &parent, int start, int end) override;
     void rowsAboutToBeRemoved(const QModelIndex &parent, int start, int end) override;
-    void keyPressEvent(QKeyEvent *event) override;
 };
 
 } // namespace Switchboard

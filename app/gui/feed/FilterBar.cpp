@@ -2,6 +2,7 @@
 
 #include "backend/CallFormat.h"
 #include "db/CallAnnotations.h"
+#include "gui/common/AccessibleNames.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -38,10 +39,12 @@ FilterBar::FilterBar(QWidget *parent)
     setObjectName(QStringLiteral("filterBar"));
     m_search->setObjectName(QStringLiteral("search"));
     m_search->setPlaceholderText(tr("Search number, name or transcription  (Ctrl+F)"));
-    m_search->setClearButtonEnabled(true);
+    m_search->setAccessibleName(tr("Search calls"));
+    AccessibleNames::enableClearButton(m_search);
     m_search->setMinimumWidth(240);
 
     m_outcome->setObjectName(QStringLiteral("outcome"));
+    AccessibleNames::nameComboBox(m_outcome, tr("Outcome"));
     m_outcome->addItem(tr("All outcomes"));
     for (Outcome outcome : {Outcome::Answered, Outcome::Voicemail, Outcome::Missed,
                             Outcome::Abandoned, Outcome::Blocked, Outcome::InProgress}) {
@@ -50,6 +53,7 @@ FilterBar::FilterBar(QWidget *parent)
     }
 
     m_period->setObjectName(QStringLiteral("period"));
+    AccessibleNames::nameComboBox(m_period, tr("Period"));
     m_period->addItem(tr("Any time"), int(Period::AnyTime));
     m_period->addItem(tr("Today"), int(Period::Today));
     m_period->addItem(tr("Yesterday"), int(Period::Yesterday));
@@ -66,7 +70,9 @@ FilterBar::FilterBar(QWidget *parent)
     m_from->setObjectName(QStringLiteral("from"));
     m_to->setObjectName(QStringLiteral("to"));
     m_from->setToolTip(tr("From this day"));
+    m_from->setAccessibleName(tr("From this day"));
     m_to->setToolTip(tr("To this day, included"));
+    m_to->setAccessibleName(tr("To this day, included"));
     m_unheard->setObjectName(QStringLiteral("unheardOnly"));
     m_unheard->setToolTip(tr("Voicemails you have not heard"));
     m_open->setObjectName(QStringLiteral("openOnly"));
@@ -74,7 +80,7 @@ FilterBar::FilterBar(QWidget *parent)
     m_tag->setObjectName(QStringLiteral("tagFilter"));
     m_tag->setPlaceholderText(tr("Tag"));
     m_tag->setAccessibleName(tr("Tag filter"));
-    m_tag->setClearButtonEnabled(true);
+    AccessibleNames::enableClearButton(m_tag);
     m_tag->setMaxLength(CallAnnotations::kMaxTagChars);
     m_tag->setMaximumWidth(160);
     auto *completer = new QCompleter(m_tagsInUse, m_tag);

@@ -1,5 +1,6 @@
 #include "BlockCaller.h"
 
+#include "backend/AppSettings.h"
 #include "backend/CallLog.h"
 #include "backend/FlowRevisions.h"
 #include "gui/common/PlainText.h"
@@ -9,10 +10,10 @@
 
 namespace Switchboard {
 
-BlockCaller::BlockCaller(CallLog *log, const QString &author, QWidget *window)
+BlockCaller::BlockCaller(CallLog *log, AppSettings *settings, QWidget *window)
     : QObject(window)
     , m_log(log)
-    , m_author(author)
+    , m_settings(settings)
     , m_window(window)
     , m_revisions(new FlowRevisions(this))
 {
@@ -52,7 +53,8 @@ void BlockCaller::confirmAndBlock(const QString &number)
     if (question.clickedButton() != block)
         return;
     m_revisions->setConnection(m_log->connection());
-    m_revisions->block(number, m_author);
+    // Read now: the user may have renamed themselves since the window opened.
+    m_revisions->block(number, m_settings->displayName());
 }
 
 } // namespace Switchboard

@@ -6,6 +6,7 @@ class QWidget;
 
 namespace Switchboard {
 
+class AppSettings;
 class CallLog;
 class FlowRevisions;
 
@@ -18,8 +19,9 @@ class BlockCaller final : public QObject
     Q_DISABLE_COPY_MOVE(BlockCaller)
 
 public:
-    // `window` parents the confirmation and the warnings; `log` says which log to write.
-    BlockCaller(CallLog *log, const QString &author, QWidget *window);
+    // `window` parents the confirmation and the warnings; `log` says which log to write. The
+    // revision carries the display name `settings` holds when the user confirms.
+    BlockCaller(CallLog *log, AppSettings *settings, QWidget *window);
 
     // Asks whether to block `number`, then blocks it; the answer comes with finished(), or a
     // warning.
@@ -33,7 +35,7 @@ Q_SIGNALS:
 
 private:
     CallLog *m_log;
-    QString m_author;
+    AppSettings *m_settings;
     QWidget *m_window;
     FlowRevisions *m_revisions;
 };

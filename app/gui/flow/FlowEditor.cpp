@@ -3,6 +3,7 @@
 #include "backend/FlowRevisions.h"
 #include "BlocklistEditor.h"
 #include "FieldError.h"
+#include "gui/common/AccessibleNames.h"
 #include "HoursEditor.h"
 #include "MembersEditor.h"
 
@@ -83,7 +84,7 @@ FlowEditor::FlowEditor(const LogConnection &connection, const QString &author, Q
     ringing->setObjectName(QStringLiteral("ringingPage"));
     m_ring = new QComboBox(ringing);
     m_ring->setObjectName(QStringLiteral("ringMode"));
-    m_ring->setAccessibleName(tr("Ring mode"));
+    AccessibleNames::nameComboBox(m_ring, tr("Ring mode"));
     m_ring->addItem(tr("All active members at once"), ringName(FlowDefinition::Ring::Simultaneous));
     m_ring->addItem(tr("One after the other, in the list's order"),
                     ringName(FlowDefinition::Ring::Sequential));

@@ -1,6 +1,7 @@
 #include "HoursEditor.h"
 
 #include "FieldError.h"
+#include "gui/common/AccessibleNames.h"
 
 #include <QComboBox>
 #include <QCompleter>
@@ -46,8 +47,8 @@ HoursEditor::HoursEditor(QWidget *parent)
     m_box->setChecked(false);
 
     m_zone->setObjectName(QStringLiteral("timeZone"));
-    m_zone->setAccessibleName(tr("Time zone"));
     m_zone->setEditable(true);
+    AccessibleNames::nameComboBox(m_zone, tr("Time zone"));
     m_zone->setInsertPolicy(QComboBox::NoInsert);
     for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
         m_zone->addItem(QString::fromUtf8(id));
@@ -133,7 +134,7 @@ void HoursEditor::addInterval(int dayOfWeek, const QString &opens, const QString
     const int row = m_weekly->rowCount();
     m_weekly->insertRow(row);
     auto *day = new QComboBox(m_weekly);
-    day->setAccessibleName(tr("Day"));
+    AccessibleNames::nameComboBox(day, tr("Day"));
     for (int d = Qt::Monday; d <= Qt::Sunday; ++d)
         day->addItem(QLocale().dayName(d));
     day->setCurrentIndex(dayOfWeek - 1);

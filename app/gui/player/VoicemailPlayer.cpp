@@ -83,12 +83,15 @@ VoicemailPlayer::VoicemailPlayer(QWidget *parent)
     d->playButton->setAutoRaise(true);
     d->playButton->setIconSize(QSize(22, 22));
     d->playButton->setToolTip(tr("Play"));
+    d->playButton->setAccessibleName(tr("Play voicemail"));
     d->playButton->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     row->addWidget(d->playButton);
+    setFocusProxy(d->playButton); // the keyboard comes to the player at its play button
 
     d->seekSlider = new QSlider(Qt::Horizontal, d->controls);
     d->seekSlider->setObjectName(QStringLiteral("seekSlider"));
     d->seekSlider->setToolTip(tr("Position"));
+    d->seekSlider->setAccessibleName(tr("Position in the voicemail"));
     d->seekSlider->setSingleStep(1000);
     d->seekSlider->setPageStep(5000);
     d->seekSlider->setMinimumWidth(60); // the details pane may be narrow
@@ -111,6 +114,7 @@ VoicemailPlayer::VoicemailPlayer(QWidget *parent)
     d->volumeSlider = new QSlider(Qt::Horizontal, d->controls);
     d->volumeSlider->setObjectName(QStringLiteral("volumeSlider"));
     d->volumeSlider->setToolTip(tr("Volume"));
+    d->volumeSlider->setAccessibleName(tr("Volume"));
     d->volumeSlider->setRange(0, 100);
     d->volumeSlider->setValue(80);
     d->volumeSlider->setFixedWidth(64);
@@ -162,6 +166,8 @@ VoicemailPlayer::VoicemailPlayer(QWidget *parent)
                 d->playButton->setIcon(
                     style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
                 d->playButton->setToolTip(playing ? tr("Pause") : tr("Play"));
+                d->playButton->setAccessibleName(playing ? tr("Pause voicemail")
+                                                         : tr("Play voicemail"));
                 if (playing)
                     Q_EMIT playbackStarted(d->callSid);
             });

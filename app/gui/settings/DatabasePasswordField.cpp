@@ -1,6 +1,7 @@
 #include "DatabasePasswordField.h"
 
 #include "backend/DatabasePasswordStore.h"
+#include "gui/common/AccessibleNames.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -17,7 +18,8 @@ DatabasePasswordField::DatabasePasswordField(QWidget *parent)
 {
     m_edit->setObjectName(QStringLiteral("databasePasswordEdit"));
     m_edit->setEchoMode(QLineEdit::Password);
-    m_edit->setClearButtonEnabled(true);
+    m_edit->setAccessibleName(tr("Database password"));
+    AccessibleNames::enableClearButton(m_edit);
     m_edit->setEnabled(false);
     m_status->setObjectName(QStringLiteral("databasePasswordStatus"));
     m_status->setTextFormat(Qt::PlainText);

@@ -6,7 +6,9 @@
 #include "DatabasePasswordField.h"
 #include "db/CallAnnotations.h"
 #include "db/DatabaseUrl.h"
+#include "gui/common/AccessibleNames.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -117,6 +119,11 @@ QWidget *SettingsDialog::createTeamGroup()
     hint->setText(tr("Shown to the team with what you hear, mark done, tag and note."));
     hint->setForegroundRole(QPalette::PlaceholderText);
     form->addRow(QString(), hint);
+    m_showNotifications = new QCheckBox(tr("Show desktop noti&fications"), group);
+    m_showNotifications->setObjectName(QStringLiteral("showNotificationsCheck"));
+    m_showNotifications->setToolTip(tr("A notification for each new voicemail and missed call"));
+    m_showNotifications->setChecked(m_settings->showNotifications());
+    form->addRow(QString(), m_showNotifications);
     return group;
 }
 
@@ -126,6 +133,7 @@ QWidget *SettingsDialog::createDatabaseGroup()
     auto *form = new QFormLayout(group);
     m_database = new QLineEdit(group);
     m_database->setObjectName(QStringLiteral("databaseEdit"));
+    m_database->setAccessibleName(tr("Call log database"));
     m_database->setPlaceholderText(tr("/path/to/calls.db or postgresql://user@host/switchboard"));
     const QString current = m_settings->databaseUrl();
     m_database->setText(current.startsWith(QLatin1String("sqlite:")) ? current.mid(7)
@@ -175,7 +183,7 @@ QWidget *SettingsDialog::createTwilioGroup()
     m_authToken = new QLineEdit(group);
     m_authToken->setObjectName(QStringLiteral("authTokenEdit"));
     m_authToken->setEchoMode(QLineEdit::Password);
-    m_authToken->setClearButtonEnabled(true);
+    AccessibleNames::enableClearButton(m_authToken);
     form->addRow(tr("Auth &Token:"), m_authToken);
     m_keyringStatus = noteLabel(group);
     m_keyringStatus->setObjectName(QStringLiteral("keyringStatus"));
@@ -334,6 +342,7 @@ void SettingsDialog::finishAccept(bool passwordChanged)
     m_settings->setDatabaseUrl(m_acceptedDatabaseUrl);
     m_callBackSettings->save();
     m_settings->setDisplayName(m_displayName->text());
+    m_settings->setShowNotifications(m_showNotifications->isChecked());
     if (passwordChanged && !urlChanged)
         Q_EMIT databasePasswordChanged();
 

@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QDialogButtonBox;
 class QFormLayout;
 class QLabel;
@@ -53,6 +54,7 @@ private:
     AppSettings *m_settings;
     CredentialStore *m_credentials;
     QLineEdit *m_displayName = nullptr;
+    QCheckBox *m_showNotifications = nullptr;
     QLineEdit *m_database = nullptr;
     QLabel *m_databaseError = nullptr;
     QFormLayout *m_databaseForm = nullptr;

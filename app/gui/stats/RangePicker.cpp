@@ -1,5 +1,7 @@
 #include "RangePicker.h"
 
+#include "gui/common/AccessibleNames.h"
+
 #include <algorithm>
 #include <QComboBox>
 #include <QDateEdit>
@@ -17,7 +19,7 @@ RangePicker::RangePicker(QWidget *parent)
     , m_zone(QTimeZone::systemTimeZone())
 {
     m_span->setObjectName(QStringLiteral("statisticsSpan"));
-    m_span->setAccessibleName(tr("Range"));
+    AccessibleNames::nameComboBox(m_span, tr("Range"));
     m_span->addItem(tr("Today"), QVariant::fromValue(Span::Today));
     m_span->addItem(tr("Last 7 days"), QVariant::fromValue(Span::Last7Days));
     m_span->addItem(tr("Last 30 days"), QVariant::fromValue(Span::Last30Days));
