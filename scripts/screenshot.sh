@@ -166,8 +166,11 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 export DISPLAY=$display
-at "2026-11-20 17:40:00" 1 "$root/tests/env/without-keyring.sh" env QT_QPA_PLATFORM=xcb \
-    "$app" --database "$database" >"$work/app.log" 2>&1 &
+# (Started here rather than through at(), so that $! is the app's own process tree; closing
+# the display ends the app too.)
+LD_PRELOAD=$faketime FAKETIME="@2026-11-20 17:40:00" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+    QT_QPA_PLATFORM=xcb "$root/tests/env/without-keyring.sh" "$app" --database "$database" \
+    >"$work/app.log" 2>&1 &
 pids+=($!)
 
 # The id of the visible top-level window titled TITLE (a regular expression).
