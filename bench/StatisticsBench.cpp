@@ -11,7 +11,8 @@
 //    the operating system's file cache is left alone) and R times again on one connection
 //    ("warm"), and prints the median and the slowest of each against the 300 ms target, and
 //    the CPU the warm runs took (this thread, plus the PostgreSQL backend serving it): what
-//    the wall-clock times come to when other processes do not compete for the cores.
+//    the wall-clock times come to when other processes do not compete for the cores, and the
+//    load average they were measured at.
 
 #include "db/CallLogFill.h"
 #include "db/CallReader.h"
@@ -194,6 +195,16 @@ qint64 backendPid(Database &db)
     return QFile::exists(QStringLiteral("/proc/%1/schedstat").arg(pid)) ? pid : 0;
 }
 
+// The load average over the last minute: other processes competing for the cores make the
+// wall-clock figures worse than the CPU ones.
+QString loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("?");
+    return QString::fromLatin1(file.readAll().split(' ').value(0));
+}
+
 double median(std::vector<double> values)
 {
     std::sort(values.begin(), values.end());
@@ -245,10 +256,11 @@ bool measure(const DatabaseUrl &url, const char *engine, int runs)
         warm.push_back(timer.nsecsElapsed() / 1e6);
         cpu.push_back((cpuNs(ownStat) + (backend ? cpuNs(backendStat) : 0) - cpuBefore) / 1e6);
     }
-    std::printf("%-10s %9lld %10.1f %9.1f %10.1f %9.1f %9.1f %7s\n", engine,
+    std::printf("%-10s %9lld %10.1f %9.1f %10.1f %9.1f %9.1f %7s %6s\n", engine,
                 qlonglong(figures.total.total()), median(cold),
                 *std::max_element(cold.begin(), cold.end()), median(warm),
-                *std::max_element(warm.begin(), warm.end()), median(cpu), "<= 300");
+                *std::max_element(warm.begin(), warm.end()), median(cpu), "<= 300",
+                qPrintable(loadAverage()));
     std::printf("           answer rate %.1f%%, median answer %.1f s, average talk %.0f s,"
                 " %lld voicemails (%lld heard, median %.0f min), %lld members\n",
                 figures.answerRate.value_or(0) * 100, figures.medianSecondsToAnswer.value_or(-1),
@@ -343,9 +355,10 @@ int main(int argc, char *argv[])
     }
     std::printf("\nthe last 30 days (America/New_York) of %lld calls over %d days, %d runs each\n",
                 qlonglong(callCount), spanDays, runCount);
-    std::printf("%-10s %9s %10s %9s %10s %9s %9s %7s\n", "engine", "in range", "cold p50",
-                "cold max", "warm p50", "warm max", "CPU p50", "target");
-    std::printf("(milliseconds; CPU: of a warm run, this thread and the PostgreSQL backend)\n");
+    std::printf("%-10s %9s %10s %9s %10s %9s %9s %7s %6s\n", "engine", "in range", "cold p50",
+                "cold max", "warm p50", "warm max", "CPU p50", "target", "load");
+    std::printf("(milliseconds; CPU: of a warm run, this thread and the PostgreSQL backend; "
+                "load: the 1-minute load average after the runs)\n");
     for (const Target &target : targets) {
         if (!measure(target.url, target.engine, runCount))
             return 1;

@@ -22,6 +22,9 @@ packages=(
     # fuzzing and the sanitized test build: clang with its libFuzzer and sanitizer runtimes
     # (fuzz/run-fuzzers.sh, the FuzzBounded test; build-asan/ in scripts/test.sh)
     clang libclang-rt-14-dev
+    # the README's screenshots (scripts/screenshot.sh): the app driven by its keyboard under
+    # Xvfb, the images made smaller
+    xdotool optipng
     # packaging: man pages from --help, building and checking the .debs (tests/packaging)
     help2man dpkg-dev fakeroot file lintian systemd adduser desktop-file-utils appstream
 )
