@@ -485,7 +485,8 @@ int main(int argc, char *argv[])
                 printRatio(service, skeleton);
         }
     };
-    compare(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), 0, 0);
+    if (const int calls = parser.value(callsOption).toInt(); calls > 0) // --calls 0: none
+        compare(QStringLiteral("max throughput"), calls, 0, 0);
     if (latencyWebhooks > 0) // --seconds 0: the throughput run alone
         compare(QStringLiteral("fixed %1 webhooks/s").arg(rate), 0, latencyWebhooks, rate);
     return 0;
