@@ -163,6 +163,7 @@ struct Setup
     std::shared_ptr<const FlowDefinition> team;
     QString serviceBinary; // empty: the one built with this bench
     QStringList skeletons; // bench-skeleton's modes run beside the service: blocking, async
+    QString skeletonWindowUs = QStringLiteral("200"); // its group commit's wait for more
 };
 
 // The team's flow, stored as `flow set` stores it, before the first instance starts.
@@ -296,7 +297,8 @@ Figures runSkeleton(const QString &mode, int calls, int webhooks, double rate, c
     QProcess skeleton;
     skeleton.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     skeleton.start(QCoreApplication::applicationDirPath() + QStringLiteral("/bench-skeleton"),
-                   {QStringLiteral("--database"), database, QStringLiteral("--mode"), mode});
+                   {QStringLiteral("--database"), database, QStringLiteral("--mode"), mode,
+                    QStringLiteral("--window-us"), setup.skeletonWindowUs});
     if (!skeleton.waitForReadyRead(10000)) {
         figures.verification =
             QStringLiteral("could not start bench-skeleton: ") + skeleton.errorString();
@@ -411,6 +413,11 @@ int main(int argc, char *argv[])
         QStringLiteral("bench-skeleton's modes run after the service with the same load, each "
                        "load in turn: blocking (the service's threads), async, or both."),
         QStringLiteral("mode"), QStringLiteral("both"));
+    const QCommandLineOption skeletonWindowOption(
+        QStringLiteral("skeleton-window-us"),
+        QStringLiteral("How long the skeleton's group commit waits for more requests (0: not at "
+                       "all, as the service's)."),
+        QStringLiteral("us"), QStringLiteral("200"));
     const QCommandLineOption noSkeletonOption(QStringLiteral("no-skeleton"),
                                               QStringLiteral("The service alone."));
     const QCommandLineOption serviceBinaryOption(
@@ -419,7 +426,8 @@ int main(int argc, char *argv[])
         QStringLiteral("path"));
     parser.addOptions({callsOption, connectionsOption, rateOption, secondsOption, postgresOption,
                        instancesOption, instanceCpuOption, membersOption, ringOption,
-                       skeletonOption, noSkeletonOption, serviceBinaryOption});
+                       skeletonOption, skeletonWindowOption, noSkeletonOption,
+                       serviceBinaryOption});
     parser.process(app);
     if (parser.isSet(postgresOption))
         qputenv("SWITCHBOARD_TEST_POSTGRES", parser.value(postgresOption).toUtf8());
@@ -433,6 +441,7 @@ int main(int argc, char *argv[])
     }
     setup.instances = std::max(1, parser.value(instancesOption).toInt());
     setup.serviceBinary = parser.value(serviceBinaryOption);
+    setup.skeletonWindowUs = QString::number(parser.value(skeletonWindowOption).toInt());
     const QString skeletons = parser.value(skeletonOption);
     if (skeletons != QLatin1String("blocking") && skeletons != QLatin1String("async") &&
         skeletons != QLatin1String("both")) {
