@@ -20,6 +20,10 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QThread>
 #include <unistd.h>
 
@@ -157,6 +161,9 @@ struct Setup
     double instanceCpus = 0; // a cgroup's CPU limit for each instance; 0: none
     int members = 0;         // the team (CallPlan::teamFlow); 0: today's one staff phone
     std::shared_ptr<const FlowDefinition> team;
+    QString serviceBinary; // empty: the one built with this bench
+    QStringList skeletons; // bench-skeleton's modes run beside the service: blocking, async
+    QString skeletonWindowUs = QStringLiteral("200"); // its group commit's wait for more
 };
 
 // The team's flow, stored as `flow set` stores it, before the first instance starts.
@@ -168,6 +175,18 @@ bool storeFlow(const QString &databaseUrl, const FlowDefinition &flow, QString *
 }
 
 // `calls` calls, or as many as it takes for `webhooks` webhooks.
+QList<CallPlan> plan(int calls, int webhooks, const Setup &setup, MediaServer &media)
+{
+    QList<CallPlan> plans;
+    const CallFlow flow(CallPlan::serviceSettings(), setup.team);
+    for (int i = 0, planned = 0; i < calls || planned < webhooks; ++i) {
+        plans.append(CallPlan::make(CallPlan::pick(i, setup.members), i, ServiceHarness::accountSid,
+                                    media, flow));
+        planned += int(plans.last().steps.size());
+    }
+    return plans;
+}
+
 Figures runPhase(const QString &name, int calls, int webhooks, double rate, const Setup &setup)
 {
     Figures figures;
@@ -175,6 +194,8 @@ Figures runPhase(const QString &name, int calls, int webhooks, double rate, cons
     const int instances = setup.instances;
     std::vector<std::unique_ptr<CpuCap>> caps; // removed after the harness stopped the services
     ServiceHarness harness;
+    if (!setup.serviceBinary.isEmpty())
+        harness.setServiceBinary(setup.serviceBinary);
     MediaServer media(ServiceHarness::accountSid, ServiceHarness::authToken.toUtf8());
     QString error;
     const QStringList shared{QStringLiteral("--public-url"), kPublicUrl.toString()};
@@ -199,13 +220,7 @@ Figures runPhase(const QString &name, int calls, int webhooks, double rate, cons
         }
     }
 
-    QList<CallPlan> plans;
-    const CallFlow flow(CallPlan::serviceSettings(), setup.team);
-    for (int i = 0, planned = 0; i < calls || planned < webhooks; ++i) {
-        plans.append(CallPlan::make(CallPlan::pick(i, setup.members), i, ServiceHarness::accountSid,
-                                    media, flow));
-        planned += int(plans.last().steps.size());
-    }
+    const QList<CallPlan> plans = plan(calls, webhooks, setup, media);
 
     const qint64 pid = harness.service()->processId(); // the first instance's CPU
     const QList<qint64> backends = serverBackends(harness.databaseUrl());
@@ -248,6 +263,80 @@ Figures runPhase(const QString &name, int calls, int webhooks, double rate, cons
     return figures;
 }
 
+// What the skeleton promises: every request it answered is a committed row.
+QString verifySkeleton(const QString &path, int answered)
+{
+    const QString connection = QStringLiteral("bench-skeleton-verify");
+    qint64 rows = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(path);
+        QSqlQuery query(db);
+        if (db.open() && query.exec(QStringLiteral("SELECT count(*) FROM requests")) &&
+            query.next())
+            rows = query.value(0).toLongLong();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    if (rows == answered)
+        return QStringLiteral("all %1 answered requests committed").arg(answered);
+    return QStringLiteral("PROBLEM: %1 requests answered, %2 rows committed")
+        .arg(answered)
+        .arg(rows);
+}
+
+// The same calls as runPhase's, sent the same way to bench-skeleton in `mode`.
+Figures runSkeleton(const QString &mode, int calls, int webhooks, double rate, const Setup &setup)
+{
+    Figures figures;
+    figures.name = QStringLiteral("  skeleton ") + mode;
+    QTemporaryDir dir;
+    // The plans publish their recordings here; the skeleton downloads none.
+    MediaServer media(ServiceHarness::accountSid, ServiceHarness::authToken.toUtf8());
+    const QList<CallPlan> plans = plan(calls, webhooks, setup, media);
+    const QString database = dir.filePath(QStringLiteral("skeleton.db"));
+    QProcess skeleton;
+    skeleton.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    skeleton.start(QCoreApplication::applicationDirPath() + QStringLiteral("/bench-skeleton"),
+                   {QStringLiteral("--database"), database, QStringLiteral("--mode"), mode,
+                    QStringLiteral("--window-us"), setup.skeletonWindowUs});
+    if (!skeleton.waitForReadyRead(10000)) {
+        figures.verification =
+            QStringLiteral("could not start bench-skeleton: ") + skeleton.errorString();
+        return figures;
+    }
+    const QUrl url(QString::fromUtf8(skeleton.readLine().trimmed()));
+    const qint64 pid = skeleton.processId();
+    const qint64 cpuBefore = cpuMicroseconds(pid);
+    const qint64 clientBefore = cpuMicroseconds(QCoreApplication::applicationPid());
+    WebhookLoad load({url}, kPublicUrl, ServiceHarness::authToken.toUtf8(), plans,
+                     setup.connections, rate);
+    load.run();
+    const qint64 cpuAfter = cpuMicroseconds(pid);
+    const qint64 clientAfter = cpuMicroseconds(QCoreApplication::applicationPid());
+
+    figures.calls = load.calls();
+    figures.requests = load.requests();
+    figures.seconds = double(load.elapsedNs()) / 1e9;
+    figures.p50Ms = percentileMs(load.latenciesNs(), 0.50);
+    figures.p99Ms = percentileMs(load.latenciesNs(), 0.99);
+    figures.cpuUsPerRequest = double(cpuAfter - cpuBefore) / std::max(1, figures.requests);
+    figures.clientCpuUsPerRequest =
+        double(clientAfter - clientBefore) / std::max(1, figures.requests);
+    figures.failures = load.failures();
+    figures.verification = verifySkeleton(database, figures.requests - figures.failures);
+    skeleton.kill(); // its answers are committed: nothing is left to lose
+    skeleton.waitForFinished(5000);
+    return figures;
+}
+
+void printRatio(const Figures &service, const Figures &skeleton)
+{
+    std::printf("    service / %s: CPU per webhook %.2fx (%.0f / %.0f us)\n",
+                qPrintable(skeleton.name.trimmed()),
+                service.cpuUsPerRequest / std::max(1.0, skeleton.cpuUsPerRequest),
+                service.cpuUsPerRequest, skeleton.cpuUsPerRequest);
+}
+
 void print(const Figures &f)
 {
     const QByteArray server = f.serverCpuUsPerRequest < 0
@@ -265,8 +354,11 @@ void print(const Figures &f)
                     f.windowRates.size(), kSustainedWindowNs / 1'000'000'000, f.windowRates.front(),
                     *slowest, *fastest, f.windowRates.back());
     }
-    std::printf("    %s (the downloads done %.1f s after the last webhook)\n",
-                qPrintable(f.verification), f.downloadsBehindS);
+    if (f.name.startsWith(QLatin1Char(' ')))
+        std::printf("    %s\n", qPrintable(f.verification));
+    else
+        std::printf("    %s (the downloads done %.1f s after the last webhook)\n",
+                    qPrintable(f.verification), f.downloadsBehindS);
     std::fflush(stdout);
 }
 
@@ -316,8 +408,26 @@ int main(int argc, char *argv[])
     const QCommandLineOption ringOption(
         QStringLiteral("ring"), QStringLiteral("How the team is rung: sequential or simultaneous."),
         QStringLiteral("how"), QStringLiteral("sequential"));
+    const QCommandLineOption skeletonOption(
+        QStringLiteral("skeleton"),
+        QStringLiteral("bench-skeleton's modes run after the service with the same load, each "
+                       "load in turn: blocking (the service's threads), async, or both."),
+        QStringLiteral("mode"), QStringLiteral("both"));
+    const QCommandLineOption skeletonWindowOption(
+        QStringLiteral("skeleton-window-us"),
+        QStringLiteral("How long the skeleton's group commit waits for more requests (0: not at "
+                       "all, as the service's)."),
+        QStringLiteral("us"), QStringLiteral("200"));
+    const QCommandLineOption noSkeletonOption(QStringLiteral("no-skeleton"),
+                                              QStringLiteral("The service alone."));
+    const QCommandLineOption serviceBinaryOption(
+        QStringLiteral("service-binary"),
+        QStringLiteral("Another build of switchboard-service (to compare two builds)."),
+        QStringLiteral("path"));
     parser.addOptions({callsOption, connectionsOption, rateOption, secondsOption, postgresOption,
-                       instancesOption, instanceCpuOption, membersOption, ringOption});
+                       instancesOption, instanceCpuOption, membersOption, ringOption,
+                       skeletonOption, skeletonWindowOption, noSkeletonOption,
+                       serviceBinaryOption});
     parser.process(app);
     if (parser.isSet(postgresOption))
         qputenv("SWITCHBOARD_TEST_POSTGRES", parser.value(postgresOption).toUtf8());
@@ -330,6 +440,19 @@ int main(int argc, char *argv[])
         return 2;
     }
     setup.instances = std::max(1, parser.value(instancesOption).toInt());
+    setup.serviceBinary = parser.value(serviceBinaryOption);
+    setup.skeletonWindowUs = QString::number(parser.value(skeletonWindowOption).toInt());
+    const QString skeletons = parser.value(skeletonOption);
+    if (skeletons != QLatin1String("blocking") && skeletons != QLatin1String("async") &&
+        skeletons != QLatin1String("both")) {
+        std::fprintf(stderr, "--skeleton: blocking, async or both\n");
+        return 2;
+    }
+    // The skeleton is SQLite's floor, for one instance.
+    if (!parser.isSet(noSkeletonOption) && !parser.isSet(postgresOption) && setup.instances == 1)
+        setup.skeletons = skeletons == QLatin1String("both")
+                              ? QStringList{QStringLiteral("blocking"), QStringLiteral("async")}
+                              : QStringList{skeletons};
     setup.connections = parser.value(connectionsOption).toInt();
     if (parser.isSet(instanceCpuOption)) {
         bool isNumber = false;
@@ -357,9 +480,23 @@ int main(int argc, char *argv[])
     std::printf("%-22s %6s %8s %8s %10s %7s %7s %9s %10s %10s %6s\n", "run", "calls", "webhooks",
                 "calls/s", "webhooks/s", "p50 ms", "p99 ms", "CPU us/wh", "client us/wh",
                 "server us/wh", "errors");
-    print(
-        runPhase(QStringLiteral("max throughput"), parser.value(callsOption).toInt(), 0, 0, setup));
-    print(
-        runPhase(QStringLiteral("fixed %1 webhooks/s").arg(rate), 0, latencyWebhooks, rate, setup));
+    // Each load on the service, then on the skeleton, so that the ratio is of one moment.
+    const auto compare = [&setup](const QString &name, int calls, int webhooks, double rate) {
+        const Figures service = runPhase(name, calls, webhooks, rate, setup);
+        print(service);
+        std::vector<Figures> skeletons;
+        for (const QString &mode : setup.skeletons) {
+            skeletons.push_back(runSkeleton(mode, calls, webhooks, rate, setup));
+            print(skeletons.back());
+        }
+        for (const Figures &skeleton : skeletons) {
+            if (skeleton.requests > 0)
+                printRatio(service, skeleton);
+        }
+    };
+    if (const int calls = parser.value(callsOption).toInt(); calls > 0) // --calls 0: none
+        compare(QStringLiteral("max throughput"), calls, 0, 0);
+    if (latencyWebhooks > 0) // --seconds 0: the throughput run alone
+        compare(QStringLiteral("fixed %1 webhooks/s").arg(rate), 0, latencyWebhooks, rate);
     return 0;
 }

@@ -110,10 +110,10 @@ bool CallLogThread::isBeingForwarded(const QString &callSid)
         if (!m_database || m_journaled.load() > 0)
             return true;
         CallReader reader(*m_database);
-        const std::optional<CallRecord> call = reader.call(callSid);
-        if (!call)
+        const std::optional<MenuChoice> choice = reader.menuChoice(callSid);
+        if (!choice)
             return !reader.lastError().isEmpty();
-        return call->menuChoice == MenuChoice::Forward;
+        return *choice == MenuChoice::Forward;
     });
 }
 

@@ -28,6 +28,23 @@ std::optional<CallRecord> CallReader::call(const QString &callSid)
     return CallRows::fromQuery(query);
 }
 
+std::optional<MenuChoice> CallReader::menuChoice(const QString &callSid)
+{
+    QSqlQuery query(m_database.connection());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT menu_choice FROM calls WHERE call_sid = ?"));
+    query.addBindValue(callSid);
+    if (!query.exec()) {
+        m_lastError = query.lastError().text();
+        return std::nullopt;
+    }
+    if (!query.next())
+        return std::nullopt;
+    const MenuChoice choice = menuChoiceFromString(query.value(0).toString());
+    query.finish(); // no snapshot left pinned
+    return choice;
+}
+
 bool CallReader::forEachCall(const std::function<bool(const CallRecord &)> &visit)
 {
     QSqlQuery query(m_database.connection());

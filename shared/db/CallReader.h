@@ -30,6 +30,10 @@ public:
     explicit CallReader(Database &database);
 
     std::optional<CallRecord> call(const QString &callSid);
+    // The caller's menu choice on `callSid` alone (a leg webhook asks it): one column by key,
+    // none of call()'s joins. Nothing when there is no such call or the query failed
+    // (lastError() then says why).
+    std::optional<MenuChoice> menuChoice(const QString &callSid);
 
     // Calls newest first; `visit` returns false to stop.
     bool forEachCall(const std::function<bool(const CallRecord &)> &visit);

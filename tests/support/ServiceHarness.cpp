@@ -152,7 +152,7 @@ std::unique_ptr<QProcess> ServiceHarness::launchService(quint16 port, const QStr
     service->setProcessChannelMode(QProcess::MergedChannels);
     service->setStandardOutputFile(m_dir.filePath(QStringLiteral("service.log")),
                                    QIODevice::Append);
-    const QString binary = QStringLiteral(SWITCHBOARD_SERVICE_BINARY);
+    const QString &binary = m_serviceBinary;
     const QString program = m_servicePrefix.isEmpty() ? binary : m_servicePrefix.first();
     const QStringList prefixArgs =
         m_servicePrefix.isEmpty() ? QStringList() : m_servicePrefix.mid(1) + QStringList{binary};

@@ -89,6 +89,8 @@ public:
     // "LD_PRELOAD=...libfaketime.so.1", "FAKETIME=@2026-03-08 12:30:00"}. It must exec the
     // binary in its own process (as env does), so that stopping it stops the service.
     void setServicePrefix(const QStringList &command) { m_servicePrefix = command; }
+    // Another build of the service binary (bench-service compares two), from now on.
+    void setServiceBinary(const QString &path) { m_serviceBinary = path; }
     // The process IDs of the running instances, the first one first.
     QList<qint64> servicePids() const;
     QString serviceOutput() const; // what the service printed, this run and earlier ones
@@ -129,6 +131,7 @@ private:
     std::vector<std::unique_ptr<QProcess>> m_extraServices;
     QString m_postgresDatabase;
     QStringList m_servicePrefix;
+    QString m_serviceBinary = QStringLiteral(SWITCHBOARD_SERVICE_BINARY);
 };
 
 } // namespace Switchboard::Testing
