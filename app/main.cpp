@@ -1,7 +1,6 @@
 #include "backend/AppSettings.h"
 #include "backend/CredentialStore.h"
 #include "db/DatabaseUrl.h"
-#include "gui/LatestVoicemail.h"
 #include "gui/MainWindow.h"
 
 #include <cstdio>
@@ -29,12 +28,6 @@ int main(int argc, char *argv[])
                        "postgresql://user@host/db."),
         QStringLiteral("URL"));
     parser.addOption(database);
-    const QCommandLineOption selectLatestVoicemail(
-        QStringLiteral("select-latest-voicemail"),
-        QStringLiteral("Select the newest call that has a voicemail as soon as the feed shows "
-                       "one, opening its details and player (scripts/screenshot.sh uses it to "
-                       "show them without a keyboard)."));
-    parser.addOption(selectLatestVoicemail);
     parser.process(app);
 
     Switchboard::AppSettings settings;
@@ -51,7 +44,5 @@ int main(int argc, char *argv[])
     Switchboard::MainWindow window(&settings, &credentials);
     window.show();
     window.openDatabase();
-    if (parser.isSet(selectLatestVoicemail))
-        Switchboard::selectLatestVoicemail(&window);
     return app.exec();
 }

@@ -16,7 +16,6 @@
 #include "gui/feed/EmptyState.h"
 #include "gui/feed/FeedView.h"
 #include "gui/feed/FilterBar.h"
-#include "gui/LatestVoicemail.h"
 #include "gui/MainWindow.h"
 #include "gui/player/VoicemailPlayer.h"
 
@@ -183,31 +182,6 @@ private Q_SLOTS:
         QFile file(audio);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QCOMPARE(file.readAll(), CallLogWriter::wav());
-    }
-
-    void selectLatestVoicemailWaitsForOne()
-    {
-        CallLogWriter log(m_path);
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        QVERIFY(log.answered(sid(1), now.addSecs(-100), QStringLiteral("+15035550101"),
-                             QStringLiteral("Grace Hopper")));
-        MainWindow *window = openWindow();
-        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 1, 2000);
-        selectLatestVoicemail(window);
-        const auto shown = [window] {
-            return window->detailsPane()->call().value_or(CallRecord());
-        };
-        QVERIFY(!shown().voicemail); // no voicemail yet: none selected
-
-        // The newest voicemail is written first: whether the feed reads the two in one update
-        // or two, the newest must end up selected, not the newest call.
-        QVERIFY(log.voicemail(sid(3), now.addSecs(-200), QStringLiteral("+15035550103"),
-                              QStringLiteral("Alan Turing")));
-        QVERIFY(log.voicemail(sid(2), now.addSecs(-300), QStringLiteral("+15035550102"),
-                              QStringLiteral("Ada Lovelace")));
-        QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 3, 2000);
-        QTRY_COMPARE_WITH_TIMEOUT(shown().callSid, sid(3), 2000);
-        QVERIFY(window->detailsPane()->isVisible());
     }
 
     void exportCsv()

@@ -138,8 +138,7 @@ StatisticsView::StatisticsView(CallLog *log, QWidget *parent)
     connect(m_exportChart, &QPushButton::clicked, this, &StatisticsView::exportChartInteractively);
     connect(m_exportCsv, &QPushButton::clicked, this, &StatisticsView::exportCsvInteractively);
     connect(m_reader, &StatisticsReader::computed, this, &StatisticsView::showFigures);
-    connect(m_reader, &StatisticsReader::failed, this,
-            [this](const StatisticsRange &, const QString &message) { showFailure(message); });
+    connect(m_reader, &StatisticsReader::failed, this, &StatisticsView::showFailure);
 }
 
 StatisticsView::~StatisticsView() = default;
@@ -184,14 +183,20 @@ void StatisticsView::refresh()
     m_reader->request(m_picker->range());
 }
 
+bool StatisticsView::isForThePicker(const StatisticsRange &range)
+{
+    if (range == m_picker->range())
+        return true;
+    // The picker moved on (or midnight passed): its own answer is on its way, or asked now.
+    if (!m_reader->isBusy())
+        refresh();
+    return false;
+}
+
 void StatisticsView::showFigures(const StatisticsRange &range, const CallFigures &figures)
 {
-    if (!(range == m_picker->range())) {
-        // The picker moved on (or midnight passed): its own answer is on its way, or asked now.
-        if (!m_reader->isBusy())
-            refresh();
+    if (!isForThePicker(range))
         return;
-    }
     m_figures = figures;
     m_shownRange = range;
     const QLocale locale;
@@ -241,8 +246,10 @@ void StatisticsView::showFigures(const StatisticsRange &range, const CallFigures
     Q_EMIT figuresShown();
 }
 
-void StatisticsView::showFailure(const QString &message)
+void StatisticsView::showFailure(const StatisticsRange &range, const QString &message)
 {
+    if (!isForThePicker(range))
+        return;
     m_status->setText(tr("Cannot compute the statistics: %1").arg(message));
 }
 

@@ -52,7 +52,9 @@ protected:
 
 private:
     void showFigures(const StatisticsRange &range, const CallFigures &figures);
-    void showFailure(const QString &message);
+    void showFailure(const StatisticsRange &range, const QString &message);
+    // False, and a new request if none is on its way, when `range` is no longer the picker's.
+    bool isForThePicker(const StatisticsRange &range);
     void exportChartInteractively();
     void exportCsvInteractively();
     QLabel *addFigure(QGridLayout *grid, const QString &objectName, const QString &caption,
