@@ -106,15 +106,24 @@ bool CallLogThread::acceptedLeg(const QString &callSid, const QString &dialCallS
 
 bool CallLogThread::isBeingForwarded(const QString &callSid)
 {
-    return m_thread.run([&] {
-        if (!m_database || m_journaled.load() > 0)
-            return true;
-        CallReader reader(*m_database);
-        const std::optional<CallRecord> call = reader.call(callSid);
-        if (!call)
-            return !reader.lastError().isEmpty();
-        return call->menuChoice == MenuChoice::Forward;
-    });
+    return m_thread.run([&] { return beingForwarded(callSid); });
+}
+
+void CallLogThread::isBeingForwarded(const QString &callSid,
+                                     std::function<void(bool forwarded)> answer)
+{
+    m_thread.post([this, callSid, answer = std::move(answer)] { answer(beingForwarded(callSid)); });
+}
+
+bool CallLogThread::beingForwarded(const QString &callSid)
+{
+    if (!m_database || m_journaled.load() > 0)
+        return true;
+    CallReader reader(*m_database);
+    const std::optional<CallRecord> call = reader.call(callSid);
+    if (!call)
+        return !reader.lastError().isEmpty();
+    return call->menuChoice == MenuChoice::Forward;
 }
 
 CallLogThread::CallBackTarget CallLogThread::callBackTarget(const QString &callSid)

@@ -57,6 +57,8 @@ public:
     // that its members' legs may call back. True when the call log cannot say (the database is
     // down and the menu webhook waits in the journal): a leg is not cut off for that.
     bool isBeingForwarded(const QString &callSid);
+    // The same without waiting: `answer` runs on this thread with the verdict.
+    void isBeingForwarded(const QString &callSid, std::function<void(bool forwarded)> answer);
 
     // The call a call back answers, as the call log has it: whom to dial (the caller's number)
     // and what number to show (the number the caller called).
@@ -90,6 +92,7 @@ private:
     void close();
     void commitPending();
     bool acceptedLeg(const QString &callSid, const QString &dialCallSid);
+    bool beingForwarded(const QString &callSid);
 
     ServiceConfig m_config;
     DownloadThread &m_downloads;

@@ -228,9 +228,6 @@ void WebhookServer::handle(WebhookKind kind, const QHttpServerRequest &request,
     // action and legs, the revision the call was routed under.
     const CallFlow flow = m_flows.flowFor(m_flow.settings(), &awaiting->url);
     problem = routingProblem(webhook, awaiting->url, flow.flow());
-    if (problem.isEmpty() && isMemberLegKind(kind) &&
-        !m_callLog.isBeingForwarded(webhook.params.value(QStringLiteral("ParentCallSid"))))
-        problem = QStringLiteral("call names no call that is being forwarded");
     if (!problem.isEmpty()) {
         finish(*awaiting, text(problem, QHttpServerResponse::StatusCode::Forbidden));
         return;
@@ -240,10 +237,57 @@ void WebhookServer::handle(WebhookKind kind, const QHttpServerRequest &request,
         callBack(std::move(awaiting));
         return;
     }
+    awaiting->flow = flow;
+    if (isMemberLegKind(kind)) {
+        recordLeg(std::move(awaiting));
+        return;
+    }
     webhook.receivedAt = QDateTime::currentDateTimeUtc();
     flow.annotate(webhook, awaiting->url);
-    awaiting->flow = flow;
     record(std::move(awaiting));
+}
+
+void WebhookServer::recordLeg(std::unique_ptr<Awaiting> awaiting)
+{
+    if (!admit(*awaiting))
+        return;
+    const quint64 id = m_nextAwaiting++;
+    // Asked of the call log's thread without waiting for it: the answer comes back here.
+    m_callLog.isBeingForwarded(awaiting->webhook.params.value(QStringLiteral("ParentCallSid")),
+                               [mailbox = m_mailbox, id](bool forwarded) {
+                                   post(mailbox, [id, forwarded](WebhookServer *server) {
+                                       server->legChecked(id, forwarded);
+                                   });
+                               });
+    m_awaiting.emplace(id, std::move(awaiting));
+}
+
+void WebhookServer::legChecked(quint64 id, bool forwarded)
+{
+    const auto it = m_awaiting.find(id);
+    if (it == m_awaiting.end())
+        return;
+    std::unique_ptr<Awaiting> awaiting = std::move(it->second);
+    m_awaiting.erase(it);
+    if (!forwarded) {
+        m_pendingAnswers.give();
+        awaiting->problem = QStringLiteral("call names no call that is being forwarded");
+        finish(*awaiting, text(awaiting->problem, QHttpServerResponse::StatusCode::Forbidden));
+        return;
+    }
+    awaiting->webhook.receivedAt = QDateTime::currentDateTimeUtc();
+    awaiting->flow->annotate(awaiting->webhook, awaiting->url);
+    submit(std::move(awaiting));
+}
+
+void WebhookServer::post(const std::shared_ptr<Mailbox> &mailbox,
+                         std::function<void(WebhookServer *)> work)
+{
+    QMutexLocker lock(&mailbox->mutex);
+    WebhookServer *server = mailbox->server;
+    if (server)
+        QMetaObject::invokeMethod(
+            server, [server, work = std::move(work)] { work(server); }, Qt::QueuedConnection);
 }
 
 void WebhookServer::callBack(std::unique_ptr<Awaiting> awaiting)
@@ -271,16 +315,26 @@ void WebhookServer::callBack(std::unique_ptr<Awaiting> awaiting)
 
 void WebhookServer::record(std::unique_ptr<Awaiting> awaiting)
 {
+    if (admit(*awaiting))
+        submit(std::move(awaiting));
+}
+
+bool WebhookServer::admit(Awaiting &awaiting)
+{
     // The blocking design's thread pool capped the webhooks waiting for a commit; this does now.
     // Twilio retries a 503, and nothing of this one was written.
-    if (!m_pendingAnswers.take()) {
-        awaiting->problem = QStringLiteral("too many webhooks wait for the call log");
-        QHttpServerResponse busy =
-            text(awaiting->problem, QHttpServerResponse::StatusCode::ServiceUnavailable);
-        busy.setHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1"));
-        finish(*awaiting, std::move(busy));
-        return;
-    }
+    if (m_pendingAnswers.take())
+        return true;
+    awaiting.problem = QStringLiteral("too many webhooks wait for the call log");
+    QHttpServerResponse busy =
+        text(awaiting.problem, QHttpServerResponse::StatusCode::ServiceUnavailable);
+    busy.setHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1"));
+    finish(awaiting, std::move(busy));
+    return false;
+}
+
+void WebhookServer::submit(std::unique_ptr<Awaiting> awaiting)
+{
     // Under screening, Twilio's "completed" only says a leg answered: whether a member
     // accepted is in the call log, where the screen-result was recorded, by whichever
     // instance Twilio sent it to (see docs/call-flow.md).

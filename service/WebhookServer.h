@@ -10,6 +10,7 @@
 #include "twilio/CallFlow.h"
 #include "twilio/RecordingDownload.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <QElapsedTimer>
@@ -84,7 +85,17 @@ private:
                 QHttpServerResponder &&responder);
     // A call back's webhook: the <Dial> to the caller the call log names, or its results.
     void callBack(std::unique_ptr<Awaiting> awaiting);
+    // A member's leg: recorded only when the call log says its call is being forwarded.
+    void recordLeg(std::unique_ptr<Awaiting> awaiting);
+    void legChecked(quint64 id, bool forwarded);
+    // Queues the webhook for the next commit; its answer is written once it is durable.
     void record(std::unique_ptr<Awaiting> awaiting);
+    // Both take a place under --max-pending-answers first; false (answered 503) when full.
+    bool admit(Awaiting &awaiting);
+    void submit(std::unique_ptr<Awaiting> awaiting);
+    // Posts `work` to run here, unless this object is gone by then (from any thread).
+    static void post(const std::shared_ptr<Mailbox> &mailbox,
+                     std::function<void(WebhookServer *)> work);
     void committed(quint64 id, const CallLogThread::Recorded &recorded);
     QHttpServerResponse callBackAnswer(const Awaiting &awaiting);
     QHttpServerResponse respondAnswer(const Awaiting &awaiting, bool legAccepted);
