@@ -75,46 +75,55 @@ void CallLogThread::close()
     m_checkpointer.reset();
 }
 
-DurableRecorder::Result CallLogThread::record(const Webhook &webhook)
+void CallLogThread::record(const Webhook &webhook, bool askLegAccepted, Done done)
 {
-    Pending pending;
-    pending.event = CallWriter::event(webhook); // worked out here, on the HTTP thread
+    // The event is worked out here, on the caller's thread, not on the one writer's.
+    Pending pending{CallWriter::event(webhook), askLegAccepted, std::move(done)};
     QMutexLocker lock(&m_mutex);
     // A batch is scheduled when the first webhook of it arrives; later ones join it until it
     // starts committing.
     if (m_pending.empty())
         m_thread.post([this] { commitPending(); });
-    m_pending.push_back(&pending);
-    while (!pending.done)
-        pending.committed.wait(&m_mutex);
-    return pending.result;
+    m_pending.push_back(std::move(pending));
 }
 
 bool CallLogThread::hasAcceptedLeg(const QString &callSid, const QString &dialCallSid)
 {
-    return m_thread.run([&] {
-        if (!m_database)
-            return false;
-        CallReader reader(*m_database);
-        const std::optional<bool> accepted = reader.hasAcceptedLeg(callSid, dialCallSid);
-        if (!accepted)
-            qCWarning(lcDatabase).noquote()
-                << "cannot tell whether" << callSid << "was accepted:" << reader.lastError();
-        return accepted.value_or(false);
-    });
+    return m_thread.run([&] { return acceptedLeg(callSid, dialCallSid); });
+}
+
+bool CallLogThread::acceptedLeg(const QString &callSid, const QString &dialCallSid)
+{
+    if (!m_database)
+        return false;
+    CallReader reader(*m_database);
+    const std::optional<bool> accepted = reader.hasAcceptedLeg(callSid, dialCallSid);
+    if (!accepted)
+        qCWarning(lcDatabase).noquote()
+            << "cannot tell whether" << callSid << "was accepted:" << reader.lastError();
+    return accepted.value_or(false);
 }
 
 bool CallLogThread::isBeingForwarded(const QString &callSid)
 {
-    return m_thread.run([&] {
-        if (!m_database || m_journaled.load() > 0)
-            return true;
-        CallReader reader(*m_database);
-        const std::optional<MenuChoice> choice = reader.menuChoice(callSid);
-        if (!choice)
-            return !reader.lastError().isEmpty();
-        return *choice == MenuChoice::Forward;
-    });
+    return m_thread.run([&] { return beingForwarded(callSid); });
+}
+
+void CallLogThread::isBeingForwarded(const QString &callSid,
+                                     std::function<void(bool forwarded)> answer)
+{
+    m_thread.post([this, callSid, answer = std::move(answer)] { answer(beingForwarded(callSid)); });
+}
+
+bool CallLogThread::beingForwarded(const QString &callSid)
+{
+    if (!m_database || m_journaled.load() > 0)
+        return true;
+    CallReader reader(*m_database);
+    const std::optional<MenuChoice> choice = reader.menuChoice(callSid);
+    if (!choice)
+        return !reader.lastError().isEmpty();
+    return *choice == MenuChoice::Forward;
 }
 
 CallLogThread::CallBackTarget CallLogThread::callBackTarget(const QString &callSid)
@@ -143,7 +152,7 @@ CallLogThread::CallBackTarget CallLogThread::callBackTarget(const QString &callS
 
 void CallLogThread::commitPending()
 {
-    std::vector<Pending *> batch;
+    std::vector<Pending> batch;
     {
         QMutexLocker lock(&m_mutex);
         batch.swap(m_pending);
@@ -152,32 +161,37 @@ void CallLogThread::commitPending()
         return;
     QList<CallWriter::Event> events;
     events.reserve(qsizetype(batch.size()));
-    for (const Pending *pending : batch)
-        events.append(pending->event);
+    for (const Pending &pending : batch)
+        events.append(pending.event);
     const QList<DurableRecorder::Result> results = m_recorder->recordAll(events);
     m_journaled = m_recorder->journaled();
     if (m_checkpointer)
         m_checkpointer->committed();
 
-    std::vector<Pending *> deferred;
-    QMutexLocker lock(&m_mutex);
+    std::vector<Pending> deferred;
     for (std::size_t i = 0; i < batch.size(); ++i) {
-        const DurableRecorder::Result result = results.at(qsizetype(i));
-        if (result == DurableRecorder::Result::Deferred) {
-            deferred.push_back(batch[i]);
+        Pending &pending = batch[i];
+        Recorded recorded;
+        recorded.result = results.at(qsizetype(i));
+        if (recorded.result == DurableRecorder::Result::Deferred) {
+            deferred.push_back(std::move(pending));
             continue;
         }
-        batch[i]->result = result;
-        batch[i]->done = true;
-        batch[i]->committed.wakeOne();
+        const Webhook &webhook = pending.event.webhook;
+        if (pending.askLegAccepted && recorded.result != DurableRecorder::Result::Lost)
+            recorded.legAccepted =
+                acceptedLeg(webhook.callSid(), webhook.params.value(QStringLiteral("DialCallSid")));
+        pending.done(recorded);
     }
     if (deferred.empty())
         return;
     // Another instance holds these calls: they go first in the next batch (in their order),
     // at once when other webhooks are waiting, else after a moment.
-    m_pending.insert(m_pending.begin(), deferred.begin(), deferred.end());
-    const int delayMs = m_pending.size() > deferred.size() ? 0 : 1;
-    QTimer::singleShot(delayMs, m_thread.context(), [this] { commitPending(); });
+    QMutexLocker lock(&m_mutex);
+    const bool othersWait = !m_pending.empty();
+    m_pending.insert(m_pending.begin(), std::make_move_iterator(deferred.begin()),
+                     std::make_move_iterator(deferred.end()));
+    QTimer::singleShot(othersWait ? 0 : 1, m_thread.context(), [this] { commitPending(); });
 }
 
 } // namespace Switchboard

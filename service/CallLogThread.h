@@ -6,9 +6,9 @@
 #include "ServiceConfig.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <QMutex>
-#include <QWaitCondition>
 #include <vector>
 
 namespace Switchboard {
@@ -22,10 +22,10 @@ class WebhookJournal;
 // its own: the webhooks and the journal's replay write from here (voicemail audio is stored
 // by the DownloadThread).
 //
-// Webhook handlers on the HTTP threads hand their webhook over and wait; everything that
+// Webhook handlers on the HTTP threads hand their webhook over and return; everything that
 // arrived while the previous transaction was committing goes into the next one (group
-// commit). Each handler still answers only once its webhook is committed, but under load one
-// commit serves many webhooks instead of one.
+// commit). Each webhook is still answered only once it is committed, when its callback runs,
+// but under load one commit serves many webhooks instead of one, and no thread waits for it.
 class CallLogThread final
 {
     Q_DISABLE_COPY_MOVE(CallLogThread)
@@ -37,8 +37,17 @@ public:
     // Opens and migrates the database, checks that it is writable, replays the journal.
     bool start(QString *error);
 
-    // From any thread but this one: returns once the webhook is durable (or lost).
-    DurableRecorder::Result record(const Webhook &webhook);
+    struct Recorded
+    {
+        DurableRecorder::Result result = DurableRecorder::Result::Lost;
+        bool legAccepted = false; // asked for: whether a member accepted the webhook's DialCallSid
+    };
+    using Done = std::function<void(const Recorded &)>;
+    // From any thread but this one: queues the webhook for the next commit and returns at
+    // once. `done` runs on this thread once the webhook is durable (or lost). With
+    // `askLegAccepted`, the call log then also says whether a member accepted the webhook's
+    // DialCallSid at the screening whisper (after the commit, so that it sees this webhook).
+    void record(const Webhook &webhook, bool askLegAccepted, Done done);
 
     // From any thread but this one: whether a member accepted `callSid` at the screening
     // whisper (CallReader::hasAcceptedLeg); false when the call log cannot say.
@@ -48,6 +57,8 @@ public:
     // that its members' legs may call back. True when the call log cannot say (the database is
     // down and the menu webhook waits in the journal): a leg is not cut off for that.
     bool isBeingForwarded(const QString &callSid);
+    // The same without waiting: `answer` runs on this thread with the verdict.
+    void isBeingForwarded(const QString &callSid, std::function<void(bool forwarded)> answer);
 
     // The call a call back answers, as the call log has it: whom to dial (the caller's number)
     // and what number to show (the number the caller called).
@@ -73,14 +84,15 @@ private:
     struct Pending
     {
         CallWriter::Event event;
-        DurableRecorder::Result result = DurableRecorder::Result::Lost;
-        bool done = false;
-        QWaitCondition committed; // its own: a commit wakes only the handlers it answers
+        bool askLegAccepted = false;
+        Done done;
     };
 
     bool open(QString *error);
     void close();
     void commitPending();
+    bool acceptedLeg(const QString &callSid, const QString &dialCallSid);
+    bool beingForwarded(const QString &callSid);
 
     ServiceConfig m_config;
     DownloadThread &m_downloads;
@@ -94,7 +106,7 @@ private:
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only
 
     QMutex m_mutex;
-    std::vector<Pending *> m_pending; // guarded by m_mutex
+    std::vector<Pending> m_pending; // guarded by m_mutex
     std::atomic<qsizetype> m_journaled = 0;
 };
 

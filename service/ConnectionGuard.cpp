@@ -323,7 +323,7 @@ bool ConnectionGuard::endHead(QTcpSocket *socket, Connection &connection)
     }
     connection.bodyLeft = qMax<qint64>(0, connection.contentLength);
     // QHttpServer 6.4 does not answer this, and clients wait a second before sending the body.
-    if (connection.bodyLeft > 0 && connection.expectContinue)
+    if (connection.bodyLeft > 0 && connection.expectContinue && !owesAnswer(socket))
         socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     setStage(connection, connection.bodyLeft > 0 ? Stage::Body : Stage::Idle);
     return true;
@@ -341,7 +341,8 @@ bool ConnectionGuard::closeLongestIdle()
     qint64 longest = -1;
     for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
         const qint64 idleMs = it->since.elapsed();
-        if (it->inRequest() || (!it->keptAlive && idleMs < kNewConnectionGraceMs))
+        if (it->inRequest() || (!it->keptAlive && idleMs < kNewConnectionGraceMs) ||
+            owesAnswer(it.key()))
             continue;
         if (idleMs > longest) {
             longest = idleMs;
@@ -366,9 +367,12 @@ void ConnectionGuard::refuse(QTcpSocket *socket, int status, const char *reason)
                                 << reason;
     const QByteArray body = QByteArray(reason) + '\n';
     socket->readAll(); // nothing of this request may reach QHttpServer
-    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + phrases.value(status) +
-                  "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
-                  QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    // After an answer still owed, a refusal would be read as that answer: the connection just
+    // closes then (what it owes is not written on a closing socket).
+    if (!owesAnswer(socket))
+        socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + phrases.value(status) +
+                      "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+                      QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     forget(socket);
     socket->disconnect(this);
     socket->disconnectFromHost();
@@ -399,7 +403,8 @@ void ConnectionGuard::sweep()
         const Connection &connection = it.value();
         if (connection.inRequest() && connection.since.hasExpired(m_limits.requestTimeoutMs))
             slow.append(it.key());
-        else if (!connection.inRequest() && connection.since.hasExpired(m_limits.idleTimeoutMs))
+        else if (!connection.inRequest() && connection.since.hasExpired(m_limits.idleTimeoutMs) &&
+                 !owesAnswer(it.key()))
             idle.append(it.key());
     }
     // Neither deletes a socket at once (deleteLater), so every pointer collected stays valid.

@@ -79,10 +79,15 @@ public:
     };
 
     using Dealer = std::function<void(qintptr descriptor)>;
+    using OwesAnswer = std::function<bool(const QTcpSocket *socket)>;
 
     ConnectionGuard(const Limits &limits, ConnectionBudget &budget, Dealer deal,
                     QObject *parent = nullptr);
     ~ConnectionGuard() override;
+
+    // Tells whether a connection still owes an answer to a request it read: the guard then
+    // writes nothing on it (it would be read as that answer), and does not close it as idle.
+    void setOwesAnswer(OwesAnswer owesAnswer) { m_owesAnswer = std::move(owesAnswer); }
 
     // Serves a connection this or another guard accepted.
     void serve(qintptr descriptor);
@@ -134,10 +139,12 @@ private:
     void refuse(QTcpSocket *socket, int status, const char *reason);
     void sweep();
     void forget(QTcpSocket *socket);
+    bool owesAnswer(const QTcpSocket *socket) const { return m_owesAnswer && m_owesAnswer(socket); }
 
     Limits m_limits;
     ConnectionBudget &m_budget;
     Dealer m_deal;
+    OwesAnswer m_owesAnswer;
     QHash<QTcpSocket *, Connection> m_connections;
     std::atomic<int> m_idle = 0;
     QTimer m_sweep;

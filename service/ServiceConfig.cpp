@@ -283,6 +283,7 @@ enum class Key
     MaxConnections,
     MaxConnectionsPerAddress,
     HttpThreads,
+    MaxPendingAnswers,
     MetricsToken,
     Count,
 };
@@ -411,10 +412,14 @@ constexpr Setting kSettings[] = {
          return Number{&c.maxConnectionsPerAddress, 100000};
      }},
     {Key::HttpThreads, "http-threads", "SWITCHBOARD_HTTP_THREADS", "count",
-     "Threads answering webhooks; the webhooks they have in flight are committed together.",
-     kServing,
+     "Threads reading requests and writing answers; none waits for a webhook's commit.", kServing,
      [](ServiceConfig &c) -> Value {
          return Number{&c.httpThreads, 256};
+     }},
+    {Key::MaxPendingAnswers, "max-pending-answers", "SWITCHBOARD_MAX_PENDING_ANSWERS", "count",
+     "Webhooks waiting for their commit at most; more are answered 503 with Retry-After.", kServing,
+     [](ServiceConfig &c) -> Value {
+         return Number{&c.maxPendingAnswers, 100000};
      }},
     {Key::MetricsToken, "metrics-token", "SWITCHBOARD_METRICS_TOKEN", "token",
      "Bearer token that GET /metrics requires; without one /metrics is off (404).", kServing,

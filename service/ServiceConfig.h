@@ -44,7 +44,8 @@ struct ServiceConfig
     int idleTimeoutMs = 30000;
     int maxConnections = 512;
     int maxConnectionsPerAddress = 128; // a reverse proxy (--trusted-proxy) is not capped
-    int httpThreads = 32; // threads answering webhooks; their writes are committed together
+    int httpThreads = 2;                // threads parsing requests; no thread waits for a commit
+    int maxPendingAnswers = 512;        // webhooks waiting for their commit, at most; more get 503
 
     // Reads the command line, then the environment, then the --config INI file, then defaults.
     // On bad configuration returns nothing and sets `error` to one line naming the setting.

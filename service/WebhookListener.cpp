@@ -26,6 +26,7 @@ WebhookListener::WebhookListener(const ServiceConfig &config, CallLogThread &cal
     , m_metrics(config.metricsToken)
     , m_status(config.database)
     , m_connections(config.maxConnections, config.maxConnectionsPerAddress, config.trustedProxies)
+    , m_pendingAnswers(config.maxPendingAnswers)
 {}
 
 WebhookListener::~WebhookListener()
@@ -53,9 +54,9 @@ bool WebhookListener::listen(QString *error)
         auto http = std::make_unique<HttpThread>(i + 1);
         // Built on its thread, so that QHttpServer, its timers and its sockets belong there.
         http->thread.run([this, &http] {
-            http->server =
-                new WebhookServer(m_config, m_callLog, m_downloads, m_flows, m_metrics, m_status,
-                                  m_connections, [this](qintptr descriptor) { deal(descriptor); });
+            http->server = new WebhookServer(m_config, m_callLog, m_downloads, m_flows, m_metrics,
+                                             m_status, m_connections, m_pendingAnswers,
+                                             [this](qintptr descriptor) { deal(descriptor); });
         });
         m_threads.push_back(std::move(http));
     }

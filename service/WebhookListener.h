@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AnswerQueue.h"
 #include "ConnectionGuard.h"
 #include "Metrics.h"
 #include "ServiceConfig.h"
@@ -19,9 +20,9 @@ class DownloadThread;
 class WebhookServer;
 
 // Listens on --listen for the HTTP threads, each running a WebhookServer. QHttpServer answers
-// a connection on the thread that owns it, and a webhook handler waits for its commit: with
-// the connections dealt out in turn to several threads, several webhooks are in flight at once
-// and the call log commits them together.
+// a connection on the thread that owns it; a webhook handler does not wait for its commit, so
+// each thread has many webhooks in flight at once (up to --max-pending-answers in all) and the
+// call log commits them together. A few threads (--http-threads) share the parsing.
 class WebhookListener final
 {
     Q_DISABLE_COPY_MOVE(WebhookListener)
@@ -51,7 +52,8 @@ private:
     Metrics m_metrics;
     StatusReader m_status;
     ConnectionBudget m_connections; // every HTTP thread's
-    QTcpServer m_socket;            // binds the address; the HTTP threads accept
+    PendingAnswerBudget m_pendingAnswers;
+    QTcpServer m_socket; // binds the address; the HTTP threads accept
     std::vector<std::unique_ptr<HttpThread>> m_threads;
     std::atomic<std::size_t> m_dealt = 0;
 };

@@ -99,6 +99,7 @@ class TestServiceConfig final : public QObject
             {QStringLiteral("max-connections-per-address"),
              QString::number(config.maxConnectionsPerAddress)},
             {QStringLiteral("http-threads"), QString::number(config.httpThreads)},
+            {QStringLiteral("max-pending-answers"), QString::number(config.maxPendingAnswers)},
             {QStringLiteral("metrics-token"), QString::fromUtf8(config.metricsToken)},
         };
         QStringList proxies;
@@ -429,7 +430,8 @@ private Q_SLOTS:
             {"idle-timeout-ms", "30000"},
             {"max-connections", "512"},
             {"max-connections-per-address", "128"},
-            {"http-threads", "32"},
+            {"http-threads", "2"},
+            {"max-pending-answers", "512"},
         };
         for (const auto &row : rows)
             QTest::newRow(row[0]) << QString::fromLatin1(row[0]) << QString::fromUtf8(row[1]);
