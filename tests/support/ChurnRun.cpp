@@ -8,10 +8,12 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSqlQuery>
 #include <sys/resource.h>
 
 namespace Switchboard::Testing {
@@ -52,6 +54,17 @@ int healthz(const ServiceHarness &harness)
     loop.exec();
     reply->deleteLater();
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+// Voicemails in the log that the service has yet to download (-1 when the log cannot say).
+int pendingDownloads(const Database &log)
+{
+    QSqlQuery query(log.connection());
+    return query.exec(QStringLiteral(
+               "SELECT COUNT(*) FROM voicemails WHERE download_state = 'pending'")) &&
+                   query.next()
+               ? query.value(0).toInt()
+               : -1;
 }
 
 QString howItEnded(const ServiceHarness &harness)
@@ -116,22 +129,32 @@ ChurnReport ChurnRun::run(const ChurnOptions &options)
         report.cutShort = load.ledger().cutShortCount();
         report.answers = load.answers();
 
-        if (harness.service()->state() == QProcess::Running) {
-            // The voicemails the calls left are downloaded behind them; then the service's
-            // descriptors and memory settle once the last connections have gone.
-            processEventsFor(kSettleMs, [&media] { return media.allFetched(); });
+        QString error;
+        Database log(*DatabaseUrl::parse(harness.databaseUrl(), &error),
+                     QStringLiteral("churn-check"));
+        const bool logOpen = log.open(&error);
+        if (logOpen && harness.service()->state() == QProcess::Running) {
+            // The voicemails the calls left are downloaded behind them (not all of what the
+            // media server holds: a recording whose webhook was refused is never fetched);
+            // then the service's descriptors and memory settle once the last connections
+            // have gone.
+            QElapsedTimer settling;
+            settling.start();
+            processEventsFor(kSettleMs, [&media, &log] {
+                return media.allFetched() || pendingDownloads(log) == 0;
+            });
+            report.downloadsMs = settling.restart();
+            report.downloadsPending = pendingDownloads(log);
             processEventsFor(kSettleMs, [&report, pid] {
                 return openDescriptors(pid) <= report.fdsBefore + kFdSlack;
             });
+            report.descriptorsMs = settling.elapsed();
             processEventsFor(1000, [] { return false; });
             report.rssAfterKiB = residentKiB(pid);
             report.fdsAfter = openDescriptors(pid);
             report.healthz = healthz(harness);
         }
-        QString error;
-        Database log(*DatabaseUrl::parse(harness.databaseUrl(), &error),
-                     QStringLiteral("churn-check"));
-        if (log.open(&error))
+        if (logOpen)
             report.logProblems = load.ledger().check(log, &report.eventsLogged);
         else
             report.logProblems.append(QStringLiteral("opening the log: ") + error);
@@ -162,6 +185,11 @@ QStringList ChurnReport::figures() const
                      .arg(cutShort));
     for (auto it = answers.cbegin(); it != answers.cend(); ++it)
         lines.append(QStringLiteral("  %1: %2").arg(it.key(), statusCounts(it.value())));
+    lines.append(QStringLiteral("settling: %1 ms until every voicemail was fetched (%2 still "
+                                "pending), then %3 ms until the descriptors were back down")
+                     .arg(downloadsMs)
+                     .arg(downloadsPending)
+                     .arg(descriptorsMs));
     lines.append(QStringLiteral("service: %1; VmRSS %2 KiB before, %3 KiB after; open fds %4 "
                                 "before, %5 after")
                      .arg(serviceGone.isEmpty() ? QStringLiteral("alive, /healthz %1").arg(healthz)
