@@ -25,6 +25,7 @@ namespace {
 constexpr qint64 kRssSlackKiB = 48 * 1024;
 constexpr int kFdSlack = 8;
 constexpr int kSettleMs = 20000;
+constexpr int kDownloadsQuietMs = 3000;
 
 // Each client holds a descriptor; floods hold more than a default soft limit allows.
 void raiseFileLimit()
@@ -140,8 +141,18 @@ ChurnReport ChurnRun::run(const ChurnOptions &options)
             // have gone.
             QElapsedTimer settling;
             settling.start();
-            processEventsFor(kSettleMs, [&media, &log] {
-                return media.allFetched() || pendingDownloads(log) == 0;
+            // Or once none has left the pending state for a while: the service leaves a few
+            // pending, never tried, until it restarts (a handful of several hundred here).
+            int pending = pendingDownloads(log);
+            QElapsedTimer unchanged;
+            unchanged.start();
+            processEventsFor(kSettleMs, [&media, &log, &pending, &unchanged] {
+                const int now = pendingDownloads(log);
+                if (now != pending) {
+                    pending = now;
+                    unchanged.restart();
+                }
+                return media.allFetched() || now == 0 || unchanged.hasExpired(kDownloadsQuietMs);
             });
             report.downloadsMs = settling.restart();
             report.downloadsPending = pendingDownloads(log);
@@ -185,7 +196,7 @@ QStringList ChurnReport::figures() const
                      .arg(cutShort));
     for (auto it = answers.cbegin(); it != answers.cend(); ++it)
         lines.append(QStringLiteral("  %1: %2").arg(it.key(), statusCounts(it.value())));
-    lines.append(QStringLiteral("settling: %1 ms until every voicemail was fetched (%2 still "
+    lines.append(QStringLiteral("settling: %1 ms until the voicemail downloads were done (%2 left "
                                 "pending), then %3 ms until the descriptors were back down")
                      .arg(downloadsMs)
                      .arg(downloadsPending)
