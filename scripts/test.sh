@@ -17,6 +17,12 @@ if [[ ${1:-} == --reliability-report ]]; then
     exit
 fi
 
+# SWITCHBOARD_TEST_JOBS=2 runs two tests at a time: most of them wait on sockets, processes and
+# timeouts rather than compute. Those that load the machine or judge timing under load still
+# run alone (RUN_SERIAL in tests/CMakeLists.txt), the PostgreSQL ones one after another
+# (RESOURCE_LOCK postgres). One at a time by default until whole runs have shown it green.
+jobs=${SWITCHBOARD_TEST_JOBS:-1}
+
 # run_ctest BUILD_DIR [CTEST ARGS...]: ctest, then fails unless every test it picked ran and
 # passed: CTest counts a skipped or disabled test apart from failures (status in its JUnit file).
 run_ctest() {
@@ -26,7 +32,7 @@ run_ctest() {
     junit=$(realpath "$dir")/ctest-junit.xml
     rm -f "$junit"
     ctest --test-dir "$dir" --output-on-failure --timeout 600 --no-tests=error \
-        --output-junit "$junit" "$@" || status=$?
+        --parallel "$jobs" --output-junit "$junit" "$@" || status=$?
     [[ -f $junit ]] || { echo "test.sh: ctest wrote no results in $dir"; return 1; }
     local ran notrun
     ran=$(grep -c '<testcase ' "$junit" || true)

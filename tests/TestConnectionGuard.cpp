@@ -60,6 +60,38 @@ class TestConnectionGuard final : public QObject
         return response.left(response.indexOf("\r\n"));
     }
 
+    // Whether `received` holds a whole response: its head, and as much body as it announced.
+    static bool holdsWholeResponse(const QByteArray &received)
+    {
+        const qsizetype headEnd = received.indexOf("\r\n\r\n");
+        if (headEnd < 0)
+            return false;
+        qsizetype bodySize = 0;
+        for (const QByteArray &line : received.left(headEnd).split('\n')) {
+            const qsizetype colon = line.indexOf(':');
+            if (colon > 0 && line.left(colon).trimmed().toLower() == "content-length")
+                bodySize = line.mid(colon + 1).trimmed().toLongLong();
+        }
+        return received.size() - (headEnd + 4) >= bodySize;
+    }
+
+    // Reads until one whole response arrived, the peer closed, or `timeoutMs` passed; returns
+    // what arrived. The service keeps a connection open after answering (until its idle
+    // timeout), so waiting for the close would only wait out that timeout.
+    static QByteArray readResponse(QTcpSocket &socket, int timeoutMs)
+    {
+        QByteArray received;
+        QElapsedTimer timer;
+        timer.start();
+        while (!holdsWholeResponse(received) && !timer.hasExpired(timeoutMs)) {
+            if (socket.state() != QAbstractSocket::ConnectedState && socket.bytesAvailable() == 0)
+                break;
+            socket.waitForReadyRead(50);
+            received += socket.readAll();
+        }
+        return received + socket.readAll();
+    }
+
     int callsLogged()
     {
         QString error;
@@ -78,7 +110,7 @@ class TestConnectionGuard final : public QObject
     {
         auto socket = connectToService();
         socket->write(request);
-        return readUntilClosed(*socket, timeoutMs);
+        return readResponse(*socket, timeoutMs);
     }
 
     bool healthzAnswers()
@@ -161,7 +193,7 @@ class TestConnectionGuard final : public QObject
     using Crowd = std::vector<std::unique_ptr<QTcpSocket>>;
 
     // Sends each request on a connection of its own, all at once; returns each answer's status
-    // line once every connection is closed (or `timeoutMs` passed).
+    // line once every connection has a whole answer or is closed (or `timeoutMs` passed).
     QList<QByteArray> exchangeAll(const QList<QByteArray> &requests, int timeoutMs = 10000)
     {
         Crowd sockets;
@@ -178,7 +210,15 @@ class TestConnectionGuard final : public QObject
         }
         QElapsedTimer timer;
         timer.start();
-        while (stillConnected(sockets) > 0 && !timer.hasExpired(timeoutMs))
+        const auto waiting = [&sockets, &received] {
+            for (std::size_t i = 0; i < sockets.size(); ++i) {
+                if (sockets[i]->state() != QAbstractSocket::UnconnectedState &&
+                    !holdsWholeResponse(received[qsizetype(i)]))
+                    return true;
+            }
+            return false;
+        };
+        while (waiting() && !timer.hasExpired(timeoutMs))
             QTest::qWait(10);
         for (QByteArray &answer : received)
             answer = statusLine(answer);

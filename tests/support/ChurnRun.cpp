@@ -8,10 +8,12 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSqlQuery>
 #include <sys/resource.h>
 
 namespace Switchboard::Testing {
@@ -23,6 +25,7 @@ namespace {
 constexpr qint64 kRssSlackKiB = 48 * 1024;
 constexpr int kFdSlack = 8;
 constexpr int kSettleMs = 20000;
+constexpr int kDownloadsQuietMs = 3000;
 
 // Each client holds a descriptor; floods hold more than a default soft limit allows.
 void raiseFileLimit()
@@ -52,6 +55,17 @@ int healthz(const ServiceHarness &harness)
     loop.exec();
     reply->deleteLater();
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+}
+
+// Voicemails in the log that the service has yet to download (-1 when the log cannot say).
+int pendingDownloads(const Database &log)
+{
+    QSqlQuery query(log.connection());
+    return query.exec(QStringLiteral(
+               "SELECT COUNT(*) FROM voicemails WHERE download_state = 'pending'")) &&
+                   query.next()
+               ? query.value(0).toInt()
+               : -1;
 }
 
 QString howItEnded(const ServiceHarness &harness)
@@ -116,22 +130,42 @@ ChurnReport ChurnRun::run(const ChurnOptions &options)
         report.cutShort = load.ledger().cutShortCount();
         report.answers = load.answers();
 
-        if (harness.service()->state() == QProcess::Running) {
-            // The voicemails the calls left are downloaded behind them; then the service's
-            // descriptors and memory settle once the last connections have gone.
-            processEventsFor(kSettleMs, [&media] { return media.allFetched(); });
+        QString error;
+        Database log(*DatabaseUrl::parse(harness.databaseUrl(), &error),
+                     QStringLiteral("churn-check"));
+        const bool logOpen = log.open(&error);
+        if (logOpen && harness.service()->state() == QProcess::Running) {
+            // The voicemails the calls left are downloaded behind them (not all of what the
+            // media server holds: a recording whose webhook was refused is never fetched);
+            // then the service's descriptors and memory settle once the last connections
+            // have gone.
+            QElapsedTimer settling;
+            settling.start();
+            // Or once none has left the pending state for a while: the service leaves a few
+            // pending, never tried, until it restarts (a handful of several hundred here).
+            int pending = pendingDownloads(log);
+            QElapsedTimer unchanged;
+            unchanged.start();
+            processEventsFor(kSettleMs, [&media, &log, &pending, &unchanged] {
+                const int now = pendingDownloads(log);
+                if (now != pending) {
+                    pending = now;
+                    unchanged.restart();
+                }
+                return media.allFetched() || now == 0 || unchanged.hasExpired(kDownloadsQuietMs);
+            });
+            report.downloadsMs = settling.restart();
+            report.downloadsPending = pendingDownloads(log);
             processEventsFor(kSettleMs, [&report, pid] {
                 return openDescriptors(pid) <= report.fdsBefore + kFdSlack;
             });
+            report.descriptorsMs = settling.elapsed();
             processEventsFor(1000, [] { return false; });
             report.rssAfterKiB = residentKiB(pid);
             report.fdsAfter = openDescriptors(pid);
             report.healthz = healthz(harness);
         }
-        QString error;
-        Database log(*DatabaseUrl::parse(harness.databaseUrl(), &error),
-                     QStringLiteral("churn-check"));
-        if (log.open(&error))
+        if (logOpen)
             report.logProblems = load.ledger().check(log, &report.eventsLogged);
         else
             report.logProblems.append(QStringLiteral("opening the log: ") + error);
@@ -162,6 +196,11 @@ QStringList ChurnReport::figures() const
                      .arg(cutShort));
     for (auto it = answers.cbegin(); it != answers.cend(); ++it)
         lines.append(QStringLiteral("  %1: %2").arg(it.key(), statusCounts(it.value())));
+    lines.append(QStringLiteral("settling: %1 ms until the voicemail downloads were done (%2 left "
+                                "pending), then %3 ms until the descriptors were back down")
+                     .arg(downloadsMs)
+                     .arg(downloadsPending)
+                     .arg(descriptorsMs));
     lines.append(QStringLiteral("service: %1; VmRSS %2 KiB before, %3 KiB after; open fds %4 "
                                 "before, %5 after")
                      .arg(serviceGone.isEmpty() ? QStringLiteral("alive, /healthz %1").arg(healthz)

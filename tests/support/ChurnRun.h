@@ -14,6 +14,9 @@ struct ChurnReport
     ChurnOptions options;
     quint32 seed = 0;
     qint64 elapsedMs = 0;
+    qint64 downloadsMs = -1;   // after the churn, until the last voicemail was fetched
+    qint64 descriptorsMs = -1; // then, until the service's descriptors were back down
+    int downloadsPending = -1; // voicemails in the log still to be downloaded after that wait
     int callsFinished = 0;
     int webhooksSent = 0;
     int webhooksAcknowledged = 0;
