@@ -104,11 +104,6 @@ bool CallLogThread::acceptedLeg(const QString &callSid, const QString &dialCallS
     return accepted.value_or(false);
 }
 
-bool CallLogThread::isBeingForwarded(const QString &callSid)
-{
-    return m_thread.run([&] { return beingForwarded(callSid); });
-}
-
 void CallLogThread::isBeingForwarded(const QString &callSid,
                                      std::function<void(bool forwarded)> answer)
 {

@@ -53,11 +53,10 @@ public:
     // whisper (CallReader::hasAcceptedLeg); false when the call log cannot say.
     bool hasAcceptedLeg(const QString &callSid, const QString &dialCallSid);
 
-    // From any thread but this one: whether the caller chose to be forwarded on `callSid`, so
-    // that its members' legs may call back. True when the call log cannot say (the database is
-    // down and the menu webhook waits in the journal): a leg is not cut off for that.
-    bool isBeingForwarded(const QString &callSid);
-    // The same without waiting: `answer` runs on this thread with the verdict.
+    // From any thread but this one, without waiting: whether the caller chose to be forwarded
+    // on `callSid`, so that its members' legs may call back; `answer` runs on this thread with
+    // the verdict. True when the call log cannot say (the database is down and the menu webhook
+    // waits in the journal): a leg is not cut off for that.
     void isBeingForwarded(const QString &callSid, std::function<void(bool forwarded)> answer);
 
     // The call a call back answers, as the call log has it: whom to dial (the caller's number)
