@@ -315,14 +315,18 @@ QStringList CallExport::csvFields(const CallRecord &call, const CallHandling &ha
             notesText(handling)};
 }
 
+QString CallExport::spreadsheetText(const QString &field)
+{
+    return looksLikeFormula(field) ? QLatin1Char('\'') + field : field;
+}
+
 QByteArray CallExport::csvLine(const QStringList &fields)
 {
     // RFC 4180: quote a field holding a comma, quote or line break; double its quotes.
     QStringList quoted;
     quoted.reserve(fields.size());
-    for (QString field : fields) {
-        if (looksLikeFormula(field))
-            field.prepend(QLatin1Char('\''));
+    for (const QString &text : fields) {
+        QString field = spreadsheetText(text);
         if (field.contains(QLatin1Char(',')) || field.contains(QLatin1Char('"')) ||
             field.contains(QLatin1Char('\n')) || field.contains(QLatin1Char('\r'))) {
             field.replace(QLatin1String("\""), QLatin1String("\"\""));

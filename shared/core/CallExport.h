@@ -32,9 +32,11 @@ public:
     static QJsonObject toJson(const CallRecord &call, const CallHandling &handling = {});
     static QStringList csvHeader();
     static QStringList csvFields(const CallRecord &call, const CallHandling &handling = {});
-    // One CSV record (RFC 4180). A field a spreadsheet would read as a formula (=, +, -, @, a
-    // tab or a carriage return first, and not a plain number) is written after a ' so that it
-    // stays text: the log holds text from callers and from every desktop.
+    // A field a spreadsheet would read as a formula (=, +, -, @, a tab or a carriage return
+    // first, and not a plain number) after a ' so that it stays text: the log holds text from
+    // callers and from every desktop. Any other field as it is.
+    static QString spreadsheetText(const QString &field);
+    // One CSV record (RFC 4180) of the fields as spreadsheetText().
     static QByteArray csvLine(const QStringList &fields);
 
 private:
