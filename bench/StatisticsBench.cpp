@@ -27,8 +27,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <vector>
 
 using namespace Switchboard;
@@ -75,13 +73,8 @@ qint64 cpuNs(const QString &schedstat)
 // The PostgreSQL backend serving `db`, when the server runs on this machine; 0 otherwise.
 qint64 backendPid(Database &db)
 {
-    if (db.dialect().isSqlite())
-        return 0;
-    QSqlQuery query(db.connection());
-    if (!query.exec(QStringLiteral("SELECT pg_backend_pid()")) || !query.next())
-        return 0;
-    const qint64 pid = query.value(0).toLongLong();
-    return QFile::exists(QStringLiteral("/proc/%1/schedstat").arg(pid)) ? pid : 0;
+    const qint64 pid = db.serverProcess();
+    return pid && QFile::exists(QStringLiteral("/proc/%1/schedstat").arg(pid)) ? pid : 0;
 }
 
 // The load average over the last minute: other processes competing for the cores make the
@@ -169,14 +162,10 @@ bool createPostgresDatabase(const DatabaseUrl &server)
                      qPrintable(error));
         return false;
     }
-    QSqlQuery query(admin.connection());
-    query.prepare(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = ?"));
-    query.addBindValue(kPostgresDatabase);
-    if (query.exec() && query.next())
+    if (admin.createDatabaseIfMissing(kPostgresDatabase, &error))
         return true;
-    if (query.exec(QStringLiteral("CREATE DATABASE ") + kPostgresDatabase))
-        return true;
-    std::fprintf(stderr, "CREATE DATABASE: %s\n", qPrintable(query.lastError().text()));
+    std::fprintf(stderr, "cannot create %s: %s\n", qPrintable(kPostgresDatabase),
+                 qPrintable(error));
     return false;
 }
 
