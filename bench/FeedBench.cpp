@@ -2,8 +2,8 @@
 //
 //   bench-feed [--calls N] [--db PATH] [--rate CALLS_PER_S] [--seconds S]
 //
-// 1. Creates a SQLite log of N calls (default 1,000,000), rows shaped like the service's
-//    inserted straight (CallLogFill) in one transaction (reused when it already has N calls).
+// 1. Creates a SQLite log of N calls (default 1,000,000): the benches' one made-up log
+//    (writeSyntheticCallLog), reused when it already has N calls.
 // 2. Starts itself again as a fresh process (--probe, offscreen platform) that constructs the
 //    real MainWindow in-process and measures: process start -> first rows painted in the
 //    feed view; resident memory; then, while a writer thread records new calls through
@@ -13,10 +13,10 @@
 #include "backend/AppSettings.h"
 #include "backend/CredentialStore.h"
 #include "db/CallFeedQuery.h"
-#include "db/CallLogFill.h"
 #include "db/CallReader.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"
+#include "db/SyntheticCallLog.h"
 #include "gui/feed/CallFeedModel.h"
 #include "gui/feed/FeedView.h"
 #include "gui/MainWindow.h"
@@ -42,27 +42,6 @@ using namespace Switchboard;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-const char *const kNames[] = {"Ada Lovelace",
-                              "Grace Hopper",
-                              "Alan Turing",
-                              "",
-                              "Katherine Johnson",
-                              "Margaret Hamilton",
-                              "",
-                              "Linus Pauling",
-                              "Hedy Lamarr",
-                              "",
-                              "Barbara Liskov",
-                              "Dennis Ritchie",
-                              "",
-                              "Frances Allen",
-                              "Ken Thompson",
-                              "Radia Perlman"};
-const char *const kCities[][3] = {{"Portland", "OR", "US"}, {"Austin", "TX", "US"},
-                                  {"Boston", "MA", "US"},   {"Denver", "CO", "US"},
-                                  {"", "", "US"},           {"Toronto", "ON", "CA"},
-                                  {"Seattle", "WA", "US"},  {"Chicago", "IL", "US"}};
 
 double readStatusKb(const char *field)
 {
@@ -111,90 +90,10 @@ bool populate(const QString &path, qint64 calls)
         std::fprintf(stderr, "cannot create %s: %s\n", qPrintable(path), qPrintable(error));
         return false;
     }
-    CallLogFill fill(db);
-    if (!fill.begin()) {
-        std::fprintf(stderr, "cannot fill %s: %s\n", qPrintable(path),
-                     qPrintable(fill.lastError()));
-        return false;
-    }
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     // Newest a few minutes ago, spread back over a year (or a day for small demo logs).
     const qint64 span = calls >= 10000 ? 365LL * 24 * 3600 * 1000 : 26LL * 3600 * 1000;
-    const qint64 step = std::max<qint64>(1, span / calls);
-    const QVariant nullInt(QMetaType::fromType<int>());
-    const QVariant nullTime(QMetaType::fromType<qint64>());
-    for (qint64 i = 0; i < calls; ++i) {
-        const qint64 started =
-            now - 120000 - (calls - 1 - i) * step - (i * 7919) % std::max<qint64>(1, step / 2);
-        const QString sid = QStringLiteral("CA%1").arg(i, 32, 16, QLatin1Char('0'));
-        const int kind = int((i * 2654435761ULL >> 7) % 100);
-        const char *const *city = kCities[(i * 31) % 8];
-        const int durationS = 20 + int(i * 37 % 400);
-        QString outcome, menu, forwarded, dialStatus;
-        QVariant answered = nullTime, talk = nullInt;
-        if (kind < 45) {
-            outcome = QStringLiteral("answered");
-            menu = QStringLiteral("forward");
-            forwarded = QStringLiteral("+15035550142");
-            dialStatus = QStringLiteral("completed");
-            answered = started + 8000;
-            talk = durationS - 10;
-        } else if (kind < 75) {
-            outcome = QStringLiteral("voicemail");
-            menu = QStringLiteral("voicemail");
-        } else if (kind < 90) {
-            outcome = QStringLiteral("missed");
-            menu = QStringLiteral("forward");
-            forwarded = QStringLiteral("+15035550142");
-            dialStatus = QStringLiteral("no-answer");
-        } else {
-            outcome = QStringLiteral("abandoned");
-        }
-        const QVariantList values{
-            sid,
-            QStringLiteral("ACbench"),
-            QStringLiteral("+1%1555%2").arg(200 + i % 700).arg(i % 10000, 4, 10, QLatin1Char('0')),
-            QStringLiteral("+15035550100"),
-            QString::fromLatin1(kNames[i % 16]),
-            QString::fromLatin1(city[0]),
-            QString::fromLatin1(city[1]),
-            QString::fromLatin1(city[2]),
-            started,
-            answered,
-            started + durationS * 1000LL,
-            QStringLiteral("completed"),
-            durationS,
-            menu.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(menu),
-            forwarded,
-            dialStatus,
-            talk,
-            outcome,
-            i + 1};
-        QVariantList columns;
-        for (int v = 0; v < values.size(); ++v) {
-            const QVariant &value = values.at(v);
-            // Empty text is '' in the log, not NULL (NOT NULL DEFAULT '' columns).
-            const bool emptyText = value.metaType() == QMetaType::fromType<QString>() &&
-                                   value.toString().isNull() && v != 13;
-            columns.append(emptyText ? QVariant(QStringLiteral("")) : value);
-        }
-        if (!fill.insertCall(columns)) {
-            std::fprintf(stderr, "insert failed: %s\n", qPrintable(fill.lastError()));
-            return false;
-        }
-        if (outcome == QLatin1String("voicemail") &&
-            !fill.insertVoicemail(
-                {sid, QStringLiteral("RE%1").arg(i, 32, 16, QLatin1Char('0')),
-                 QStringLiteral("https://api.twilio.com/recordings/RE%1").arg(i), 5 + int(i % 55),
-                 started + durationS * 1000LL,
-                 i % 17 == 0 ? QStringLiteral("pending") : QStringLiteral("downloaded"),
-                 calls - i < 8 && i % 2 ? nullTime : QVariant(started + 3600000)})) {
-            std::fprintf(stderr, "insert failed: %s\n", qPrintable(fill.lastError()));
-            return false;
-        }
-    }
-    if (!fill.commit()) {
-        std::fprintf(stderr, "commit failed: %s\n", qPrintable(fill.lastError()));
+    if (!writeSyntheticCallLog(db, calls, span, &error)) {
+        std::fprintf(stderr, "cannot fill %s: %s\n", qPrintable(path), qPrintable(error));
         return false;
     }
     std::printf("created %s with %lld calls in %.1f s\n", qPrintable(path), qlonglong(calls),

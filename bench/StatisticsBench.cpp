@@ -3,9 +3,9 @@
 //   bench-stats [--calls N] [--span-days D] [--db PATH] [--postgres URL] [--runs R]
 //
 // 1. Fills a log of N calls (default 1,000,000) spread over the D days (default 365) before
-//    now, straight into the tables (CallLogFill, one transaction): on SQLite in PATH, and with
-//    --postgres in a database "switchboard_bench_stats" on that server. A log that already
-//    holds N calls is reused (--fresh fills it again).
+//    now (writeSyntheticCallLog: the benches' one made-up log, straight into the tables): on
+//    SQLite in PATH, and with --postgres in a database "switchboard_bench_stats" on that
+//    server. A log that already holds N calls is reused (--fresh fills it again).
 // 2. Computes the figures of the last 30 days (CallStatistics, America/New_York) R times on a
 //    connection opened for the run ("cold": empty SQLite page cache, a new PostgreSQL backend;
 //    the operating system's file cache is left alone) and R times again on one connection
@@ -14,10 +14,10 @@
 //    the wall-clock times come to when other processes do not compete for the cores, and the
 //    load average they were measured at.
 
-#include "db/CallLogFill.h"
 #include "db/CallReader.h"
 #include "db/CallStatistics.h"
 #include "db/Database.h"
+#include "db/SyntheticCallLog.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -27,8 +27,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <vector>
 
 using namespace Switchboard;
@@ -36,103 +34,6 @@ using namespace Switchboard;
 namespace {
 
 const QString kPostgresDatabase = QStringLiteral("switchboard_bench_stats");
-const char *const kMembers[][2] = {
-    {"Ada Lovelace", "+15035550101"},      {"Grace Hopper", "+15035550102"},
-    {"Alan Turing", "+15035550103"},       {"Katherine Johnson", "+15035550104"},
-    {"Margaret Hamilton", "+15035550105"}, {"Hedy Lamarr", "+15035550106"},
-    {"Barbara Liskov", "+15035550107"},    {"Radia Perlman", "+15035550108"}};
-
-bool fill(Database &db, qint64 calls, int spanDays)
-{
-    QElapsedTimer timer;
-    timer.start();
-    CallLogFill fill(db);
-    if (!fill.begin()) {
-        std::fprintf(stderr, "cannot fill: %s\n", qPrintable(fill.lastError()));
-        return false;
-    }
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const qint64 span = qint64(spanDays) * 24 * 3600 * 1000;
-    const QVariant nullInt(QMetaType::fromType<int>());
-    const QVariant nullTime(QMetaType::fromType<qint64>());
-    const QVariant nullText(QMetaType::fromType<QString>());
-    for (qint64 i = 0; i < calls; ++i) {
-        const quint64 hash = quint64(i) * 2654435761ULL;
-        const qint64 started = now - span + i * (span / calls) + qint64(hash % 60000);
-        const QString sid = QStringLiteral("CA%1").arg(i, 32, 16, QLatin1Char('0'));
-        const int kind = int((hash >> 7) % 100);
-        const int durationS = 20 + int(hash % 600);
-        QString outcome = QStringLiteral("abandoned"), menu, dialStatus, name, number;
-        QVariant answered = nullTime, talk = nullInt;
-        if (kind < 55) {
-            outcome = QStringLiteral("answered");
-            menu = QStringLiteral("forward");
-            dialStatus = QStringLiteral("completed");
-            const auto &member = kMembers[(hash >> 11) % 8];
-            name = QString::fromLatin1(member[0]);
-            number = QString::fromLatin1(member[1]);
-            answered = started + 3000 + qint64((hash >> 3) % 37000);
-            talk = durationS - 10;
-        } else if (kind < 75) {
-            outcome = QStringLiteral("voicemail");
-            menu = QStringLiteral("voicemail");
-        } else if (kind < 90) {
-            outcome = QStringLiteral("missed");
-            menu = QStringLiteral("forward");
-            dialStatus = QStringLiteral("no-answer");
-        } else if (kind < 92) {
-            outcome = QStringLiteral("blocked");
-        }
-        const QVariantList columns{
-            sid,
-            QStringLiteral("ACbench"),
-            QStringLiteral("+1%1555%2").arg(200 + i % 700).arg(i % 10000, 4, 10, QLatin1Char('0')),
-            QStringLiteral("+15035550100"),
-            QStringLiteral(""),
-            QStringLiteral("Portland"),
-            QStringLiteral("OR"),
-            QStringLiteral("US"),
-            started,
-            answered,
-            started + durationS * 1000LL,
-            QStringLiteral("completed"),
-            durationS,
-            menu.isEmpty() ? nullText : QVariant(menu),
-            QStringLiteral(""),
-            dialStatus.isEmpty() ? QStringLiteral("") : dialStatus,
-            talk,
-            outcome,
-            i + 1,
-            name.isEmpty() ? QStringLiteral("") : name,
-            number.isEmpty() ? QStringLiteral("") : number,
-            QStringLiteral("inbound")};
-        if (!fill.insertAnsweredCall(columns)) {
-            std::fprintf(stderr, "insert failed: %s\n", qPrintable(fill.lastError()));
-            return false;
-        }
-        if (outcome == QLatin1String("voicemail")) {
-            const qint64 stored = started + durationS * 1000LL;
-            // Seven in ten heard, from a minute to two days after.
-            const QVariant heard = (hash >> 13) % 10 < 7
-                                       ? QVariant(stored + 60000 + qint64((hash >> 5) % 172800000))
-                                       : nullTime;
-            if (!fill.insertVoicemail(
-                    {sid, QStringLiteral("RE%1").arg(i, 32, 16, QLatin1Char('0')),
-                     QStringLiteral("https://api.twilio.com/recordings/RE%1").arg(i),
-                     5 + int(i % 55), stored, QStringLiteral("downloaded"), heard})) {
-                std::fprintf(stderr, "insert failed: %s\n", qPrintable(fill.lastError()));
-                return false;
-            }
-        }
-    }
-    if (!fill.commit()) {
-        std::fprintf(stderr, "commit failed: %s\n", qPrintable(fill.lastError()));
-        return false;
-    }
-    std::printf("filled %lld calls over %d days in %.1f s\n", qlonglong(calls), spanDays,
-                timer.elapsed() / 1000.0);
-    return true;
-}
 
 // A log of `calls` calls at `url`, filled unless it holds them already.
 bool prepare(const DatabaseUrl &url, qint64 calls, int spanDays, bool fresh)
@@ -144,33 +45,19 @@ bool prepare(const DatabaseUrl &url, qint64 calls, int spanDays, bool fresh)
                      qPrintable(error));
         return false;
     }
-    const qint64 existing = CallReader(db).callCount().value_or(-1);
-    if (!fresh && existing == calls) {
+    if (!fresh && CallReader(db).callCount().value_or(-1) == calls) {
         std::printf("reusing %s (%lld calls)\n", qPrintable(url.toDisplayString()),
                     qlonglong(calls));
         return true;
     }
-    if (existing != 0) {
-        QSqlQuery clear(db.connection());
-        for (const char *sql :
-             {"DELETE FROM voicemails", "DELETE FROM call_events", "DELETE FROM calls"}) {
-            if (!clear.exec(QString::fromLatin1(sql))) {
-                std::fprintf(stderr, "%s: %s\n", sql, qPrintable(clear.lastError().text()));
-                return false;
-            }
-        }
-    }
-    if (!fill(db, calls, spanDays))
+    QElapsedTimer timer;
+    timer.start();
+    if (!writeSyntheticCallLog(db, calls, spanDays * 24LL * 3600 * 1000, &error)) {
+        std::fprintf(stderr, "cannot fill: %s\n", qPrintable(error));
         return false;
-    // What autovacuum does on a server that has been running: statistics for the planner, and
-    // the visibility map that lets an index-only scan skip the table.
-    if (!db.dialect().isSqlite()) {
-        QSqlQuery vacuum(db.connection());
-        if (!vacuum.exec(QStringLiteral("VACUUM ANALYZE"))) {
-            std::fprintf(stderr, "VACUUM ANALYZE: %s\n", qPrintable(vacuum.lastError().text()));
-            return false;
-        }
     }
+    std::printf("filled %lld calls over %d days in %.1f s\n", qlonglong(calls), spanDays,
+                timer.elapsed() / 1000.0);
     return true;
 }
 
@@ -186,13 +73,8 @@ qint64 cpuNs(const QString &schedstat)
 // The PostgreSQL backend serving `db`, when the server runs on this machine; 0 otherwise.
 qint64 backendPid(Database &db)
 {
-    if (db.dialect().isSqlite())
-        return 0;
-    QSqlQuery query(db.connection());
-    if (!query.exec(QStringLiteral("SELECT pg_backend_pid()")) || !query.next())
-        return 0;
-    const qint64 pid = query.value(0).toLongLong();
-    return QFile::exists(QStringLiteral("/proc/%1/schedstat").arg(pid)) ? pid : 0;
+    const qint64 pid = db.serverProcess();
+    return pid && QFile::exists(QStringLiteral("/proc/%1/schedstat").arg(pid)) ? pid : 0;
 }
 
 // The load average over the last minute: other processes competing for the cores make the
@@ -280,14 +162,10 @@ bool createPostgresDatabase(const DatabaseUrl &server)
                      qPrintable(error));
         return false;
     }
-    QSqlQuery query(admin.connection());
-    query.prepare(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = ?"));
-    query.addBindValue(kPostgresDatabase);
-    if (query.exec() && query.next())
+    if (admin.createDatabaseIfMissing(kPostgresDatabase, &error))
         return true;
-    if (query.exec(QStringLiteral("CREATE DATABASE ") + kPostgresDatabase))
-        return true;
-    std::fprintf(stderr, "CREATE DATABASE: %s\n", qPrintable(query.lastError().text()));
+    std::fprintf(stderr, "cannot create %s: %s\n", qPrintable(kPostgresDatabase),
+                 qPrintable(error));
     return false;
 }
 

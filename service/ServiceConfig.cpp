@@ -582,13 +582,16 @@ void addSettingOptions(QCommandLineParser &parser)
     }
 }
 
-} // namespace
-
-std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, QString *error,
-                                                 bool *helpShown)
+// The options every command knows, besides the settings'.
+struct CommandLineOptions
 {
-    *helpShown = false;
-    QCommandLineParser parser;
+    QCommandLineOption help;
+    QCommandLineOption version;
+    QCommandLineOption config;
+};
+
+CommandLineOptions describeCommandLine(QCommandLineParser &parser)
+{
     parser.setApplicationDescription(
         QStringLiteral("Answers Twilio's voice webhooks for an IVR (1: forward, 2: voicemail) and "
                        "logs every call.\n"
@@ -599,31 +602,36 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
         QStringLiteral("command"),
         QStringLiteral("run | export | migrate | configure-number <number> | flow <action>"),
         QStringLiteral("[command]"));
-    const QCommandLineOption helpOption = parser.addHelpOption();
-    const QCommandLineOption versionOption = parser.addVersionOption();
-    const QCommandLineOption configOption(
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    const QCommandLineOption config(
         QStringLiteral("config"),
         QStringLiteral("INI file with any of the settings below (keys as the flags)."),
         QStringLiteral("file"));
-    parser.addOption(configOption);
+    parser.addOption(config);
     addSettingOptions(parser);
+    return {help, version, config};
+}
 
-    if (!parser.parse(arguments)) {
-        *error = parser.errorText();
-        return std::nullopt;
+// Prints the help or the version when asked for either: then there is nothing to run.
+bool showHelpOrVersion(const QCommandLineParser &parser, const CommandLineOptions &options)
+{
+    if (parser.isSet(options.version)) {
+        std::printf("%s %s\n", qPrintable(QCoreApplication::applicationName()),
+                    SWITCHBOARD_VERSION);
+        return true;
     }
-    if (parser.isSet(helpOption) || parser.isSet(versionOption)) {
-        *helpShown = true;
-        if (parser.isSet(versionOption))
-            std::printf("%s %s\n", qPrintable(QCoreApplication::applicationName()),
-                        SWITCHBOARD_VERSION);
-        else
-            std::printf("%s", qPrintable(parser.helpText()));
-        return std::nullopt;
+    if (parser.isSet(options.help)) {
+        std::printf("%s", qPrintable(parser.helpText()));
+        return true;
     }
+    return false;
+}
 
-    ServiceConfig config;
-    const QStringList positional = parser.positionalArguments();
+// The command and its own arguments (configure-number's number, flow's action and file).
+std::optional<Command> readCommand(const QStringList &positional, ServiceConfig &config,
+                                   QString *error)
+{
     if (!positional.isEmpty())
         config.command = positional.first();
     const auto command = commandNamed(config.command);
@@ -642,7 +650,6 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
             return std::nullopt;
         }
     }
-
     if (*command == Flow) {
         config.flowArguments = positional.mid(1);
         const QString action = config.flowArguments.value(0);
@@ -654,53 +661,96 @@ std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, Q
             return std::nullopt;
         }
     }
+    return command;
+}
 
-    std::unique_ptr<QSettings> file;
-    if (parser.isSet(configOption)) {
-        const QString path = parser.value(configOption);
-        if (!QFileInfo(path).isReadable()) {
-            *error = QStringLiteral("--config: cannot read %1").arg(path);
-            return std::nullopt;
-        }
-        file = std::make_unique<QSettings>(path, QSettings::IniFormat);
+// The --config file, when one is given; false when it cannot be read.
+bool openConfigFile(const QCommandLineParser &parser, const QCommandLineOption &option,
+                    std::unique_ptr<QSettings> *file, QString *error)
+{
+    if (!parser.isSet(option))
+        return true;
+    const QString path = parser.value(option);
+    if (!QFileInfo(path).isReadable()) {
+        *error = QStringLiteral("--config: cannot read %1").arg(path);
+        return false;
     }
-    const Sources sources(parser, file.get());
+    *file = std::make_unique<QSettings>(path, QSettings::IniFormat);
+    return true;
+}
 
-    const Context context{*command};
+// Every setting `command` uses, from wherever it is given, checked as it is read.
+bool readSettings(const Sources &sources, Command command, ServiceConfig &config, QString *error)
+{
+    const Context context{command};
     for (const Setting &setting : kSettings) {
-        if (!(setting.commands & *command))
+        if (!(setting.commands & command))
             continue;
         const QString problem = std::visit(
             [&](const auto &value) { return value.read(sources.value(setting), context); },
             setting.value(config));
         if (!problem.isEmpty()) {
             *error = QStringLiteral("--%1: ").arg(QLatin1String(setting.name)) + problem;
-            return std::nullopt;
+            return false;
         }
         if (sources.isGiven(setting))
             config.givenSettings.append(QString::fromLatin1(setting.name));
     }
-    if (!(*command & kServing))
-        return config;
+    return true;
+}
 
+// What a command that answers or wires calls needs on top: the account's credentials, a
+// journal, and for configure-number the URL Twilio should call.
+bool completeServingSettings(const Sources &sources, Command command, ServiceConfig &config,
+                             QString *error)
+{
     if (config.journalPath.isEmpty())
         config.journalPath =
             defaultJournalPath(config.database, sources.value(setting(Key::Listen)));
     if (config.authToken.isEmpty()) {
         *error = QStringLiteral("no Twilio auth token: set TWILIO_AUTH_TOKEN or --auth-token-file");
-        return std::nullopt;
+        return false;
     }
     if (!isValidSid(config.accountSid, QLatin1String("AC"))) {
         *error =
             QStringLiteral("TWILIO_ACCOUNT_SID: '%1' is not an Account SID (AC and 32 hex digits)")
                 .arg(config.accountSid);
-        return std::nullopt;
+        return false;
     }
-    if (*command == ConfigureNumber && config.callFlow.publicUrl.isEmpty()) {
+    if (command == ConfigureNumber && config.callFlow.publicUrl.isEmpty()) {
         *error = QStringLiteral("--public-url: configure-number needs the URL Twilio should call "
                                 "(e.g. https://switchboard.example.com)");
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<ServiceConfig> ServiceConfig::load(const QStringList &arguments, QString *error,
+                                                 bool *helpShown)
+{
+    *helpShown = false;
+    QCommandLineParser parser;
+    const CommandLineOptions options = describeCommandLine(parser);
+    if (!parser.parse(arguments)) {
+        *error = parser.errorText();
         return std::nullopt;
     }
+    if (showHelpOrVersion(parser, options)) {
+        *helpShown = true;
+        return std::nullopt;
+    }
+    ServiceConfig config;
+    const std::optional<Command> command = readCommand(parser.positionalArguments(), config, error);
+    std::unique_ptr<QSettings> file;
+    if (!command || !openConfigFile(parser, options.config, &file, error))
+        return std::nullopt;
+    const Sources sources(parser, file.get());
+    if (!readSettings(sources, *command, config, error))
+        return std::nullopt;
+    if ((*command & kServing) && !completeServingSettings(sources, *command, config, error))
+        return std::nullopt;
     return config;
 }
 

@@ -9,8 +9,6 @@
 #include "twilio/CallBackRoute.h"
 #include "twilio/DialOutcome.h"
 #include "twilio/Identifiers.h"
-#include "twilio/MenuKeys.h"
-#include "twilio/RequestSignature.h"
 #include "twilio/TwimlWriter.h"
 #include "twilio/WebhookRoutes.h"
 #include "WebhookValidation.h"
@@ -59,8 +57,9 @@ WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog
     , m_mailbox(std::make_shared<Mailbox>())
 {
     m_mailbox->server = this;
-    m_recordingPolicy.apiBase = config.twilioApi;
-    m_recordingPolicy.accountSid = config.accountSid;
+    m_account.apiBase = config.twilioApi;
+    m_account.accountSid = config.accountSid;
+    m_account.authToken = config.authToken;
     ConnectionGuard::Limits limits;
     limits.requestTimeoutMs = m_config.requestTimeoutMs;
     limits.idleTimeoutMs = m_config.idleTimeoutMs;
@@ -199,28 +198,11 @@ void WebhookServer::handle(WebhookKind kind, const QHttpServerRequest &request,
     awaiting->url = url;
     webhook.url = signedUrl(request, url);
     QString &problem = awaiting->problem;
-    const QByteArray body = request.body();
-    const auto params = FormData::decodeStrict(body, &problem);
-    if (params) {
-        webhook.params = *params;
-        webhook.body = body;
-    }
-
-    std::optional<QHttpServerResponse> refusal = [&]() -> std::optional<QHttpServerResponse> {
-        if (!params)
-            return text(problem, QHttpServerResponse::StatusCode::BadRequest);
-        if (!RequestSignature::isValid(m_config.authToken, webhook.url, webhook.params,
-                                       request.value("X-Twilio-Signature")))
-            return text("invalid X-Twilio-Signature", QHttpServerResponse::StatusCode::Forbidden);
-        if (webhook.params.value(QStringLiteral("AccountSid")) != m_config.accountSid)
-            return text("unknown AccountSid", QHttpServerResponse::StatusCode::Forbidden);
-        problem = webhookProblem(webhook, m_recordingPolicy);
-        if (!problem.isEmpty())
-            return text(problem, QHttpServerResponse::StatusCode::BadRequest);
-        return std::nullopt;
-    }();
+    const std::optional<WebhookRefusal> refusal =
+        checkWebhook(webhook, request.body(), request.value("X-Twilio-Signature"), m_account);
     if (refusal) {
-        finish(*awaiting, std::move(*refusal));
+        problem = refusal->problem;
+        finish(*awaiting, text(problem, QHttpServerResponse::StatusCode(refusal->httpStatus)));
         return;
     }
     // One snapshot of the call flow for the whole webhook: checked, recorded and answered by

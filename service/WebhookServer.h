@@ -108,7 +108,8 @@ private:
     DownloadThread &m_downloads;
     const FlowWatcher &m_flows;
     Metrics &m_metrics;
-    RecordingDownload::Options m_recordingPolicy; // which RecordingUrls may be accepted
+    // The account webhooks must come from: its SID, its auth token, where its recordings live.
+    RecordingDownload::Options m_account;
     CallFlow m_flow; // its settings and URLs; each webhook's answer takes the current flow
     StatusReader &m_status;
     PendingAnswerBudget &m_pendingAnswers;

@@ -2,6 +2,7 @@
 
 #include "twilio/CallBackRoute.h"
 #include "twilio/Identifiers.h"
+#include "twilio/RequestSignature.h"
 
 #include <optional>
 #include <QSet>
@@ -111,6 +112,35 @@ QString routingProblem(const Webhook &webhook, const QUrl &requestUrl, const Flo
         return {};
     }
     Q_UNREACHABLE();
+}
+
+std::optional<WebhookRefusal> checkWebhook(Webhook &webhook, const QByteArray &body,
+                                           const QByteArray &signature,
+                                           const RecordingDownload::Options &account,
+                                           const std::function<void(WebhookCheck)> &passed)
+{
+    const auto pass = [&passed](WebhookCheck check) {
+        if (passed)
+            passed(check);
+    };
+    QString problem;
+    std::optional<FormData> params = FormData::decodeStrict(body, &problem);
+    if (!params)
+        return WebhookRefusal{400, problem};
+    webhook.params = std::move(*params);
+    webhook.body = body;
+    pass(WebhookCheck::Form);
+    if (!RequestSignature::isValid(account.authToken, webhook.url, webhook.params, signature))
+        return WebhookRefusal{403, QStringLiteral("invalid X-Twilio-Signature")};
+    pass(WebhookCheck::Signature);
+    if (webhook.params.value(QStringLiteral("AccountSid")) != account.accountSid)
+        return WebhookRefusal{403, QStringLiteral("unknown AccountSid")};
+    pass(WebhookCheck::Account);
+    problem = webhookProblem(webhook, account);
+    if (!problem.isEmpty())
+        return WebhookRefusal{400, problem};
+    pass(WebhookCheck::Parameters);
+    return std::nullopt;
 }
 
 QString webhookProblem(const Webhook &webhook, const RecordingDownload::Options &recordings)

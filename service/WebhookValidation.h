@@ -4,10 +4,39 @@
 #include "core/FlowDefinition.h"
 #include "twilio/RecordingDownload.h"
 
+#include <functional>
+#include <optional>
+#include <QByteArray>
 #include <QString>
 #include <QUrl>
 
 namespace Switchboard {
+
+// The checks a webhook passes before the call flow is looked at, in the order the service
+// runs them (each refuses with its HTTP status): the body is a strict form (400), the
+// X-Twilio-Signature is the account's for webhook.url (403), the AccountSid is the account's
+// (403), and the parameters are ones Twilio sends (webhookProblem, 400).
+enum class WebhookCheck
+{
+    Form,
+    Signature,
+    Account,
+    Parameters,
+};
+
+struct WebhookRefusal
+{
+    int httpStatus;
+    QString problem;
+};
+
+// Runs the checks on a webhook whose url is the one Twilio signed; on success `webhook` holds
+// the parameters and `body`. `passed`, when set, hears of each check as it passes:
+// bench-handler times the service's own sequence step by step with it.
+std::optional<WebhookRefusal> checkWebhook(Webhook &webhook, const QByteArray &body,
+                                           const QByteArray &signature,
+                                           const RecordingDownload::Options &account,
+                                           const std::function<void(WebhookCheck)> &passed = {});
 
 // What makes a correctly signed webhook unacceptable all the same: parameters Twilio would
 // never send (a repeated name, a malformed SID, an absurd duration, an oversized field, a

@@ -1,5 +1,7 @@
 #include "CallMix.h"
 
+#include "twilio/MenuKeys.h"
+
 #include <array>
 #include <iterator>
 #include <QRandomGenerator>
@@ -79,15 +81,15 @@ CallScript callerScript(QRandomGenerator &random, const CallScript &base, QLatin
     script.hangupAfterMessage = random.bounded(3) == 0; // many callers just hang up
 
     if (name == QLatin1String("voicemail")) {
-        script.presses = {QStringLiteral("2")};
+        script.presses = {kVoicemailKey};
     } else if (name == QLatin1String("invalid-key-then-voicemail")) {
-        script.presses = {QString::number(between(random, 3, 9)), QStringLiteral("2")};
+        script.presses = {QString::number(between(random, 3, 9)), kVoicemailKey};
     } else if (name == QLatin1String("silence")) {
         script.voicemailSeconds = 0; // silent throughout, even if offered voicemail
     } else if (name == QLatin1String("hangup-in-menu")) {
         script.hangupInMenu = true;
     } else {
-        script.presses = {QStringLiteral("1")}; // forwarded
+        script.presses = {kForwardKey};
     }
     return script;
 }

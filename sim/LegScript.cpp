@@ -1,5 +1,7 @@
 #include "LegScript.h"
 
+#include "twilio/MenuKeys.h"
+
 #include <QStringList>
 
 namespace Switchboard {
@@ -32,7 +34,7 @@ QString LegScript::key() const
 {
     switch (behaviour) {
     case Behaviour::Accept:
-        return QStringLiteral("1");
+        return kAcceptKey;
     case Behaviour::Decline:
         return QStringLiteral("9");
     default:

@@ -7,7 +7,7 @@
 using namespace Switchboard;
 
 // The protocol the service, the simulator and the benches share: where each webhook goes, what
-// the menu's keys choose and which dial results mean staff picked up.
+// the menu's and the whisper's keys choose and which dial results mean staff picked up.
 class TestTwilioProtocol final : public QObject
 {
     Q_OBJECT
@@ -78,6 +78,23 @@ private Q_SLOTS:
         QFETCH(QString, digits);
         QFETCH(MenuChoice, choice);
         QCOMPARE(menuChoiceForDigits(digits), choice);
+    }
+
+    // The whisper says "Press 1 to accept."; the service, the call log and the leg check agree.
+    void onlyTheAcceptKeyTakesAScreenedCall_data()
+    {
+        QTest::addColumn<QString>("digits");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("1") << QStringLiteral("1") << true;
+        for (const char *digits : {"", "2", "9", "*", "#", "11", " 1", "1#", "hangup", "\u0661"})
+            QTest::addRow("'%s'", digits) << QString::fromUtf8(digits) << false;
+    }
+
+    void onlyTheAcceptKeyTakesAScreenedCall()
+    {
+        QFETCH(QString, digits);
+        QFETCH(bool, accepted);
+        QCOMPARE(screenAccepted(digits), accepted);
     }
 
     void dialStatusSaysWhetherStaffPickedUp_data()

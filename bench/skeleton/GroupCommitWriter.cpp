@@ -52,6 +52,24 @@ bool GroupCommitWriter::open(QString *error)
     });
 }
 
+qint64 GroupCommitWriter::committedRequests(const QString &path, QString *error)
+{
+    const QString connection = QStringLiteral("skeleton-count");
+    qint64 rows = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(path);
+        QSqlQuery query(db);
+        if (db.open() && query.exec(QStringLiteral("SELECT count(*) FROM requests")) &&
+            query.next())
+            rows = query.value(0).toLongLong();
+        else
+            *error = db.isOpen() ? query.lastError().text() : db.lastError().text();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return rows;
+}
+
 bool GroupCommitWriter::commit(const QByteArray &path, const QByteArray &body)
 {
     Pending pending;

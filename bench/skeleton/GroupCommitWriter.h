@@ -15,7 +15,8 @@ namespace Switchboard::Bench {
 // The skeleton's call log: one table, one writer thread and connection, SQLite in WAL mode with
 // the service's settings, and group commit as the service does it (a batch is scheduled when
 // its first request arrives; whatever arrives until it starts joins it), after an optional
-// window that lets more join.
+// window that lets more join. Its few statements are its own, not shared/db's: the floor must
+// not run the code it is the floor of.
 class GroupCommitWriter final
 {
     Q_DISABLE_COPY_MOVE(GroupCommitWriter)
@@ -25,6 +26,9 @@ public:
     ~GroupCommitWriter();
 
     bool open(QString *error);
+    // How many requests the file at `path` holds committed (bench-service checks that each
+    // answered request is there); -1 with `error` when it cannot be read.
+    static qint64 committedRequests(const QString &path, QString *error);
 
     // From any other thread: returns once the request is committed (true) or failed.
     bool commit(const QByteArray &path, const QByteArray &body);

@@ -153,8 +153,23 @@ int main(int argc, char *argv[])
     const QCommandLineOption syncOption(QStringLiteral("sqlite-sync"),
                                         QStringLiteral("full (the service's default) or normal."),
                                         QStringLiteral("level"), QStringLiteral("full"));
-    parser.addOptions({databaseOption, modeOption, threadsOption, windowOption, syncOption});
+    const QCommandLineOption countOption(
+        QStringLiteral("count"),
+        QStringLiteral("Print how many requests the database holds committed, and exit."));
+    parser.addOptions(
+        {databaseOption, modeOption, threadsOption, windowOption, syncOption, countOption});
     parser.process(app);
+    if (parser.isSet(countOption)) {
+        QString error;
+        const qint64 rows =
+            GroupCommitWriter::committedRequests(parser.value(databaseOption), &error);
+        if (rows < 0) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 1;
+        }
+        std::printf("%lld\n", qlonglong(rows));
+        return 0;
+    }
     const QString mode = parser.value(modeOption);
     if (!parser.isSet(databaseOption) ||
         (mode != QLatin1String("blocking") && mode != QLatin1String("async"))) {

@@ -31,7 +31,7 @@ void fillIfEmpty(QString &field, const QString &value)
 void mergeDigits(RouteLeg &leg, const QString &digits, const QDateTime &at)
 {
     const auto rank = [](const QString &keys) {
-        return keys == QLatin1String("1") ? 2 : keys.isEmpty() ? 0 : 1;
+        return screenAccepted(keys) ? 2 : keys.isEmpty() ? 0 : 1;
     };
     if (leg.digits && *leg.digits == digits) {
         leg.digitsAt = std::min(leg.digitsAt, at);

@@ -1,5 +1,7 @@
 #include "CallRoute.h"
 
+#include "twilio/MenuKeys.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -34,7 +36,7 @@ std::optional<QString> boundedText(const QJsonObject &object, const char *key)
 LegResult RouteLeg::result(bool callScreened) const
 {
     if (digits) {
-        if (*digits == QLatin1String("1"))
+        if (screenAccepted(*digits))
             return LegResult::Accepted;
         return digits->isEmpty() ? LegResult::Voicemail : LegResult::Declined;
     }

@@ -25,12 +25,36 @@ bool CallLogFill::begin()
     return false;
 }
 
+bool CallLogFill::clear()
+{
+    QSqlQuery clear(m_database.connection());
+    for (const char *sql :
+         {"DELETE FROM voicemails", "DELETE FROM call_events", "DELETE FROM calls"}) {
+        if (!clear.exec(QLatin1String(sql))) {
+            m_lastError = QLatin1String(sql) + QStringLiteral(": ") + clear.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
 bool CallLogFill::commit()
 {
     QSqlQuery control(m_database.connection());
     if (control.exec(QStringLiteral("COMMIT")))
         return true;
     m_lastError = control.lastError().text();
+    return false;
+}
+
+bool CallLogFill::settle()
+{
+    if (m_database.dialect().isSqlite())
+        return true;
+    QSqlQuery vacuum(m_database.connection());
+    if (vacuum.exec(QStringLiteral("VACUUM ANALYZE")))
+        return true;
+    m_lastError = QStringLiteral("VACUUM ANALYZE: ") + vacuum.lastError().text();
     return false;
 }
 

@@ -19,6 +19,8 @@ public:
     Q_DISABLE_COPY_MOVE(CallLogFill)
 
     bool begin();
+    // Empties the calls, their timelines and their voicemails (inside the fill's transaction).
+    bool clear();
     // A calls row: call_sid, account_sid, from_number, to_number, caller_name, from_city,
     // from_state, from_country, started_at, answered_at, ended_at, status, duration_s,
     // menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision.
@@ -33,6 +35,10 @@ public:
     bool insertStatusEvent(const QString &callSid, qint64 receivedAt, const QString &digest,
                            const QString &params);
     bool commit();
+    // After the commit: what autovacuum does on a PostgreSQL server that has been running
+    // (VACUUM ANALYZE: statistics for the planner, and the visibility map that lets an
+    // index-only scan skip the table). Nothing on SQLite, whose log the service never analyzes.
+    bool settle();
 
     QString lastError() const { return m_lastError; }
 

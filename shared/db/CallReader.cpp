@@ -2,6 +2,7 @@
 
 #include "CallRows.h"
 #include "Database.h"
+#include "twilio/MenuKeys.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -109,7 +110,7 @@ std::optional<bool> CallReader::hasAcceptedLeg(const QString &callSid, const QSt
         const FormData params = FormData::decode(query.value(0).toByteArray());
         accepted =
             accepted ||
-            (params.value(QStringLiteral("Digits")) == QLatin1String("1") &&
+            (screenAccepted(params.value(QStringLiteral("Digits"))) &&
              params.value(QStringLiteral("ParentCallSid")) == callSid &&
              (dialCallSid.isEmpty() || params.value(QStringLiteral("CallSid")) == dialCallSid));
     }

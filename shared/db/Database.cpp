@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUrl>
@@ -186,6 +187,35 @@ QList<qint64> Database::otherServerProcesses()
     }
     query.finish();
     return pids;
+}
+
+qint64 Database::serverProcess()
+{
+    if (m_dialect.isSqlite())
+        return 0;
+    QSqlQuery query(connection());
+    if (!query.exec(QStringLiteral("SELECT pg_backend_pid()")) || !query.next())
+        return 0;
+    return query.value(0).toLongLong();
+}
+
+bool Database::createDatabaseIfMissing(const QString &name, QString *error)
+{
+    if (m_dialect.isSqlite()) {
+        *error = QStringLiteral("a SQLite file is its own database");
+        return false;
+    }
+    QSqlQuery query(connection());
+    query.prepare(QStringLiteral("SELECT 1 FROM pg_database WHERE datname = ?"));
+    query.addBindValue(name);
+    if (query.exec() && query.next())
+        return true;
+    // CREATE DATABASE takes no parameter: the name goes in as a quoted identifier.
+    const QString quoted = connection().driver()->escapeIdentifier(name, QSqlDriver::TableName);
+    if (query.exec(QStringLiteral("CREATE DATABASE ") + quoted))
+        return true;
+    *error = query.lastError().text();
+    return false;
 }
 
 std::optional<qint64> Database::commitsByOthers(QString *error)

@@ -65,6 +65,12 @@ public:
     // database: whose CPU a benchmark adds to the service's. Empty on SQLite, and when the query
     // failed.
     QList<qint64> otherServerProcesses();
+    // The server process (PostgreSQL backend) serving this connection; 0 on SQLite, and when
+    // the query failed.
+    qint64 serverProcess();
+    // On a PostgreSQL server: creates the database `name` unless it exists (how a benchmark
+    // gets a database of its own). False with `error` on SQLite and when the server refused.
+    bool createDatabaseIfMissing(const QString &name, QString *error);
 
     // Closes and opens the connection again, after the server went away.
     bool reconnect(QString *error);

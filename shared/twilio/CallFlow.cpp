@@ -378,7 +378,7 @@ QByteArray CallFlow::screen(const QString &callerNumber, const QString &callerNa
     QString whisper = QStringLiteral("Call from ");
     if (!name.isEmpty())
         whisper += name + QStringLiteral(", ");
-    whisper += spokenNumber(callerNumber) + QStringLiteral(". Press 1 to accept.");
+    whisper += spokenNumber(callerNumber) + QStringLiteral(". Press %1 to accept.").arg(kAcceptKey);
     say(twiml, whisper);
     twiml.end();
     twiml.hangup();
@@ -388,9 +388,9 @@ QByteArray CallFlow::screen(const QString &callerNumber, const QString &callerNa
 QByteArray CallFlow::screenResult(const QString &digits) const
 {
     TwimlWriter twiml;
-    // An empty document ends the leg's TwiML and Twilio bridges the call; anything but 1,
-    // including nothing at all (a personal voicemail that picked up), hangs the leg up.
-    if (digits != QLatin1String("1"))
+    // An empty document ends the leg's TwiML and Twilio bridges the call; any other key,
+    // or nothing at all (a personal voicemail that picked up), hangs the leg up.
+    if (!screenAccepted(digits))
         twiml.hangup();
     return twiml.finish();
 }

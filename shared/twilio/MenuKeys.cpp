@@ -4,11 +4,16 @@ namespace Switchboard {
 
 MenuChoice menuChoiceForDigits(const QString &digits)
 {
-    if (digits == QLatin1String("1"))
+    if (digits == kForwardKey)
         return MenuChoice::Forward;
-    if (digits == QLatin1String("2"))
+    if (digits == kVoicemailKey)
         return MenuChoice::Voicemail;
     return MenuChoice::None;
+}
+
+bool screenAccepted(const QString &digits)
+{
+    return digits == kAcceptKey;
 }
 
 } // namespace Switchboard
