@@ -1,6 +1,7 @@
 #include "db/CallReader.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"
+#include "db/VoicemailStore.h"
 #include "ServiceHarness.h"
 
 #include <QSqlQuery>
@@ -53,6 +54,7 @@ class TestCallWriter final : public QObject
     std::unique_ptr<ServiceHarness> m_harness; // a database of its own for each test
     std::unique_ptr<Database> m_db;
     std::unique_ptr<CallWriter> m_writer;
+    std::unique_ptr<VoicemailStore> m_voicemails;
 
     int count(const QString &sql)
     {
@@ -69,10 +71,12 @@ private Q_SLOTS:
                                        &error);
         QVERIFY2(m_db, qPrintable(error));
         m_writer = std::make_unique<CallWriter>(*m_db);
+        m_voicemails = std::make_unique<VoicemailStore>(*m_db);
     }
 
     void cleanup()
     {
+        m_voicemails.reset();
         m_writer.reset();
         m_db.reset();
         m_harness.reset();
@@ -361,27 +365,27 @@ private Q_SLOTS:
                                  QStringLiteral("https://x.test/twilio/recording"), recording));
         const QDateTime now = QDateTime::currentDateTimeUtc();
         // Media is not ready until Twilio says so.
-        QVERIFY(m_writer->claimDueDownloads(now, 10, 60).isEmpty());
+        QVERIFY(m_voicemails->claimDueDownloads(now, 10, 60).isEmpty());
 
         FormData ready = recording;
         ready.add(QStringLiteral("RecordingStatus"), QStringLiteral("completed"));
         m_writer->record(webhook(WebhookKind::RecordingStatus,
                                  QStringLiteral("https://x.test/twilio/recording-status"), ready));
-        const auto due = m_writer->claimDueDownloads(now.addMSecs(1), 10, 60);
+        const auto due = m_voicemails->claimDueDownloads(now.addMSecs(1), 10, 60);
         QCOMPARE(due.size(), 1);
         QCOMPARE(due.first().callSid, kCall);
         QCOMPARE(due.first().recordingUrl, recordingUrl);
-        QVERIFY(m_writer->claimDueDownloads(now.addMSecs(2), 10, 60).isEmpty()); // claimed once
+        QVERIFY(m_voicemails->claimDueDownloads(now.addMSecs(2), 10, 60).isEmpty()); // claimed once
 
-        QVERIFY(m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"), now.addSecs(5),
-                                                false));
-        QVERIFY(m_writer->claimDueDownloads(now.addSecs(1), 10, 60).isEmpty());
-        const auto retry = m_writer->claimDueDownloads(now.addSecs(6), 10, 60);
+        QVERIFY(m_voicemails->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"),
+                                                    now.addSecs(5), false));
+        QVERIFY(m_voicemails->claimDueDownloads(now.addSecs(1), 10, 60).isEmpty());
+        const auto retry = m_voicemails->claimDueDownloads(now.addSecs(6), 10, 60);
         QCOMPARE(retry.size(), 1);
         QCOMPARE(retry.first().attempts, 1);
 
         const QByteArray audio("RIFF....WAVEfmt fake audio");
-        QVERIFY(m_writer->storeAudio(kCall, audio, QStringLiteral("audio/x-wav")));
+        QVERIFY(m_voicemails->storeAudio(kCall, audio, QStringLiteral("audio/x-wav")));
         CallReader reader(*m_db);
         const auto call = reader.call(kCall);
         QCOMPARE(call->voicemail->downloadState, DownloadState::Downloaded);
@@ -450,10 +454,10 @@ private Q_SLOTS:
                                  {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}));
         CallReader reader(*m_db);
         const qint64 revision = reader.call(kCall)->revision;
-        QVERIFY(!m_writer->storeAudio(kCall, "RIFF", QStringLiteral("audio/x-wav")));
-        QVERIFY(m_writer->lastError().contains(QStringLiteral("has no voicemail")));
-        QVERIFY(!m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"),
-                                                 QDateTime::currentDateTimeUtc(), true));
+        QVERIFY(!m_voicemails->storeAudio(kCall, "RIFF", QStringLiteral("audio/x-wav")));
+        QVERIFY(m_voicemails->lastError().contains(QStringLiteral("has no voicemail")));
+        QVERIFY(!m_voicemails->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"),
+                                                     QDateTime::currentDateTimeUtc(), true));
         QCOMPARE(reader.call(kCall)->revision, revision);
 
         m_writer->record(webhook(
@@ -465,13 +469,13 @@ private Q_SLOTS:
                              "RE0123456789abcdef0123456789abcdef")},
              {QStringLiteral("RecordingDuration"), QStringLiteral("6")}}));
         const qint64 withVoicemail = reader.call(kCall)->revision;
-        QVERIFY2(m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"),
-                                                 QDateTime::currentDateTimeUtc(), false),
-                 qPrintable(m_writer->lastError()));
+        QVERIFY2(m_voicemails->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"),
+                                                     QDateTime::currentDateTimeUtc(), false),
+                 qPrintable(m_voicemails->lastError()));
         const qint64 failed = reader.call(kCall)->revision;
         QVERIFY(failed > withVoicemail);
-        QVERIFY2(m_writer->storeAudio(kCall, "RIFF", QStringLiteral("audio/x-wav")),
-                 qPrintable(m_writer->lastError()));
+        QVERIFY2(m_voicemails->storeAudio(kCall, "RIFF", QStringLiteral("audio/x-wav")),
+                 qPrintable(m_voicemails->lastError()));
         QVERIFY(reader.call(kCall)->revision > failed);
         QCOMPARE(reader.call(kCall)->voicemail->downloadState, DownloadState::Downloaded);
     }
