@@ -90,48 +90,34 @@ const char kWriteBatch[] =
 
 } // namespace
 
-// Prepared once per connection: preparing costs more than running these statements.
 struct PostgresCallWriter::Statements
 {
     explicit Statements(const QSqlDatabase &db)
         : selectCalls(db)
         , writeBatch(db)
-    {}
+    {
+        selectCalls.prepare(CallRows::selectSql(QLatin1String(kKnownDigests)) +
+                            QLatin1String(kWhereCallOfBatch));
+        writeBatch.prepare(QString::fromLatin1(kWriteBatch).arg(SqlDialect::callChangesChannel()));
+    }
 
     QSqlQuery selectCalls;
     QSqlQuery writeBatch;
 };
 
 PostgresCallWriter::PostgresCallWriter(Database &database)
-    : m_database(database)
-{
-    prepare();
-}
+    : m_statements(database)
+{}
 
 PostgresCallWriter::~PostgresCallWriter() = default;
 
-void PostgresCallWriter::prepare()
-{
-    m_statements = std::make_unique<Statements>(m_database.connection());
-    Statements &s = *m_statements;
-    // Every statement here finds its rows by key. They are planned once per connection, maybe
-    // while the log is still empty: the plan must stay an index lookup as the tables grow,
-    // before statistics catch up.
-    QSqlQuery(m_database.connection()).exec(QStringLiteral("SET enable_seqscan = off"));
-    s.selectCalls.prepare(CallRows::selectSql(QLatin1String(kKnownDigests)) +
-                          QLatin1String(kWhereCallOfBatch));
-    s.writeBatch.prepare(QString::fromLatin1(kWriteBatch).arg(SqlDialect::callChangesChannel()));
-}
-
 bool PostgresCallWriter::reconnect()
 {
-    m_statements.reset(); // no query may hold the old connection while it is replaced
     QString error;
-    const bool reconnected = m_database.reconnect(&error);
-    if (!reconnected)
-        setLastError(error);
-    prepare();
-    return reconnected;
+    if (m_statements.reconnect(&error))
+        return true;
+    setLastError(error);
+    return false;
 }
 
 bool PostgresCallWriter::recordAll(const QList<CallWriter::Event> &events,

@@ -1,9 +1,7 @@
 #pragma once
 
 #include "CallWriter.h"
-
-#include <memory>
-#include <QSqlQuery>
+#include "PostgresStatements.h"
 
 namespace Switchboard {
 
@@ -31,12 +29,11 @@ public:
 private:
     struct Statements;
 
-    void prepare();
-    // A server restart or a network cut leaves the connection dead: opens a new one.
+    // A connection the server has dropped: a new one (PostgresStatements::reconnect()), or
+    // false with the reason as lastError().
     bool reconnect();
 
-    Database &m_database;
-    std::unique_ptr<Statements> m_statements;
+    PostgresStatements<Statements> m_statements;
 };
 
 } // namespace Switchboard

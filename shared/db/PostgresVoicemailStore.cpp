@@ -48,14 +48,17 @@ const char kDownloadFailed[] =
 
 } // namespace
 
-// Prepared once per connection: preparing costs more than running these statements.
 struct PostgresVoicemailStore::Statements
 {
     explicit Statements(const QSqlDatabase &db)
         : claimDueDownloads(db)
         , storeAudio(db)
         , downloadFailed(db)
-    {}
+    {
+        claimDueDownloads.prepare(QLatin1String(kClaimDueDownloads));
+        storeAudio.prepare(withCallLockedAndRevised(kStoreAudio));
+        downloadFailed.prepare(withCallLockedAndRevised(kDownloadFailed));
+    }
 
     QSqlQuery claimDueDownloads;
     QSqlQuery storeAudio;
@@ -63,35 +66,18 @@ struct PostgresVoicemailStore::Statements
 };
 
 PostgresVoicemailStore::PostgresVoicemailStore(Database &database)
-    : m_database(database)
-{
-    prepare();
-}
+    : m_statements(database)
+{}
 
 PostgresVoicemailStore::~PostgresVoicemailStore() = default;
 
-void PostgresVoicemailStore::prepare()
-{
-    m_statements = std::make_unique<Statements>(m_database.connection());
-    Statements &s = *m_statements;
-    // Every statement here finds its rows by key. They are planned once per connection, maybe
-    // while the log is still empty: the plan must stay an index lookup as the tables grow,
-    // before statistics catch up.
-    QSqlQuery(m_database.connection()).exec(QStringLiteral("SET enable_seqscan = off"));
-    s.claimDueDownloads.prepare(QLatin1String(kClaimDueDownloads));
-    s.storeAudio.prepare(withCallLockedAndRevised(kStoreAudio));
-    s.downloadFailed.prepare(withCallLockedAndRevised(kDownloadFailed));
-}
-
 bool PostgresVoicemailStore::reconnect()
 {
-    m_statements.reset(); // no query may hold the old connection while it is replaced
     QString error;
-    const bool reconnected = m_database.reconnect(&error);
-    if (!reconnected)
-        setLastError(error);
-    prepare();
-    return reconnected;
+    if (m_statements.reconnect(&error))
+        return true;
+    setLastError(error);
+    return false;
 }
 
 QList<VoicemailStore::Download>
@@ -131,7 +117,7 @@ bool PostgresVoicemailStore::changeVoicemail(QSqlQuery Statements::*update, cons
 {
     // The statement is looked up again after a reconnect, which prepares new ones.
     const auto run = [&] {
-        QSqlQuery &query = m_statements.get()->*update;
+        QSqlQuery &query = (*m_statements).*update;
         int parameters = 0;
         query.bindValue(parameters++, callSid); // for the lock
         for (const QVariant &value : values)
@@ -145,7 +131,7 @@ bool PostgresVoicemailStore::changeVoicemail(QSqlQuery Statements::*update, cons
     // on a new one.
     if (!run() && !(reconnect() && run()))
         return false;
-    QSqlQuery &query = m_statements.get()->*update;
+    QSqlQuery &query = (*m_statements).*update;
     const bool found = query.next();
     query.finish();
     return found || noVoicemail(callSid);

@@ -1,9 +1,7 @@
 #pragma once
 
+#include "PostgresStatements.h"
 #include "VoicemailStore.h"
-
-#include <memory>
-#include <QSqlQuery>
 
 namespace Switchboard {
 
@@ -31,16 +29,15 @@ public:
 private:
     struct Statements;
 
-    void prepare();
-    // A server restart or a network cut leaves the connection dead: opens a new one.
+    // A connection the server has dropped: a new one (PostgresStatements::reconnect()), or
+    // false with the reason as lastError().
     bool reconnect();
     // Runs one of the statements withCallLockedAndRevised() makes, with `values` between its
     // two CallSids.
     bool changeVoicemail(QSqlQuery Statements::*update, const QString &callSid,
                          const QVariantList &values);
 
-    Database &m_database;
-    std::unique_ptr<Statements> m_statements;
+    PostgresStatements<Statements> m_statements;
 };
 
 } // namespace Switchboard
