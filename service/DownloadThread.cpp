@@ -1,7 +1,7 @@
 #include "DownloadThread.h"
 
-#include "db/CallWriter.h"
 #include "db/Database.h"
+#include "db/VoicemailStore.h"
 #include "RecordingFetcher.h"
 
 namespace Switchboard {
@@ -15,7 +15,7 @@ DownloadThread::~DownloadThread()
 {
     m_thread.run([this] {
         m_fetcher.reset();
-        m_writer.reset();
+        m_store.reset();
         m_database.reset();
     });
 }
@@ -38,14 +38,14 @@ bool DownloadThread::open(QString *error)
         *error = QStringLiteral("--database: ") + *error;
         return false;
     }
-    m_writer = std::make_unique<CallWriter>(*m_database);
+    m_store = std::make_unique<VoicemailStore>(*m_database);
     RecordingFetcher::Options fetch;
     fetch.download.apiBase = m_config.twilioApi;
     fetch.download.accountSid = m_config.accountSid;
     fetch.download.authToken = m_config.authToken;
     fetch.retryBaseMs = m_config.downloadRetryMs;
     fetch.maxAttempts = m_config.downloadAttempts;
-    m_fetcher = std::make_unique<RecordingFetcher>(*m_writer, fetch);
+    m_fetcher = std::make_unique<RecordingFetcher>(*m_store, fetch);
     m_fetcher->wake(); // resume downloads left pending by a previous run
     return true;
 }

@@ -7,9 +7,9 @@
 
 namespace Switchboard {
 
-class CallWriter;
 class Database;
 class RecordingFetcher;
+class VoicemailStore;
 
 // Voicemail downloads on a thread and a database connection of their own: fetching, hashing
 // and storing audio never holds up a batch of webhooks on the call log's thread.
@@ -34,7 +34,7 @@ private:
 
     // Used on m_thread only.
     std::unique_ptr<Database> m_database;
-    std::unique_ptr<CallWriter> m_writer;
+    std::unique_ptr<VoicemailStore> m_store;
     std::unique_ptr<RecordingFetcher> m_fetcher;
 };
 

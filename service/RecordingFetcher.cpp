@@ -1,7 +1,7 @@
 #include "RecordingFetcher.h"
 
 #include "core/Logging.h"
-#include "db/CallWriter.h"
+#include "db/VoicemailStore.h"
 
 #include <QDateTime>
 
@@ -14,9 +14,9 @@ constexpr int kSweepIntervalMs = 15000;
 
 } // namespace
 
-RecordingFetcher::RecordingFetcher(CallWriter &writer, const Options &options, QObject *parent)
+RecordingFetcher::RecordingFetcher(VoicemailStore &store, const Options &options, QObject *parent)
     : QObject(parent)
-    , m_writer(writer)
+    , m_store(store)
     , m_options(options)
 {
     m_sweepTimer.setInterval(kSweepIntervalMs);
@@ -41,7 +41,7 @@ void RecordingFetcher::sweep()
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const int leaseSeconds = m_options.download.timeoutMs / 1000 + 30;
-    for (const CallWriter::Download &due : m_writer.claimDueDownloads(now, room, leaseSeconds)) {
+    for (const VoicemailStore::Download &due : m_store.claimDueDownloads(now, room, leaseSeconds)) {
         if (!m_inFlight.contains(due.callSid))
             startDownload(due.callSid, due.recordingUrl, due.attempts);
     }
@@ -56,13 +56,13 @@ void RecordingFetcher::startDownload(const QString &callSid, const QString &reco
             [this, download, callSid](const QByteArray &audio, const QString &contentType) {
                 download->deleteLater();
                 m_inFlight.remove(callSid);
-                if (m_writer.storeAudio(callSid, audio, contentType)) {
+                if (m_store.storeAudio(callSid, audio, contentType)) {
                     qCInfo(lcRecording).noquote()
                         << "stored voicemail of" << callSid << audio.size() << "bytes";
                     Q_EMIT downloaded(callSid);
                 } else {
                     qCWarning(lcRecording).noquote()
-                        << "cannot store voicemail of" << callSid << m_writer.lastError();
+                        << "cannot store voicemail of" << callSid << m_store.lastError();
                 }
                 wake();
             });
@@ -82,7 +82,7 @@ void RecordingFetcher::onFailure(const QString &callSid, int attempts, const QSt
     const bool giveUp = !retryable || attempts >= m_options.maxAttempts;
     const qint64 delayMs = qint64(m_options.retryBaseMs) << qMin(attempts - 1, 20);
     const QDateTime retryAt = QDateTime::currentDateTimeUtc().addMSecs(delayMs);
-    m_writer.recordDownloadFailure(callSid, error, retryAt, giveUp);
+    m_store.recordDownloadFailure(callSid, error, retryAt, giveUp);
     if (giveUp) {
         qCWarning(lcRecording).noquote() << "voicemail of" << callSid << "failed for good after"
                                          << attempts << "attempts:" << error;

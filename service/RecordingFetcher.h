@@ -9,7 +9,7 @@
 
 namespace Switchboard {
 
-class CallWriter;
+class VoicemailStore;
 
 // Moves voicemail audio from Twilio into the call log, so that any desktop that reaches the
 // database can play it. The work list is the database itself: pending downloads survive a
@@ -28,7 +28,7 @@ public:
         int parallel = 4;
     };
 
-    RecordingFetcher(CallWriter &writer, const Options &options, QObject *parent = nullptr);
+    RecordingFetcher(VoicemailStore &store, const Options &options, QObject *parent = nullptr);
 
     // Looks for due downloads soon (a recording became ready, or the service started).
     void wake();
@@ -43,7 +43,7 @@ private:
     void startDownload(const QString &callSid, const QString &recordingUrl, int attempts);
     void onFailure(const QString &callSid, int attempts, const QString &error, bool retryable);
 
-    CallWriter &m_writer;
+    VoicemailStore &m_store;
     Options m_options;
     QNetworkAccessManager m_network;
     QTimer m_sweepTimer;

@@ -1,11 +1,13 @@
 #pragma once
 
 // Writes calls into a test log the way the service does: webhook by webhook, through
-// CallWriter, on a connection of its own (as another process would).
+// CallWriter, and voicemails' audio through VoicemailStore, on a connection of its own (as
+// another process would).
 
 #include "db/CallAnnotations.h"
 #include "db/CallWriter.h"
 #include "db/Database.h"
+#include "db/VoicemailStore.h"
 
 #include <QDateTime>
 #include <QTest>
@@ -29,10 +31,12 @@ public:
         if (!m_ok)
             qWarning("cannot open %s: %s", qPrintable(url.toDisplayString()), qPrintable(error));
         m_writer = std::make_unique<CallWriter>(m_database);
+        m_voicemails = std::make_unique<VoicemailStore>(m_database);
     }
 
     bool isOpen() const { return m_ok; }
     CallWriter &writer() { return *m_writer; }
+    VoicemailStore &voicemails() { return *m_voicemails; }
 
     bool webhook(WebhookKind kind, const QString &sid, const QDateTime &at, FormData params,
                  const QString &forwardTo = {})
@@ -178,6 +182,7 @@ public:
 private:
     Database m_database;
     std::unique_ptr<CallWriter> m_writer;
+    std::unique_ptr<VoicemailStore> m_voicemails;
     bool m_ok = false;
 };
 

@@ -157,7 +157,8 @@ private Q_SLOTS:
         QVERIFY(log.voicemail(sid(2), now.addSecs(-200), QStringLiteral("+15035550102"),
                               QStringLiteral("Alan Turing")));
         QVERIFY(log.missed(sid(3), now.addSecs(-300), QStringLiteral("+14155550103")));
-        QVERIFY(log.writer().storeAudio(sid(2), CallLogWriter::wav(), QStringLiteral("audio/wav")));
+        QVERIFY(
+            log.voicemails().storeAudio(sid(2), CallLogWriter::wav(), QStringLiteral("audio/wav")));
         // A call flow with a row in each of the editor's lists, as `flow set` stores it.
         QString error;
         const auto flow = FlowDefinition::fromJson(R"({

@@ -348,51 +348,6 @@ private Q_SLOTS:
         QVERIFY(CallReader(*m_db).call(kCall)->transcription.isEmpty());
     }
 
-    void voicemailDownloadLifecycle()
-    {
-        const QString recordingUrl = QStringLiteral(
-            "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/"
-            "Recordings/RE0123456789abcdef0123456789abcdef");
-        const FormData recording{
-            {QStringLiteral("RecordingSid"), QStringLiteral("RE0123456789abcdef0123456789abcdef")},
-            {QStringLiteral("RecordingUrl"), recordingUrl},
-            {QStringLiteral("RecordingDuration"), QStringLiteral("6")}};
-        m_writer->record(webhook(WebhookKind::Recording,
-                                 QStringLiteral("https://x.test/twilio/recording"), recording));
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        // Media is not ready until Twilio says so.
-        QVERIFY(m_writer->claimDueDownloads(now, 10, 60).isEmpty());
-
-        FormData ready = recording;
-        ready.add(QStringLiteral("RecordingStatus"), QStringLiteral("completed"));
-        m_writer->record(webhook(WebhookKind::RecordingStatus,
-                                 QStringLiteral("https://x.test/twilio/recording-status"), ready));
-        const auto due = m_writer->claimDueDownloads(now.addMSecs(1), 10, 60);
-        QCOMPARE(due.size(), 1);
-        QCOMPARE(due.first().callSid, kCall);
-        QCOMPARE(due.first().recordingUrl, recordingUrl);
-        QVERIFY(m_writer->claimDueDownloads(now.addMSecs(2), 10, 60).isEmpty()); // claimed once
-
-        QVERIFY(m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"), now.addSecs(5),
-                                                false));
-        QVERIFY(m_writer->claimDueDownloads(now.addSecs(1), 10, 60).isEmpty());
-        const auto retry = m_writer->claimDueDownloads(now.addSecs(6), 10, 60);
-        QCOMPARE(retry.size(), 1);
-        QCOMPARE(retry.first().attempts, 1);
-
-        const QByteArray audio("RIFF....WAVEfmt fake audio");
-        QVERIFY(m_writer->storeAudio(kCall, audio, QStringLiteral("audio/x-wav")));
-        CallReader reader(*m_db);
-        const auto call = reader.call(kCall);
-        QCOMPARE(call->voicemail->downloadState, DownloadState::Downloaded);
-        QCOMPARE(call->voicemail->downloadAttempts, 2);
-        QCOMPARE(call->voicemail->bytes, audio.size());
-        QCOMPARE(call->voicemail->sha256,
-                 QString::fromLatin1(
-                     QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex()));
-        QCOMPARE(reader.voicemailAudio(kCall), audio);
-    }
-
     // The timeline keeps each webhook's parameters as they came, whatever they hold; rows an
     // earlier version wrote (a JSON array of pairs) still read.
     void timelineKeepsTheParametersAsSent()
@@ -440,40 +395,6 @@ private Q_SLOTS:
         QCOMPARE(timeline.at(0).params.value(QStringLiteral("CallerName")),
                  QStringLiteral("Zoë & Co = 1+1"));
         QCOMPARE(m_writer->record(status), CallWriter::Result::Duplicate);
-    }
-
-    // Storing audio, a failed download: each changes the call's voicemail and moves its
-    // revision on (one statement on PostgreSQL). Without a voicemail: nothing.
-    void voicemailChangeNeedsAVoicemail()
-    {
-        m_writer->record(webhook(WebhookKind::Voice, QStringLiteral("https://x.test/twilio/voice"),
-                                 {{QStringLiteral("CallStatus"), QStringLiteral("ringing")}}));
-        CallReader reader(*m_db);
-        const qint64 revision = reader.call(kCall)->revision;
-        QVERIFY(!m_writer->storeAudio(kCall, "RIFF", QStringLiteral("audio/x-wav")));
-        QVERIFY(m_writer->lastError().contains(QStringLiteral("has no voicemail")));
-        QVERIFY(!m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"),
-                                                 QDateTime::currentDateTimeUtc(), true));
-        QCOMPARE(reader.call(kCall)->revision, revision);
-
-        m_writer->record(webhook(
-            WebhookKind::Recording, QStringLiteral("https://x.test/twilio/recording"),
-            {{QStringLiteral("RecordingSid"), QStringLiteral("RE0123456789abcdef0123456789abcdef")},
-             {QStringLiteral("RecordingUrl"),
-              QStringLiteral("https://api.twilio.com/2010-04-01/Accounts/"
-                             "AC0123456789abcdef0123456789abcdef/Recordings/"
-                             "RE0123456789abcdef0123456789abcdef")},
-             {QStringLiteral("RecordingDuration"), QStringLiteral("6")}}));
-        const qint64 withVoicemail = reader.call(kCall)->revision;
-        QVERIFY2(m_writer->recordDownloadFailure(kCall, QStringLiteral("HTTP 500"),
-                                                 QDateTime::currentDateTimeUtc(), false),
-                 qPrintable(m_writer->lastError()));
-        const qint64 failed = reader.call(kCall)->revision;
-        QVERIFY(failed > withVoicemail);
-        QVERIFY2(m_writer->storeAudio(kCall, "RIFF", QStringLiteral("audio/x-wav")),
-                 qPrintable(m_writer->lastError()));
-        QVERIFY(reader.call(kCall)->revision > failed);
-        QCOMPARE(reader.call(kCall)->voicemail->downloadState, DownloadState::Downloaded);
     }
 };
 

@@ -111,8 +111,8 @@ private:
                          {QStringLiteral("CallStatus"), QStringLiteral("in-progress")}}));
         QVERIFY(log.record(h.sid, at.addSecs(40), 12));
         QVERIFY(log.hangUp(h.sid, at.addSecs(41), 41));
-        QVERIFY(log.writer().recordDownloadFailure(h.sid, h.downloadError,
-                                                   QDateTime::currentDateTimeUtc(), true));
+        QVERIFY(log.voicemails().recordDownloadFailure(h.sid, h.downloadError,
+                                                       QDateTime::currentDateTimeUtc(), true));
         // Heard by this desktop's user (the window's default name), so that the feed's
         // voicemail cell shows the download error as its tooltip.
         {

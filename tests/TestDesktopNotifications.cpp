@@ -132,7 +132,8 @@ private Q_SLOTS:
         QCOMPARE(window->detailsPane()->call()->callSid, sid(3));
 
         // Once each: later changes to the log, and an answered call, bring no more.
-        QVERIFY(log.writer().storeAudio(sid(2), CallLogWriter::wav(), QStringLiteral("audio/wav")));
+        QVERIFY(
+            log.voicemails().storeAudio(sid(2), CallLogWriter::wav(), QStringLiteral("audio/wav")));
         QVERIFY(log.answered(sid(4), now.addSecs(-10), QStringLiteral("+15035550104")));
         QTRY_COMPARE_WITH_TIMEOUT(window->model()->rowCount(), 4, kWaitMs);
         QTRY_VERIFY_WITH_TIMEOUT(window->model()

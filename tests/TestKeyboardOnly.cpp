@@ -119,7 +119,8 @@ private Q_SLOTS:
                               QStringLiteral("Alan Turing")));
         QVERIFY(log.missed(sid(3), now.addSecs(-300), QStringLiteral("+14155550103"),
                            QStringLiteral("Ada Lovelace")));
-        QVERIFY(log.writer().storeAudio(sid(2), minuteOfSilence(), QStringLiteral("audio/wav")));
+        QVERIFY(
+            log.voicemails().storeAudio(sid(2), minuteOfSilence(), QStringLiteral("audio/wav")));
 
         m_settings =
             std::make_unique<AppSettings>(m_dir.filePath(QStringLiteral("settings.ini")), nullptr);

@@ -73,7 +73,8 @@ private:
         QVERIFY(log.voicemail(sid(2), now.addSecs(-200), QStringLiteral("+15035550102"),
                               QStringLiteral("Alan Turing")));
         QVERIFY(log.missed(sid(3), now.addSecs(-300), QStringLiteral("+14155550103")));
-        QVERIFY(log.writer().storeAudio(sid(2), CallLogWriter::wav(), QStringLiteral("audio/wav")));
+        QVERIFY(
+            log.voicemails().storeAudio(sid(2), CallLogWriter::wav(), QStringLiteral("audio/wav")));
     }
 
     QString counter(const char *name) const

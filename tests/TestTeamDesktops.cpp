@@ -64,8 +64,8 @@ class TestTeamDesktops final : public QObject
         QVERIFY(log.voicemail(kVoicemail, now.addSecs(-120), QStringLiteral("+14155550101"),
                               QStringLiteral("Grace Hopper")));
         QVERIFY(log.missed(kMissed, now.addSecs(-60), QStringLiteral("+14155550102")));
-        QVERIFY(
-            log.writer().storeAudio(kVoicemail, CallLogWriter::wav(), QStringLiteral("audio/wav")));
+        QVERIFY(log.voicemails().storeAudio(kVoicemail, CallLogWriter::wav(),
+                                            QStringLiteral("audio/wav")));
     }
 
     void startPeer(DesktopPeer &peer, const QString &name, const QString &callSid)

@@ -4,6 +4,7 @@
 
 #include "backend/CallLog.h"
 #include "db/CallReader.h"
+#include "db/VoicemailStore.h"
 #include "gui/details/DetailsPane.h"
 #include "gui/player/VoicemailPlayer.h"
 #include "ProcessStatus.h"
@@ -68,7 +69,8 @@ private Q_SLOTS:
                 .arg(voicemailAccountSid, voicemailRecordingSid);
         QVERIFY(recordVoicemailCall(writer, url, 2));
         m_wav = makeWav(2000);
-        QVERIFY(writer.storeAudio(voicemailCallSid, m_wav, QStringLiteral("audio/x-wav")));
+        VoicemailStore voicemails(*m_database);
+        QVERIFY(voicemails.storeAudio(voicemailCallSid, m_wav, QStringLiteral("audio/x-wav")));
     }
 
     void playsToTheEnd()
@@ -208,7 +210,9 @@ private Q_SLOTS:
                                         QStringLiteral("RE00000000000000000000000000000002")));
             QByteArray oversized = makeWav(1000);
             oversized.resize(cap + 1, '\0');
-            QVERIFY(writer.storeAudio(kOversizedCallSid, oversized, QStringLiteral("audio/x-wav")));
+            VoicemailStore voicemails(*m_database);
+            QVERIFY(
+                voicemails.storeAudio(kOversizedCallSid, oversized, QStringLiteral("audio/x-wav")));
         }
         CallLog log;
         log.open(m_logUrl);

@@ -2,8 +2,8 @@
 
 #include "AppSettings.h"
 #include "CallLog.h"
-#include "db/CallWriter.h"
 #include "db/Database.h"
+#include "db/VoicemailStore.h"
 #include "twilio/RecordingDownload.h"
 
 #include <atomic>
@@ -90,10 +90,10 @@ void VoicemailFetcher::store(const QString &callSid, const QByteArray &audio,
         bool stored = false;
         if (const auto database =
                 connection.open(QStringLiteral("voicemail-fetcher-%1").arg(++counter), &error)) {
-            CallWriter writer(*database);
-            stored = writer.storeAudio(callSid, audio, contentType);
+            VoicemailStore store(*database);
+            stored = store.storeAudio(callSid, audio, contentType);
             if (!stored)
-                error = writer.lastError();
+                error = store.lastError();
         }
         QMetaObject::invokeMethod(
             this,

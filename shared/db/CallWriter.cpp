@@ -59,31 +59,6 @@ bool CallWriter::recordAll(const QList<Event> &events, QList<Result> *results)
     return m_engine->recordAll(events, results);
 }
 
-QList<CallWriter::Download> CallWriter::claimDueDownloads(const QDateTime &now, int limit,
-                                                          int leaseSeconds)
-{
-    return m_engine->claimDueDownloads(now, limit, leaseSeconds);
-}
-
-bool CallWriter::storeAudio(const QString &callSid, const QByteArray &audio,
-                            const QString &contentType)
-{
-    // Hashed before the change: on SQLite its transaction keeps every other writer out.
-    const QString sha256 =
-        QString::fromLatin1(QCryptographicHash::hash(audio, QCryptographicHash::Sha256).toHex());
-    return m_engine->changeVoicemail(Engine::VoicemailChange::StoreAudio, callSid,
-                                     {audio, qint64(audio.size()), sha256, contentType});
-}
-
-bool CallWriter::recordDownloadFailure(const QString &callSid, const QString &error,
-                                       const QDateTime &retryAt, bool giveUp)
-{
-    return m_engine->changeVoicemail(
-        Engine::VoicemailChange::DownloadFailed, callSid,
-        {downloadStateToString(giveUp ? DownloadState::Failed : DownloadState::Pending), error,
-         retryAt.toMSecsSinceEpoch()});
-}
-
 QString CallWriter::lastError() const
 {
     return m_engine->lastError();
@@ -95,31 +70,6 @@ bool CallWriter::Engine::exec(QSqlQuery &query)
         return true;
     m_lastError = query.lastError().text();
     return false;
-}
-
-bool CallWriter::Engine::noVoicemail(const QString &callSid)
-{
-    m_lastError = QStringLiteral("call %1 has no voicemail").arg(callSid);
-    return false;
-}
-
-void CallWriter::Engine::bindClaim(QSqlQuery &claim, const QDateTime &now, int limit,
-                                   int leaseSeconds)
-{
-    claim.bindValue(0, now.addSecs(leaseSeconds).toMSecsSinceEpoch()); // the next attempt
-    claim.bindValue(1, now.toMSecsSinceEpoch());                       // due by now
-    claim.bindValue(2, now.addSecs(-60).toMSecsSinceEpoch());          // no status callback came
-    claim.bindValue(3, limit);
-}
-
-QList<CallWriter::Download> CallWriter::Engine::claimed(QSqlQuery &claim)
-{
-    QList<Download> downloads;
-    while (claim.next())
-        downloads.append({claim.value(0).toString(), claim.value(1).toString(),
-                          claim.value(2).toString(), claim.value(3).toInt()});
-    claim.finish();
-    return downloads;
 }
 
 } // namespace Switchboard

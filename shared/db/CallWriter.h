@@ -11,7 +11,8 @@ namespace Switchboard {
 
 class Database;
 
-// Everything that writes the call log, on either engine: the statements are in
+// Writes the webhooks into the call log, on either engine: the calls, their timelines and
+// their voicemails (VoicemailStore then downloads the audio). The statements are in
 // SqliteCallWriter and PostgresCallWriter, which say what each method commits and when.
 // Concurrent writers (instances on PostgreSQL) take a call's lock before writing any of its
 // rows.
@@ -51,24 +52,6 @@ public:
     // not written over: their webhooks come back Deferred.
     bool recordAll(const QList<Event> &events, QList<Result> *results);
 
-    struct Download
-    {
-        QString callSid;
-        QString recordingSid;
-        QString recordingUrl;
-        int attempts = 0;
-    };
-
-    // Takes, for `leaseSeconds`, up to `limit` voicemails whose media Twilio has ready and
-    // that are due for a (new) download attempt: no other instance fetches them meanwhile.
-    QList<Download> claimDueDownloads(const QDateTime &now, int limit, int leaseSeconds);
-    // Each changes one call's voicemail and moves the call's revision on, atomically; false
-    // also when the call has no voicemail.
-    bool storeAudio(const QString &callSid, const QByteArray &audio, const QString &contentType);
-    bool recordDownloadFailure(const QString &callSid, const QString &error,
-                               const QDateTime &retryAt, bool giveUp);
-    // Heard is the desktops' to mark, per person: CallAnnotations::setHeard().
-
     QString lastError() const;
 
     // What one engine's writer does; CallWriter picks the one for the database.
@@ -79,16 +62,6 @@ public:
         Q_DISABLE_COPY_MOVE(Engine)
 
         virtual bool recordAll(const QList<Event> &events, QList<Result> *results) = 0;
-        virtual QList<Download> claimDueDownloads(const QDateTime &now, int limit,
-                                                  int leaseSeconds) = 0;
-        enum class VoicemailChange
-        {
-            StoreAudio,     // audio (bytes), bytes, sha256, content_type
-            DownloadFailed, // download_state, last_error, next_attempt_at
-        };
-        // Sets `values` on the call's voicemail and moves the call's revision on, atomically.
-        virtual bool changeVoicemail(VoicemailChange change, const QString &callSid,
-                                     const QVariantList &values) = 0;
 
         QString lastError() const { return m_lastError; }
         void setLastError(const QString &error) { m_lastError = error; }
@@ -97,10 +70,6 @@ public:
         Engine() = default;
         // Runs a prepared statement; its error becomes lastError().
         bool exec(QSqlQuery &query);
-        bool noVoicemail(const QString &callSid);
-        // The claim's parameters, in its statement's order, and the downloads it returned.
-        static void bindClaim(QSqlQuery &claim, const QDateTime &now, int limit, int leaseSeconds);
-        static QList<Download> claimed(QSqlQuery &claim);
 
     private:
         QString m_lastError;

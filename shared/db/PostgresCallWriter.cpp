@@ -88,100 +88,36 @@ const char kWriteBatch[] =
     " ON CONFLICT (call_sid) DO UPDATE SET recording_status = excluded.recording_status)"
     " SELECT * FROM written";
 
-// Media is ready once Twilio said so; a recording whose status callback never came is tried a
-// minute after its <Record> action. Claiming moves a download's next attempt past its lease,
-// so that no other instance fetches it meanwhile. Only the subquery looks for due voicemails:
-// it locks them, and skips those another claim holds; the update takes the ones it found by
-// key.
-const char kClaimDueDownloads[] =
-    "UPDATE voicemails SET next_attempt_at = ? WHERE call_sid IN ("
-    "SELECT call_sid FROM voicemails WHERE download_state = 'pending'"
-    " AND next_attempt_at <= ? AND (recording_status = 'completed' OR created_at <= ?)"
-    " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)"
-    " RETURNING call_sid, recording_sid, recording_url, download_attempts";
-
-// A change of one call's voicemail, in one statement: `held` waits for the call's lock (the
-// one a batch takes), before the update's row lock; `revised` moves the call's revision on
-// and notifies listeners as a batch does. The first parameter is the CallSid (for the lock),
-// the last one too (the voicemail's). It selects the CallSid of the voicemail it changed.
-QString withCallLockedAndRevised(const char *update)
-{
-    const QString statement =
-        QStringLiteral("WITH held AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext(?))),"
-                       " changed AS (") +
-        QLatin1String(update) +
-        QStringLiteral(" WHERE call_sid = ? AND EXISTS (SELECT FROM held) RETURNING call_sid),"
-                       " revised AS (UPDATE calls SET revision = nextval('call_revisions')"
-                       " WHERE call_sid IN (SELECT call_sid FROM changed)"
-                       " RETURNING call_sid, pg_notify('%1', call_sid))"
-                       " SELECT c.call_sid FROM changed AS c,"
-                       " (SELECT count(*) FROM revised) AS n");
-    return statement.arg(SqlDialect::callChangesChannel());
-}
-
-// The audio is sent as base64: the driver puts parameters inside the statement's text, where
-// base64 is a third the size of bytea's hex form, fewer bytes to send and to parse.
-const char kStoreAudio[] =
-    "UPDATE voicemails SET download_state = 'downloaded', audio = decode(?, 'base64'),"
-    " bytes = ?, sha256 = ?, content_type = ?, last_error = '',"
-    " download_attempts = download_attempts + 1";
-const char kDownloadFailed[] =
-    "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
-    " download_attempts = download_attempts + 1";
-
 } // namespace
 
-// Prepared once per connection: preparing costs more than running these statements.
 struct PostgresCallWriter::Statements
 {
     explicit Statements(const QSqlDatabase &db)
         : selectCalls(db)
         , writeBatch(db)
-        , claimDueDownloads(db)
-        , storeAudio(db)
-        , downloadFailed(db)
-    {}
+    {
+        selectCalls.prepare(CallRows::selectSql(QLatin1String(kKnownDigests)) +
+                            QLatin1String(kWhereCallOfBatch));
+        writeBatch.prepare(QString::fromLatin1(kWriteBatch).arg(SqlDialect::callChangesChannel()));
+    }
 
     QSqlQuery selectCalls;
     QSqlQuery writeBatch;
-    QSqlQuery claimDueDownloads;
-    QSqlQuery storeAudio;
-    QSqlQuery downloadFailed;
 };
 
 PostgresCallWriter::PostgresCallWriter(Database &database)
-    : m_database(database)
-{
-    prepare();
-}
+    : m_statements(database)
+{}
 
 PostgresCallWriter::~PostgresCallWriter() = default;
 
-void PostgresCallWriter::prepare()
-{
-    m_statements = std::make_unique<Statements>(m_database.connection());
-    Statements &s = *m_statements;
-    // Every statement here finds its rows by key. They are planned once per connection, maybe
-    // while the log is still empty: the plan must stay an index lookup as the tables grow,
-    // before statistics catch up.
-    QSqlQuery(m_database.connection()).exec(QStringLiteral("SET enable_seqscan = off"));
-    s.selectCalls.prepare(CallRows::selectSql(QLatin1String(kKnownDigests)) +
-                          QLatin1String(kWhereCallOfBatch));
-    s.writeBatch.prepare(QString::fromLatin1(kWriteBatch).arg(SqlDialect::callChangesChannel()));
-    s.claimDueDownloads.prepare(QLatin1String(kClaimDueDownloads));
-    s.storeAudio.prepare(withCallLockedAndRevised(kStoreAudio));
-    s.downloadFailed.prepare(withCallLockedAndRevised(kDownloadFailed));
-}
-
 bool PostgresCallWriter::reconnect()
 {
-    m_statements.reset(); // no query may hold the old connection while it is replaced
     QString error;
-    const bool reconnected = m_database.reconnect(&error);
-    if (!reconnected)
-        setLastError(error);
-    prepare();
-    return reconnected;
+    if (m_statements.reconnect(&error))
+        return true;
+    setLastError(error);
+    return false;
 }
 
 bool PostgresCallWriter::recordAll(const QList<CallWriter::Event> &events,
@@ -218,60 +154,6 @@ bool PostgresCallWriter::recordAll(const QList<CallWriter::Event> &events,
     }
     *results = batch.resultsIfWritten(written);
     return true;
-}
-
-QList<CallWriter::Download> PostgresCallWriter::claimDueDownloads(const QDateTime &now, int limit,
-                                                                  int leaseSeconds)
-{
-    const auto claim = [&] {
-        QSqlQuery &query = m_statements->claimDueDownloads; // replaced by a reconnect
-        bindClaim(query, now, limit, leaseSeconds);
-        return exec(query);
-    };
-    // Maybe the first statement on a connection the server has dropped since: then once more
-    // on a new one.
-    if (!claim() && !(reconnect() && claim()))
-        return {};
-    return claimed(m_statements->claimDueDownloads);
-}
-
-QSqlQuery &PostgresCallWriter::statement(VoicemailChange change)
-{
-    switch (change) {
-    case VoicemailChange::StoreAudio:
-        return m_statements->storeAudio;
-    case VoicemailChange::DownloadFailed:
-        break;
-    }
-    return m_statements->downloadFailed;
-}
-
-bool PostgresCallWriter::changeVoicemail(VoicemailChange change, const QString &callSid,
-                                         const QVariantList &values)
-{
-    // The statement is looked up again after a reconnect, which prepares new ones.
-    const auto run = [&] {
-        QSqlQuery &query = statement(change);
-        int parameter = 0;
-        query.bindValue(parameter++, callSid); // for the lock
-        for (const QVariant &value : values)
-            query.bindValue(parameter++, value);
-        if (change == VoicemailChange::StoreAudio) // see kStoreAudio
-            query.bindValue(1, QString::fromLatin1(values.constFirst().toByteArray().toBase64()));
-        query.bindValue(parameter, callSid);
-        const bool done = exec(query);
-        for (int i = 0; i <= parameter; ++i)
-            query.bindValue(i, QVariant()); // let go of the audio
-        return done;
-    };
-    // Maybe the first statement on a connection the server has dropped since: then once more
-    // on a new one.
-    if (!run() && !(reconnect() && run()))
-        return false;
-    QSqlQuery &query = statement(change);
-    const bool found = query.next();
-    query.finish();
-    return found || noVoicemail(callSid);
 }
 
 } // namespace Switchboard

@@ -1,9 +1,7 @@
 #pragma once
 
 #include "CallWriter.h"
-
-#include <memory>
-#include <QSqlQuery>
+#include "PostgresStatements.h"
 
 namespace Switchboard {
 
@@ -17,11 +15,6 @@ class CallBatch;
 //   batch does not queue behind another instance's, nor behind a voicemail being stored) and
 //   its revision is still the one read; a call not written comes back Deferred, to be folded
 //   again into its new row. No lock is held while the service works.
-// - a voicemail's change (storeAudio(), recordDownloadFailure()): one statement,
-//   one transaction, that waits for the call's lock, changes the voicemail and moves the
-//   call's revision on.
-// - claimDueDownloads(): one statement, one transaction, passing over voicemails another
-//   claim holds.
 // Every statement that writes a calls row notifies listeners (NOTIFY on commit).
 class PostgresCallWriter final : public CallWriter::Engine
 {
@@ -32,21 +25,15 @@ public:
 
     bool recordAll(const QList<CallWriter::Event> &events,
                    QList<CallWriter::Result> *results) override;
-    QList<CallWriter::Download> claimDueDownloads(const QDateTime &now, int limit,
-                                                  int leaseSeconds) override;
-    bool changeVoicemail(VoicemailChange change, const QString &callSid,
-                         const QVariantList &values) override;
 
 private:
     struct Statements;
 
-    void prepare();
-    // A server restart or a network cut leaves the connection dead: opens a new one.
+    // A connection the server has dropped: a new one (PostgresStatements::reconnect()), or
+    // false with the reason as lastError().
     bool reconnect();
-    QSqlQuery &statement(VoicemailChange change);
 
-    Database &m_database;
-    std::unique_ptr<Statements> m_statements;
+    PostgresStatements<Statements> m_statements;
 };
 
 } // namespace Switchboard

@@ -8,7 +8,8 @@ namespace Switchboard {
 
 // Where the schema, its migrations, a copy of the log and its readers need different SQL on
 // SQLite and PostgreSQL. The writers' statements differ too much for pieces: each engine's are
-// written out in SqliteCallWriter and PostgresCallWriter.
+// written out in SqliteCallWriter and PostgresCallWriter, and in SqliteVoicemailStore and
+// PostgresVoicemailStore.
 class SqlDialect final
 {
 public:

@@ -14,10 +14,6 @@ SqliteCallWriter::SqliteCallWriter(Database &database)
     , m_insertEvents(database.connection())
     , m_deleteVoicemails(database.connection())
     , m_upsertVoicemails(database.connection())
-    , m_bumpRevision(database.connection())
-    , m_claimDueDownloads(database.connection())
-    , m_storeAudio(database.connection())
-    , m_downloadFailed(database.connection())
     , m_control(database.connection())
 {
     // A batch's rows come as JSON arrays of arrays (CallBatch::Rows), read with json_each:
@@ -74,27 +70,6 @@ SqliteCallWriter::SqliteCallWriter(Database &database)
         " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"
         " r.value ->> 5 FROM json_each(?) AS r WHERE true"
         " ON CONFLICT (call_sid) DO UPDATE SET recording_status = excluded.recording_status"));
-    m_bumpRevision.prepare(
-        QStringLiteral("UPDATE calls SET revision = (SELECT COALESCE(MAX(revision), 0) + 1 FROM"
-                       " calls) WHERE call_sid = ?"));
-    // Media is ready once Twilio said so; a recording whose status callback never came is
-    // tried a minute after its <Record> action. Claiming moves a download's next attempt past
-    // its lease. Only the subquery looks for due voicemails; the update takes the ones it
-    // found by key: a condition of its own on the download state made SQLite read every
-    // pending voicemail at each claim, a growing backlog under load.
-    m_claimDueDownloads.prepare(QStringLiteral(
-        "UPDATE voicemails SET next_attempt_at = ? WHERE call_sid IN ("
-        "SELECT call_sid FROM voicemails WHERE download_state = 'pending'"
-        " AND next_attempt_at <= ? AND (recording_status = 'completed' OR created_at <= ?)"
-        " ORDER BY next_attempt_at LIMIT ?)"
-        " RETURNING call_sid, recording_sid, recording_url, download_attempts"));
-    m_storeAudio.prepare(QStringLiteral(
-        "UPDATE voicemails SET download_state = 'downloaded', audio = ?, bytes = ?, sha256 = ?,"
-        " content_type = ?, last_error = '', download_attempts = download_attempts + 1"
-        " WHERE call_sid = ?"));
-    m_downloadFailed.prepare(QStringLiteral(
-        "UPDATE voicemails SET download_state = ?, last_error = ?, next_attempt_at = ?,"
-        " download_attempts = download_attempts + 1 WHERE call_sid = ?"));
 }
 
 bool SqliteCallWriter::begin()
@@ -165,44 +140,6 @@ bool SqliteCallWriter::writeCalls(const CallBatch &batch)
         return true;
     m_upsertVoicemails.bindValue(0, rows.voicemails);
     return exec(m_upsertVoicemails);
-}
-
-QList<CallWriter::Download> SqliteCallWriter::claimDueDownloads(const QDateTime &now, int limit,
-                                                                int leaseSeconds)
-{
-    bindClaim(m_claimDueDownloads, now, limit, leaseSeconds);
-    if (!exec(m_claimDueDownloads))
-        return {};
-    return claimed(m_claimDueDownloads);
-}
-
-bool SqliteCallWriter::changeVoicemail(VoicemailChange change, const QString &callSid,
-                                       const QVariantList &values)
-{
-    QSqlQuery &update = change == VoicemailChange::StoreAudio ? m_storeAudio : m_downloadFailed;
-    if (!begin())
-        return false;
-    int parameter = 0;
-    for (const QVariant &value : values)
-        update.bindValue(parameter++, value);
-    update.bindValue(parameter, callSid);
-    const bool updated = exec(update);
-    for (int i = 0; i <= parameter; ++i)
-        update.bindValue(i, QVariant()); // let go of the audio
-    if (!updated) {
-        rollback();
-        return false;
-    }
-    if (update.numRowsAffected() != 1) {
-        rollback();
-        return noVoicemail(callSid);
-    }
-    m_bumpRevision.bindValue(0, callSid);
-    if (!exec(m_bumpRevision)) {
-        rollback();
-        return false;
-    }
-    return commit();
 }
 
 } // namespace Switchboard

@@ -9,10 +9,9 @@ namespace Switchboard {
 class CallBatch;
 
 // CallWriter's statements on SQLite, where one writer at a time holds the whole database.
-// Each method is one transaction, committed when it returns true: recordAll() reads the calls
-// and writes them in a write transaction (BEGIN IMMEDIATE), which keeps every other writer
-// out from the read to the commit, so nothing is ever Deferred; a voicemail's change and its
-// call's new revision are two statements in one; claimDueDownloads() is one statement.
+// recordAll() is one transaction, committed when it returns true: it reads the calls and
+// writes them in a write transaction (BEGIN IMMEDIATE), which keeps every other writer out
+// from the read to the commit, so nothing is ever Deferred.
 class SqliteCallWriter final : public CallWriter::Engine
 {
 public:
@@ -21,10 +20,6 @@ public:
 
     bool recordAll(const QList<CallWriter::Event> &events,
                    QList<CallWriter::Result> *results) override;
-    QList<CallWriter::Download> claimDueDownloads(const QDateTime &now, int limit,
-                                                  int leaseSeconds) override;
-    bool changeVoicemail(VoicemailChange change, const QString &callSid,
-                         const QVariantList &values) override;
 
 private:
     bool begin();
@@ -38,10 +33,6 @@ private:
     QSqlQuery m_insertEvents;
     QSqlQuery m_deleteVoicemails;
     QSqlQuery m_upsertVoicemails;
-    QSqlQuery m_bumpRevision;
-    QSqlQuery m_claimDueDownloads;
-    QSqlQuery m_storeAudio;
-    QSqlQuery m_downloadFailed;
     QSqlQuery m_control;
 };
 
