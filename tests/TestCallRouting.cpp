@@ -163,6 +163,8 @@ private Q_SLOTS:
         QCOMPARE(dial.attribute(QStringLiteral("action")),
                  m_harness->serviceUrl() + QStringLiteral("/twilio/dial?revision=1"));
         QCOMPARE(dial.attribute(QStringLiteral("timeout")), QStringLiteral("15"));
+        // The caller hears ringing until a member accepts, not silence once a leg picks up.
+        QCOMPARE(dial.attribute(QStringLiteral("answerOnBridge")), QStringLiteral("true"));
         QCOMPARE(dial.attribute(QStringLiteral("callerId")), kCaller);
         QCOMPARE(dial.children.size(), 2); // Bob is away
         const QStringList members{QStringLiteral("0"), QStringLiteral("2")};
@@ -216,6 +218,10 @@ private Q_SLOTS:
         QCOMPARE(second.verbs.first().attribute(QStringLiteral("action")),
                  m_harness->serviceUrl() + QStringLiteral("/twilio/dial?revision=1&member=2"));
         QCOMPARE(second.verbs.first().children.first().text, QStringLiteral("+15550100203"));
+        // The caller hears ringing throughout the hunt, member after member.
+        for (const TwimlDocument *dial : {&first, &second})
+            QCOMPARE(dial->verbs.first().attribute(QStringLiteral("answerOnBridge")),
+                     QStringLiteral("true"));
 
         // A revision with fewer members came in meanwhile: a message, not an error.
         const TwimlDocument gone = twiml(post(

@@ -204,6 +204,11 @@ private Q_SLOTS:
                 {QStringLiteral("tue"),
                  QJsonArray{QJsonArray{QStringLiteral("09:00"), QStringLiteral("13:00")},
                             QJsonArray{QStringLiteral("12:00"), QStringLiteral("17:00")}}}});
+        QJsonObject inverted = overlapping;
+        inverted.insert(
+            QStringLiteral("weekly"),
+            QJsonObject{{QStringLiteral("mon"), QJsonArray{QJsonArray{QStringLiteral("17:00"),
+                                                                      QStringLiteral("09:00")}}}});
         QJsonArray eleven;
         for (int i = 0; i < 11; ++i)
             eleven.append(
@@ -222,6 +227,9 @@ private Q_SLOTS:
         QTest::newRow("overlap")
             << edited("hours", overlapping)
             << QStringLiteral("hours.weekly.tue[1]: 12:00-17:00 overlaps hours.weekly.tue[0]");
+        QTest::newRow("inverted hours")
+            << edited("hours", inverted)
+            << QStringLiteral("hours.weekly.mon[0]: closes at 09:00, not after it opens at 17:00");
         QTest::newRow("unknown key")
             << edited("voicemail", true) << QStringLiteral("voicemail: unknown key");
         QTest::newRow("eleven at once")

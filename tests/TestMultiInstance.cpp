@@ -2,6 +2,7 @@
 #include "db/Database.h"
 #include "ServiceHarness.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -358,7 +359,8 @@ private Q_SLOTS:
     // Webhooks of one call spread over instances: a webhook already recorded by the other is a
     // duplicate, and a change made by the other is kept.
     // `flow set` once, on the shared database: the next call to either instance hears the new
-    // revision, neither restarted (a NOTIFY, or at worst the one-second poll).
+    // revision, neither restarted. Each instance is told by a NOTIFY (its one-second poll would
+    // find the revision too, so the greetings alone would not show that).
     void aFlowChangeReachesEveryInstance()
     {
         ServiceHarness harness;
@@ -384,11 +386,20 @@ private Q_SLOTS:
         QVERIFY(greets(harness.serviceUrl(), "Welcome to Acme"));
         QVERIFY(greets(second, "Welcome to Acme"));
 
+        const QString notified = QStringLiteral("notified of a new call flow revision");
+        const qsizetype notifiedBefore = harness.serviceOutput().count(notified);
         flow[QStringLiteral("greeting")] = QStringLiteral("Acme has moved. Press 1.");
         QString error;
+        QElapsedTimer sinceSet;
+        sinceSet.start();
         QVERIFY2(harness.setFlow(flow, &error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(greets(harness.serviceUrl(), "Acme has moved"), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(greets(second, "Acme has moved"), 5000);
+        qInfo("the new greeting reached both instances within %lld ms of running `flow set`",
+              sinceSet.elapsed());
+        // Both instances (they log to one file) heard the NOTIFY of `flow set`.
+        QTRY_COMPARE_WITH_TIMEOUT(harness.serviceOutput().count(notified), notifiedBefore + 2,
+                                  10000);
     }
 
     void callWrittenElsewhereIsFoldedNotOverwritten()

@@ -144,6 +144,36 @@ private Q_SLOTS:
                  aliceThenBob(QStringLiteral("no-answer"), QStringLiteral("accepted")));
     }
 
+    // In turn: Alice's line is busy, so Bob rings next and takes the call.
+    void sequentialFirstBusySecondAccepts()
+    {
+        QVERIFY(m_harness->startServiceWithFlow(
+            flow({{QStringLiteral("ring"), QStringLiteral("sequential")}})));
+        const QJsonObject call =
+            placeHuntCall(QStringLiteral("Alice:busy,Bob:accept"),
+                          {QStringLiteral("--answer"), QStringLiteral("talk:30")});
+        QCOMPARE(text(call, "outcome"), QStringLiteral("answered"));
+        QCOMPARE(call[QStringLiteral("answered_by")].toObject(), bobChen());
+        QVERIFY(call[QStringLiteral("reason")].isNull());
+        QCOMPARE(call[QStringLiteral("route")].toArray(),
+                 aliceThenBob(QStringLiteral("busy"), QStringLiteral("accepted")));
+        QVERIFY(call[QStringLiteral("voicemail")].isNull());
+    }
+
+    // All at once: Alice's line is busy and Bob does not answer, so nobody took the call and
+    // the caller leaves a message in Switchboard.
+    void simultaneousBusyAndNoAnswerGoToVoicemail()
+    {
+        QVERIFY(m_harness->startServiceWithFlow(flow()));
+        const QJsonObject call = placeHuntCall(QStringLiteral("Alice:busy,Bob:no-answer"));
+        QCOMPARE(text(call, "dial_status"), QStringLiteral("no-answer"));
+        verifyVoicemailStored(call);
+        QVERIFY(call[QStringLiteral("answered_by")].isNull());
+        QCOMPARE(text(call, "reason"), QStringLiteral("no-one-accepted"));
+        QCOMPARE(call[QStringLiteral("route")].toArray(),
+                 aliceThenBob(QStringLiteral("busy"), QStringLiteral("no-answer")));
+    }
+
     // The classic failure of plain forwarding: a phone's own voicemail answers, Twilio says
     // "completed". Screened, it is not taken for an answer, and the caller leaves the message
     // in Switchboard.

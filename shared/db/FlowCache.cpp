@@ -43,6 +43,9 @@ bool FlowCache::listen(QString *error)
         connect(driver, &QSqlDriver::notification, this, [this](const QString &channel) {
             if (channel != FlowStore::changesChannel())
                 return;
+            // Says which way a revision came: with the one-second poll also running, only this
+            // line shows that an instance hears the NOTIFY.
+            qCInfo(lcDatabase, "notified of a new call flow revision");
             QString problem;
             if (!refresh(&problem) && !problem.isEmpty())
                 qCWarning(lcDatabase, "cannot read the call flow: %s", qPrintable(problem));
