@@ -106,7 +106,7 @@ private Q_SLOTS:
         m_url = *admin;
         m_url.user = m_role;
         m_url.databaseName = m_role;
-        m_connection = m_url.toDisplayString(); // postgresql://role@127.0.0.1:55432/role
+        m_connection = m_url.toDisplayString(); // postgresql://role@127.0.0.1:25432/role
 
         m_admin = std::make_unique<Database>(*admin, QStringLiteral("test-admin"));
         QVERIFY2(m_admin->open(&error), qPrintable(error));

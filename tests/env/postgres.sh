@@ -4,7 +4,9 @@
 #   postgres.sh start|restart|stop
 set -euo pipefail
 dir=${SWITCHBOARD_PG_DIR:-/tmp/switchboard-test-postgres}
-port=${SWITCHBOARD_PG_PORT:-55432}
+# Below Linux's ephemeral ports (32768-60999): the load tests' client sockets can hold any port
+# of that range, and the server could then not listen on it ("Address already in use").
+port=${SWITCHBOARD_PG_PORT:-25432}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [[ -n $bin ]] || { echo "postgres.sh: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
 
