@@ -64,6 +64,10 @@ ConnectionBudget::Verdict ConnectionBudget::admit(const QHostAddress &peer)
     ++m_open;
     if (!uncapped)
         ++m_perAddress[client];
+    // Under the lock, so that the counts logged come in the order they were reached (the
+    // tests wait for them: a connection is counted a moment after its client connected).
+    qCDebug(lcWebhook).noquote() << "connections:" << m_open << "open, admitted"
+                                 << client.toString();
     return Verdict::Admitted;
 }
 
@@ -75,6 +79,8 @@ void ConnectionBudget::release(const QHostAddress &peer)
     const auto it = m_perAddress.find(client);
     if (it != m_perAddress.end() && --*it <= 0)
         m_perAddress.erase(it);
+    qCDebug(lcWebhook).noquote() << "connections:" << m_open << "open, released"
+                                 << client.toString();
 }
 
 bool ConnectionBudget::isFull() const
