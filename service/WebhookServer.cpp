@@ -69,6 +69,8 @@ WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog
     // as that answer.
     m_guard->setOwesAnswer(
         [this](const QTcpSocket *socket) { return m_answers.owesAnswer(socket); });
+    m_answers.setIsLastRequest(
+        [this](const QTcpSocket *socket) { return m_guard->lastRequestRead(socket); });
     addRoutes();
 }
 

@@ -797,6 +797,42 @@ private Q_SLOTS:
             QStringLiteral("refused with 503; none of the 16 closed, each then served"));
     }
 
+    // A request with the `close` connection option (RFC 9112, 9.6), or an HTTP/1.0 one, is its
+    // connection's last: its answer says so, the service closes the connection after it, and a
+    // request pipelined behind it is not answered. Any other connection stays for the next.
+    void connectionCloseIsTheLastRequest_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<bool>("last");
+        const QByteArray get = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+        QTest::newRow("close") << get + "Connection: close\r\n\r\n" << true;
+        QTest::newRow("Close among options") << get + "Connection: keep-alive,  Close\t\r\n\r\n"
+                                             << true;
+        QTest::newRow("CLOSE in a second field")
+            << get + "Connection: te\r\nConnection: x-other ,CLOSE\r\n\r\n"
+            << true;
+        QTest::newRow("HTTP/1.0") << QByteArray("GET /healthz HTTP/1.0\r\n\r\n") << true;
+        QTest::newRow("HTTP/1.0 keep-alive")
+            << QByteArray("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << true;
+        QTest::newRow("keep-alive") << get + "Connection: keep-alive\r\n\r\n" << false;
+        QTest::newRow("no Connection field") << get + "\r\n" << false;
+        QTest::newRow("closed is not close") << get + "Connection: closed\r\n\r\n" << false;
+        QTest::newRow("close in another field") << get + "X-Connection: close\r\n\r\n" << false;
+    }
+
+    void connectionCloseIsTheLastRequest()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(bool, last);
+        auto socket = connectToService();
+        socket->write(request + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        // Until the service closes it: at once after the last answer, else once idle (1.5 s).
+        const QByteArray received = readUntilClosed(*socket, 10000);
+        QCOMPARE(socket->state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(received.count("HTTP/1.1 200 OK"), last ? 1 : 2);
+        QCOMPARE(received.toLower().count("\r\nconnection: close\r\n"), last ? 1 : 0);
+    }
+
     // A request split across two sends after a pipelined one: the guard follows each byte once.
     void splitRequestAfterAPipelinedOne()
     {
