@@ -383,6 +383,8 @@ void WebhookServer::committed(quint64 id, const CallLogThread::Recorded &recorde
     }
     if (awaiting->webhook.kind == WebhookKind::RecordingStatus)
         m_downloads.wake(); // the voicemail's media may be ready to fetch
+    else if (awaiting->webhook.kind == WebhookKind::Recording)
+        m_downloads.wakeAfterStatusGrace(); // in case its status callback never comes
     finish(*awaiting, respondAnswer(*awaiting, recorded.legAccepted));
 }
 
