@@ -390,12 +390,14 @@ bool ConnectionGuard::closeLongestIdle()
     QTcpSocket *longestIdle = nullptr;
     qint64 longest = -1;
     for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
-        const qint64 idleMs = it->since.elapsed();
-        if (it->inRequest() || (!it->keptAlive && idleMs < kNewConnectionGraceMs) ||
+        // In nanoseconds: connections idle since the same millisecond are still told apart
+        // (in milliseconds the hash's order picked among them).
+        const qint64 idleNs = it->since.nsecsElapsed();
+        if (it->inRequest() || (!it->keptAlive && idleNs < kNewConnectionGraceMs * 1000000) ||
             owesAnswer(it.key()))
             continue;
-        if (idleMs > longest) {
-            longest = idleMs;
+        if (idleNs > longest) {
+            longest = idleNs;
             longestIdle = it.key();
         }
     }

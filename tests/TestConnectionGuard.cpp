@@ -745,14 +745,17 @@ private Q_SLOTS:
     }
 
     // With every connection taken by idle kept-alive ones, a new client is served: the
-    // longest-idle connection is closed to make room (HTTP threads as by default).
+    // longest-idle connection is closed to make room.
     void idleConnectionsDoNotStarveANewClient()
     {
         // Only the newcomer may close one of them: not the idle timeout, which a loaded
-        // machine can reach before all 16 have been answered one after another.
+        // machine can reach before all 16 have been answered one after another. One HTTP
+        // thread: with several, the thread the newcomer is dealt to closes its own longest-idle
+        // connection, which is the longest-idle of all only when the deal happens to fall so.
         m_harness->stopService();
         QVERIFY(startService({QStringLiteral("--idle-timeout-ms"), QStringLiteral("60000"),
-                              QStringLiteral("--max-connections"), QStringLiteral("16")}));
+                              QStringLiteral("--max-connections"), QStringLiteral("16"),
+                              QStringLiteral("--http-threads"), QStringLiteral("1")}));
         std::vector<std::unique_ptr<QTcpSocket>> held;
         for (int i = 0; i < 16; ++i) {
             held.push_back(connectToService());
@@ -810,19 +813,21 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("request");
         QTest::addColumn<bool>("last");
         const QByteArray get = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
-        QTest::newRow("close") << get + "Connection: close\r\n\r\n" << true;
-        QTest::newRow("Close among options") << get + "Connection: keep-alive,  Close\t\r\n\r\n"
-                                             << true;
-        QTest::newRow("CLOSE in a second field")
+        QTest::newRow("Connection: close") << get + "Connection: close\r\n\r\n" << true;
+        QTest::newRow("Connection: keep-alive,  Close")
+            << get + "Connection: keep-alive,  Close\t\r\n\r\n"
+            << true;
+        QTest::newRow("Connection: te, then Connection: x-other ,CLOSE")
             << get + "Connection: te\r\nConnection: x-other ,CLOSE\r\n\r\n"
             << true;
-        QTest::newRow("HTTP/1.0") << QByteArray("GET /healthz HTTP/1.0\r\n\r\n") << true;
-        QTest::newRow("HTTP/1.0 keep-alive")
+        QTest::newRow("HTTP/1.0 and no Connection field")
+            << QByteArray("GET /healthz HTTP/1.0\r\n\r\n") << true;
+        QTest::newRow("HTTP/1.0 and Connection: keep-alive")
             << QByteArray("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << true;
-        QTest::newRow("keep-alive") << get + "Connection: keep-alive\r\n\r\n" << false;
+        QTest::newRow("Connection: keep-alive") << get + "Connection: keep-alive\r\n\r\n" << false;
         QTest::newRow("no Connection field") << get + "\r\n" << false;
-        QTest::newRow("closed is not close") << get + "Connection: closed\r\n\r\n" << false;
-        QTest::newRow("close in another field") << get + "X-Connection: close\r\n\r\n" << false;
+        QTest::newRow("Connection: closed") << get + "Connection: closed\r\n\r\n" << false;
+        QTest::newRow("X-Connection: close") << get + "X-Connection: close\r\n\r\n" << false;
     }
 
     void connectionCloseIsTheLastRequest()
@@ -836,6 +841,13 @@ private Q_SLOTS:
         QCOMPARE(socket->state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(received.count("HTTP/1.1 200 OK"), last ? 1 : 2);
         QCOMPARE(received.toLower().count("\r\nconnection: close\r\n"), last ? 1 : 0);
+        ReliabilityLog::record(
+            QStringLiteral("limits"),
+            QStringLiteral("a request with %1, another pipelined behind it")
+                .arg(QString::fromLatin1(QTest::currentDataTag())),
+            last ? QStringLiteral("its answer with Connection: close, then closed by the service; "
+                                  "the pipelined request unanswered")
+                 : QStringLiteral("both answered; the connection kept until idle"));
     }
 
     // A request split across two sends after a pipelined one: the guard follows each byte once.
