@@ -1,4 +1,5 @@
 #include "db/Database.h"
+#include "ReliabilityLog.h"
 #include "ServiceHarness.h"
 #include "twilio/RequestSignature.h"
 
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 using namespace Switchboard;
+using Switchboard::Testing::ReliabilityLog;
 using Switchboard::Testing::ServiceHarness;
 
 // A webhook's answer is written once its commit is done, by the thread that read it, which
@@ -368,6 +370,12 @@ private Q_SLOTS:
         QCOMPARE(second.size(), 1);
         QCOMPARE(second.first().statusLine, QByteArray("HTTP/1.1 200 OK"));
         QCOMPARE(keptAlive.state(), QAbstractSocket::ConnectedState);
+        ReliabilityLog::record(
+            QStringLiteral("limits"),
+            QStringLiteral("Connection: close on a signed webhook whose commit waits, behind a "
+                           "webhook and a 404, with a signed webhook pipelined after it"),
+            QStringLiteral("the three answers in order once the commit was done, then closed; "
+                           "the webhook behind it neither answered nor logged"));
     }
 
     // Over --max-pending-answers, a webhook is answered 503 with Retry-After at once, and

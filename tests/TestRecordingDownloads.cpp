@@ -2,6 +2,7 @@
 #include "db/CallWriter.h"
 #include "db/Database.h"
 #include "MediaServer.h"
+#include "ReliabilityLog.h"
 #include "ServiceHarness.h"
 #include "Wav.h"
 
@@ -9,6 +10,7 @@
 #include <QTest>
 
 using namespace Switchboard;
+using Switchboard::Testing::ReliabilityLog;
 using Switchboard::Testing::ServiceHarness;
 
 // How the service brings voicemails in, against the real binary and a recording host of this
@@ -50,9 +52,9 @@ private Q_SLOTS:
         // No /twilio/recording-status follows. Bounded well below the minute it used to take.
         QTRY_VERIFY_WITH_TIMEOUT(media.fetchCount(recordingSid) > 0,
                                  (CallWriter::kStatusCallbackGraceSeconds + 20) * 1000);
+        const qint64 fetchedMs = waited.elapsed();
         QVERIFY(harness.waitForDownloads(20000));
-        qInfo("fetched %lld ms after the <Record> action, with no status callback",
-              waited.elapsed());
+        qInfo("fetched %lld ms after the <Record> action, with no status callback", fetchedMs);
         QString error;
         auto db = harness.openDatabase(QStringLiteral("downloads-reader"),
                                        ServiceHarness::Schema::AsItIs, &error);
@@ -60,6 +62,13 @@ private Q_SLOTS:
         CallReader reader(*db);
         QCOMPARE(reader.call(callSid)->voicemail->downloadState, DownloadState::Downloaded);
         QCOMPARE(reader.voicemailAudio(callSid), Wav::tone(2));
+        ReliabilityLog::record(
+            QStringLiteral("fault"),
+            QStringLiteral("a voicemail's recording status callback never arriving (refused at "
+                           "a cap or cut; Twilio does not send it again)"),
+            QStringLiteral("fetched %1 ms after the Record verb's action webhook and stored "
+                           "byte for byte")
+                .arg(fetchedMs));
     }
 };
 
