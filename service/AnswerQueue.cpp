@@ -22,7 +22,8 @@ AnswerQueue::Ticket AnswerQueue::enqueue(QHttpServerResponder &&responder)
         connect(socket, &QObject::destroyed, this, [this, socket] { delete m_lines.take(socket); });
     }
     const quint64 number = line->next++;
-    line->places.push_back(Place{number, std::move(responder), std::nullopt});
+    const bool last = m_isLastRequest && m_isLastRequest(socket);
+    line->places.push_back(Place{number, std::move(responder), std::nullopt, last});
     return Ticket{QPointer<QTcpSocket>(socket), number};
 }
 
@@ -53,8 +54,18 @@ void AnswerQueue::flush(QTcpSocket *socket, Line &line)
         Place &place = line.places.front();
         // A closing socket (the guard refused a later request, or the client left) takes no
         // more answers: what follows a refusal would be read as the answer to another request.
-        if (socket->state() == QAbstractSocket::ConnectedState)
+        if (socket->state() == QAbstractSocket::ConnectedState && !line.closed) {
+            if (place.last)
+                place.response->setHeader(QByteArrayLiteral("Connection"),
+                                          QByteArrayLiteral("close"));
             place.response->write(std::move(place.responder));
+            if (place.last) {
+                // Closes once the answers written have left; the socket is deleted later (by
+                // QHttpServer, on disconnected), so `line` outlives this loop.
+                line.closed = true;
+                socket->disconnectFromHost();
+            }
+        }
         line.places.pop_front();
     }
 }

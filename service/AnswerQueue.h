@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <QHash>
 #include <QHttpServerResponder>
@@ -32,13 +33,24 @@ public:
         quint64 number = 0;
     };
 
+    using IsLastRequest = std::function<bool(const QTcpSocket *socket)>;
+
     explicit AnswerQueue(QObject *parent = nullptr);
     ~AnswerQueue() override;
+
+    // Tells, as a request is enqueued, whether it is its connection's last (`Connection:
+    // close`): its answer then says so, and the connection closes once it is written.
+    void setIsLastRequest(IsLastRequest isLastRequest)
+    {
+        m_isLastRequest = std::move(isLastRequest);
+    }
 
     // Takes the next place in the line of the connection `responder` answers.
     Ticket enqueue(QHttpServerResponder &&responder);
     // The answer to `ticket`'s request: written now when every earlier answer of its connection
     // was, else right after the last of them. Dropped when the connection is gone or closing.
+    // After the answer to a connection's last request, the connection is closed (once what was
+    // written has left).
     void answer(const Ticket &ticket, QHttpServerResponse &&response);
     void answerNow(QHttpServerResponder &&responder, QHttpServerResponse &&response)
     {
@@ -53,11 +65,13 @@ private:
         quint64 number;
         QHttpServerResponder responder;
         std::optional<QHttpServerResponse> response;
+        bool last = false; // the connection's last request
     };
     struct Line
     {
         quint64 next = 0;
         std::deque<Place> places;
+        bool closed = false; // its last answer was written: nothing follows it
     };
 
     void flush(QTcpSocket *socket, Line &line);
@@ -65,6 +79,7 @@ private:
     // Keyed by the socket, never dereferenced through the key: an entry goes when its socket
     // is destroyed.
     QHash<const QTcpSocket *, Line *> m_lines;
+    IsLastRequest m_isLastRequest;
 };
 
 // The answers waiting for a commit, across every HTTP thread: the thread pool of the blocking

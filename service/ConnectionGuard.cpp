@@ -64,6 +64,10 @@ ConnectionBudget::Verdict ConnectionBudget::admit(const QHostAddress &peer)
     ++m_open;
     if (!uncapped)
         ++m_perAddress[client];
+    // Under the lock, so that the counts logged come in the order they were reached (the
+    // tests wait for them: a connection is counted a moment after its client connected).
+    qCDebug(lcWebhook).noquote() << "connections:" << m_open << "open, admitted"
+                                 << client.toString();
     return Verdict::Admitted;
 }
 
@@ -75,6 +79,8 @@ void ConnectionBudget::release(const QHostAddress &peer)
     const auto it = m_perAddress.find(client);
     if (it != m_perAddress.end() && --*it <= 0)
         m_perAddress.erase(it);
+    qCDebug(lcWebhook).noquote() << "connections:" << m_open << "open, released"
+                                 << client.toString();
 }
 
 bool ConnectionBudget::isFull() const
@@ -157,8 +163,27 @@ void ConnectionGuard::inspect(QTcpSocket *socket)
     const QByteArray buffered = socket->peek(socket->bytesAvailable());
     const qsizetype followed = qBound<qsizetype>(0, it->followedAhead, buffered.size());
     Connection &connection = *it;
-    if (follow(socket, connection, QByteArrayView(buffered).sliced(followed)))
+    const qint64 offset = connection.received;
+    connection.received += buffered.size() - followed;
+    if (connection.lastRequestEnd >= 0) {
+        // Nothing after the last request reaches QHttpServer: once it has read that request,
+        // whatever the client sent behind it is dropped unread.
+        if (lastRequestRead(socket))
+            socket->skip(socket->bytesAvailable());
+        connection.followedAhead = socket->bytesAvailable();
+        return;
+    }
+    if (follow(socket, connection, QByteArrayView(buffered).sliced(followed), offset))
         connection.followedAhead = buffered.size();
+}
+
+bool ConnectionGuard::lastRequestRead(const QTcpSocket *socket) const
+{
+    const auto it = m_connections.constFind(const_cast<QTcpSocket *>(socket));
+    if (it == m_connections.cend() || it->lastRequestEnd < 0)
+        return false;
+    // QHttpServer reads a request's bytes exactly: what it has read ends where the buffer starts.
+    return it->received - socket->bytesAvailable() >= it->lastRequestEnd;
 }
 
 void ConnectionGuard::setStage(Connection &connection, Stage stage)
@@ -175,9 +200,17 @@ void ConnectionGuard::setStage(Connection &connection, Stage stage)
     connection.stage = stage;
 }
 
-bool ConnectionGuard::follow(QTcpSocket *socket, Connection &connection, QByteArrayView bytes)
+bool ConnectionGuard::follow(QTcpSocket *socket, Connection &connection, QByteArrayView bytes,
+                             qint64 offset)
 {
     qsizetype at = 0;
+    // The bytes after a request that ends the connection are not followed: it reads no more.
+    const auto endsConnectionHere = [&connection, &at, offset] {
+        if (connection.stage != Stage::Idle || !connection.endsConnection)
+            return false;
+        connection.lastRequestEnd = offset + at;
+        return true;
+    };
     while (at < bytes.size()) {
         if (connection.stage == Stage::Body) {
             const qint64 taken = qMin<qint64>(connection.bodyLeft, bytes.size() - at);
@@ -185,6 +218,8 @@ bool ConnectionGuard::follow(QTcpSocket *socket, Connection &connection, QByteAr
             at += taken;
             if (connection.bodyLeft == 0)
                 setStage(connection, Stage::Idle);
+            if (endsConnectionHere())
+                return true;
             continue;
         }
         if (connection.stage == Stage::Idle) { // a new request's first byte
@@ -194,6 +229,7 @@ bool ConnectionGuard::follow(QTcpSocket *socket, Connection &connection, QByteAr
             connection.contentLength = -1;
             connection.transferEncoding = false;
             connection.expectContinue = false;
+            connection.endsConnection = false;
             setStage(connection, Stage::RequestLine);
         }
         const qsizetype lineFeed = bytes.indexOf('\n', at);
@@ -232,6 +268,8 @@ bool ConnectionGuard::follow(QTcpSocket *socket, Connection &connection, QByteAr
         if (!takeLine(socket, connection))
             return false;
         connection.line.clear();
+        if (endsConnectionHere())
+            return true;
     }
     return true;
 }
@@ -255,6 +293,10 @@ bool ConnectionGuard::takeRequestLine(QTcpSocket *socket, Connection &connection
         refuse(socket, 400, "malformed request line");
         return false;
     }
+    // HTTP/1.0 keeps a connection only with `Connection: keep-alive`, which asks for one in the
+    // answer too; QHttpServer 6.4 writes none, so every HTTP/1.0 request is a connection's last
+    // (RFC 9112, 9.3 leaves honouring it to the server).
+    connection.endsConnection = parts[2] == "HTTP/1.0";
     setStage(connection, Stage::Headers);
     return true;
 }
@@ -303,6 +345,14 @@ bool ConnectionGuard::takeField(QTcpSocket *socket, Connection &connection)
         connection.transferEncoding = true;
     } else if (name == "expect") {
         connection.expectContinue = value.compare("100-continue", Qt::CaseInsensitive) == 0;
+    } else if (name == "connection") {
+        // A list of options, in one field or several (RFC 9110, 7.6.1).
+        const QList<QByteArray> options = value.split(',');
+        connection.endsConnection =
+            connection.endsConnection ||
+            std::any_of(options.cbegin(), options.cend(), [](const QByteArray &option) {
+                return option.trimmed().compare("close", Qt::CaseInsensitive) == 0;
+            });
     }
     return true;
 }
@@ -340,12 +390,14 @@ bool ConnectionGuard::closeLongestIdle()
     QTcpSocket *longestIdle = nullptr;
     qint64 longest = -1;
     for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
-        const qint64 idleMs = it->since.elapsed();
-        if (it->inRequest() || (!it->keptAlive && idleMs < kNewConnectionGraceMs) ||
+        // In nanoseconds: connections idle since the same millisecond are still told apart
+        // (in milliseconds the hash's order picked among them).
+        const qint64 idleNs = it->since.nsecsElapsed();
+        if (it->inRequest() || (!it->keptAlive && idleNs < kNewConnectionGraceMs * 1000000) ||
             owesAnswer(it.key()))
             continue;
-        if (idleMs > longest) {
-            longest = idleMs;
+        if (idleNs > longest) {
+            longest = idleNs;
             longestIdle = it.key();
         }
     }

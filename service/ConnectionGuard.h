@@ -91,6 +91,10 @@ public:
 
     // Serves a connection this or another guard accepted.
     void serve(qintptr descriptor);
+    // Whether QHttpServer has read the connection's last request: one with `Connection: close`,
+    // or an HTTP/1.0 one. Its answer ends the connection (RFC 9112, 9.6); nothing after it is
+    // read. Call on this guard's thread, while QHttpServer hands a request to its handler.
+    bool lastRequestRead(const QTcpSocket *socket) const;
 
     int requestsInFlight() const;
     // Connections between requests, which serve() may close to make room (from any thread).
@@ -119,9 +123,12 @@ private:
         qint64 contentLength = -1;
         bool transferEncoding = false;
         bool expectContinue = false;
-        qint64 bodyLeft = 0;      // bytes of the current request's body still to come
-        qint64 followedAhead = 0; // bytes still in the socket's buffer already followed
-        bool keptAlive = false;   // a request of it was whole: idle now means between requests
+        bool endsConnection = false; // `Connection: close`, or HTTP/1.0
+        qint64 bodyLeft = 0;         // bytes of the current request's body still to come
+        qint64 followedAhead = 0;    // bytes still in the socket's buffer already followed
+        bool keptAlive = false;      // a request of it was whole: idle now means between requests
+        qint64 received = 0;         // bytes that arrived on it so far
+        qint64 lastRequestEnd = -1; // where its last request ends in those bytes; -1 until followed
 
         bool inRequest() const { return stage != Stage::Idle; }
     };
@@ -129,7 +136,8 @@ private:
     void inspect(QTcpSocket *socket);
     // Follows new bytes through the framing; false when the connection was refused (and
     // forgotten: `connection` is gone then).
-    bool follow(QTcpSocket *socket, Connection &connection, QByteArrayView bytes);
+    // `bytes` start at `offset` of what arrived on the connection.
+    bool follow(QTcpSocket *socket, Connection &connection, QByteArrayView bytes, qint64 offset);
     bool takeLine(QTcpSocket *socket, Connection &connection);
     bool takeRequestLine(QTcpSocket *socket, Connection &connection);
     bool takeField(QTcpSocket *socket, Connection &connection);

@@ -58,4 +58,12 @@ void DownloadThread::wake()
     });
 }
 
+void DownloadThread::wakeAfterStatusGrace()
+{
+    m_thread.post([this] {
+        if (m_fetcher)
+            m_fetcher->wakeAfterStatusGrace();
+    });
+}
+
 } // namespace Switchboard

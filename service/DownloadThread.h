@@ -25,6 +25,8 @@ public:
     bool start(QString *error);
     // From any thread: looks for voicemails to download soon.
     void wake();
+    // From any thread: a voicemail was recorded; its status callback may never come.
+    void wakeAfterStatusGrace();
 
 private:
     bool open(QString *error);

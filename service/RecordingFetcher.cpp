@@ -34,6 +34,15 @@ void RecordingFetcher::wake()
         m_sweepSoon.start();
 }
 
+void RecordingFetcher::wakeAfterStatusGrace()
+{
+    // Precise: a coarse timer may fire a little early, before the claim counts it due. The
+    // margin covers the moment between the voicemail's row and this call.
+    constexpr int kMarginMs = 250;
+    QTimer::singleShot(VoicemailStore::kStatusCallbackGraceSeconds * 1000 + kMarginMs,
+                       Qt::PreciseTimer, this, &RecordingFetcher::wake);
+}
+
 void RecordingFetcher::sweep()
 {
     const int room = m_options.parallel - inFlight();

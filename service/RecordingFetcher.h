@@ -32,6 +32,8 @@ public:
 
     // Looks for due downloads soon (a recording became ready, or the service started).
     void wake();
+    // Looks again once a voicemail recorded now is due even without its status callback.
+    void wakeAfterStatusGrace();
     int inFlight() const { return int(m_inFlight.size()); }
 
 Q_SIGNALS:

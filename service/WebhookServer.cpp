@@ -68,6 +68,8 @@ WebhookServer::WebhookServer(const ServiceConfig &config, CallLogThread &callLog
     // as that answer.
     m_guard->setOwesAnswer(
         [this](const QTcpSocket *socket) { return m_answers.owesAnswer(socket); });
+    m_answers.setIsLastRequest(
+        [this](const QTcpSocket *socket) { return m_guard->lastRequestRead(socket); });
     addRoutes();
 }
 
@@ -363,6 +365,8 @@ void WebhookServer::committed(quint64 id, const CallLogThread::Recorded &recorde
     }
     if (awaiting->webhook.kind == WebhookKind::RecordingStatus)
         m_downloads.wake(); // the voicemail's media may be ready to fetch
+    else if (awaiting->webhook.kind == WebhookKind::Recording)
+        m_downloads.wakeAfterStatusGrace(); // in case its status callback never comes
     finish(*awaiting, respondAnswer(*awaiting, recorded.legAccepted));
 }
 

@@ -1,4 +1,5 @@
 #include "db/Database.h"
+#include "ReliabilityLog.h"
 #include "ServiceHarness.h"
 #include "twilio/RequestSignature.h"
 
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 using namespace Switchboard;
+using Switchboard::Testing::ReliabilityLog;
 using Switchboard::Testing::ServiceHarness;
 
 // A webhook's answer is written once its commit is done, by the thread that read it, which
@@ -34,8 +36,9 @@ class TestAsyncAnswers final : public QObject
                QString::number(call, 16).rightJustified(32, QLatin1Char('0'));
     }
 
-    // A /twilio/voice webhook for call `call`, signed as Twilio signs it.
-    QByteArray signedWebhook(int call, bool sign = true) const
+    // A /twilio/voice webhook for call `call`, signed as Twilio signs it; `fields` are more
+    // header lines (each ending in CR LF).
+    QByteArray signedWebhook(int call, bool sign = true, const QByteArray &fields = {}) const
     {
         const QByteArray body = "AccountSid=" + ServiceHarness::accountSid.toUtf8() +
                                 "&CallSid=" + callSid(call).toUtf8() +
@@ -48,8 +51,8 @@ class TestAsyncAnswers final : public QObject
                  : QByteArray("forged");
         return "POST /twilio/voice HTTP/1.1\r\nHost: x\r\nContent-Type: "
                "application/x-www-form-urlencoded\r\nX-Twilio-Signature: " +
-               signature + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" +
-               body;
+               signature + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n" +
+               fields + "\r\n" + body;
     }
 
     QSet<QString> loggedCalls() const
@@ -310,6 +313,69 @@ private Q_SLOTS:
         QVERIFY(logged.contains(callSid(1)));
         QVERIFY(!logged.contains(callSid(2)));
         QVERIFY(logged.contains(callSid(3)));
+    }
+
+    // RFC 9112, 9.6: the answer to a request with `Connection: close` is its connection's last.
+    // Written once its commit is done, after every answer before it; then the service closes
+    // the connection, and a request pipelined behind it is neither answered nor acted on.
+    void connectionCloseEndsTheConnectionAfterItsAnswer()
+    {
+        m_harness = std::make_unique<ServiceHarness>();
+        // Idle connections are closed only after two minutes: any close sooner is the answer's.
+        QVERIFY(m_harness->startService(
+            {QStringLiteral("--database-timeout-ms"), QStringLiteral("30000"),
+             QStringLiteral("--idle-timeout-ms"), QStringLiteral("120000")}));
+        WriteLock lock(m_harness->databaseUrl());
+        QVERIFY2(lock.held, qPrintable(lock.error));
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(signedWebhook(1) + "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n" +
+                     signedWebhook(2, true, "Connection: keep-alive, Close\r\n") +
+                     signedWebhook(3));
+        // Nothing is answered, and the connection stays, while the first commit waits.
+        QCOMPARE(readAnswers(socket, 1, 500).size(), 0);
+        QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
+        lock.release();
+        QByteArray received;
+        QElapsedTimer timer;
+        timer.start();
+        while (socket.state() == QAbstractSocket::ConnectedState && !timer.hasExpired(60000)) {
+            socket.waitForReadyRead(50);
+            received += socket.readAll();
+        }
+        received += socket.readAll();
+        QCOMPARE(socket.state(), QAbstractSocket::UnconnectedState); // closed by the service
+        const QList<Answer> answers = parseAnswers(received);
+        QList<QByteArray> statusLines;
+        for (const Answer &answer : answers)
+            statusLines.append(answer.statusLine);
+        QCOMPARE(statusLines, (QList<QByteArray>{"HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found",
+                                                 "HTTP/1.1 200 OK"}));
+        QVERIFY(answers[2].body.contains("<Response>"));
+        QVERIFY(answers[2].headers.contains("\r\nconnection: close"));
+        QVERIFY(!answers[0].headers.contains("\r\nconnection: close"));
+        const QSet<QString> logged = loggedCalls();
+        QVERIFY(logged.contains(callSid(1)));
+        QVERIFY(logged.contains(callSid(2)));
+        QVERIFY(!logged.contains(callSid(3)));
+        // Without it, a connection stays open for the next webhook.
+        QTcpSocket keptAlive;
+        keptAlive.connectToHost(QHostAddress::LocalHost, port());
+        QVERIFY(keptAlive.waitForConnected(5000));
+        keptAlive.write(signedWebhook(4, true, "Connection: keep-alive\r\n"));
+        QCOMPARE(readAnswers(keptAlive, 1, 20000).size(), 1);
+        keptAlive.write(signedWebhook(5));
+        const QList<Answer> second = readAnswers(keptAlive, 1, 20000);
+        QCOMPARE(second.size(), 1);
+        QCOMPARE(second.first().statusLine, QByteArray("HTTP/1.1 200 OK"));
+        QCOMPARE(keptAlive.state(), QAbstractSocket::ConnectedState);
+        ReliabilityLog::record(
+            QStringLiteral("limits"),
+            QStringLiteral("Connection: close on a signed webhook whose commit waits, behind a "
+                           "webhook and a 404, with a signed webhook pipelined after it"),
+            QStringLiteral("the three answers in order once the commit was done, then closed; "
+                           "the webhook behind it neither answered nor logged"));
     }
 
     // Over --max-pending-answers, a webhook is answered 503 with Retry-After at once, and

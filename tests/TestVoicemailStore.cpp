@@ -100,15 +100,16 @@ private Q_SLOTS:
         QVERIFY(store().claimDueDownloads(now.addDays(1), 10, 60).isEmpty());
     }
 
-    // A recording whose status callback never came is tried a minute after its <Record>
-    // action; a claim whose instance never answered (its lease ran out) is taken again; a
-    // download given up on is not.
+    // A recording whose status callback never came is tried kStatusCallbackGraceSeconds after
+    // its <Record> action; a claim whose instance never answered (its lease ran out) is taken
+    // again; a download given up on is not.
     void claimsFallDueWithoutTheStatusCallbackAndAfterTheLease()
     {
         const QDateTime now = QDateTime::currentDateTimeUtc();
         QVERIFY(m_log->record(kCall, now, 20));
-        QVERIFY(store().claimDueDownloads(now.addSecs(30), 10, 60).isEmpty());
-        const QDateTime claimed = now.addSecs(90);
+        const int grace = VoicemailStore::kStatusCallbackGraceSeconds;
+        QVERIFY(store().claimDueDownloads(now.addSecs(grace - 2), 10, 60).isEmpty());
+        const QDateTime claimed = now.addSecs(grace + 2);
         QCOMPARE(store().claimDueDownloads(claimed, 10, 60).size(), 1);
 
         QVERIFY(store().claimDueDownloads(claimed.addSecs(59), 10, 60).isEmpty());

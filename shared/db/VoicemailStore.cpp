@@ -67,7 +67,7 @@ void VoicemailStore::Engine::bindClaim(QSqlQuery &claim, const QDateTime &now, i
 {
     claim.bindValue(0, now.addSecs(leaseSeconds).toMSecsSinceEpoch()); // the next attempt
     claim.bindValue(1, now.toMSecsSinceEpoch());                       // due by now
-    claim.bindValue(2, now.addSecs(-60).toMSecsSinceEpoch());          // no status callback came
+    claim.bindValue(2, now.addSecs(-kStatusCallbackGraceSeconds).toMSecsSinceEpoch()); // none came
     claim.bindValue(3, limit);
 }
 

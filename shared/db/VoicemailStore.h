@@ -29,8 +29,14 @@ public:
         int attempts = 0;
     };
 
-    // Takes, for `leaseSeconds`, up to `limit` voicemails whose media Twilio has ready and
-    // that are due for a (new) download attempt: no other instance fetches them meanwhile.
+    // A voicemail whose recording status callback never came (refused at a cap, or its
+    // connection cut: Twilio does not send it again) is tried this long after it was recorded;
+    // a 404 while Twilio still processes it is retried like any failure.
+    static constexpr int kStatusCallbackGraceSeconds = 10;
+
+    // Takes, for `leaseSeconds`, up to `limit` voicemails whose media Twilio has ready (or
+    // whose status callback is kStatusCallbackGraceSeconds late) and that are due for a (new)
+    // download attempt: no other instance fetches them meanwhile.
     QList<Download> claimDueDownloads(const QDateTime &now, int limit, int leaseSeconds);
     // Each changes one call's voicemail and moves the call's revision on, atomically, so that
     // desktops read the call again; false also when the call has no voicemail.

@@ -25,7 +25,6 @@ namespace {
 constexpr qint64 kRssSlackKiB = 48 * 1024;
 constexpr int kFdSlack = 8;
 constexpr int kSettleMs = 20000;
-constexpr int kDownloadsQuietMs = 3000;
 
 // Each client holds a descriptor; floods hold more than a default soft limit allows.
 void raiseFileLimit()
@@ -57,12 +56,14 @@ int healthz(const ServiceHarness &harness)
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
-// Voicemails in the log that the service has yet to download (-1 when the log cannot say).
-int pendingDownloads(const Database &log)
+// Voicemails in the log that the service has yet to download (-1 when the log cannot say);
+// `untried`: only those it has not attempted yet (none failed, none stored).
+int pendingDownloads(const Database &log, bool untried = false)
 {
     QSqlQuery query(log.connection());
-    return query.exec(QStringLiteral(
-               "SELECT COUNT(*) FROM voicemails WHERE download_state = 'pending'")) &&
+    return query.exec(
+               QStringLiteral("SELECT COUNT(*) FROM voicemails WHERE download_state = 'pending'") +
+               (untried ? QStringLiteral(" AND download_attempts = 0") : QString())) &&
                    query.next()
                ? query.value(0).toInt()
                : -1;
@@ -141,21 +142,12 @@ ChurnReport ChurnRun::run(const ChurnOptions &options)
             // have gone.
             QElapsedTimer settling;
             settling.start();
-            // Or once none has left the pending state for a while: the service leaves a few
-            // pending, never tried, until it restarts (a handful of several hundred here).
-            int pending = pendingDownloads(log);
-            QElapsedTimer unchanged;
-            unchanged.start();
-            processEventsFor(kSettleMs, [&media, &log, &pending, &unchanged] {
-                const int now = pendingDownloads(log);
-                if (now != pending) {
-                    pending = now;
-                    unchanged.restart();
-                }
-                return media.allFetched() || now == 0 || unchanged.hasExpired(kDownloadsQuietMs);
-            });
+            // Every voicemail is attempted within seconds, its status callback lost or not
+            // (one a cut connection or a cap kept from the service used to wait a minute).
+            processEventsFor(kSettleMs, [&log] { return pendingDownloads(log, true) == 0; });
             report.downloadsMs = settling.restart();
             report.downloadsPending = pendingDownloads(log);
+            report.downloadsUntried = pendingDownloads(log, true);
             processEventsFor(kSettleMs, [&report, pid] {
                 return openDescriptors(pid) <= report.fdsBefore + kFdSlack;
             });
@@ -196,10 +188,12 @@ QStringList ChurnReport::figures() const
                      .arg(cutShort));
     for (auto it = answers.cbegin(); it != answers.cend(); ++it)
         lines.append(QStringLiteral("  %1: %2").arg(it.key(), statusCounts(it.value())));
-    lines.append(QStringLiteral("settling: %1 ms until the voicemail downloads were done (%2 left "
-                                "pending), then %3 ms until the descriptors were back down")
+    lines.append(QStringLiteral("settling: %1 ms until every voicemail was attempted (%2 left "
+                                "pending, %3 of them never attempted), then %4 ms until the "
+                                "descriptors were back down")
                      .arg(downloadsMs)
                      .arg(downloadsPending)
+                     .arg(downloadsUntried)
                      .arg(descriptorsMs));
     lines.append(QStringLiteral("service: %1; VmRSS %2 KiB before, %3 KiB after; open fds %4 "
                                 "before, %5 after")
@@ -221,6 +215,10 @@ QStringList ChurnReport::failures() const
         failures.append(QStringLiteral("/healthz answered %1 after the churn").arg(healthz));
     for (const QString &problem : logProblems)
         failures.append(QStringLiteral("call log: ") + problem);
+    if (downloadsUntried != 0 && serviceGone.isEmpty())
+        failures.append(QStringLiteral("%1 voicemails never attempted %2 ms after the churn")
+                            .arg(downloadsUntried)
+                            .arg(downloadsMs));
     if (serviceGone.isEmpty()) {
         if (rssAfterKiB < 0 || rssAfterKiB > rssBeforeKiB + kRssSlackKiB)
             failures.append(QStringLiteral("resident memory %1 KiB after, %2 KiB before")

@@ -17,6 +17,7 @@ struct ChurnReport
     qint64 downloadsMs = -1;   // after the churn, until the last voicemail was fetched
     qint64 descriptorsMs = -1; // then, until the service's descriptors were back down
     int downloadsPending = -1; // voicemails in the log still to be downloaded after that wait
+    int downloadsUntried = -1; // of those, never attempted (a failed attempt waits to retry)
     int callsFinished = 0;
     int webhooksSent = 0;
     int webhooksAcknowledged = 0;
