@@ -25,6 +25,14 @@ RecordingFetcher::RecordingFetcher(VoicemailStore &store, const Options &options
     m_sweepSoon.setSingleShot(true);
     m_sweepSoon.setInterval(0);
     connect(&m_sweepSoon, &QTimer::timeout, this, &RecordingFetcher::sweep);
+    // Precise: a coarse timer may fire a little early, before the claim counts it due.
+    m_graceTimer.setSingleShot(true);
+    m_graceTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_graceTimer, &QTimer::timeout, this, [this] {
+        wake();
+        if (!m_latestGraceDue.hasExpired())
+            m_graceTimer.start(int(m_latestGraceDue.remainingTime()));
+    });
 }
 
 void RecordingFetcher::wake()
@@ -36,11 +44,12 @@ void RecordingFetcher::wake()
 
 void RecordingFetcher::wakeAfterStatusGrace()
 {
-    // Precise: a coarse timer may fire a little early, before the claim counts it due. The
-    // margin covers the moment between the voicemail's row and this call.
+    // The margin covers the moment between the voicemail's row and this call.
     constexpr int kMarginMs = 250;
-    QTimer::singleShot(VoicemailStore::kStatusCallbackGraceSeconds * 1000 + kMarginMs,
-                       Qt::PreciseTimer, this, &RecordingFetcher::wake);
+    const int dueInMs = VoicemailStore::kStatusCallbackGraceSeconds * 1000 + kMarginMs;
+    m_latestGraceDue = QDeadlineTimer(dueInMs, Qt::PreciseTimer);
+    if (!m_graceTimer.isActive())
+        m_graceTimer.start(dueInMs);
 }
 
 void RecordingFetcher::sweep()

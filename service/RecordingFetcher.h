@@ -2,6 +2,7 @@
 
 #include "twilio/RecordingDownload.h"
 
+#include <QDeadlineTimer>
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QSet>
@@ -50,6 +51,11 @@ private:
     QNetworkAccessManager m_network;
     QTimer m_sweepTimer;
     QTimer m_sweepSoon; // wakes that come together make one sweep
+    // One timer for every voicemail waiting out the status callback's grace: it fires when the
+    // earliest is due and is set again for the latest, so recordings that come together make
+    // one sweep, not one each (a voicemail is then tried at most one grace period late).
+    QTimer m_graceTimer;
+    QDeadlineTimer m_latestGraceDue;
     QSet<QString> m_inFlight;
 };
 
