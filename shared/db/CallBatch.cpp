@@ -9,29 +9,25 @@
 namespace Switchboard {
 namespace {
 
-QString jsonText(const QJsonArray &array)
+QVariant optionalColumn(const std::optional<int> &value)
 {
-    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+    return value ? QVariant(*value) : QVariant();
 }
 
-QString jsonText(const QStringList &strings)
+QVariant timeColumn(const QDateTime &time)
 {
-    return jsonText(QJsonArray::fromStringList(strings));
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant();
 }
 
-QJsonValue optionalJson(const std::optional<int> &value)
+// Text, never NULL: Qt binds a null QString as NULL, and these columns are NOT NULL.
+QVariant textColumn(const QString &text)
 {
-    return value ? QJsonValue(*value) : QJsonValue();
+    return text.isNull() ? QVariant(QStringLiteral("")) : QVariant(text);
 }
 
-QJsonValue timeJson(const QDateTime &time)
+QVariant textOrNull(const QString &text)
 {
-    return time.isValid() ? QJsonValue(time.toMSecsSinceEpoch()) : QJsonValue();
-}
-
-QJsonValue textOrNull(const QString &text)
-{
-    return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+    return text.isEmpty() ? QVariant() : QVariant(text);
 }
 
 } // namespace
@@ -48,8 +44,8 @@ CallBatch::CallBatch(const QList<CallWriter::Event> &events)
 
 bool CallBatch::readCalls(QSqlQuery &select, QString *error)
 {
-    select.bindValue(0, jsonText(m_digests));
-    select.bindValue(1, jsonText(m_callSids));
+    select.bindValue(0, json(m_digests));
+    select.bindValue(1, json(m_callSids));
     if (!select.exec()) {
         *error = select.lastError().text();
         return false;
@@ -89,68 +85,87 @@ void CallBatch::fold()
 
 CallBatch::Rows CallBatch::rows() const
 {
-    QJsonArray callRows;
-    QJsonArray eventRows;
-    QJsonArray voicemailRows;
-    QStringList voicemailsGone;
+    Rows rows;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const QString &callSid : m_changed) {
         const CallRecord &call = *m_calls.constFind(callSid);
         const auto readRevision = m_readRevisions.constFind(callSid);
         const std::optional<AnsweredBy> answeredBy = call.answeredBy();
-        callRows.append(QJsonArray{
-            call.callSid,
-            call.accountSid,
-            call.from,
-            call.to,
-            call.callerName,
-            call.fromCity,
-            call.fromState,
-            call.fromCountry,
-            timeJson(call.startedAt),
-            timeJson(call.answeredAt),
-            timeJson(call.endedAt),
-            callStatusToString(call.status),
-            optionalJson(call.durationS),
-            textOrNull(menuChoiceToString(call.menuChoice)),
-            call.forwardedTo,
-            call.dialStatus,
-            optionalJson(call.talkDurationS),
-            outcomeToString(call.outcome()),
-            readRevision == m_readRevisions.cend() ? QJsonValue() : QJsonValue(*readRevision),
-            answeredBy ? answeredBy->name : QString(),
-            answeredBy ? answeredBy->number : QString(),
-            callReasonToString(call.reason()),
-            routeToJson(call.route),
-            call.transcription.recordingSid,
-            call.transcription.text,
-            call.transcription.status,
-            callDirectionToString(call.direction),
-            call.callBackOf,
-            call.calledBackBy});
+        rows.calls.append(
+            Row{textColumn(call.callSid),
+                textColumn(call.accountSid),
+                textColumn(call.from),
+                textColumn(call.to),
+                textColumn(call.callerName),
+                textColumn(call.fromCity),
+                textColumn(call.fromState),
+                textColumn(call.fromCountry),
+                timeColumn(call.startedAt),
+                timeColumn(call.answeredAt),
+                timeColumn(call.endedAt),
+                textColumn(callStatusToString(call.status)),
+                optionalColumn(call.durationS),
+                textOrNull(menuChoiceToString(call.menuChoice)),
+                textColumn(call.forwardedTo),
+                textColumn(call.dialStatus),
+                optionalColumn(call.talkDurationS),
+                textColumn(outcomeToString(call.outcome())),
+                readRevision == m_readRevisions.cend() ? QVariant() : QVariant(*readRevision),
+                textColumn(answeredBy ? answeredBy->name : QString()),
+                textColumn(answeredBy ? answeredBy->number : QString()),
+                textColumn(callReasonToString(call.reason())),
+                textColumn(routeToJson(call.route)),
+                textColumn(call.transcription.recordingSid),
+                textColumn(call.transcription.text),
+                textColumn(call.transcription.status),
+                textColumn(callDirectionToString(call.direction)),
+                textColumn(call.callBackOf),
+                textColumn(call.calledBackBy)});
         if (call.voicemail) {
             const Voicemail &voicemail = *call.voicemail;
-            voicemailRows.append(QJsonArray{call.callSid, voicemail.recordingSid,
-                                            voicemail.recordingUrl, voicemail.recordingStatus,
-                                            voicemail.durationS, now});
+            rows.voicemails.append(Row{textColumn(call.callSid), textColumn(voicemail.recordingSid),
+                                       textColumn(voicemail.recordingUrl),
+                                       textColumn(voicemail.recordingStatus), voicemail.durationS,
+                                       now});
         } else if (m_hadVoicemail.contains(callSid)) {
-            voicemailsGone.append(callSid);
+            rows.voicemailsGone.append(callSid);
         }
     }
+    return rows;
+}
+
+QList<CallBatch::Row> CallBatch::newEventRows() const
+{
+    QList<Row> rows;
+    rows.reserve(m_added.size());
     for (const CallWriter::Event *event : m_added) {
         const Webhook &webhook = event->webhook;
-        eventRows.append(QJsonArray{
-            CallRecord::callSidOf(webhook), webhook.receivedAt.toMSecsSinceEpoch(),
-            webhookKindToString(webhook.kind), webhook.params.value(QStringLiteral("CallStatus")),
-            event->digest, event->params});
+        rows.append(Row{textColumn(CallRecord::callSidOf(webhook)),
+                        webhook.receivedAt.toMSecsSinceEpoch(),
+                        textColumn(webhookKindToString(webhook.kind)),
+                        textColumn(webhook.params.value(QStringLiteral("CallStatus"))),
+                        textColumn(event->digest), textColumn(event->params)});
     }
-    return {jsonText(callRows),      jsonText(eventRows),       jsonText(voicemailsGone),
-            jsonText(voicemailRows), !voicemailsGone.isEmpty(), !voicemailRows.isEmpty()};
+    return rows;
+}
+
+QString CallBatch::json(const QList<Row> &rows)
+{
+    QJsonArray array;
+    for (const Row &row : rows)
+        array.append(QJsonArray::fromVariantList(row));
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+QString CallBatch::json(const QStringList &strings)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(strings)).toJson(QJsonDocument::Compact));
 }
 
 QString CallBatch::changedCalls() const
 {
-    return jsonText(m_changed);
+    return json(m_changed);
 }
 
 QList<CallWriter::Result> CallBatch::resultsIfWritten(const QSet<QString> &written) const

@@ -6,12 +6,12 @@
 #include <QSet>
 #include <QSqlQuery>
 #include <QStringList>
+#include <QVariantList>
 
 namespace Switchboard {
 
 // A batch of webhooks folded into their calls' rows as read: what it changes, the same on
-// either engine. A batch's rows go to the database as JSON arrays, one parameter per table:
-// one statement per table and batch, however many rows it has.
+// either engine.
 class CallBatch final
 {
 public:
@@ -25,20 +25,25 @@ public:
     // Folds the webhooks new to their calls' timelines into the calls' rows, in order.
     void fold();
 
-    // The rows the batch writes, as JSON arrays of arrays (calls, events, voicemails: in the
-    // columns' order of the writers' statements) or of CallSids.
+    // The rows the batch writes, each its columns' values in the order of the writers'
+    // statements (a null QVariant for NULL).
+    using Row = QVariantList;
     struct Rows
     {
-        QString calls;  // with the revision read (NULL for a call that had no row), then the
-                        // routing columns
-        QString events; // the new timeline rows, in the order they came
-        QString voicemailsGone; // CallSids whose voicemail row goes (empty array: none)
-        QString voicemails;     // voicemail rows to insert or update (empty array: none)
-        bool anyVoicemailGone = false;
-        bool anyVoicemail = false;
+        QList<Row> calls;      // with the revision read at kReadRevisionColumn (NULL for a call
+                               // that had no row), then the routing columns
+        QList<Row> voicemails; // voicemail rows to insert or update
+        QStringList voicemailsGone; // CallSids whose voicemail row goes
     };
+    static constexpr int kReadRevisionColumn = 18;
     bool changesAnything() const { return !m_changed.isEmpty(); }
     Rows rows() const;
+    // The new timeline rows, in the order they came.
+    QList<Row> newEventRows() const;
+    // Rows or strings as one JSON array, for a statement that takes a whole table's rows as one
+    // parameter.
+    static QString json(const QList<Row> &rows);
+    static QString json(const QStringList &strings);
     // The CallSids of the calls it changes, as a JSON array.
     QString changedCalls() const;
 

@@ -9,7 +9,7 @@
 namespace Switchboard {
 namespace {
 
-// A batch's rows come as JSON arrays of arrays (CallBatch::Rows): one parameter, one round
+// A batch's rows come as JSON arrays of arrays (CallBatch::json()): one parameter, one round
 // trip, however many rows. jsonb: parsed once, where each ->> on a json value would parse its
 // row again. "= ANY (ARRAY(...))", not "IN (set-returning function)", which PostgreSQL plans
 // as a scan of the whole table.
@@ -142,10 +142,10 @@ bool PostgresCallWriter::recordAll(const QList<CallWriter::Event> &events,
         const CallBatch::Rows rows = batch.rows();
         QSqlQuery &write = m_statements->writeBatch;
         write.bindValue(0, batch.changedCalls());
-        write.bindValue(1, rows.calls);
-        write.bindValue(2, rows.events);
-        write.bindValue(3, rows.voicemailsGone);
-        write.bindValue(4, rows.voicemails);
+        write.bindValue(1, CallBatch::json(rows.calls));
+        write.bindValue(2, CallBatch::json(batch.newEventRows()));
+        write.bindValue(3, CallBatch::json(rows.voicemailsGone));
+        write.bindValue(4, CallBatch::json(rows.voicemails));
         if (!exec(write))
             return false;
         while (write.next())

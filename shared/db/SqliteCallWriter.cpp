@@ -10,36 +10,30 @@ namespace Switchboard {
 
 SqliteCallWriter::SqliteCallWriter(Database &database)
     : m_selectCalls(database.connection())
-    , m_upsertCalls(database.connection())
-    , m_insertEvents(database.connection())
-    , m_deleteVoicemails(database.connection())
-    , m_upsertVoicemails(database.connection())
+    , m_upsertCall(database.connection())
+    , m_insertEvent(database.connection())
+    , m_deleteVoicemail(database.connection())
+    , m_upsertVoicemail(database.connection())
     , m_control(database.connection())
 {
-    // A batch's rows come as JSON arrays of arrays (CallBatch::Rows), read with json_each:
-    // r.value ->> n is the row's element n (a JSON number already an integer), r.key its
-    // position. The calls, with the batch's digests their timelines already have:
+    // The calls, with the batch's digests their timelines already have (both lists JSON
+    // arrays, read with json_each):
     m_selectCalls.prepare(
         CallRows::selectSql(QStringLiteral(
             "(SELECT group_concat(e.digest, ',') FROM call_events e"
             " WHERE e.call_sid = c.call_sid AND e.digest IN (SELECT value FROM json_each(?)))")) +
         QStringLiteral(" WHERE c.call_sid IN (SELECT value FROM json_each(?))"));
-    // SQLite evaluates the MAX once per statement: the row's position keeps revisions apart.
-    // "WHERE true" tells the parser that ON CONFLICT is the upsert's, not a join's.
-    m_upsertCalls.prepare(QStringLiteral(
+    // Then a statement per row, its values bound (CallBatch::Row): on SQLite, running a
+    // prepared statement costs less than building and parsing a JSON array of the rows. Each
+    // call written takes the next revision.
+    m_upsertCall.prepare(QStringLiteral(
         "INSERT INTO calls (call_sid, account_sid, from_number, to_number, caller_name,"
         " from_city, from_state, from_country, started_at, answered_at, ended_at, status,"
         " duration_s, menu_choice, forwarded_to, dial_status, talk_duration_s, outcome, revision,"
         " answered_by_name, answered_by_number, reason, route, transcription_recording_sid,"
         " transcription_text, transcription_status, direction, call_back_of, called_back_by)"
-        " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"
-        " r.value ->> 5, r.value ->> 6, r.value ->> 7, r.value ->> 8, r.value ->> 9,"
-        " r.value ->> 10, r.value ->> 11, r.value ->> 12, r.value ->> 13, r.value ->> 14,"
-        " r.value ->> 15, r.value ->> 16, r.value ->> 17,"
-        " (SELECT COALESCE(MAX(revision), 0) FROM calls) + 1 + r.key,"
-        " r.value ->> 19, r.value ->> 20, r.value ->> 21, r.value ->> 22, r.value ->> 23,"
-        " r.value ->> 24, r.value ->> 25, r.value ->> 26, r.value ->> 27, r.value ->> 28"
-        " FROM json_each(?) AS r WHERE true"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " (SELECT COALESCE(MAX(revision), 0) + 1 FROM calls), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (call_sid) DO UPDATE SET"
         " account_sid = excluded.account_sid, from_number = excluded.from_number,"
         " to_number = excluded.to_number, caller_name = excluded.caller_name,"
@@ -58,17 +52,13 @@ SqliteCallWriter::SqliteCallWriter(Database &database)
         " transcription_status = excluded.transcription_status,"
         " direction = excluded.direction, call_back_of = excluded.call_back_of,"
         " called_back_by = excluded.called_back_by"));
-    m_insertEvents.prepare(QStringLiteral(
+    m_insertEvent.prepare(QStringLiteral(
         "INSERT INTO call_events (call_sid, received_at, kind, call_status, digest, params)"
-        " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"
-        " r.value ->> 5 FROM json_each(?) AS r WHERE true ORDER BY r.key"));
-    m_deleteVoicemails.prepare(QStringLiteral(
-        "DELETE FROM voicemails WHERE call_sid IN (SELECT value FROM json_each(?))"));
-    m_upsertVoicemails.prepare(QStringLiteral(
+        " VALUES (?, ?, ?, ?, ?, ?)"));
+    m_deleteVoicemail.prepare(QStringLiteral("DELETE FROM voicemails WHERE call_sid = ?"));
+    m_upsertVoicemail.prepare(QStringLiteral(
         "INSERT INTO voicemails (call_sid, recording_sid, recording_url, recording_status,"
-        " duration_s, created_at)"
-        " SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4,"
-        " r.value ->> 5 FROM json_each(?) AS r WHERE true"
+        " duration_s, created_at) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (call_sid) DO UPDATE SET recording_status = excluded.recording_status"));
 }
 
@@ -125,21 +115,36 @@ bool SqliteCallWriter::writeCalls(const CallBatch &batch)
     if (!batch.changesAnything())
         return true;
     const CallBatch::Rows rows = batch.rows();
-    m_upsertCalls.bindValue(0, rows.calls);
-    if (!exec(m_upsertCalls))
-        return false;
-    m_insertEvents.bindValue(0, rows.events);
-    if (!exec(m_insertEvents))
-        return false;
-    if (rows.anyVoicemailGone) {
-        m_deleteVoicemails.bindValue(0, rows.voicemailsGone);
-        if (!exec(m_deleteVoicemails))
+    for (const CallBatch::Row &call : rows.calls) {
+        // SQLite's writer holds the write lock: no revision read needs checking.
+        if (!execRow(m_upsertCall, call, CallBatch::kReadRevisionColumn))
             return false;
     }
-    if (!rows.anyVoicemail)
-        return true;
-    m_upsertVoicemails.bindValue(0, rows.voicemails);
-    return exec(m_upsertVoicemails);
+    const QList<CallBatch::Row> events = batch.newEventRows();
+    for (const CallBatch::Row &event : events) {
+        if (!execRow(m_insertEvent, event))
+            return false;
+    }
+    for (const QString &callSid : rows.voicemailsGone) {
+        m_deleteVoicemail.bindValue(0, callSid);
+        if (!exec(m_deleteVoicemail))
+            return false;
+    }
+    for (const CallBatch::Row &voicemail : rows.voicemails) {
+        if (!execRow(m_upsertVoicemail, voicemail))
+            return false;
+    }
+    return true;
+}
+
+bool SqliteCallWriter::execRow(QSqlQuery &statement, const QVariantList &row, qsizetype skip)
+{
+    int position = 0;
+    for (qsizetype column = 0; column < row.size(); ++column) {
+        if (column != skip)
+            statement.bindValue(position++, row.at(column));
+    }
+    return exec(statement);
 }
 
 } // namespace Switchboard

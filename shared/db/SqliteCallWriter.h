@@ -26,13 +26,15 @@ private:
     bool commit();
     void rollback();
     bool writeCalls(const CallBatch &batch);
+    // Binds the row's values but the column `skip`, in order, and runs the statement.
+    bool execRow(QSqlQuery &statement, const QVariantList &row, qsizetype skip = -1);
 
     // Prepared once: preparing costs more than running these statements.
     QSqlQuery m_selectCalls;
-    QSqlQuery m_upsertCalls;
-    QSqlQuery m_insertEvents;
-    QSqlQuery m_deleteVoicemails;
-    QSqlQuery m_upsertVoicemails;
+    QSqlQuery m_upsertCall;
+    QSqlQuery m_insertEvent;
+    QSqlQuery m_deleteVoicemail;
+    QSqlQuery m_upsertVoicemail;
     QSqlQuery m_control;
 };
 
