@@ -51,6 +51,7 @@ bool CallLogThread::open(QString *error)
         }
     }
     m_writer = std::make_unique<CallWriter>(*m_database);
+    m_reader = std::make_unique<CallReader>(*m_database);
 
     m_journal =
         std::make_unique<WebhookJournal>(m_config.journalPath, m_config.database.toDisplayString());
@@ -71,6 +72,7 @@ void CallLogThread::close()
     m_recorder.reset();
     m_journal.reset();
     m_writer.reset();
+    m_reader.reset();
     m_database.reset();
     m_checkpointer.reset();
 }
@@ -87,20 +89,14 @@ void CallLogThread::record(const Webhook &webhook, bool askLegAccepted, Done don
     m_pending.push_back(std::move(pending));
 }
 
-bool CallLogThread::hasAcceptedLeg(const QString &callSid, const QString &dialCallSid)
-{
-    return m_thread.run([&] { return acceptedLeg(callSid, dialCallSid); });
-}
-
 bool CallLogThread::acceptedLeg(const QString &callSid, const QString &dialCallSid)
 {
     if (!m_database)
         return false;
-    CallReader reader(*m_database);
-    const std::optional<bool> accepted = reader.hasAcceptedLeg(callSid, dialCallSid);
+    const std::optional<bool> accepted = m_reader->hasAcceptedLeg(callSid, dialCallSid);
     if (!accepted)
         qCWarning(lcDatabase).noquote()
-            << "cannot tell whether" << callSid << "was accepted:" << reader.lastError();
+            << "cannot tell whether" << callSid << "was accepted:" << m_reader->lastError();
     return accepted.value_or(false);
 }
 
@@ -114,10 +110,9 @@ bool CallLogThread::beingForwarded(const QString &callSid)
 {
     if (!m_database || m_journaled.load() > 0)
         return true;
-    CallReader reader(*m_database);
-    const std::optional<MenuChoice> choice = reader.menuChoice(callSid);
+    const std::optional<MenuChoice> choice = m_reader->menuChoice(callSid);
     if (!choice)
-        return !reader.lastError().isEmpty();
+        return !m_reader->lastError().isEmpty();
     return *choice == MenuChoice::Forward;
 }
 

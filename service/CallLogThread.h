@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/WorkerThread.h"
+#include "db/CallReader.h"
 #include "db/CallWriter.h"
 #include "DurableRecorder.h"
 #include "ServiceConfig.h"
@@ -49,10 +50,6 @@ public:
     // DialCallSid at the screening whisper (after the commit, so that it sees this webhook).
     void record(const Webhook &webhook, bool askLegAccepted, Done done);
 
-    // From any thread but this one: whether a member accepted `callSid` at the screening
-    // whisper (CallReader::hasAcceptedLeg); false when the call log cannot say.
-    bool hasAcceptedLeg(const QString &callSid, const QString &dialCallSid);
-
     // From any thread but this one, without waiting: whether the caller chose to be forwarded
     // on `callSid`, so that its members' legs may call back; `answer` runs on this thread with
     // the verdict. True when the call log cannot say (the database is down and the menu webhook
@@ -90,6 +87,8 @@ private:
     bool open(QString *error);
     void close();
     void commitPending();
+    // Whether a member accepted `callSid` at the screening whisper
+    // (CallReader::hasAcceptedLeg); false when the call log cannot say.
     bool acceptedLeg(const QString &callSid, const QString &dialCallSid);
     bool beingForwarded(const QString &callSid);
 
@@ -100,6 +99,7 @@ private:
     // Used on m_thread only.
     std::unique_ptr<Database> m_database;
     std::unique_ptr<CallWriter> m_writer;
+    std::unique_ptr<CallReader> m_reader; // the leg webhooks' questions, asked again and again
     std::unique_ptr<WebhookJournal> m_journal;
     std::unique_ptr<DurableRecorder> m_recorder;
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite only

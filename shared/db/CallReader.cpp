@@ -31,19 +31,30 @@ std::optional<CallRecord> CallReader::call(const QString &callSid)
 
 std::optional<MenuChoice> CallReader::menuChoice(const QString &callSid)
 {
-    QSqlQuery query(m_database.connection());
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT menu_choice FROM calls WHERE call_sid = ?"));
-    query.addBindValue(callSid);
+    m_lastError.clear(); // the reader is kept: an earlier failure is not this one's
+    QSqlQuery &query =
+        prepared(m_menuChoice, QStringLiteral("SELECT menu_choice FROM calls WHERE call_sid = ?"));
+    query.bindValue(0, callSid);
     if (!query.exec()) {
         m_lastError = query.lastError().text();
+        m_menuChoice.reset();
         return std::nullopt;
     }
-    if (!query.next())
-        return std::nullopt;
-    const MenuChoice choice = menuChoiceFromString(query.value(0).toString());
+    const std::optional<MenuChoice> choice =
+        query.next() ? std::optional(menuChoiceFromString(query.value(0).toString()))
+                     : std::nullopt;
     query.finish(); // no snapshot left pinned
     return choice;
+}
+
+QSqlQuery &CallReader::prepared(std::unique_ptr<QSqlQuery> &statement, const QString &sql)
+{
+    if (!statement) {
+        statement = std::make_unique<QSqlQuery>(m_database.connection());
+        statement->setForwardOnly(true);
+        statement->prepare(sql); // a failure shows in exec()
+    }
+    return *statement;
 }
 
 bool CallReader::forEachCall(const std::function<bool(const CallRecord &)> &visit)
@@ -95,14 +106,15 @@ QList<CallEvent> CallReader::timeline(const QString &callSid)
 
 std::optional<bool> CallReader::hasAcceptedLeg(const QString &callSid, const QString &dialCallSid)
 {
-    QSqlQuery query(m_database.connection());
-    query.setForwardOnly(true);
-    query.prepare(QStringLiteral("SELECT params FROM call_events WHERE kind = 'screen-result'"
-                                 " AND call_sid IN (?, ?)"));
-    query.addBindValue(callSid);
-    query.addBindValue(dialCallSid.isEmpty() ? callSid : dialCallSid);
+    m_lastError.clear();
+    QSqlQuery &query = prepared(
+        m_screenResults, QStringLiteral("SELECT params FROM call_events"
+                                        " WHERE kind = 'screen-result' AND call_sid IN (?, ?)"));
+    query.bindValue(0, callSid);
+    query.bindValue(1, dialCallSid.isEmpty() ? callSid : dialCallSid);
     if (!query.exec()) {
         m_lastError = query.lastError().text();
+        m_screenResults.reset();
         return std::nullopt;
     }
     bool accepted = false;
@@ -114,6 +126,7 @@ std::optional<bool> CallReader::hasAcceptedLeg(const QString &callSid, const QSt
              params.value(QStringLiteral("ParentCallSid")) == callSid &&
              (dialCallSid.isEmpty() || params.value(QStringLiteral("CallSid")) == dialCallSid));
     }
+    query.finish(); // no snapshot left pinned
     return accepted;
 }
 

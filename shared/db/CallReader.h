@@ -4,8 +4,10 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <QList>
+#include <QSqlQuery>
 #include <QString>
 
 namespace Switchboard {
@@ -28,6 +30,7 @@ class CallReader final
 {
 public:
     explicit CallReader(Database &database);
+    Q_DISABLE_COPY_MOVE(CallReader)
 
     std::optional<CallRecord> call(const QString &callSid);
     // The caller's menu choice on `callSid` alone (a leg webhook asks it): one column by key,
@@ -73,9 +76,14 @@ public:
 private:
     std::optional<std::map<QString, qint64>> countBy(const QString &sql);
     std::optional<qint64> count(const QString &sql);
+    // A statement asked again and again (a leg webhook's question): prepared on first use,
+    // and again after it failed (a connection the server dropped).
+    QSqlQuery &prepared(std::unique_ptr<QSqlQuery> &statement, const QString &sql);
 
     Database &m_database;
     QString m_lastError;
+    std::unique_ptr<QSqlQuery> m_menuChoice;
+    std::unique_ptr<QSqlQuery> m_screenResults;
 };
 
 } // namespace Switchboard
