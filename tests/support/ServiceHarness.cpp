@@ -14,7 +14,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTcpServer>
-#include <QThread>
+#include <QTimer>
 
 namespace Switchboard::Testing {
 
@@ -281,7 +281,11 @@ bool ServiceHarness::waitForDownloads(int timeoutMs) const
                 "SELECT COUNT(*) FROM voicemails WHERE download_state = 'pending'")) &&
             query.next() && query.value(0).toInt() == 0)
             return true;
-        QThread::msleep(20);
+        // Waiting with the event loop running: the recordings may be served from this thread
+        // (MediaServer), and a download stalls while its answer waits to be written.
+        QEventLoop pause;
+        QTimer::singleShot(20, &pause, &QEventLoop::quit);
+        pause.exec();
     }
     return false;
 }
