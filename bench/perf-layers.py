@@ -10,7 +10,7 @@ found anywhere in its call chain. Given the process's CPU per webhook from a run
     perf script -i service.data -F comm,tid,ip,sym --no-inline > service.txt
     bench/perf-layers.py service.txt <CPU us per webhook>
 
-docs/performance.md ("Where the rest goes, layer by layer") has the commands in full.
+docs/performance.md ("Every microsecond against the skeleton") has the commands in full.
 """
 
 import collections
